@@ -1,0 +1,64 @@
+// Start-up benchmark: how much slower `pooltune recommend … --format json` starts than bare `node -e 0`,
+// both measured in this run, interleaved so that machine drift hits both alike.
+// Usage: npm run bench [-- --runs 40]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const GOAL = 2.5;
+const runsFlag = process.argv.indexOf('--runs');
+const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;
+const WARMUP = 3;
+const CLI = fileURLToPath(new URL('../bin/pooltune.js', import.meta.url));
+
+const commands = {
+  'node -e 0': [process.execPath, ['-e', '0']],
+  'pooltune recommend --format json': [
+    process.execPath,
+    [CLI, 'recommend', '--workload', 'oltp', '--concurrency', '33', '--format', 'json'],
+  ],
+};
+
+function timeOnce([file, args], env) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0)
+    throw new Error(`${file} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return ms;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function measure(label, env) {
+  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+  const names = Object.keys(commands);
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const order = i % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const ms = timeOnce(commands[name], env);
+      if (i >= WARMUP) samples[name].push(ms);
+    }
+  }
+  const base = median(samples['node -e 0']);
+  const ours = median(samples['pooltune recommend --format json']);
+  const ratio = ours / base;
+  console.log(`\n${label} (${RUNS} interleaved runs each, after ${WARMUP} warm-up runs)`);
+  for (const name of names) console.log(`  ${name.padEnd(34)} median ${median(samples[name]).toFixed(1)} ms`);
+  console.log(`  start-up ratio: ${ratio.toFixed(2)} (goal ≤ ${GOAL}: ${ratio <= GOAL ? 'met' : 'MISSED'})`);
+  return ratio;
+}
+
+console.log(`pooltune start-up benchmark on Node ${process.version}`);
+const environments = [['environment as given', { ...process.env }]];
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  // This machine sets NODE_EXTRA_CA_CERTS, which triples bare Node's start-up; users rarely have it.
+  const clean = { ...process.env };
+  delete clean.NODE_EXTRA_CA_CERTS;
+  environments.push(['without NODE_EXTRA_CA_CERTS (a typical user environment)', clean]);
+}
+const ratios = environments.map(([label, env]) => measure(label, env));
+console.log(`\nworst start-up ratio: ${Math.max(...ratios).toFixed(2)} (goal ≤ ${GOAL})`);

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { EXIT_CODE } from './core/exit-codes.js';
+import { InputFileError, PooltuneError } from './core/errors.js';
+import { packageRoot } from './config/package-root.js';
+import { createProgram, type Invocation } from './program.js';
+import { processIo, type Io } from './ui/io.js';
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+async function report(error: unknown, io: Io, verbose: boolean): Promise<number> {
+  if (error instanceof PooltuneError) {
+    const lines = [`pooltune: error: ${error.message}`];
+    if (error instanceof InputFileError && error.problems.length > 1) {
+      lines.push(...error.problems.map((p) => `  ${error.file}: ${p}`));
+    }
+    lines.push(...error.hints.map((h) => `  hint: ${h}`));
+    await io.stderr.write(`${lines.join('\n')}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  const stack = verbose && error instanceof Error && error.stack ? `\n${error.stack}` : '';
+  await io.stderr.write(
+    `pooltune: internal error: ${detail}${stack}\n  This is a bug in pooltune; please report it${verbose ? '' : ' (with --verbose for details)'}.\n`,
+  );
+  return EXIT_CODE.usage;
+}
+
+/** Parses argv, runs the command, and returns the exit code; never calls process.exit. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const version = packageVersion();
+  let invocation: Invocation | undefined;
+  const program = createProgram(io, version, (parsed) => (invocation = parsed));
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const success = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      return success && error.exitCode === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
+    }
+    return report(error, io, argv.includes('--verbose') || argv.includes('-v'));
+  }
+  if (!invocation) return EXIT_CODE.usage;
+  try {
+    switch (invocation.command) {
+      case 'recommend': {
+        const { runRecommend } = await import('./commands/recommend.js');
+        return await runRecommend(invocation.options, io, version);
+      }
+    }
+  } catch (error) {
+    return report(error, io, invocation.options.verbose);
+  }
+}
+
+/** The executable's entry point (bin/pooltune.js). */
+export async function main(): Promise<void> {
+  // A reader that goes away (`| head`) is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await run(process.argv, processIo());
+}

@@ -1,0 +1,55 @@
+/** How bad a finding is. `ok` records a check that passed, so reports can show what was verified. */
+export const SEVERITIES = ['ok', 'info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const FAIL_ON_LEVELS = ['info', 'warning', 'critical', 'never'] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { ok: 0, info: 1, warning: 2, critical: 3 };
+
+/** What a finding proposes; SQL is printed for a human to run, never executed by pooltune. */
+export interface Fix {
+  readonly sql?: readonly string[];
+  readonly restart?: boolean;
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
+/** The one shape every check produces and every renderer consumes. */
+export interface Finding {
+  /** Stable kebab-case id, e.g. `budget-shortfall`; baselines and ignores match on it. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line, in the domain's words. */
+  readonly title: string;
+  readonly observed?: string;
+  readonly expected?: string;
+  readonly fix?: Fix;
+  /** Ids into the troubleshooting catalogue (core/hints.ts). */
+  readonly hints?: readonly string[];
+}
+
+/** A check that could not run, with the reason and what would let it run. Never a silent "ok". */
+export interface Skipped {
+  readonly id: string;
+  readonly reason: string;
+  readonly enableWith?: string;
+}
+
+export interface Summary {
+  readonly ok: number;
+  readonly info: number;
+  readonly warning: number;
+  readonly critical: number;
+  readonly skipped: number;
+}
+
+export function summarize(findings: readonly Finding[], skipped: readonly Skipped[] = []): Summary {
+  const counts = { ok: 0, info: 0, warning: 0, critical: 0 };
+  for (const f of findings) counts[f.severity] += 1;
+  return { ...counts, skipped: skipped.length };
+}
+
+/** Most severe first, stable within a severity. */
+export function bySeverity(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+}

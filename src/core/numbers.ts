@@ -1,0 +1,24 @@
+/** Whole numbers as people type them on a command line: digits only, no signs, exponents or hex. */
+export interface CountRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export function parseCount(text: string, range: CountRange): number | undefined {
+  const trimmed = text.trim();
+  if (!/^\d{1,15}$/.test(trimmed)) return undefined;
+  const value = Number(trimmed);
+  return value >= range.min && value <= range.max ? value : undefined;
+}
+
+export function countExpectation(range: CountRange): string {
+  return `a whole number from ${range.min} to ${range.max}`;
+}
+
+export const COUNT_RANGES = {
+  concurrency: { min: 1, max: 100_000 },
+  instances: { min: 1, max: 10_000 },
+  serverMaxConnections: { min: 1, max: 262_143 },
+  reservedConnections: { min: 0, max: 262_143 },
+  otherConnections: { min: 0, max: 262_143 },
+} as const satisfies Record<string, CountRange>;

@@ -1,0 +1,79 @@
+/**
+ * Durations and sizes written the way PostgreSQL writes them (`500ms`, `5s`, `10min`, `1h`; `64kB`, `4MB`),
+ * plus `m` for minutes because people type it. Parsers return `undefined` on bad input so that callers can
+ * say which flag or key was wrong.
+ */
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
+  us: 0.001,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+// PostgreSQL's memory units are powers of 1024 and case-sensitive.
+const SIZE_UNITS_BYTES: Readonly<Record<string, number>> = {
+  B: 1,
+  kB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+};
+
+export const DURATION_HELP = 'a duration such as 500ms, 5s, 10min or 1h';
+export const SIZE_HELP = 'a size such as 64kB, 4MB or 1GB';
+
+const QUANTITY = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/;
+
+/** Milliseconds, or undefined when the text is not a duration. A bare `0` is allowed; other numbers need a unit. */
+export function parseDuration(text: string): number | undefined {
+  const match = QUANTITY.exec(text);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] ?? '';
+  if (unit === '') return amount === 0 ? 0 : undefined;
+  const factor = DURATION_UNITS_MS[unit];
+  if (factor === undefined) return undefined;
+  const ms = amount * factor;
+  return Number.isFinite(ms) && ms <= Number.MAX_SAFE_INTEGER ? ms : undefined;
+}
+
+/** Bytes, or undefined when the text is not a size. */
+export function parseSize(text: string): number | undefined {
+  const match = QUANTITY.exec(text);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] || 'B';
+  const factor = SIZE_UNITS_BYTES[unit];
+  if (factor === undefined) return undefined;
+  const bytes = amount * factor;
+  return Number.isSafeInteger(Math.round(bytes)) ? Math.round(bytes) : undefined;
+}
+
+/** The largest unit that expresses the value exactly: 300000 → `5min`, 2000 → `2s`, 1500 → `1500ms`. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0';
+  const units: ReadonlyArray<readonly [string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ];
+  for (const [unit, factor] of units) {
+    if (ms % factor === 0) return `${ms / factor}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** Bytes in the largest PostgreSQL unit that expresses them exactly. */
+export function formatSize(bytes: number): string {
+  for (const unit of ['TB', 'GB', 'MB', 'kB'] as const) {
+    const factor = SIZE_UNITS_BYTES[unit] ?? 1;
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return `${bytes}B`;
+}

@@ -1,0 +1,76 @@
+import Table from 'cli-table3';
+import { renderFindingsText, renderHintsText, summaryLine } from './findings-text.js';
+import type { RecommendReport } from './recommend-report.js';
+import { inputRows, settingRows, traceEquation, type Row } from './settings.js';
+import type { RenderOptions, Style } from './style.js';
+import { wrap } from './wrap.js';
+
+// No colours from cli-table3 itself: every escape code comes from the Style we were given.
+const NO_TABLE_COLOURS = { head: [], border: [] };
+// No rule between rows: the tables are short and read better dense.
+const COMPACT_CHARS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+function table(head: readonly string[], rows: readonly (readonly string[])[], style: Style): string {
+  const t = new Table({
+    head: head.map((h) => style.bold(h)),
+    style: NO_TABLE_COLOURS,
+    chars: COMPACT_CHARS,
+  });
+  t.push(...rows.map((r) => [...r]));
+  return t.toString();
+}
+
+function rowsTable(rows: readonly Row[], head: readonly [string, string, string], style: Style): string {
+  return table(
+    head,
+    rows.map((r) => [r.label, r.value, r.source]),
+    style,
+  );
+}
+
+function heading(text: string, style: Style): string {
+  return style.bold(text);
+}
+
+/** The human report: inputs, settings with sources, the formula trace, the code, findings, hints. */
+export function renderRecommendText(report: RecommendReport, options: RenderOptions): string {
+  const { style } = options;
+  const width = Math.max(60, Math.min(options.width ?? 100, 120));
+  const out: string[] = [];
+  const { recommendation, emitted } = report;
+  if (!options.quiet) {
+    out.push(heading('Inputs', style), rowsTable(inputRows(report), ['input', 'value', 'source'], style), '');
+    out.push(
+      heading(`Recommended pool (${recommendation.workload})`, style),
+      rowsTable(settingRows(recommendation), ['setting', 'value', 'source'], style),
+      '',
+    );
+    const labelWidth = Math.max(...recommendation.trace.map((s) => s.label.length));
+    out.push(heading('How the pool size was computed', style));
+    for (const step of recommendation.trace) {
+      out.push(`  ${step.label.padEnd(labelWidth)}  ${style.dim(step.formula)}`);
+      out.push(`  ${' '.repeat(labelWidth)}  = ${traceEquation(step)}`);
+    }
+    out.push('');
+  }
+  out.push(heading(`Configuration (--emit ${emitted.emitter})`, style), '');
+  out.push(
+    ...emitted.code
+      .trimEnd()
+      .split('\n')
+      .map((line) => (line === '' ? '' : `    ${line}`)),
+    '',
+  );
+  if (!options.quiet && emitted.notes.length > 0) {
+    for (const note of emitted.notes) out.push(...wrap(note, width, `  ${style.dim('note:')} `, '        '));
+    out.push('');
+  }
+  const findingLines = renderFindingsText(report.findings, report.skipped, style, width, options.quiet);
+  if (findingLines.length > 0) out.push(heading('Findings', style), ...findingLines, '');
+  const hintLines = renderHintsText(report.findings, style, width);
+  if (hintLines.length > 0) out.push(heading('Hints', style), ...hintLines, '');
+  out.push(
+    `${summaryLine(report.findings, report.skipped)} (fails at ${report.failOn}; exit ${report.exitCode})`,
+  );
+  return `${out.join('\n')}\n`;
+}

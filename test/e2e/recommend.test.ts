@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { ANSI_ESCAPE, runCli, type CliResult } from '../helpers/cli.js';
+
+const NO_STACK = /\n\s+at |Error: |node:internal/;
+
+function assertOneLineError(result: CliResult, pattern: RegExp): void {
+  assert.equal(result.code, 2, `exit 2, got ${result.code}: ${result.stderr}`);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^pooltune: error: /);
+  assert.match(result.stderr, pattern);
+  assert.doesNotMatch(result.stderr, NO_STACK);
+}
+
+describe('pooltune recommend, end to end', () => {
+  it('OLTP at 33 concurrent requests: max 40 with the trace', async () => {
+    const r = await runCli(['recommend', '--workload', 'oltp', '--concurrency', '33']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /max_connections\s+│ 40\s+│ formula/);
+    assert.match(r.stdout, /= ceil\(33 × 1\.2\) = ceil\(39\.6\) = 40/);
+    assert.match(r.stdout, /= floor\(100 × 0\.8\) = floor\(80\) = 80/);
+    assert.match(r.stdout, /= min\(40, 80\) = 40/);
+    assert.doesNotMatch(r.stdout, ANSI_ESCAPE, 'no colour on a pipe');
+  });
+
+  it('a budget that cannot carry the load: capped at 40, critical finding, exit 1', async () => {
+    const r = await runCli(['recommend', '-w', 'oltp', '-c', '100', '--server-max-connections', '50']);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /max_connections\s+│ 40 /);
+    assert.match(r.stdout, /critical {2}The server budget carries 40 connections per instance, 60 short/);
+    assert.match(r.stdout, /ALTER SYSTEM SET max_connections = 150;/);
+  });
+
+  it('--fail-on never keeps the gate open', async () => {
+    const r = await runCli([
+      'recommend',
+      '-w',
+      'oltp',
+      '-c',
+      '100',
+      '--server-max-connections',
+      '50',
+      '--fail-on',
+      'never',
+    ]);
+    assert.equal(r.code, 0);
+  });
+
+  it('four instances share 100 slots: 20 each', async () => {
+    const r = await runCli([
+      'recommend',
+      '-w',
+      'oltp',
+      '--instances',
+      '4',
+      '--server-max-connections',
+      '100',
+      '--concurrency',
+      '100',
+      '--json',
+    ]);
+    const doc = JSON.parse(r.stdout) as { recommendation: { pool: { maxConnections: number } } };
+    assert.equal(doc.recommendation.pool.maxConnections, 20);
+  });
+
+  for (const [workload, max, min] of [
+    ['batch', 10, 2],
+    ['microservice', 5, 1],
+  ] as const) {
+    it(`${workload} without --concurrency is the guide's example (${max}/${min})`, async () => {
+      const r = await runCli(['recommend', '--workload', workload, '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as {
+        recommendation: {
+          pool: { maxConnections: number; minConnections: number };
+          sources: Record<string, string>;
+        };
+      };
+      assert.equal(doc.recommendation.pool.maxConnections, max);
+      assert.equal(doc.recommendation.pool.minConnections, min);
+      assert.equal(doc.recommendation.sources.maxConnections, 'preset');
+    });
+  }
+
+  it('JSON is exactly one document on stdout and parses with jq', async () => {
+    const r = await runCli(['recommend', '--workload', 'oltp', '--concurrency', '33', '--format', 'json']);
+    assert.equal(r.stderr, '');
+    const viaJq = execFileSync(
+      'jq',
+      ['-c', '[.schemaVersion, .command, .exitCode, .recommendation.pool.maxConnections]'],
+      {
+        input: r.stdout,
+      },
+    );
+    assert.equal(viaJq.toString().trim(), '[1,"recommend",0,40]');
+  });
+
+  it('markdown for a pull-request comment', async () => {
+    const r = await runCli([
+      'recommend',
+      '-w',
+      'microservice',
+      '--format',
+      'markdown',
+      '--emit',
+      'node-postgres',
+    ]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^## pooltune recommend: microservice/);
+    assert.match(r.stdout, /```js\nimport pg from 'pg';/);
+  });
+
+  it('a preset file of the user’s own', async () => {
+    const r = await runCli(['recommend', '--workload', 'test/fixtures/small-service.json', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as {
+      recommendation: { workload: string; pool: Record<string, unknown> };
+    };
+    assert.equal(doc.recommendation.workload, 'small-service');
+    assert.equal(doc.recommendation.pool.maxConnections, 12);
+    assert.equal(doc.recommendation.pool.minConnections, 3);
+    assert.equal(doc.recommendation.pool.queryTimeoutMs, null);
+  });
+
+  describe('colour', () => {
+    const args = ['recommend', '-w', 'oltp', '-c', '100', '--server-max-connections', '50'];
+    it('FORCE_COLOR colours a pipe (so the checks below can fail)', async () => {
+      assert.match((await runCli(args, { env: { FORCE_COLOR: '1' } })).stdout, ANSI_ESCAPE);
+    });
+    it('NO_COLOR=1 wins, even over FORCE_COLOR', async () => {
+      const r = await runCli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+      assert.doesNotMatch(r.stdout + r.stderr, ANSI_ESCAPE);
+    });
+    it('--no-color wins over FORCE_COLOR', async () => {
+      const r = await runCli([...args, '--no-color'], { env: { FORCE_COLOR: '1' } });
+      assert.doesNotMatch(r.stdout + r.stderr, ANSI_ESCAPE);
+    });
+  });
+
+  describe('bad input: exit 2, one line naming the flag or file, no stack trace', () => {
+    const cases: [string, string[], RegExp][] = [
+      [
+        'unknown workload',
+        ['recommend', '--workload', 'oltpp'],
+        /--workload: unknown workload 'oltpp'; expected oltp, batch, microservice/,
+      ],
+      [
+        'preset file that is not JSON',
+        ['recommend', '--workload', 'test/fixtures/not-json.json'],
+        /not-json\.json: not valid JSON/,
+      ],
+      [
+        'preset file that does not exist',
+        ['recommend', '--workload', 'nope/missing.json'],
+        /error: nope\/missing\.json: cannot read the workload file \(no such file\)/,
+      ],
+      [
+        'negative concurrency',
+        ['recommend', '-w', 'oltp', '--concurrency', '-5'],
+        /--concurrency <n>' argument '-5' is invalid/,
+      ],
+      [
+        'non-numeric concurrency',
+        ['recommend', '-w', 'oltp', '--concurrency', 'lots'],
+        /--concurrency <n>' argument 'lots' is invalid/,
+      ],
+      [
+        'zero instances',
+        ['recommend', '-w', 'oltp', '--instances', '0'],
+        /--instances <n>' argument '0' is invalid/,
+      ],
+      [
+        'unknown emitter',
+        ['recommend', '-w', 'oltp', '--emit', 'django'],
+        /--emit <library>' argument 'django' is invalid/,
+      ],
+      [
+        'unknown format',
+        ['recommend', '-w', 'oltp', '--format', 'yaml'],
+        /--format <format>' argument 'yaml' is invalid/,
+      ],
+      ['no workload and no terminal', ['recommend', '--concurrency', '10'], /recommend needs --workload/],
+      ['no inputs and no terminal', ['recommend'], /recommend needs --workload/],
+      ['--interactive without a terminal', ['recommend', '-i'], /--interactive needs a terminal/],
+    ];
+    for (const [label, args, pattern] of cases) {
+      it(label, async () => {
+        const r = await runCli(args);
+        assertOneLineError(r, pattern);
+        assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+      });
+    }
+
+    it('a preset that breaks the schema lists every problem at once', async () => {
+      const r = await runCli(['recommend', '--workload', 'test/fixtures/bad-preset.json']);
+      assertOneLineError(r, /bad-preset\.json: 3 problems/);
+      assert.match(
+        r.stderr,
+        /bad-preset\.json: maxConnections: expected a whole number from 1 to 10000, got -3/,
+      );
+      assert.match(r.stderr, /bad-preset\.json: acquireTimeout: expected a duration such as 500ms/);
+      assert.match(r.stderr, /bad-preset\.json: testBeforeAcquire: expected true or false, got "yes"/);
+    });
+  });
+
+  it('--help documents the exit codes; --version prints the version', async () => {
+    const help = await runCli(['recommend', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Exit codes:\n {2}0 {4}ran; no finding at or above --fail-on/);
+    const version = await runCli(['--version']);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('no command at all shows help on stderr and exits 2', async () => {
+    const r = await runCli([]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Usage: pooltune/);
+  });
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runOnTerminal } from '../helpers/terminal.js';
+
+const DOWN = '\u001b[B';
+const ENTER = '\r';
+const CTRL_C = '\u0003';
+
+describe('the recommend wizard on a terminal', () => {
+  it('asks workload, concurrency, instances and server limit, then recommends', async () => {
+    // batch (one down from oltp), 33 concurrent requests, 2 instances, the default max_connections of 100
+    const r = await runOnTerminal(
+      ['recommend', '-i', '--emit', 'json'],
+      [DOWN, ENTER, `33${ENTER}`, `2${ENTER}`, ENTER],
+    );
+    assert.equal(r.code, 0, r.stdout);
+    for (const question of [
+      'Workload',
+      'concurrent requests per instance',
+      'instances sharing the server',
+      'max_connections',
+    ]) {
+      assert.match(r.stdout, new RegExp(question));
+    }
+    assert.match(r.stdout, /"workload": "batch"/);
+    assert.match(r.stdout, /"maxConnections": 40/);
+    assert.match(r.stdout, /2 × 40 = 80 connections at peak/);
+  });
+
+  it('starts by itself when recommend gets no flags on a terminal', async () => {
+    const r = await runOnTerminal(['recommend'], [ENTER, ENTER, ENTER, ENTER]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /max_connections\s+│ 50\s+│ oltp preset/);
+  });
+
+  it('rejects a bad answer in place and asks again', async () => {
+    const r = await runOnTerminal(
+      ['recommend', '-i'],
+      [ENTER, `-4${ENTER}`, '\u0015', `12${ENTER}`, ENTER, ENTER],
+    );
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /Enter a whole number from 1 to 100000/);
+    assert.match(r.stdout, /ceil\(12 × 1\.2\)/);
+  });
+
+  it('Ctrl-C at a prompt exits 130 without a stack trace', async () => {
+    const r = await runOnTerminal(['recommend', '-i'], [CTRL_C]);
+    assert.equal(r.code, 130);
+    assert.match(r.stdout, /pooltune: error: cancelled at the prompt/);
+    assert.doesNotMatch(r.stdout, /\n\s+at /);
+  });
+});
