@@ -30,8 +30,26 @@ async function report(error: unknown, io: Io, verbose: boolean): Promise<number>
   return EXIT_CODE.usage;
 }
 
+const URL_PASSWORD = /^postgres(?:ql)?:\/\/[^:/?#@]*:([^@/?#]*)@/i;
+
+/** Passwords on the command line or in the environment are masked from the first byte printed on. */
+function registerSecrets(argv: readonly string[], io: Io): void {
+  for (const text of [...argv, io.env.DATABASE_URL ?? '']) {
+    const password = URL_PASSWORD.exec(text.trim())?.[1];
+    if (!password) continue;
+    io.addSecret(password);
+    try {
+      io.addSecret(decodeURIComponent(password));
+    } catch {
+      // A broken encoding is reported as a usage error later; the raw form is already masked.
+    }
+  }
+  if (io.env.PGPASSWORD) io.addSecret(io.env.PGPASSWORD);
+}
+
 /** Parses argv, runs the command, and returns the exit code; never calls process.exit. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  registerSecrets(argv, io);
   const version = packageVersion();
   let invocation: Invocation | undefined;
   const program = createProgram(io, version, (parsed) => (invocation = parsed));
@@ -50,6 +68,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'recommend': {
         const { runRecommend } = await import('./commands/recommend.js');
         return await runRecommend(invocation.options, io, version);
+      }
+      case 'check-server': {
+        const { runCheckServer } = await import('./commands/check-server.js');
+        return await runCheckServer(invocation.options, io, version);
       }
     }
   } catch (error) {

@@ -3,11 +3,15 @@ import { COUNT_RANGES, countExpectation, parseCount, type CountRange } from './c
 import { FAIL_ON_LEVELS, type FailOn } from './core/findings.js';
 import { EMITTERS, type EmitterName } from './report/emit/types.js';
 import { FORMATS, type CommonOptions, type Format } from './commands/common.js';
+import type { CheckServerOptions } from './commands/check-server.js';
 import type { RecommendOptions } from './commands/recommend.js';
+import { DURATION_HELP, SIZE_HELP, parseDuration, parseSize } from './core/units.js';
 import type { Io } from './ui/io.js';
 
 /** What a parsed command line asks for; cli.ts runs it. */
-export type Invocation = { readonly command: 'recommend'; readonly options: RecommendOptions };
+export type Invocation =
+  | { readonly command: 'recommend'; readonly options: RecommendOptions }
+  | { readonly command: 'check-server'; readonly options: CheckServerOptions };
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -26,6 +30,45 @@ function count(range: CountRange) {
     const value = parseCount(text, range);
     if (value === undefined) throw new InvalidArgumentError(`Expected ${countExpectation(range)}.`);
     return value;
+  };
+}
+
+function duration(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0 || ms > 86_400_000)
+    throw new InvalidArgumentError(`Expected ${DURATION_HELP}, above 0 and at most 1d.`);
+  return Math.round(ms);
+}
+
+function size(text: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined || bytes <= 0) throw new InvalidArgumentError(`Expected ${SIZE_HELP}.`);
+  return bytes;
+}
+
+const CONNECTION_HELP = `
+Connection:
+  --db takes a URL such as postgres://user@host:5432/db?sslmode=require.
+  Without it pooltune uses DATABASE_URL, else the PG* variables (PGHOST,
+  PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSSLMODE, PGSSLROOTCERT, PGPASSFILE
+  or ~/.pgpass), as psql does. Passwords are never printed. pooltune's sessions
+  are read-only, named pooltune, time-limited, and closed when it is done.`;
+
+function addDatabaseOptions(command: Command): Command {
+  return command
+    .option('--db <url>', 'the database to connect to (else DATABASE_URL, else PG* variables)')
+    .option('--connect-timeout <duration>', 'give up connecting after this long (default 10s)', duration);
+}
+
+interface RawDatabase {
+  db?: string;
+  connectTimeout?: number;
+}
+
+function databaseOptions(raw: RawDatabase): { db?: string; connectTimeoutMs?: number } {
+  return {
+    ...(raw.db === undefined ? {} : { db: raw.db }),
+    ...(raw.connectTimeout === undefined ? {} : { connectTimeoutMs: raw.connectTimeout }),
   };
 }
 
@@ -125,10 +168,13 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
         .choices(EMITTERS)
         .default('eventcore'),
     )
-    .option('-i, --interactive', 'ask for the inputs (needs a terminal)');
+    .option('-i, --interactive', 'ask for the inputs (needs a terminal)')
+    .option('--account-for-others', 'with --db: count the connections other applications hold now as taken');
+  addDatabaseOptions(recommend);
   addCommonOptions(recommend);
-  recommend.action((raw: RawCommon & Record<string, unknown>, command: Command) => {
+  recommend.action((raw: RawCommon & RawDatabase & Record<string, unknown>, command: Command) => {
     const inputs = [
+      'db',
       'workload',
       'concurrency',
       'instances',
@@ -136,11 +182,25 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
       'reservedConnections',
       'otherConnections',
     ] as const;
+    const budgetFlags = ['serverMaxConnections', 'reservedConnections', 'otherConnections'] as const;
+    if (raw.db !== undefined) {
+      const clash = budgetFlags.find((key) => command.getOptionValueSource(key) === 'cli');
+      if (clash) {
+        const flag = clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        command.error(`error: option '--db' reads the server budget itself; drop '--${flag}'`);
+      }
+    } else if (raw.accountForOthers) {
+      command.error(
+        "error: option '--account-for-others' needs --db (it counts the connections on that server)",
+      );
+    }
     const given = new Set(inputs.filter((key) => command.getOptionValueSource(key) === 'cli'));
     onInvoke({
       command: 'recommend',
       options: {
         ...commonOptions(raw, program),
+        ...databaseOptions(raw),
+        accountForOthers: raw.accountForOthers === true,
         ...(typeof raw.workload === 'string' ? { workload: raw.workload } : {}),
         ...(typeof raw.concurrency === 'number' ? { concurrency: raw.concurrency } : {}),
         instances: raw.instances as number,
@@ -160,6 +220,66 @@ Examples:
   pooltune recommend --workload oltp --concurrency 33
   pooltune recommend --workload microservice --instances 12 --server-max-connections 200 --emit node-postgres
   pooltune recommend --workload ./my-preset.json --format json | jq .recommendation.pool
+  pooltune recommend --db postgres://app@db:5432/app --workload oltp --concurrency 33 --instances 4
+${CONNECTION_HELP}
+${EXIT_CODES_HELP}`,
+  );
+
+  const checkServer = program
+    .command('check-server')
+    .summary("judge a server's connection settings against the guide")
+    .description(
+      [
+        "Judge a server's connection settings and current usage against the tuning",
+        'guide: the connection tier, reserved and usable slots and how many are taken,',
+        'the idle-in-transaction, statement and idle-session timeouts, work_mem, and',
+        'the memory connections may claim. With --pool-max and --instances it checks',
+        'a planned fleet against the usable slots. Each problem comes with the',
+        'ALTER SYSTEM statement that fixes it; pooltune prints it and never runs it.',
+      ].join('\n'),
+    )
+    .option(
+      '-w, --workload <name|file>',
+      'the workload the server serves: decides the statement_timeout expected',
+      'oltp',
+    )
+    .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
+    .option(
+      '--instances <n>',
+      'planned application instances (with --pool-max)',
+      count(COUNT_RANGES.instances),
+      1,
+    )
+    .option(
+      '--server-memory <size>',
+      "the server's memory, e.g. 16GB, to judge what connections may claim",
+      size,
+    )
+    .option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer');
+  addDatabaseOptions(checkServer);
+  addCommonOptions(checkServer);
+  checkServer.action((raw: RawCommon & RawDatabase & Record<string, unknown>) => {
+    onInvoke({
+      command: 'check-server',
+      options: {
+        ...commonOptions(raw, program),
+        ...databaseOptions(raw),
+        workload: raw.workload as string,
+        ...(typeof raw.poolMax === 'number' ? { poolMax: raw.poolMax } : {}),
+        instances: raw.instances as number,
+        ...(typeof raw.serverMemory === 'number' ? { serverMemoryBytes: raw.serverMemory } : {}),
+        behindPooler: raw.behindPooler === true,
+      },
+    });
+  });
+  checkServer.addHelpText(
+    'after',
+    `
+Examples:
+  pooltune check-server --db postgres://admin@db:5432/postgres
+  pooltune check-server --workload batch --server-memory 32GB
+  pooltune check-server --pool-max 50 --instances 6 --fail-on warning --format json
+${CONNECTION_HELP}
 ${EXIT_CODES_HELP}`,
   );
   return program;

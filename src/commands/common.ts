@@ -27,3 +27,17 @@ export async function renderOptions(io: Io, options: CommonOptions): Promise<Ren
 export async function verbose(io: Io, options: CommonOptions, message: string): Promise<void> {
   if (options.verbose) await io.stderr.write(`pooltune: ${message}\n`);
 }
+
+/** The three renderings of one report; each is loaded only when asked for. */
+export interface Renderers {
+  readonly json: () => Promise<string>;
+  readonly markdown: () => Promise<string>;
+  readonly text: (render: RenderOptions) => Promise<string>;
+}
+
+/** Writes the report in the format asked for: one JSON document, markdown, or text for people. */
+export async function writeReport(io: Io, options: CommonOptions, renderers: Renderers): Promise<void> {
+  if (options.format === 'json') await io.stdout.write(await renderers.json());
+  else if (options.format === 'markdown') await io.stdout.write(await renderers.markdown());
+  else await io.stdout.write(await renderers.text(await renderOptions(io, options)));
+}

@@ -1,13 +1,17 @@
 import { UsageError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
-import { recommendPool, type ValueSource } from '../core/sizing.js';
+import { usableSlots, type ServerFacts } from '../core/server-facts.js';
+import { recommendPool, type ServerBudget, type ValueSource } from '../core/sizing.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { EMITTER_BY_NAME, type EmitterName } from '../report/emit/index.js';
 import type { Input, RecommendReport } from '../report/recommend-report.js';
 import { isInteractive, type Io } from '../ui/io.js';
-import { renderOptions, verbose, type CommonOptions } from './common.js';
+import { verbose, writeReport, type CommonOptions } from './common.js';
+import { resolveDatabase, withDatabase, type DatabaseOptions } from './database.js';
 
-export interface RecommendOptions extends CommonOptions {
+export interface RecommendOptions extends CommonOptions, DatabaseOptions {
+  /** Count the client connections other applications hold now as taken (needs --db). */
+  readonly accountForOthers: boolean;
   readonly workload?: string;
   readonly concurrency?: number;
   readonly instances: number;
@@ -18,6 +22,7 @@ export interface RecommendOptions extends CommonOptions {
   readonly interactive: boolean;
   /** Which of the inputs the user gave on the command line (the rest are defaults). */
   readonly given: ReadonlySet<
+    | 'db'
     | 'workload'
     | 'concurrency'
     | 'instances'
@@ -43,16 +48,36 @@ async function withWizardAnswers(options: RecommendOptions, io: Io): Promise<Rec
     );
   }
   const { askRecommendInputs } = await import('../ui/prompts.js');
-  const answers = await askRecommendInputs({
-    ...(options.workload === undefined ? {} : { workload: options.workload }),
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    instances: options.instances,
-    serverMaxConnections: options.serverMaxConnections,
-  });
+  const answers = await askRecommendInputs(
+    {
+      ...(options.workload === undefined ? {} : { workload: options.workload }),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      instances: options.instances,
+      serverMaxConnections: options.serverMaxConnections,
+    },
+    { askServerLimit: options.db === undefined },
+  );
   const given = new Set(options.given);
   given.add('workload').add('instances').add('serverMaxConnections');
   if (answers.concurrency !== undefined) given.add('concurrency');
   return { ...options, ...answers, given };
+}
+
+/** The budget as the server states it: max_connections, its reserved slots, and optionally who holds slots now. */
+function budgetFromServer(facts: ServerFacts, accountForOthers: boolean): ServerBudget {
+  const slots = usableSlots(facts);
+  const reservedParts = [{ name: 'superuser_reserved_connections', value: slots.superuserReserved }];
+  if (facts.settings.has('reserved_connections'))
+    reservedParts.push({ name: 'reserved_connections', value: slots.reserved });
+  const others = facts.activity.clientBackends - facts.activity.ownBackends;
+  return {
+    maxConnections: slots.max,
+    reservedConnections: slots.superuserReserved + slots.reserved,
+    otherConnections: accountForOthers ? others : 0,
+    source: 'server',
+    reservedParts,
+    ...(accountForOthers ? { otherDescription: 'client connections open now, besides pooltune' } : {}),
+  };
 }
 
 /** `pooltune recommend`: inputs → sizing → report; returns the exit code. */
@@ -74,12 +99,22 @@ export async function runRecommend(
     value,
     source: source(key),
   });
-  const budget = {
+  let target: string | null = null;
+  let serverVersion: string | null = null;
+  let budget: ServerBudget = {
     maxConnections: options.serverMaxConnections,
     reservedConnections: options.reservedConnections,
     otherConnections: options.otherConnections,
     source: source('serverMaxConnections'),
   };
+  if (options.db !== undefined) {
+    const db = resolveDatabase(options, io);
+    const { collectServerFacts } = await import('../probes/facts.js');
+    const facts = await withDatabase(db, io, options, collectServerFacts);
+    target = db.display;
+    serverVersion = facts.serverVersion;
+    budget = budgetFromServer(facts, options.accountForOthers);
+  }
   const { recommendation, findings } = recommendPool({
     preset,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -89,16 +124,22 @@ export async function runRecommend(
   const exitCode = exitCodeFor(findings, options.failOn);
   const report: RecommendReport = {
     command: 'recommend',
-    target: null,
-    serverVersion: null,
+    target,
+    serverVersion,
     inputs: {
       workload: input(preset.name, 'workload'),
       workloadOrigin: preset.origin,
       concurrency: options.concurrency === undefined ? null : input(options.concurrency, 'concurrency'),
       instances: input(options.instances, 'instances'),
-      serverMaxConnections: input(options.serverMaxConnections, 'serverMaxConnections'),
-      reservedConnections: input(options.reservedConnections, 'reservedConnections'),
-      otherConnections: input(options.otherConnections, 'otherConnections'),
+      serverMaxConnections: { value: budget.maxConnections, source: budget.source },
+      reservedConnections:
+        options.db === undefined
+          ? input(options.reservedConnections, 'reservedConnections')
+          : { value: budget.reservedConnections, source: 'server' },
+      otherConnections:
+        options.db === undefined
+          ? input(options.otherConnections, 'otherConnections')
+          : { value: budget.otherConnections, source: options.accountForOthers ? 'server' : 'default' },
     },
     recommendation,
     emitted: EMITTER_BY_NAME[options.emit ?? DEFAULT_EMITTER]({
@@ -111,18 +152,10 @@ export async function runRecommend(
     exitCode,
   };
 
-  if (options.format === 'json') {
-    const { renderRecommendJson } = await import('../report/json.js');
-    await io.stdout.write(renderRecommendJson(report, pooltuneVersion));
-  } else if (options.format === 'markdown') {
-    const { renderRecommendMarkdown } = await import('../report/markdown.js');
-    await io.stdout.write(renderRecommendMarkdown(report));
-  } else {
-    const [{ renderRecommendText }, render] = await Promise.all([
-      import('../report/text.js'),
-      renderOptions(io, options),
-    ]);
-    await io.stdout.write(renderRecommendText(report, render));
-  }
+  await writeReport(io, options, {
+    json: async () => (await import('../report/json.js')).renderRecommendJson(report, pooltuneVersion),
+    markdown: async () => (await import('../report/recommend-markdown.js')).renderRecommendMarkdown(report),
+    text: async (render) => (await import('../report/recommend-text.js')).renderRecommendText(report, render),
+  });
   return exitCode;
 }

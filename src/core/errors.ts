@@ -43,3 +43,14 @@ export class CancelledError extends PooltuneError {
     super(message, EXIT_CODE.cancelled);
   }
 }
+
+/** Could not reach or log in to the target: refused, unknown host, timeout, authentication, TLS. */
+export class ConnectionError extends PooltuneError {
+  /** The server's SQLSTATE when it sent one (28P01, 3D000, 53300 …), or the system error code. */
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined, hints: readonly string[] = []) {
+    super(message, EXIT_CODE.unreachable, hints);
+    this.code = code;
+  }
+}

@@ -10,8 +10,18 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { ok: 0, info: 
 /** What a finding proposes; SQL is printed for a human to run, never executed by pooltune. */
 export interface Fix {
   readonly sql?: readonly string[];
+  /** Takes effect only after a server restart. */
   readonly restart?: boolean;
+  /** Takes effect after a reload (pg_reload_conf), for new sessions. */
+  readonly reload?: boolean;
   readonly config?: Readonly<Record<string, unknown>>;
+}
+
+/** The server setting a finding is about, for the settings table. */
+export interface SettingSubject {
+  readonly name: string;
+  readonly current: string;
+  readonly recommended: string;
 }
 
 /** The one shape every check produces and every renderer consumes. */
@@ -26,6 +36,7 @@ export interface Finding {
   readonly fix?: Fix;
   /** Ids into the troubleshooting catalogue (core/hints.ts). */
   readonly hints?: readonly string[];
+  readonly setting?: SettingSubject;
 }
 
 /** A check that could not run, with the reason and what would let it run. Never a silent "ok". */

@@ -18,6 +18,7 @@ export function countExpectation(range: CountRange): string {
 export const COUNT_RANGES = {
   concurrency: { min: 1, max: 100_000 },
   instances: { min: 1, max: 10_000 },
+  poolMax: { min: 1, max: 10_000 },
   serverMaxConnections: { min: 1, max: 262_143 },
   reservedConnections: { min: 0, max: 262_143 },
   otherConnections: { min: 0, max: 262_143 },

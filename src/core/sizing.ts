@@ -18,6 +18,10 @@ export interface ServerBudget {
   /** Slots held by other applications that this fleet cannot use. */
   readonly otherConnections: number;
   readonly source: ValueSource;
+  /** The settings the reserved slots add up from, when read from a server. */
+  readonly reservedParts?: readonly { readonly name: string; readonly value: number }[];
+  /** What the slots held by others are, when counted on a server. */
+  readonly otherDescription?: string;
 }
 
 export interface SizingInput {
@@ -77,9 +81,25 @@ export function recommendPool(input: SizingInput): SizingResult {
   const findings: Finding[] = [];
 
   const usable = budget.maxConnections - budget.reservedConnections - budget.otherConnections;
+  if (budget.reservedParts && budget.reservedParts.length > 0) {
+    trace.push({
+      label: 'reserved slots',
+      formula: budget.reservedParts.map((p) => p.name).join(' + '),
+      computation: budget.reservedParts.map((p) => String(p.value)).join(' + '),
+      value: budget.reservedConnections,
+    });
+  }
+  if (budget.otherDescription) {
+    trace.push({
+      label: 'held by others',
+      formula: budget.otherDescription,
+      computation: String(budget.otherConnections),
+      value: budget.otherConnections,
+    });
+  }
   trace.push({
     label: 'usable server slots',
-    formula: 'server max_connections − reserved − held by others',
+    formula: `server max_connections${budget.source === 'server' ? ' (read from the server)' : ''} − reserved − held by others`,
     computation: `${budget.maxConnections} − ${budget.reservedConnections} − ${budget.otherConnections}`,
     value: usable,
   });

@@ -45,9 +45,13 @@ export function renderFindingsText(
       if (f.observed) detail('observed', f.observed);
       if (f.expected) detail('expected', f.expected);
     }
-    for (const sql of f.fix?.sql ?? []) {
-      lines.push(
-        `${indent}${style.dim('fix:')} ${sql}${f.fix?.restart ? style.dim('  (needs a restart)') : ''}`,
+    const sql = f.fix?.sql ?? [];
+    if (sql.length > 0) {
+      const applies = f.fix?.restart ? '  (needs a restart)' : f.fix?.reload ? '  (applies on reload)' : '';
+      sql.forEach((statement, i) =>
+        lines.push(
+          `${indent}${style.dim(i === 0 ? 'fix:' : '    ')} ${statement}${i === sql.length - 1 ? style.dim(applies) : ''}`,
+        ),
       );
     }
     if (f.hints && f.hints.length > 0) {
@@ -88,4 +92,22 @@ export function summaryLine(findings: readonly Finding[], skipped: readonly Skip
     `${s.critical} critical`,
   ];
   return `${parts.join(', ')}${s.skipped > 0 ? `; ${s.skipped} skipped` : ''}`;
+}
+
+/** The end of every human report: findings, the hints they point at, and the summary with the exit code. */
+export function renderFindingsSection(
+  report: { findings: readonly Finding[]; skipped: readonly Skipped[]; failOn: string; exitCode: number },
+  style: Style,
+  width: number,
+  quiet = false,
+): string[] {
+  const out: string[] = [];
+  const findingLines = renderFindingsText(report.findings, report.skipped, style, width, quiet);
+  if (findingLines.length > 0) out.push(style.bold('Findings'), ...findingLines, '');
+  const hintLines = renderHintsText(report.findings, style, width);
+  if (hintLines.length > 0) out.push(style.bold('Hints'), ...hintLines, '');
+  out.push(
+    `${summaryLine(report.findings, report.skipped)} (fails at ${report.failOn}; exit ${report.exitCode})`,
+  );
+  return out;
 }

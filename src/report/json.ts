@@ -1,25 +1,47 @@
-import { summarize } from '../core/findings.js';
+import { summarize, type FailOn, type Finding, type Skipped } from '../core/findings.js';
 import type { RecommendReport } from './recommend-report.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
 export const JSON_SCHEMA_VERSION = 1;
 
-/** Exactly one JSON document for stdout. Durations are milliseconds; null means none. */
-export function renderRecommendJson(report: RecommendReport, pooltuneVersion: string): string {
+/** The fields every command's JSON report has. */
+export interface ReportEnvelope {
+  readonly command: string;
+  readonly target: string | null;
+  readonly serverVersion: string | null;
+  readonly findings: readonly Finding[];
+  readonly skipped: readonly Skipped[];
+  readonly failOn: FailOn;
+  readonly exitCode: number;
+}
+
+/** Exactly one JSON document for stdout: the envelope around a command's own fields. */
+export function renderJsonReport(
+  envelope: ReportEnvelope,
+  body: Record<string, unknown>,
+  pooltuneVersion: string,
+): string {
   const document = {
     schemaVersion: JSON_SCHEMA_VERSION,
     pooltuneVersion,
-    command: report.command,
-    target: report.target,
-    serverVersion: report.serverVersion,
-    inputs: report.inputs,
-    recommendation: report.recommendation,
-    emitted: report.emitted,
-    findings: report.findings,
-    skipped: report.skipped,
-    summary: summarize(report.findings, report.skipped),
-    failOn: report.failOn,
-    exitCode: report.exitCode,
+    command: envelope.command,
+    target: envelope.target,
+    serverVersion: envelope.serverVersion,
+    ...body,
+    findings: envelope.findings,
+    skipped: envelope.skipped,
+    summary: summarize(envelope.findings, envelope.skipped),
+    failOn: envelope.failOn,
+    exitCode: envelope.exitCode,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Durations are milliseconds; null means none. */
+export function renderRecommendJson(report: RecommendReport, pooltuneVersion: string): string {
+  return renderJsonReport(
+    report,
+    { inputs: report.inputs, recommendation: report.recommendation, emitted: report.emitted },
+    pooltuneVersion,
+  );
 }

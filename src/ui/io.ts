@@ -11,13 +11,31 @@ export interface Io {
   readonly stdinIsTTY: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * Registers a secret (a password) that must never be printed: every later write on stdout or stderr
+   * masks it. The last line of defence; messages are built without secrets in the first place.
+   */
+  addSecret(secret: string): void;
 }
 
-function wrap(stream: NodeJS.WriteStream): OutStream {
+const MASK = '********';
+
+/** Masks each secret, also in its percent-encoded form as it would stand in a URL. */
+export function redact(text: string, secrets: ReadonlySet<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(MASK);
+  }
+  return out;
+}
+
+function wrap(stream: NodeJS.WriteStream, secrets: ReadonlySet<string>): OutStream {
   return {
     // Resolve once the chunk is handed to the OS, so that a pipe gets all of a large JSON document.
     write: (text) =>
-      new Promise((resolve) => (text === '' ? resolve() : stream.write(text, () => resolve()))),
+      new Promise((resolve) =>
+        text === '' ? resolve() : stream.write(redact(text, secrets), () => resolve()),
+      ),
     get isTTY() {
       return stream.isTTY === true;
     },
@@ -28,12 +46,17 @@ function wrap(stream: NodeJS.WriteStream): OutStream {
 }
 
 export function processIo(): Io {
+  const secrets = new Set<string>();
   return {
-    stdout: wrap(process.stdout),
-    stderr: wrap(process.stderr),
+    stdout: wrap(process.stdout, secrets),
+    stderr: wrap(process.stderr, secrets),
     stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    // Very short "passwords" would mask ordinary words and numbers; they are not worth hiding that way.
+    addSecret: (secret) => {
+      if (secret.length >= 4) secrets.add(secret);
+    },
   };
 }
 

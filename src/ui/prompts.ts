@@ -27,7 +27,10 @@ function validateCount(range: CountRange, optional: boolean) {
 }
 
 /** The `recommend` wizard. Callers check for a terminal first: inquirer reads EOF as a cancel. */
-export async function askRecommendInputs(defaults: Partial<RecommendAnswers>): Promise<RecommendAnswers> {
+export async function askRecommendInputs(
+  defaults: Partial<RecommendAnswers>,
+  options: { askServerLimit: boolean } = { askServerLimit: true },
+): Promise<RecommendAnswers> {
   const { select, input } = await import('@inquirer/prompts');
   try {
     let workload = await select({
@@ -54,11 +57,13 @@ export async function askRecommendInputs(defaults: Partial<RecommendAnswers>): P
       default: String(defaults.instances ?? 1),
       validate: validateCount(COUNT_RANGES.instances, false),
     });
-    const serverText = await input({
-      message: "The server's max_connections",
-      default: String(defaults.serverMaxConnections ?? 100),
-      validate: validateCount(COUNT_RANGES.serverMaxConnections, false),
-    });
+    const serverText = options.askServerLimit
+      ? await input({
+          message: "The server's max_connections",
+          default: String(defaults.serverMaxConnections ?? 100),
+          validate: validateCount(COUNT_RANGES.serverMaxConnections, false),
+        })
+      : String(defaults.serverMaxConnections ?? 100);
     const concurrency =
       concurrencyText.trim() === '' ? undefined : parseCount(concurrencyText, COUNT_RANGES.concurrency);
     return {

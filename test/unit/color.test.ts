@@ -5,7 +5,7 @@ import type { Io } from '../../src/ui/io.js';
 
 function io(env: Record<string, string>, isTTY: boolean): Io {
   const stream = { write: async () => {}, isTTY };
-  return { stdout: stream, stderr: stream, stdinIsTTY: isTTY, env, cwd: '/' };
+  return { stdout: stream, stderr: stream, stdinIsTTY: isTTY, env, cwd: '/', addSecret: () => {} };
 }
 
 describe('colour policy', () => {

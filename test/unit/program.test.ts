@@ -13,6 +13,7 @@ function parse(args: string[]): { invocation?: Invocation; stderr: string; error
     stdinIsTTY: false,
     env: {},
     cwd: '/',
+    addSecret: () => {},
   };
   let invocation: Invocation | undefined;
   const program = createProgram(io, '0.0.0-test', (i) => (invocation = i));
@@ -37,7 +38,7 @@ describe('command-line parsing', () => {
       'warning',
       '--json',
     ]);
-    assert.ok(invocation);
+    assert.ok(invocation?.command === 'recommend');
     const o = invocation.options;
     assert.equal(o.workload, 'oltp');
     assert.equal(o.concurrency, 33);

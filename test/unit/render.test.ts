@@ -4,10 +4,10 @@ import { exitCodeFor } from '../../src/core/exit-codes.js';
 import { recommendPool } from '../../src/core/sizing.js';
 import { EMITTER_BY_NAME } from '../../src/report/emit/index.js';
 import { renderRecommendJson } from '../../src/report/json.js';
-import { renderRecommendMarkdown } from '../../src/report/markdown.js';
+import { renderRecommendMarkdown } from '../../src/report/recommend-markdown.js';
 import type { RecommendReport } from '../../src/report/recommend-report.js';
 import { plainStyle } from '../../src/report/style.js';
-import { renderRecommendText } from '../../src/report/text.js';
+import { renderRecommendText } from '../../src/report/recommend-text.js';
 import { ANSI_ESCAPE } from '../helpers/cli.js';
 import { builtinPreset } from '../helpers/presets.js';
 

@@ -1,27 +1,12 @@
-import Table from 'cli-table3';
-import { renderFindingsText, renderHintsText, summaryLine } from './findings-text.js';
+import { renderFindingsSection } from './findings-text.js';
 import type { RecommendReport } from './recommend-report.js';
 import { inputRows, settingRows, traceEquation, type Row } from './settings.js';
 import type { RenderOptions, Style } from './style.js';
+import { textTable } from './table.js';
 import { wrap } from './wrap.js';
 
-// No colours from cli-table3 itself: every escape code comes from the Style we were given.
-const NO_TABLE_COLOURS = { head: [], border: [] };
-// No rule between rows: the tables are short and read better dense.
-const COMPACT_CHARS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-function table(head: readonly string[], rows: readonly (readonly string[])[], style: Style): string {
-  const t = new Table({
-    head: head.map((h) => style.bold(h)),
-    style: NO_TABLE_COLOURS,
-    chars: COMPACT_CHARS,
-  });
-  t.push(...rows.map((r) => [...r]));
-  return t.toString();
-}
-
 function rowsTable(rows: readonly Row[], head: readonly [string, string, string], style: Style): string {
-  return table(
+  return textTable(
     head,
     rows.map((r) => [r.label, r.value, r.source]),
     style,
@@ -65,12 +50,6 @@ export function renderRecommendText(report: RecommendReport, options: RenderOpti
     for (const note of emitted.notes) out.push(...wrap(note, width, `  ${style.dim('note:')} `, '        '));
     out.push('');
   }
-  const findingLines = renderFindingsText(report.findings, report.skipped, style, width, options.quiet);
-  if (findingLines.length > 0) out.push(heading('Findings', style), ...findingLines, '');
-  const hintLines = renderHintsText(report.findings, style, width);
-  if (hintLines.length > 0) out.push(heading('Hints', style), ...hintLines, '');
-  out.push(
-    `${summaryLine(report.findings, report.skipped)} (fails at ${report.failOn}; exit ${report.exitCode})`,
-  );
+  out.push(...renderFindingsSection(report, style, width, options.quiet));
   return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,60 @@
+import type { Finding } from '../findings.js';
+import { formatDuration } from '../units.js';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from './timeouts.js';
+import { outcome, type Check } from './types.js';
+
+const list = (items: readonly { name: string; count: number }[], most = 5) =>
+  items
+    .slice(0, most)
+    .map((i) => `${i.name} ${i.count}`)
+    .join(', ') + (items.length > most ? `, … (${items.length - most} more)` : '');
+
+/** What the other sessions are doing: needs the privilege to see their state. */
+export const checkSessionStates: Check = ({ facts }) => {
+  const { activity } = facts;
+  if (!activity.canSeeOthers) {
+    return outcome(
+      [],
+      [
+        {
+          id: 'session-states',
+          reason: `role "${facts.currentRole}" cannot see other sessions' state, so idle-in-transaction sessions and connections per application are not checked`,
+          enableWith: `GRANT pg_monitor TO "${facts.currentRole.replaceAll('"', '""')}";`,
+        },
+      ],
+    );
+  }
+  const findings: Finding[] = [];
+  if (activity.byApplication.length > 0) {
+    findings.push({
+      id: 'connections-by-application',
+      severity: 'info',
+      title: `Client connections by application: ${list(activity.byApplication)}; by state: ${list(activity.byState)}`,
+    });
+  }
+  const idleTx = activity.longestIdleInTransactionSeconds;
+  if (idleTx !== null && idleTx * 1000 > IDLE_IN_TRANSACTION_TIMEOUT_MS) {
+    findings.push({
+      id: 'idle-in-transaction-sessions',
+      severity: 'warning',
+      title: `A session has been idle inside a transaction for ${formatDuration(Math.round(idleTx) * 1000)}, longer than the guide's 5min`,
+      observed: `${formatDuration(Math.round(idleTx) * 1000)} idle in transaction`,
+      expected: 'under 5min; set idle_in_transaction_session_timeout',
+      hints: ['slow-acquisition'],
+    });
+  }
+  return outcome(findings);
+};
+
+/** Settings changed in the configuration that only take effect after a restart. */
+export const checkPendingRestart: Check = ({ facts }) => {
+  const pending = [...facts.settings.values()].filter((s) => s.pendingRestart).map((s) => s.name);
+  if (pending.length === 0) return outcome();
+  return outcome([
+    {
+      id: 'pending-restart',
+      severity: 'info',
+      title: `Changed but waiting for a restart: ${pending.join(', ')}; the values shown are the ones in force`,
+    },
+  ]);
+};

@@ -1,0 +1,225 @@
+import type { Finding, Severity } from '../findings.js';
+import { numericSetting, usableSlots } from '../server-facts.js';
+import { alterSystem } from './fix.js';
+import { outcome, type Check, type CheckContext } from './types.js';
+
+/** The guide's connection tiers for max_connections. */
+export const CONNECTION_TIERS = [
+  { name: 'development', from: 20, to: 50 },
+  { name: 'small production', from: 50, to: 100 },
+  { name: 'medium production', from: 100, to: 300 },
+  { name: 'large production', from: 300, to: 1000 },
+] as const;
+export const PGBOUNCER_ABOVE = 300;
+export const MIN_SUPERUSER_RESERVED = 3;
+
+/** The guide's utilisation thresholds: under 70 % healthy, 70–85 % warning, above 85 % critical. */
+export function utilizationSeverity(percent: number): Severity {
+  if (percent > 85) return 'critical';
+  if (percent >= 70) return 'warning';
+  return 'ok';
+}
+
+const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 100);
+
+export const checkConnectionTier: Check = ({ facts }) => {
+  const max = numericSetting(facts, 'max_connections') ?? 100;
+  const tier = CONNECTION_TIERS.find((t) => max >= t.from && max <= t.to);
+  const setting = { name: 'max_connections', current: String(max), recommended: '20–1000 by tier' };
+  if (max > 1000) {
+    return outcome([
+      {
+        id: 'connection-tier',
+        severity: 'warning',
+        title: `max_connections is ${max}, above the guide's largest tier (1000): put PgBouncer in front and lower it`,
+        observed: String(max),
+        expected: 'at most 1000, with a pooler above 300',
+        hints: ['pgbouncer'],
+        setting,
+      },
+    ]);
+  }
+  if (!tier) {
+    return outcome([
+      {
+        id: 'connection-tier',
+        severity: 'warning',
+        title: `max_connections is ${max}, below the guide's development tier (20–50)`,
+        observed: String(max),
+        expected: 'at least 20',
+        fix: alterSystem(facts, 'max_connections', 20),
+        hints: ['raise-max-connections'],
+        setting: { ...setting, recommended: 'at least 20' },
+      },
+    ]);
+  }
+  const large = max > PGBOUNCER_ABOVE;
+  return outcome([
+    {
+      id: 'connection-tier',
+      severity: large ? 'info' : 'ok',
+      title: large
+        ? `max_connections ${max}: the guide's large production tier, where PgBouncer should pool the clients`
+        : `max_connections ${max}: the guide's ${tier.name} tier (${tier.from}–${tier.to})`,
+      ...(large ? { hints: ['pgbouncer'] } : {}),
+      setting: { ...setting, recommended: `${tier.from}–${tier.to} (${tier.name})` },
+    },
+  ]);
+};
+
+export const checkReservedSlots: Check = ({ facts }) => {
+  const { max, superuserReserved, reserved, usable } = usableSlots(facts);
+  const findings: Finding[] = [];
+  findings.push(
+    superuserReserved < MIN_SUPERUSER_RESERVED
+      ? {
+          id: 'superuser-reserved-connections',
+          severity: 'warning',
+          title: `superuser_reserved_connections is ${superuserReserved}: when the server fills up, not even an administrator can get in`,
+          observed: String(superuserReserved),
+          expected: `at least ${MIN_SUPERUSER_RESERVED}`,
+          fix: alterSystem(facts, 'superuser_reserved_connections', MIN_SUPERUSER_RESERVED),
+          hints: ['too-many-connections'],
+          setting: {
+            name: 'superuser_reserved_connections',
+            current: String(superuserReserved),
+            recommended: `≥ ${MIN_SUPERUSER_RESERVED}`,
+          },
+        }
+      : {
+          id: 'superuser-reserved-connections',
+          severity: 'ok',
+          title: `superuser_reserved_connections is ${superuserReserved}: administrators can still log in to a full server`,
+          setting: {
+            name: 'superuser_reserved_connections',
+            current: String(superuserReserved),
+            recommended: `≥ ${MIN_SUPERUSER_RESERVED}`,
+          },
+        },
+  );
+  if (facts.settings.has('reserved_connections')) {
+    findings.push({
+      id: 'reserved-connections',
+      severity: 'ok',
+      title: `reserved_connections is ${reserved}: slots kept for roles with pg_use_reserved_connections`,
+      setting: { name: 'reserved_connections', current: String(reserved), recommended: 'as needed' },
+    });
+  }
+  if (usable < 1) {
+    findings.push({
+      id: 'usable-slots',
+      severity: 'critical',
+      title: `No connection slots are left for ordinary roles: max_connections ${max} minus ${superuserReserved + reserved} reserved`,
+      observed: `${usable} usable slots`,
+      expected: 'reserved slots well below max_connections',
+      hints: ['raise-max-connections'],
+    });
+  }
+  return outcome(findings);
+};
+
+export const checkSlotUsage: Check = ({ facts }) => {
+  const { max, superuserReserved, reserved, usable } = usableSlots(facts);
+  if (usable < 1) return outcome();
+  const others = facts.activity.clientBackends - facts.activity.ownBackends;
+  const share = pct(others, usable);
+  const severity = utilizationSeverity(share);
+  return outcome([
+    {
+      id: 'slot-usage',
+      severity,
+      title: `${others} of ${usable} usable connection slots are taken now (${share} %)`,
+      observed: `${others} client connections besides pooltune's; ${usable} usable = ${max} − ${superuserReserved} superuser-reserved${facts.settings.has('reserved_connections') ? ` − ${reserved} reserved` : ''}`,
+      expected: 'under 70 % in use (70–85 % warning, above 85 % critical)',
+      ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
+    },
+  ]);
+};
+
+function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[] {
+  const { usable } = usableSlots(facts);
+  const total = poolMax * plan.instances;
+  const others = facts.activity.clientBackends - facts.activity.ownBackends;
+  const fleet = `${plan.instances} instance${plan.instances === 1 ? '' : 's'} × pool ${poolMax} = ${total} connections`;
+  if (total > usable) {
+    const missing = total - usable;
+    return [
+      {
+        id: 'fleet-plan',
+        severity: 'critical',
+        title: `The planned fleet needs ${total} connections but the server has ${usable} usable slots: ${missing} missing`,
+        observed: fleet,
+        expected: `at most ${usable}, ideally at most ${Math.floor(usable * 0.8)} (80 %)`,
+        fix: alterSystem(
+          facts,
+          'max_connections',
+          (numericSetting(facts, 'max_connections') ?? 100) + Math.ceil((total * 5) / 4) - usable,
+        ),
+        hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  const share = pct(total, usable);
+  findings.push({
+    id: 'fleet-plan',
+    severity: share > 80 ? 'warning' : 'ok',
+    title:
+      share > 80
+        ? `The planned fleet takes ${share} % of the ${usable} usable slots, above the guide's 80 %: little room for anything else`
+        : `The planned fleet fits: ${fleet}, ${share} % of the ${usable} usable slots`,
+    observed: fleet,
+    expected: `at most ${Math.floor(usable * 0.8)} (80 % of usable)`,
+    ...(share > 80 ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
+  });
+  if (total + others > usable) {
+    findings.push({
+      id: 'fleet-plan-free-now',
+      severity: 'warning',
+      title: `${others} slots are taken by other sessions now, so only ${usable - others} are free for the planned ${total}`,
+      observed: `${others} connections held now`,
+      expected: `${total} free slots`,
+      hints: ['too-many-connections'],
+    });
+  }
+  return findings;
+}
+
+function limitFindings({ facts, plan }: CheckContext, poolMax: number | undefined): Finding[] {
+  const findings: Finding[] = [];
+  const total = poolMax === undefined ? undefined : poolMax * plan.instances;
+  for (const [kind, limits, current] of [
+    ['role', facts.roleLimits, facts.currentRole],
+    ['database', facts.databaseLimits, facts.currentDatabase],
+  ] as const) {
+    const own = limits.find((l) => l.name === current);
+    if (!own) continue;
+    const tooSmall = total !== undefined && own.limit < total;
+    findings.push({
+      id: `${kind}-connection-limit`,
+      severity: tooSmall ? 'critical' : 'info',
+      title: tooSmall
+        ? `The ${kind} "${current}" may open at most ${own.limit} connections, fewer than the planned ${total}`
+        : `The ${kind} "${current}" may open at most ${own.limit} connections (CONNECTION LIMIT)`,
+      observed: `CONNECTION LIMIT ${own.limit}`,
+      ...(total === undefined ? {} : { expected: `at least ${total}` }),
+      ...(tooSmall
+        ? {
+            fix: {
+              sql: [
+                `ALTER ${kind === 'role' ? 'ROLE' : 'DATABASE'} "${current.replaceAll('"', '""')}" CONNECTION LIMIT ${total};`,
+              ],
+              restart: false,
+            },
+          }
+        : {}),
+      hints: ['too-many-connections'],
+    });
+  }
+  return findings;
+}
+
+export const checkFleetPlan: Check = (ctx) => {
+  const findings = ctx.plan.poolMax === undefined ? [] : fleetFindings(ctx, ctx.plan.poolMax);
+  return outcome([...findings, ...limitFindings(ctx, ctx.plan.poolMax)]);
+};

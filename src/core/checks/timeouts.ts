@@ -1,0 +1,149 @@
+import { formatDuration } from '../units.js';
+import { majorVersion, settingMs } from '../server-facts.js';
+import { alterSystem } from './fix.js';
+import { outcome, type Check } from './types.js';
+
+/** The guide's server settings. */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5 * 60_000;
+export const STATEMENT_TIMEOUT_MS = 30_000;
+
+const show = (ms: number) => (ms === 0 ? '0 (disabled)' : formatDuration(ms));
+
+export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
+  const ms = settingMs(facts, 'idle_in_transaction_session_timeout');
+  if (ms === undefined) return outcome();
+  const setting = {
+    name: 'idle_in_transaction_session_timeout',
+    current: show(ms),
+    recommended: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+  };
+  const fix = alterSystem(
+    facts,
+    'idle_in_transaction_session_timeout',
+    formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+  );
+  if (ms === 0) {
+    return outcome([
+      {
+        id: 'idle-in-transaction-timeout-disabled',
+        severity: 'warning',
+        title:
+          'idle_in_transaction_session_timeout is off: a client that stalls inside a transaction holds its connection and locks forever',
+        observed: '0 (disabled)',
+        expected: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+        fix,
+        hints: ['slow-acquisition'],
+        setting,
+      },
+    ]);
+  }
+  if (ms > 60 * 60_000) {
+    return outcome([
+      {
+        id: 'idle-in-transaction-timeout-long',
+        severity: 'info',
+        title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}, far above the guide's 5min`,
+        observed: formatDuration(ms),
+        expected: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+        fix,
+        setting,
+      },
+    ]);
+  }
+  return outcome([
+    {
+      id: 'idle-in-transaction-timeout',
+      severity: 'ok',
+      title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}`,
+      setting,
+    },
+  ]);
+};
+
+export const checkStatementTimeout: Check = ({ facts, plan }) => {
+  const ms = settingMs(facts, 'statement_timeout');
+  if (ms === undefined) return outcome();
+  const wanted = plan.workloadWantsStatementTimeout;
+  const setting = {
+    name: 'statement_timeout',
+    current: show(ms),
+    recommended: wanted ? formatDuration(STATEMENT_TIMEOUT_MS) : `0 for ${plan.workload}`,
+  };
+  if (!wanted) {
+    return outcome([
+      ms === 0
+        ? {
+            id: 'statement-timeout',
+            severity: 'ok',
+            title: `statement_timeout is off, which suits the ${plan.workload} workload`,
+            setting,
+          }
+        : {
+            id: 'statement-timeout-batch',
+            severity: 'info',
+            title: `statement_timeout is ${formatDuration(ms)}: ${plan.workload} jobs that run longer are cancelled unless their sessions set it to 0`,
+            observed: formatDuration(ms),
+            expected: `0, or an override in the ${plan.workload} pool's sessions`,
+            setting,
+          },
+    ]);
+  }
+  if (ms === 0) {
+    return outcome([
+      {
+        id: 'statement-timeout-disabled',
+        severity: 'warning',
+        title: `statement_timeout is off: a runaway query on the ${plan.workload} workload holds its connection until it finishes`,
+        observed: '0 (disabled)',
+        expected: `${formatDuration(STATEMENT_TIMEOUT_MS)} server-wide (pools may set shorter ones per session)`,
+        fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
+        hints: ['slow-acquisition'],
+        setting,
+      },
+    ]);
+  }
+  if (ms > 5 * 60_000) {
+    return outcome([
+      {
+        id: 'statement-timeout-long',
+        severity: 'info',
+        title: `statement_timeout is ${formatDuration(ms)}, far above the guide's 30s for ${plan.workload}`,
+        observed: formatDuration(ms),
+        expected: formatDuration(STATEMENT_TIMEOUT_MS),
+        fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
+        setting,
+      },
+    ]);
+  }
+  return outcome([
+    { id: 'statement-timeout', severity: 'ok', title: `statement_timeout is ${formatDuration(ms)}`, setting },
+  ]);
+};
+
+export const checkIdleSessionTimeout: Check = ({ facts, plan }) => {
+  const ms = settingMs(facts, 'idle_session_timeout');
+  if (ms === undefined || majorVersion(facts) < 14) return outcome();
+  const setting = {
+    name: 'idle_session_timeout',
+    current: show(ms),
+    recommended: plan.behindPooler ? '0 behind a pooler' : '0',
+  };
+  if (ms === 0)
+    return outcome([
+      { id: 'idle-session-timeout', severity: 'ok', title: 'idle_session_timeout is off', setting },
+    ]);
+  return outcome([
+    {
+      id: 'idle-session-timeout-set',
+      severity: plan.behindPooler ? 'warning' : 'info',
+      title: plan.behindPooler
+        ? `idle_session_timeout is ${formatDuration(ms)}: the server closes idle pooled connections under the pooler's feet`
+        : `idle_session_timeout is ${formatDuration(ms)}: application pools and poolers see their idle connections closed; keep their idle timeouts shorter`,
+      observed: formatDuration(ms),
+      expected: '0 when a pooler or an application pool keeps connections open',
+      fix: alterSystem(facts, 'idle_session_timeout', 0),
+      hints: ['intermittent-failures'],
+      setting,
+    },
+  ]);
+};

@@ -1,0 +1,109 @@
+/** One row of pg_settings, as the checks need it. */
+export interface Setting {
+  readonly name: string;
+  /** The raw value in the setting's base unit, as pg_settings.setting has it. */
+  readonly setting: string;
+  /** pg_settings.unit: 'ms', 's', 'min', 'kB', '8kB', 'MB' … or null. */
+  readonly unit: string | null;
+  readonly source: string;
+  /** When a change takes effect: postmaster (restart), sighup (reload), user/superuser (reload, new sessions). */
+  readonly context: string;
+  readonly pendingRestart: boolean;
+}
+
+export interface ConnectionCount {
+  readonly name: string;
+  readonly count: number;
+}
+
+export interface ActivityFacts {
+  /** Client backends on the whole server, pooltune's own session included. */
+  readonly clientBackends: number;
+  /** Client backends of this pooltune run (normally 1). */
+  readonly ownBackends: number;
+  /** Whether the current role sees other sessions' state (superuser, pg_read_all_stats or pg_monitor). */
+  readonly canSeeOthers: boolean;
+  /** Only filled when canSeeOthers: other client backends (not pooltune's) by state, application and role. */
+  readonly byState: readonly ConnectionCount[];
+  readonly byApplication: readonly ConnectionCount[];
+  readonly byRole: readonly ConnectionCount[];
+  /** Age in seconds of the oldest client connection, and of the longest idle-in-transaction one. */
+  readonly oldestConnectionSeconds: number | null;
+  readonly longestIdleInTransactionSeconds: number | null;
+}
+
+export interface ConnectionLimit {
+  readonly name: string;
+  readonly limit: number;
+}
+
+/** Everything check-server and recommend --db read from a server, collected in one pass. */
+export interface ServerFacts {
+  readonly serverVersionNum: number;
+  readonly serverVersion: string;
+  readonly currentRole: string;
+  readonly currentDatabase: string;
+  readonly isSuperuser: boolean;
+  readonly settings: ReadonlyMap<string, Setting>;
+  readonly activity: ActivityFacts;
+  readonly roleLimits: readonly ConnectionLimit[];
+  readonly databaseLimits: readonly ConnectionLimit[];
+}
+
+/** A setting's value as a number in its base unit, or undefined when the server has no such setting. */
+export function numericSetting(facts: ServerFacts, name: string): number | undefined {
+  const s = facts.settings.get(name);
+  if (!s) return undefined;
+  const value = Number(s.setting);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  us: 0.001,
+  ms: 1,
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+const UNIT_BYTES: Readonly<Record<string, number>> = {
+  B: 1,
+  kB: 1024,
+  '8kB': 8192,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+};
+
+/** A time setting in milliseconds (0 usually means "disabled"). */
+export function settingMs(facts: ServerFacts, name: string): number | undefined {
+  const s = facts.settings.get(name);
+  const value = numericSetting(facts, name);
+  if (!s || value === undefined) return undefined;
+  return value * (UNIT_MS[s.unit ?? 'ms'] ?? 1);
+}
+
+/** A memory setting in bytes. */
+export function settingBytes(facts: ServerFacts, name: string): number | undefined {
+  const s = facts.settings.get(name);
+  const value = numericSetting(facts, name);
+  if (!s || value === undefined) return undefined;
+  return value * (UNIT_BYTES[s.unit ?? 'B'] ?? 1);
+}
+
+/** The slots ordinary roles may use: max_connections − superuser_reserved − reserved (16+). */
+export function usableSlots(facts: ServerFacts): {
+  max: number;
+  superuserReserved: number;
+  reserved: number;
+  usable: number;
+} {
+  const max = numericSetting(facts, 'max_connections') ?? 100;
+  const superuserReserved = numericSetting(facts, 'superuser_reserved_connections') ?? 0;
+  const reserved = numericSetting(facts, 'reserved_connections') ?? 0;
+  return { max, superuserReserved, reserved, usable: max - superuserReserved - reserved };
+}
+
+export function majorVersion(facts: Pick<ServerFacts, 'serverVersionNum'>): number {
+  return Math.floor(facts.serverVersionNum / 10000);
+}

@@ -1,0 +1,161 @@
+import { ConnectionError, PooltuneError } from '../core/errors.js';
+import { formatDuration } from '../core/units.js';
+
+interface PgLikeError {
+  message?: string;
+  code?: string;
+  errno?: number;
+  hostname?: string;
+}
+
+export interface ErrorContext {
+  /** `user@host:port/db` */
+  readonly display: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly database: string;
+  readonly connectTimeoutMs: number;
+  readonly source: string;
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+/**
+ * Turns what pg or the network threw while connecting into one line and a hint, keeping the SQLSTATE.
+ * The message is built from the target's parts, never from the URL, so it cannot carry the password.
+ */
+export function connectionErrorFrom(error: unknown, ctx: ErrorContext): PooltuneError {
+  if (error instanceof PooltuneError) return error;
+  const e = (error ?? {}) as PgLikeError;
+  const code = e.code;
+  const message = e.message ?? String(error);
+  const where = `${ctx.host}:${ctx.port}`;
+  const fromSource = `the target comes from ${ctx.source}`;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new ConnectionError(`connection refused by ${where}: no PostgreSQL listening there`, code, [
+        `check that the server is running and that host and port are right (${fromSource})`,
+      ]);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectionError(`unknown host '${ctx.host}'`, code, [`check the host name (${fromSource})`]);
+    case 'ENOENT':
+      return new ConnectionError(`no PostgreSQL socket at ${ctx.host} (port ${ctx.port})`, code, [
+        'check the socket folder and port, or connect over TCP',
+      ]);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ConnectionError(`cannot reach ${where}: no route to the host`, code);
+    case 'ECONNRESET':
+      return new ConnectionError(`${where} closed the connection during start-up`, code, [
+        'a firewall, a proxy or a TLS mismatch can do this; try sslmode=require or sslmode=disable',
+      ]);
+    case '28P01':
+      return new ConnectionError(`password authentication failed for user "${ctx.user}" at ${where}`, code, [
+        'check the password in the URL, PGPASSWORD or the password file (.pgpass / PGPASSFILE)',
+      ]);
+    case '28000':
+      return new ConnectionError(
+        `the server refused the login of "${ctx.user}" to "${ctx.database}": ${firstLine(message)}`,
+        code,
+        ['check pg_hba.conf, and that the role exists and may log in (LOGIN)'],
+      );
+    case '3D000':
+      return new ConnectionError(`database "${ctx.database}" does not exist on ${where}`, code, [
+        'check the database name at the end of the URL, or PGDATABASE',
+      ]);
+    case '53300':
+      return new ConnectionError(
+        `the server has no connection slot for pooltune: ${firstLine(message)}`,
+        code,
+        [
+          'the server is full: see `pooltune recommend` and `pooltune check-server` for sizing, or free idle sessions',
+        ],
+      );
+    case '57P03':
+      return new ConnectionError(
+        `the server is not accepting connections right now: ${firstLine(message)}`,
+        code,
+        ['it may be starting up, shutting down or in recovery; try again shortly'],
+      );
+  }
+  if (code && TLS_CODES.has(code)) {
+    return new ConnectionError(`TLS to ${where} failed: ${firstLine(message)}`, code, [
+      'check sslmode and the root certificate (sslrootcert / PGSSLROOTCERT)',
+    ]);
+  }
+  if (/does not support SSL/i.test(message)) {
+    return new ConnectionError(`${where} does not accept TLS, but sslmode requires it`, 'no-tls', [
+      'use sslmode=prefer or sslmode=disable if an unencrypted connection is acceptable',
+    ]);
+  }
+  if (/timeout expired|connection timeout/i.test(message)) {
+    return new ConnectionError(
+      `no answer from ${where} within ${formatDuration(ctx.connectTimeoutMs)} (--connect-timeout)`,
+      'timeout',
+      [
+        'check that the host and port belong to a PostgreSQL server and that nothing in between drops packets',
+      ],
+    );
+  }
+  if (/Connection terminated unexpectedly/i.test(message)) {
+    return new ConnectionError(`${where} closed the connection during start-up`, code, [
+      'the server may be overloaded or shutting down; its log says why',
+    ]);
+  }
+  if (/SASL|SCRAM|password/i.test(message)) {
+    return new ConnectionError(`authentication with ${where} failed: ${firstLine(message)}`, code, [
+      'the server wants a password: give it in the URL, PGPASSWORD or .pgpass',
+    ]);
+  }
+  if (code && /^[0-9A-Z]{5}$/.test(code)) {
+    return new ConnectionError(
+      `${where} refused the connection (SQLSTATE ${code}): ${firstLine(message)}`,
+      code,
+    );
+  }
+  return new ConnectionError(`cannot connect to ${where}: ${firstLine(message)}`, code);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/**
+ * An error from a query on an open session: a lost connection or a server that stopped answering is a
+ * ConnectionError (exit 3); anything else is left as it is for the caller.
+ */
+export function sessionErrorFrom(error: unknown, ctx: ErrorContext): unknown {
+  if (error instanceof PooltuneError) return error;
+  const e = (error ?? {}) as PgLikeError;
+  const message = e.message ?? String(error);
+  const where = `${ctx.host}:${ctx.port}`;
+  if (e.code === '57014' || /Query read timeout/i.test(message)) {
+    return new ConnectionError(
+      `${where} did not answer a catalog query in time: ${firstLine(message)}`,
+      e.code ?? 'timeout',
+      ['the server may be overloaded or blocked; try again, or raise the timeout'],
+    );
+  }
+  if (
+    (e.code && /^(08|57P0)/.test(e.code)) ||
+    e.code === 'ECONNRESET' ||
+    e.code === 'EPIPE' ||
+    /Connection terminated|connection is closed/i.test(message)
+  ) {
+    return new ConnectionError(`lost the connection to ${where}: ${firstLine(message)}`, e.code, [
+      'the server may have restarted, or an administrator ended the session',
+    ]);
+  }
+  return error;
+}

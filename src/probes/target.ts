@@ -1,0 +1,158 @@
+import { userInfo } from 'node:os';
+import { UsageError } from '../core/errors.js';
+
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+/** Where to connect, resolved the way libpq tools do; `password` never leaves this object except to pg. */
+export interface ConnectionTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly database: string;
+  readonly password: string | undefined;
+  readonly sslMode: SslMode;
+  readonly sslRootCert: string | undefined;
+  /** From the URL's connect_timeout or PGCONNECT_TIMEOUT, in ms, when either is set. */
+  readonly connectTimeoutMs: number | undefined;
+  readonly source: '--db' | 'DATABASE_URL' | 'PG* environment';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const URL_HELP = 'expected a URL such as postgres://user@host:5432/database?sslmode=require';
+
+/** `user@host:port/db`: how a target is shown everywhere, without the password. */
+export function describeTarget(
+  target: Pick<ConnectionTarget, 'user' | 'host' | 'port' | 'database'>,
+): string {
+  const host = target.host.includes(':') && !target.host.startsWith('/') ? `[${target.host}]` : target.host;
+  return `${target.user}@${host}:${target.port}/${target.database}`;
+}
+
+function parsePort(text: string, where: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 1 && port <= 65535))
+    throw new UsageError(`${where}: the port must be a number from 1 to 65535`);
+  return port;
+}
+
+function parseSslMode(text: string, where: string): SslMode {
+  if ((SSL_MODES as readonly string[]).includes(text)) return text as SslMode;
+  throw new UsageError(`${where}: sslmode must be one of ${SSL_MODES.join(', ')}`);
+}
+
+function parseSeconds(text: string, where: string): number {
+  if (!/^\d{1,6}$/.test(text))
+    throw new UsageError(`${where}: connect_timeout must be a whole number of seconds`);
+  return Number(text) * 1000;
+}
+
+interface UrlParts {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  sslMode?: SslMode;
+  sslRootCert?: string;
+  connectTimeoutMs?: number;
+}
+
+function decode(text: string, where: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new UsageError(`${where}: the URL has a broken percent-encoding; ${URL_HELP}`);
+  }
+}
+
+/** Parses a postgres:// URL. Error messages never repeat the URL: it may hold a password. */
+export function parseConnectionUrl(text: string, where: string): UrlParts {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(`${where} is not a valid connection URL; ${URL_HELP}`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new UsageError(`${where} must start with postgres:// or postgresql://; ${URL_HELP}`);
+  }
+  const parts: UrlParts = {};
+  if (url.hostname) parts.host = decode(url.hostname.replace(/^\[(.*)\]$/, '$1'), where);
+  if (url.port) parts.port = parsePort(url.port, where);
+  if (url.username) parts.user = decode(url.username, where);
+  if (url.password) parts.password = decode(url.password, where);
+  const path = url.pathname.replace(/^\//, '');
+  if (path) parts.database = decode(path, where);
+  for (const [key, value] of url.searchParams) {
+    switch (key) {
+      case 'host':
+        parts.host = value;
+        break;
+      case 'port':
+        parts.port = parsePort(value, where);
+        break;
+      case 'user':
+        parts.user = value;
+        break;
+      case 'password':
+        parts.password = value;
+        break;
+      case 'dbname':
+        parts.database = value;
+        break;
+      case 'sslmode':
+        parts.sslMode = parseSslMode(value, where);
+        break;
+      case 'sslrootcert':
+        parts.sslRootCert = value;
+        break;
+      case 'connect_timeout':
+        parts.connectTimeoutMs = parseSeconds(value, where);
+        break;
+      case 'application_name':
+      case 'options':
+        // pooltune names its own sessions and sets its own session options.
+        break;
+      default:
+        throw new UsageError(`${where}: unsupported URL parameter '${key}'`);
+    }
+  }
+  return parts;
+}
+
+/**
+ * `--db`, else DATABASE_URL, else the PG* variables; anything a URL leaves out is filled from PG* and then
+ * libpq's defaults, as psql does. The password comes from the URL, PGPASSWORD, or later from .pgpass.
+ */
+export function resolveTarget(dbFlag: string | undefined, env: Env): ConnectionTarget {
+  const fromFlag = dbFlag !== undefined;
+  const urlText = fromFlag ? dbFlag : env.DATABASE_URL || undefined;
+  if (fromFlag && dbFlag.trim() === '') throw new UsageError(`--db is empty; ${URL_HELP}`);
+  const url = urlText === undefined ? {} : parseConnectionUrl(urlText, fromFlag ? '--db' : 'DATABASE_URL');
+  const user = url.user ?? (env.PGUSER || safeUsername());
+  const sslMode = url.sslMode ?? (env.PGSSLMODE ? parseSslMode(env.PGSSLMODE, 'PGSSLMODE') : 'prefer');
+  const connectTimeoutMs =
+    url.connectTimeoutMs ??
+    (env.PGCONNECT_TIMEOUT ? parseSeconds(env.PGCONNECT_TIMEOUT, 'PGCONNECT_TIMEOUT') : undefined);
+  return {
+    host: url.host ?? (env.PGHOST || 'localhost'),
+    port: url.port ?? (env.PGPORT ? parsePort(env.PGPORT, 'PGPORT') : 5432),
+    user,
+    database: url.database ?? (env.PGDATABASE || user),
+    password: url.password ?? (env.PGPASSWORD || undefined),
+    sslMode,
+    sslRootCert: url.sslRootCert ?? (env.PGSSLROOTCERT || undefined),
+    connectTimeoutMs,
+    source: fromFlag ? '--db' : urlText !== undefined ? 'DATABASE_URL' : 'PG* environment',
+  };
+}
+
+function safeUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'postgres';
+  }
+}

