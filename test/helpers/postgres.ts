@@ -4,10 +4,11 @@
  * PostgreSQL refuses to run as root, so as root the servers run as `nobody`.
  */
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm, writeFile, appendFile, readFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -16,16 +17,32 @@ const run = promisify(execFile);
 export const PG_VERSIONS = [18, 15] as const;
 export type PgVersion = (typeof PG_VERSIONS)[number];
 
+const NOBODY = { uid: 65534, gid: 65534 };
+const runAs = userInfo().uid === 0 ? NOBODY : undefined;
+
+/** Whether every folder above `file` lets others through, as `nobody` needs. */
+async function reachableByOthers(file: string): Promise<boolean> {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) return false;
+  }
+  return true;
+}
+
 async function binaries(version: PgVersion): Promise<{ initdb: string; pg_ctl: string }> {
   const module = (version === 18 ? await import('pg18-binaries') : await import('pg15-binaries')) as {
     initdb: string;
     pg_ctl: string;
   };
-  return { initdb: module.initdb, pg_ctl: module.pg_ctl };
+  if (!runAs || (await reachableByOthers(module.initdb)))
+    return { initdb: module.initdb, pg_ctl: module.pg_ctl };
+  // The checkout sits where `nobody` cannot reach (under /root, say): serve a copy of the binaries from /tmp.
+  const native = dirname(dirname(module.initdb));
+  const copy = join(tmpdir(), `pooltune-pg${version}-binaries-${process.pid}`);
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  await run('cp', ['-a', native, copy]);
+  await run('chmod', ['-R', 'a+rX', copy]);
+  return { initdb: join(copy, 'bin', 'initdb'), pg_ctl: join(copy, 'bin', 'pg_ctl') };
 }
-
-const NOBODY = { uid: 65534, gid: 65534 };
-const runAs = userInfo().uid === 0 ? NOBODY : undefined;
 
 export interface ServerOptions {
   readonly version: PgVersion;
