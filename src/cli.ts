@@ -69,6 +69,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const { runRecommend } = await import('./commands/recommend.js');
         return await runRecommend(invocation.options, io, version);
       }
+      case 'health': {
+        const { runHealth } = await import('./commands/health.js');
+        return await runHealth(invocation.options, io, version);
+      }
       case 'check-server': {
         const { runCheckServer } = await import('./commands/check-server.js');
         return await runCheckServer(invocation.options, io, version);
@@ -79,11 +83,32 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Ctrl-C or SIGTERM: close every connection and pool pooltune has open (bounded in time), say so, and
+ * exit with 128 + the signal number. The one place that ends the process early.
+ */
+function closeOnSignals(io: Io): void {
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.once(signal, () => {
+      void (async () => {
+        const { closeAll } = await import('./probes/open-connections.js');
+        await closeAll();
+        await io.stderr.write(`\npooltune: cancelled (${signal}); connections closed\n`);
+        process.exit(code);
+      })();
+    });
+  }
+}
+
 /** The executable's entry point (bin/pooltune.js). */
 export async function main(): Promise<void> {
   // A reader that goes away (`| head`) is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  process.exitCode = await run(process.argv, processIo());
+  const io = processIo();
+  closeOnSignals(io);
+  process.exitCode = await run(process.argv, io);
 }

@@ -4,6 +4,7 @@ import { FAIL_ON_LEVELS, type FailOn } from './core/findings.js';
 import { EMITTERS, type EmitterName } from './report/emit/types.js';
 import { FORMATS, type CommonOptions, type Format } from './commands/common.js';
 import type { CheckServerOptions } from './commands/check-server.js';
+import type { HealthOptions } from './commands/health.js';
 import type { RecommendOptions } from './commands/recommend.js';
 import { DURATION_HELP, SIZE_HELP, parseDuration, parseSize } from './core/units.js';
 import type { Io } from './ui/io.js';
@@ -11,7 +12,8 @@ import type { Io } from './ui/io.js';
 /** What a parsed command line asks for; cli.ts runs it. */
 export type Invocation =
   | { readonly command: 'recommend'; readonly options: RecommendOptions }
-  | { readonly command: 'check-server'; readonly options: CheckServerOptions };
+  | { readonly command: 'check-server'; readonly options: CheckServerOptions }
+  | { readonly command: 'health'; readonly options: HealthOptions };
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -272,6 +274,67 @@ ${EXIT_CODES_HELP}`,
       },
     });
   });
+  const health = program
+    .command('health')
+    .summary('probe a live server: connections, pool acquisition, latency, utilisation')
+    .description(
+      [
+        'Probe a live server, read-only and bounded: the time a fresh connection takes, a',
+        'small pool driven by concurrent workers (acquisition waits, timeouts), query',
+        'latency percentiles over many round trips, how full the server is, sessions',
+        'idle in a transaction, connection churn, and optionally the schema. The pool',
+        "probe never takes the server's last free slots: it shrinks and says so.",
+      ].join('\n'),
+    )
+    .option(
+      '--probe-connections <n>',
+      'size of the probe pool (shrunk to leave free slots)',
+      count(COUNT_RANGES.probeConnections),
+      4,
+    )
+    .option('--duration <duration>', 'how long to drive the probe pool', duration, 2000)
+    .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), 200)
+    .option('--query <sql>', 'a read-only query to time instead of SELECT 1')
+    .option(
+      '--schema <eventcore|file>',
+      "verify the schema: EventCore 2.x's tables and migrations, or a JSON spec file",
+    )
+    .option(
+      '--idle-in-transaction-threshold <duration>',
+      'report sessions idle in a transaction for longer than this (default 5min)',
+      duration,
+    );
+  addDatabaseOptions(health);
+  addCommonOptions(health);
+  health.action((raw: RawCommon & RawDatabase & Record<string, unknown>) => {
+    if (typeof raw.query === 'string' && raw.query.trim() === '')
+      health.error("error: option '--query <sql>' is empty");
+    onInvoke({
+      command: 'health',
+      options: {
+        ...commonOptions(raw, program),
+        ...databaseOptions(raw),
+        probeConnections: raw.probeConnections as number,
+        durationMs: raw.duration as number,
+        samples: raw.samples as number,
+        ...(typeof raw.query === 'string' ? { query: raw.query } : {}),
+        ...(typeof raw.schema === 'string' ? { schema: raw.schema } : {}),
+        idleInTransactionThresholdMs: (raw.idleInTransactionThreshold as number | undefined) ?? 300_000,
+      },
+    });
+  });
+  health.addHelpText(
+    'after',
+    `
+Examples:
+  pooltune health --db postgres://monitor@db:5432/app
+  pooltune health --probe-connections 2 --duration 5s --samples 1000 --format json
+  pooltune health --schema eventcore --fail-on warning
+  pooltune health --query "select count(*) from orders where created_at > now() - interval '1 minute'"
+${CONNECTION_HELP}
+${EXIT_CODES_HELP}`,
+  );
+
   checkServer.addHelpText(
     'after',
     `

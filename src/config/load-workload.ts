@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { InputFileError, UsageError } from '../core/errors.js';
+import { looksLikePath, readJsonFile } from './json-file.js';
+import { UsageError } from '../core/errors.js';
 import {
   BUILTIN_WORKLOADS,
   isBuiltinWorkload,
@@ -10,39 +10,11 @@ import {
 
 import { packageRoot } from './package-root.js';
 
-function looksLikePath(value: string): boolean {
-  return value.includes('/') || value.includes('\\') || extname(value) !== '';
-}
-
-/** `label` is the path as the user wrote it; error messages show that, not the resolved path. */
-async function readJson(file: string, label: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a folder'
-            : code;
-    throw new InputFileError(label, [`cannot read the workload file (${why})`]);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputFileError(label, [`not valid JSON: ${(error as Error).message}`]);
-  }
-}
-
 /** `oltp`, `batch`, `microservice`, or a path to the user's own preset file. */
 export async function loadWorkload(value: string, cwd: string): Promise<WorkloadPreset> {
   if (isBuiltinWorkload(value)) {
     const preset = parseWorkloadPreset(
-      await readJson(join(packageRoot(), 'workloads', `${value}.json`), value),
+      await readJsonFile(join(packageRoot(), 'workloads', `${value}.json`), value, 'workload file'),
       value,
       value,
     );
@@ -54,7 +26,7 @@ export async function loadWorkload(value: string, cwd: string): Promise<Workload
     );
   }
   return parseWorkloadPreset(
-    await readJson(resolve(cwd, value), value),
+    await readJsonFile(resolve(cwd, value), value, 'workload file'),
     value,
     basename(value, extname(value)),
   );

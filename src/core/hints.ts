@@ -56,6 +56,14 @@ export const HINTS = {
       "Read PostgreSQL's log for the connection errors it records.",
     ],
   },
+  'run-migrations': {
+    title: "Bring the schema up to the application's migrations",
+    steps: [
+      "Run the application's migrations (sqlx migrate run, or the application's own migrate step) as the role it connects with, so that the objects land in the schema its search_path finds first.",
+      'After a failed migration, repair what it left half done, delete its row from _sqlx_migrations, and run the migrations again.',
+      'Tables found in another schema usually mean a different search_path: align the role’s search_path or the spec’s schema.',
+    ],
+  },
 } as const satisfies Record<string, Hint>;
 
 export type HintId = keyof typeof HINTS;

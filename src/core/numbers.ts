@@ -19,6 +19,8 @@ export const COUNT_RANGES = {
   concurrency: { min: 1, max: 100_000 },
   instances: { min: 1, max: 10_000 },
   poolMax: { min: 1, max: 10_000 },
+  probeConnections: { min: 1, max: 50 },
+  samples: { min: 1, max: 1_000_000 },
   serverMaxConnections: { min: 1, max: 262_143 },
   reservedConnections: { min: 0, max: 262_143 },
   otherConnections: { min: 0, max: 262_143 },

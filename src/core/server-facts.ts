@@ -30,6 +30,11 @@ export interface ActivityFacts {
   /** Age in seconds of the oldest client connection, and of the longest idle-in-transaction one. */
   readonly oldestConnectionSeconds: number | null;
   readonly longestIdleInTransactionSeconds: number | null;
+  /** How long the longest-running active query and the longest idle session have been in that state. */
+  readonly longestActiveSeconds: number | null;
+  readonly longestIdleSeconds: number | null;
+  /** Other sessions waiting on a heavyweight lock. */
+  readonly waitingOnLocks: number | null;
 }
 
 export interface ConnectionLimit {

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { UsageError } from '../core/errors.js';
 import { connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
 import { passwordFromPgpass } from './pgpass.js';
+import { track } from './open-connections.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
 
 /** Every pooltune session names itself, is read-only, and cannot run or wait for long. */
@@ -75,6 +76,8 @@ const READ_ONLY_STARTUP_OPTION = '-c default_transaction_read_only=on';
 // A client-side bound on top of statement_timeout, for a server that stops answering altogether.
 const CLIENT_GRACE_MS = 2000;
 
+const lockTimeoutFor = (statementTimeoutMs: number) => Math.min(statementTimeoutMs, 5000);
+
 /**
  * Reads the server's own values of the settings pooltune is about to change (a startup option would hide
  * them: pg_settings then shows the session's value), then bounds the session.
@@ -85,76 +88,169 @@ async function boundSession(client: pg.Client, statementTimeoutMs: number): Prom
     [OWN_SESSION_SETTINGS],
   );
   await client.query(
-    `SET statement_timeout = ${statementTimeoutMs}; SET lock_timeout = ${Math.min(statementTimeoutMs, 5000)}; ` +
+    `SET statement_timeout = ${statementTimeoutMs}; SET lock_timeout = ${lockTimeoutFor(statementTimeoutMs)}; ` +
       `SET idle_in_transaction_session_timeout = ${statementTimeoutMs}`,
   );
   return new Map(rows.map((r) => [r.name, r]));
 }
 
-async function openClient(target: ConnectionTarget, options: SessionOptions, ssl: ConnectionOptions | false) {
-  const { default: pgModule } = await import('pg');
+interface Credentials {
+  readonly password: string | undefined;
+  readonly ssl: ConnectionOptions | false;
+}
+
+/**
+ * The pg configuration of every pooltune connection. `boundAtStartup` sends the timeouts in the startup
+ * packet (probe connections); the main session sets them itself after reading the server's values.
+ */
+function clientConfig(
+  target: ConnectionTarget,
+  credentials: Credentials,
+  options: SessionOptions,
+  boundAtStartup: boolean,
+): pg.ClientConfig {
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
-  const password = target.password ?? (await passwordFromPgpass(target, options.env));
-  const client = new pgModule.Client({
+  return {
     host: target.host,
     port: target.port,
     user: target.user,
     database: target.database,
     // pg falls back to a deprecated .pgpass reader of its own when it gets no password; an empty
     // string makes a password-less login fail with the server's own message instead.
-    password: password ?? '',
-    ssl,
+    password: credentials.password ?? '',
+    ssl: credentials.ssl,
     application_name: SESSION_APPLICATION_NAME,
     options: READ_ONLY_STARTUP_OPTION,
     connectionTimeoutMillis: options.connectTimeoutMs,
     query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
     keepAlive: true,
-  });
+    ...(boundAtStartup
+      ? {
+          statement_timeout: statementTimeoutMs,
+          lock_timeout: lockTimeoutFor(statementTimeoutMs),
+          idle_in_transaction_session_timeout: statementTimeoutMs,
+        }
+      : {}),
+  };
+}
+
+async function connectClient(config: pg.ClientConfig): Promise<{ client: pg.Client; connectMs: number }> {
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client(config);
   // A late socket error after we gave up must not crash the process.
   client.on('error', () => undefined);
+  const started = performance.now();
   try {
     await client.connect();
-    const serverDefaults = await boundSession(client, statementTimeoutMs);
-    return { client, serverDefaults };
+    return { client, connectMs: performance.now() - started };
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
   }
 }
 
+/** An open main session, and what later probe connections need to connect the same way. */
+export interface OpenSession {
+  readonly session: Session;
+  /** TCP, TLS, authentication and start-up of this session, in ms. */
+  readonly connectMs: number;
+  /** Opens one more bounded connection the same way and times it; the caller ends it. */
+  probeClient(): Promise<{ client: pg.Client; connectMs: number }>;
+  /** A pg.Pool of bounded connections made the same way; tracked until the caller closes it. */
+  probePool(max: number, acquireTimeoutMs: number): Promise<{ pool: pg.Pool; close: () => Promise<void> }>;
+  close(): Promise<void>;
+}
+
 /**
- * Opens one read-only session, runs `work`, and always closes the session, whatever happens.
- * Connection failures become ConnectionError (exit 3) with one line and a hint.
+ * Opens the main read-only session. Connection failures become ConnectionError (exit 3) with one line
+ * and a hint; the session is tracked so that a signal can close it.
  */
+export async function openSession(target: ConnectionTarget, options: SessionOptions): Promise<OpenSession> {
+  const ctx = { ...target, display: describeTarget(target), connectTimeoutMs: options.connectTimeoutMs };
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  let credentials: Credentials;
+  let connected: { client: pg.Client; connectMs: number };
+  let serverDefaults: Map<string, SettingRow>;
+  try {
+    const password = target.password ?? (await passwordFromPgpass(target, options.env));
+    credentials = { password, ssl: await tlsOptions(target) };
+    try {
+      connected = await connectClient(clientConfig(target, credentials, options, false));
+    } catch (error) {
+      // libpq's "prefer": try TLS first, and go on without it when the server has none.
+      if (target.sslMode !== 'prefer' || !/does not support SSL/i.test((error as Error).message)) throw error;
+      credentials = { password, ssl: false };
+      connected = await connectClient(clientConfig(target, credentials, options, false));
+    }
+    try {
+      serverDefaults = await boundSession(connected.client, statementTimeoutMs);
+    } catch (error) {
+      await connected.client.end().catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    throw connectionErrorFrom(error, ctx);
+  }
+  const { client } = connected;
+  const untrack = track(() => client.end());
+  const probeConfig = clientConfig(target, credentials, options, true);
+  return {
+    connectMs: connected.connectMs,
+    session: {
+      query: async (text, values) => {
+        try {
+          return (await client.query(text, values)).rows;
+        } catch (error) {
+          throw sessionErrorFrom(error, ctx);
+        }
+      },
+      serverDefaults,
+    },
+    probeClient: async () => {
+      try {
+        return await connectClient(probeConfig);
+      } catch (error) {
+        throw connectionErrorFrom(error, ctx);
+      }
+    },
+    probePool: async (max, acquireTimeoutMs) => {
+      const { default: pgModule } = await import('pg');
+      const pool = new pgModule.Pool({
+        ...probeConfig,
+        max,
+        connectionTimeoutMillis: acquireTimeoutMs,
+        idleTimeoutMillis: 0,
+      });
+      // An error on a connection that a worker holds goes to the client, not the pool: without a listener
+      // a server that dies mid-probe would crash the process instead of failing the probe.
+      pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', () => undefined));
+      const untrackPool = track(() => pool.end());
+      return {
+        pool,
+        close: async () => {
+          untrackPool();
+          await pool.end().catch(() => undefined);
+        },
+      };
+    },
+    close: async () => {
+      untrack();
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Opens one read-only session, runs `work`, and always closes the session, whatever happens. */
 export async function withSession<T>(
   target: ConnectionTarget,
   options: SessionOptions,
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const ctx = { ...target, display: describeTarget(target), connectTimeoutMs: options.connectTimeoutMs };
-  let opened: { client: pg.Client; serverDefaults: Map<string, SettingRow> };
+  const opened = await openSession(target, options);
   try {
-    const ssl = await tlsOptions(target);
-    try {
-      opened = await openClient(target, options, ssl);
-    } catch (error) {
-      // libpq's "prefer": try TLS first, and go on without it when the server has none.
-      if (target.sslMode !== 'prefer' || !/does not support SSL/i.test((error as Error).message)) throw error;
-      opened = await openClient(target, options, false);
-    }
-  } catch (error) {
-    throw connectionErrorFrom(error, ctx);
-  }
-  const { client, serverDefaults } = opened;
-  const session: Session = {
-    query: async (text, values) => (await client.query(text, values)).rows,
-    serverDefaults,
-  };
-  try {
-    return await work(session);
-  } catch (error) {
-    throw sessionErrorFrom(error, ctx);
+    return await work(opened.session);
   } finally {
-    await client.end().catch(() => undefined);
+    await opened.close();
   }
 }

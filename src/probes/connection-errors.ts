@@ -151,7 +151,7 @@ export function sessionErrorFrom(error: unknown, ctx: ErrorContext): unknown {
     (e.code && /^(08|57P0)/.test(e.code)) ||
     e.code === 'ECONNRESET' ||
     e.code === 'EPIPE' ||
-    /Connection terminated|connection is closed/i.test(message)
+    /Connection terminated|connection is closed|connection error|not queryable|ECONNREFUSED/i.test(message)
   ) {
     return new ConnectionError(`lost the connection to ${where}: ${firstLine(message)}`, e.code, [
       'the server may have restarted, or an administrator ended the session',

@@ -37,6 +37,7 @@ interface ActivityRow {
   own: boolean;
   age_s: number | null;
   state_age_s: number | null;
+  wait_event_type: string | null;
 }
 
 function counts(rows: readonly ActivityRow[], key: (row: ActivityRow) => string | null): ConnectionCount[] {
@@ -55,6 +56,10 @@ function maxOf(values: readonly (number | null)[]): number | null {
   return present.length === 0 ? null : Math.max(...present);
 }
 
+function longestIn(rows: readonly ActivityRow[], inState: (state: string) => boolean): number | null {
+  return maxOf(rows.filter((r) => r.state !== null && inState(r.state)).map((r) => r.state_age_s));
+}
+
 async function readActivity(session: Session, canSeeOthers: boolean): Promise<ActivityFacts> {
   // backend_type (10+) separates client sessions from autovacuum, WAL senders and background workers.
   // A role without pg_read_all_stats sees other roles' sessions with backend_type hidden; those connected
@@ -62,7 +67,8 @@ async function readActivity(session: Session, canSeeOthers: boolean): Promise<Ac
   const rows = await session.query<ActivityRow>(
     `select state, application_name, usename, pid = pg_backend_pid() as own,
             extract(epoch from now() - backend_start)::float8 as age_s,
-            extract(epoch from now() - state_change)::float8 as state_age_s
+            extract(epoch from now() - state_change)::float8 as state_age_s,
+            wait_event_type
        from pg_stat_activity
       where backend_type = 'client backend'
          or (backend_type is null and datid is not null and usesysid is not null)`,
@@ -77,8 +83,11 @@ async function readActivity(session: Session, canSeeOthers: boolean): Promise<Ac
     byRole: counts(visible, (r) => r.usename),
     oldestConnectionSeconds: canSeeOthers ? maxOf(visible.map((r) => r.age_s)) : null,
     longestIdleInTransactionSeconds: canSeeOthers
-      ? maxOf(visible.filter((r) => r.state?.startsWith('idle in transaction')).map((r) => r.state_age_s))
+      ? longestIn(visible, (s) => s.startsWith('idle in transaction'))
       : null,
+    longestActiveSeconds: canSeeOthers ? longestIn(visible, (s) => s === 'active') : null,
+    longestIdleSeconds: canSeeOthers ? longestIn(visible, (s) => s === 'idle') : null,
+    waitingOnLocks: canSeeOthers ? visible.filter((r) => r.wait_event_type === 'Lock').length : null,
   };
 }
 

@@ -60,6 +60,9 @@ export function serverFacts(
       byRole: [],
       oldestConnectionSeconds: null,
       longestIdleInTransactionSeconds: null,
+      longestActiveSeconds: null,
+      longestIdleSeconds: null,
+      waitingOnLocks: null,
       ...overrides.activity,
     },
   };

@@ -1,0 +1,141 @@
+import { exitCodeFor } from '../core/exit-codes.js';
+import type { Finding, Skipped } from '../core/findings.js';
+import { churnBetween } from '../core/health/churn.js';
+import type { HealthMetrics } from '../core/health/metrics.js';
+import { evaluateHealth } from '../core/health/rules.js';
+import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
+import { majorVersion } from '../core/server-facts.js';
+import type { SchemaSpec } from '../core/schema/types.js';
+import type { Session } from '../probes/connect.js';
+import type { HealthReport } from '../report/health-report.js';
+import type { Io } from '../ui/io.js';
+import { progressOn } from '../ui/progress.js';
+import { verbose, writeReport, type CommonOptions } from './common.js';
+import { resolveDatabase, type DatabaseOptions } from './database.js';
+
+export interface HealthOptions extends CommonOptions, DatabaseOptions {
+  readonly probeConnections: number;
+  readonly durationMs: number;
+  readonly samples: number;
+  readonly query?: string;
+  readonly schema?: string;
+  readonly idleInTransactionThresholdMs: number;
+}
+
+/** How many fresh connections the connectivity probe opens beyond the main session. */
+const CONNECT_SAMPLES = 4;
+
+/** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
+export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string): Promise<number> {
+  const started = performance.now();
+  const db = resolveDatabase(options, io);
+  const progress = progressOn(io, options.format === 'text' && !options.quiet);
+  const schemaSpec = options.schema === undefined ? undefined : await loadSchema(options.schema, io.cwd);
+  const [{ openSession }, { collectServerFacts }, probes] = await Promise.all([
+    import('../probes/connect.js'),
+    import('../probes/facts.js'),
+    import('../probes/health.js'),
+  ]);
+  const query = options.query ?? probes.DEFAULT_PROBE_QUERY;
+
+  await progress.step(`connecting to ${db.display}`);
+  await verbose(io, options, `connecting to ${db.display} (from ${db.target.source})`);
+  const opened = await openSession(db.target, db.sessionOptions);
+  let metrics: HealthMetrics;
+  let serverVersion: string;
+  let peakConnections = 1;
+  const schemaOutcome: { findings: Finding[]; skipped: Skipped[] } = { findings: [], skipped: [] };
+  try {
+    const facts = await collectServerFacts(opened.session);
+    serverVersion = facts.serverVersion;
+    const hasSessionCounters = majorVersion(facts) >= 14;
+    const before = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+    const utilisation = utilisationFrom(facts);
+    const budget = probePoolSize(options.probeConnections, utilisation);
+    const extraConnects = Math.max(0, Math.min(CONNECT_SAMPLES, budget.free - budget.margin));
+    await verbose(
+      io,
+      options,
+      `${budget.free} free slots, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
+    );
+
+    await progress.step('timing fresh connections');
+    const connectivity = await probes.measureConnectivity(opened, extraConnects);
+    peakConnections = Math.max(peakConnections, extraConnects > 0 ? 2 : 1);
+
+    await progress.step(`driving a pool of ${budget.size} for ${options.durationMs}ms`);
+    const acquisition = await probes.measureAcquisition(opened, {
+      poolSize: budget.size,
+      requestedPoolSize: options.probeConnections,
+      durationMs: options.durationMs,
+      acquireTimeoutMs: Math.min(db.sessionOptions.connectTimeoutMs, 5000),
+      query,
+    });
+    peakConnections = Math.max(peakConnections, 1 + budget.size);
+
+    await progress.step(`timing ${options.samples} round trips`);
+    const queryLatency = await probes.measureQueryLatency(opened.session, options.samples, query);
+    const after = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+    const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
+
+    if (schemaSpec) {
+      await progress.step('verifying the schema');
+      Object.assign(schemaOutcome, await verifySchemaOn(opened.session, schemaSpec));
+    }
+    metrics = { connectivity, acquisition, queryLatency, utilisation, churn };
+  } finally {
+    await progress.done();
+    await opened.close();
+  }
+
+  const evaluated = evaluateHealth(metrics, { idleInTransactionMs: options.idleInTransactionThresholdMs });
+  const findings = [...evaluated.findings, ...schemaOutcome.findings];
+  const skipped = [...evaluated.skipped, ...schemaOutcome.skipped];
+  const exitCode = exitCodeFor(findings, options.failOn);
+  const report: HealthReport = {
+    command: 'health',
+    target: db.display,
+    serverVersion,
+    metrics,
+    probe: {
+      wallMs: Math.round(performance.now() - started),
+      durationMs: options.durationMs,
+      samples: options.samples,
+      query,
+      requestedConnections: options.probeConnections,
+      peakConnections,
+    },
+    schema: options.schema ?? null,
+    findings,
+    skipped,
+    failOn: options.failOn,
+    exitCode,
+  };
+  await writeReport(io, options, {
+    json: async () =>
+      (await import('../report/json.js')).renderJsonReport(
+        report,
+        { probe: report.probe, metrics, schema: report.schema },
+        pooltuneVersion,
+      ),
+    markdown: async () => (await import('../report/health-markdown.js')).renderHealthMarkdown(report),
+    text: async (render) => (await import('../report/health-text.js')).renderHealthText(report, render),
+  });
+  return exitCode;
+}
+
+async function loadSchema(value: string, cwd: string): Promise<SchemaSpec> {
+  const { loadSchemaSpec } = await import('../config/load-schema-spec.js');
+  return loadSchemaSpec(value, cwd);
+}
+
+async function verifySchemaOn(
+  session: Session,
+  spec: SchemaSpec,
+): Promise<{ findings: Finding[]; skipped: Skipped[] }> {
+  const [{ readCatalog }, { verifySchema }] = await Promise.all([
+    import('../probes/schema.js'),
+    import('../core/schema/verify.js'),
+  ]);
+  return verifySchema(spec, await readCatalog(session, spec));
+}

@@ -1,0 +1,71 @@
+import type { LatencySummary } from './percentiles.js';
+
+/** Fresh connections: TCP, TLS, authentication and start-up. */
+export interface ConnectivityMetrics {
+  readonly samples: number;
+  readonly medianMs: number;
+  readonly maxMs: number;
+}
+
+/** A small pg.Pool driven by concurrent workers for the probe window. */
+export interface AcquisitionMetrics {
+  readonly poolSize: number;
+  /** The size asked for, when the free slots made the probe use fewer (or none). */
+  readonly requestedPoolSize: number;
+  readonly durationMs: number;
+  readonly acquisitions: number;
+  readonly waits: LatencySummary;
+  readonly timeouts: number;
+  readonly errors: number;
+  readonly errorCodes: Readonly<Record<string, number>>;
+  /** The pool had no idle connection and was at its maximum while callers waited. */
+  readonly exhaustedSamples: number;
+}
+
+export interface QueryLatencyMetrics {
+  readonly query: string;
+  readonly latency: LatencySummary;
+  readonly warmupSamples: number;
+  /** The query ran into statement_timeout. */
+  readonly timedOut: boolean;
+}
+
+/** Client sessions on the server as pg_stat_activity shows them. */
+export interface UtilisationMetrics {
+  readonly role: string;
+  readonly usableSlots: number;
+  readonly maxConnections: number;
+  readonly reservedSlots: number;
+  /** Client backends that are not pooltune's. */
+  readonly otherClients: number;
+  readonly utilisationPercent: number;
+  readonly canSeeOthers: boolean;
+  readonly active: number | null;
+  readonly idle: number | null;
+  readonly idleInTransaction: number | null;
+  readonly waitingOnLocks: number | null;
+  readonly longestActiveSeconds: number | null;
+  readonly longestIdleSeconds: number | null;
+  readonly longestIdleInTransactionSeconds: number | null;
+  /** The server's idle_in_transaction_session_timeout in ms; 0 means disabled. */
+  readonly idleInTransactionTimeoutMs: number | null;
+}
+
+/** New and abnormally ended sessions over the probe window, from pg_stat_database (14+). */
+export interface ChurnMetrics {
+  readonly windowMs: number;
+  /** Sessions started by others (pooltune's own connections taken out). */
+  readonly newSessions: number;
+  readonly newSessionsPerSecond: number;
+  readonly abandoned: number;
+  readonly fatal: number;
+  readonly killed: number;
+}
+
+export interface HealthMetrics {
+  readonly connectivity: ConnectivityMetrics;
+  readonly acquisition: AcquisitionMetrics | null;
+  readonly queryLatency: QueryLatencyMetrics;
+  readonly utilisation: UtilisationMetrics;
+  readonly churn: ChurnMetrics | null;
+}

@@ -1,0 +1,233 @@
+import { utilizationSeverity } from '../checks/connections.js';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../checks/timeouts.js';
+import type { Finding, Skipped } from '../findings.js';
+import { formatDuration } from '../units.js';
+import type {
+  AcquisitionMetrics,
+  ChurnMetrics,
+  HealthMetrics,
+  QueryLatencyMetrics,
+  UtilisationMetrics,
+} from './metrics.js';
+
+/** The guide's thresholds. */
+export const ACQUISITION_EXCELLENT_MS = 1;
+export const ACQUISITION_POOR_MS = 10;
+export const TIMEOUT_RATE_LIMIT = 0.001;
+export const QUERY_DEGRADED_MS = 100;
+/** New sessions per second from others above which the server is likely serving connections without a pool. */
+export const CHURN_PER_SECOND_LIMIT = 10;
+
+export interface HealthThresholds {
+  /** Sessions idle in a transaction for longer than this are reported (the guide: 5min). */
+  readonly idleInTransactionMs: number;
+}
+
+export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
+  idleInTransactionMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+};
+
+const ms = (value: number) =>
+  `${value < 1 ? Math.round(value * 1000) / 1000 : Math.round(value * 100) / 100}ms`;
+const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
+
+export function acquisitionRating(meanMs: number): 'excellent' | 'good' | 'poor' {
+  if (meanMs < ACQUISITION_EXCELLENT_MS) return 'excellent';
+  return meanMs <= ACQUISITION_POOR_MS ? 'good' : 'poor';
+}
+
+function utilisationFindings(u: UtilisationMetrics, thresholds: HealthThresholds): Finding[] {
+  const findings: Finding[] = [];
+  const severity = utilizationSeverity(u.utilisationPercent);
+  findings.push({
+    id: 'server-utilisation',
+    severity,
+    title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
+    observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
+    expected: 'under 70 % (70–85 % warning, above 85 % critical)',
+    ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
+  });
+  const idleTx = u.longestIdleInTransactionSeconds;
+  if (idleTx !== null && idleTx * 1000 > thresholds.idleInTransactionMs) {
+    const timeout = u.idleInTransactionTimeoutMs;
+    const settingNote =
+      timeout === 0 || timeout === null
+        ? 'idle_in_transaction_session_timeout is off, so nothing ends it'
+        : `idle_in_transaction_session_timeout is ${formatDuration(timeout)}`;
+    findings.push({
+      id: 'idle-in-transaction',
+      severity: 'warning',
+      title: `${u.idleInTransaction ?? 'A'} session${u.idleInTransaction === 1 ? ' is' : 's are'} idle inside a transaction, the oldest for ${seconds(idleTx)}: ${settingNote}`,
+      observed: `${seconds(idleTx)} idle in transaction`,
+      expected: `under ${formatDuration(thresholds.idleInTransactionMs)}`,
+      ...(timeout === 0 || timeout === null || timeout > IDLE_IN_TRANSACTION_TIMEOUT_MS
+        ? {
+            fix: {
+              sql: [
+                `ALTER SYSTEM SET idle_in_transaction_session_timeout = '${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}';`,
+                'SELECT pg_reload_conf();',
+              ],
+              reload: true,
+            },
+          }
+        : {}),
+      hints: ['slow-acquisition'],
+    });
+  }
+  if (u.waitingOnLocks !== null && u.waitingOnLocks > 0) {
+    findings.push({
+      id: 'lock-waits',
+      severity: 'warning',
+      title: `${u.waitingOnLocks} session${u.waitingOnLocks === 1 ? ' is' : 's are'} waiting on a lock, holding ${u.waitingOnLocks === 1 ? 'its' : 'their'} connection while they wait`,
+      hints: ['slow-acquisition'],
+    });
+  }
+  return findings;
+}
+
+function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
+  const findings: Finding[] = [];
+  if (a.poolSize < a.requestedPoolSize) {
+    findings.push({
+      id: 'probe-pool-shrunk',
+      severity: 'info',
+      title:
+        a.poolSize === 0
+          ? `The pool probe did not run: the server has no free slot to spare beyond a safety margin`
+          : `The pool probe used ${a.poolSize} connection${a.poolSize === 1 ? '' : 's'} instead of ${a.requestedPoolSize}, to leave the server's last free slots to the applications`,
+    });
+  }
+  if (a.poolSize === 0 || a.acquisitions + a.timeouts + a.errors === 0) return findings;
+  const rating = acquisitionRating(a.waits.meanMs);
+  findings.push({
+    id: 'acquisition-wait',
+    severity: rating === 'poor' ? 'warning' : 'ok',
+    title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
+    observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
+    expected: 'under 1ms excellent, 1–10ms good, above 10ms poor',
+    ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
+  });
+  const attempts = a.acquisitions + a.timeouts;
+  const rate = attempts > 0 ? a.timeouts / attempts : 0;
+  if (a.timeouts > 0) {
+    findings.push({
+      id: 'acquisition-timeouts',
+      severity: rate > TIMEOUT_RATE_LIMIT ? 'critical' : 'warning',
+      title: `${a.timeouts} of ${attempts} acquisitions timed out (${Math.round(rate * 10000) / 100} %)`,
+      observed: `${a.timeouts} timeouts`,
+      expected: 'under 0.1 % of requests',
+      hints: ['slow-acquisition', 'too-many-connections'],
+    });
+  }
+  if (a.exhaustedSamples > 0 && a.timeouts > 0) {
+    findings.push({
+      id: 'pool-exhausted',
+      severity: 'warning',
+      title: 'The probe pool ran out: no idle connection and no room to open one while callers waited',
+      hints: ['slow-acquisition'],
+    });
+  }
+  if (a.errors > 0) {
+    const codes = Object.entries(a.errorCodes)
+      .map(([code, n]) => `${code} × ${n}`)
+      .join(', ');
+    findings.push({
+      id: 'acquisition-errors',
+      severity: 'warning',
+      title: `${a.errors} probe request${a.errors === 1 ? '' : 's'} failed (${codes})`,
+      hints: ['intermittent-failures'],
+    });
+  }
+  return findings;
+}
+
+function latencyFindings(q: QueryLatencyMetrics): Finding[] {
+  if (q.timedOut) {
+    return [
+      {
+        id: 'query-latency',
+        severity: 'critical',
+        title: `The probe query ran into the statement timeout: ${q.query}`,
+        hints: ['slow-acquisition'],
+      },
+    ];
+  }
+  const degraded = q.latency.p50Ms > QUERY_DEGRADED_MS;
+  const slowTail = !degraded && q.latency.p99Ms > QUERY_DEGRADED_MS;
+  return [
+    {
+      id: 'query-latency',
+      severity: degraded ? 'warning' : slowTail ? 'info' : 'ok',
+      title: degraded
+        ? `Query latency is degraded: p50 ${ms(q.latency.p50Ms)} is above 100ms`
+        : `Query latency p50 ${ms(q.latency.p50Ms)}, p99 ${ms(q.latency.p99Ms)} over ${q.latency.count} round trips${slowTail ? ': the slowest 1 % take over 100ms' : ''}`,
+      observed: `p50 ${ms(q.latency.p50Ms)}, p95 ${ms(q.latency.p95Ms)}, p99 ${ms(q.latency.p99Ms)}, max ${ms(q.latency.maxMs)}`,
+      expected: 'under 100ms',
+      ...(degraded ? { hints: ['slow-acquisition'] } : {}),
+    },
+  ];
+}
+
+function churnFindings(c: ChurnMetrics): Finding[] {
+  const findings: Finding[] = [];
+  if (c.newSessionsPerSecond > CHURN_PER_SECOND_LIMIT) {
+    findings.push({
+      id: 'connection-churn',
+      severity: 'warning',
+      title: `Other clients opened ${Math.round(c.newSessionsPerSecond)} new sessions per second: connections are not being reused`,
+      observed: `${c.newSessions} new sessions in ${formatDuration(Math.round(c.windowMs))}`,
+      expected: `fewer than ${CHURN_PER_SECOND_LIMIT} per second from pooled applications`,
+      hints: ['intermittent-failures', 'pgbouncer'],
+    });
+  } else {
+    findings.push({
+      id: 'connection-churn',
+      severity: 'ok',
+      title: `Other clients opened ${c.newSessionsPerSecond} new sessions per second during the probe`,
+    });
+  }
+  const abnormal = c.abandoned + c.fatal + c.killed;
+  if (abnormal > 0) {
+    findings.push({
+      id: 'sessions-ended-abnormally',
+      severity: 'info',
+      title: `During the probe ${abnormal} session${abnormal === 1 ? '' : 's'} ended abnormally (${c.abandoned} abandoned, ${c.fatal} fatal, ${c.killed} killed)`,
+      hints: ['intermittent-failures'],
+    });
+  }
+  return findings;
+}
+
+/** The guide's health thresholds over what the probes measured. */
+export function evaluateHealth(
+  metrics: HealthMetrics,
+  thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS,
+): { findings: Finding[]; skipped: Skipped[] } {
+  const findings: Finding[] = [
+    {
+      id: 'connectivity',
+      severity: 'ok',
+      title: `Connected: a fresh connection takes ${ms(metrics.connectivity.medianMs)} (median of ${metrics.connectivity.samples}, max ${ms(metrics.connectivity.maxMs)})`,
+    },
+    ...utilisationFindings(metrics.utilisation, thresholds),
+    ...(metrics.acquisition ? acquisitionFindings(metrics.acquisition) : []),
+    ...latencyFindings(metrics.queryLatency),
+    ...(metrics.churn ? churnFindings(metrics.churn) : []),
+  ];
+  const skipped: Skipped[] = [];
+  if (!metrics.utilisation.canSeeOthers) {
+    skipped.push({
+      id: 'session-states',
+      reason:
+        "the role cannot see other sessions' state: idle-in-transaction sessions, lock waits and the longest sessions are not checked",
+      enableWith: `GRANT pg_monitor TO "${metrics.utilisation.role.replaceAll('"', '""')}";`,
+    });
+  }
+  if (!metrics.churn) {
+    skipped.push({
+      id: 'connection-churn',
+      reason: 'session counters in pg_stat_database need PostgreSQL 14 or newer',
+    });
+  }
+  return { findings, skipped };
+}

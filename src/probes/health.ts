@@ -1,0 +1,204 @@
+import { ConnectionError, UsageError } from '../core/errors.js';
+import type { SessionCounters } from '../core/health/churn.js';
+import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
+import { summarizeLatencies } from '../core/health/percentiles.js';
+import type { OpenSession, Session } from './connect.js';
+
+export const DEFAULT_PROBE_QUERY = 'SELECT 1';
+// A cold process runs its first few thousand round trips slower, until V8 has optimised pg's query path:
+// warm up for a while (at least WARMUP_QUERIES round trips) before counting.
+const WARMUP_QUERIES = 100;
+const WARMUP_MS = 300;
+
+/** Times `extra` more fresh connections, one at a time, next to the main session's own connect time. */
+export async function measureConnectivity(opened: OpenSession, extra: number): Promise<ConnectivityMetrics> {
+  const samples = [opened.connectMs];
+  for (let i = 0; i < extra; i++) {
+    const { client, connectMs } = await opened.probeClient();
+    samples.push(connectMs);
+    await client.end().catch(() => undefined);
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    samples: samples.length,
+    medianMs: round(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0),
+    maxMs: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
+/** A user's --query that the server refused is a usage error; a timeout is a finding. */
+function queryProblem(error: unknown, query: string): 'timeout' | never {
+  const code = (error as { code?: string }).code;
+  if (code === '57014' || (error instanceof ConnectionError && /in time/.test(error.message)))
+    return 'timeout';
+  if (error instanceof ConnectionError) throw error;
+  const message = (error as Error).message?.split('\n')[0] ?? String(error);
+  if (code === '25006') {
+    throw new UsageError(`--query was refused: ${message}; health runs read-only queries only`);
+  }
+  // Only the server's own SQLSTATE says the query itself is at fault; anything else is the connection.
+  if (!code || !/^[0-9A-Z]{5}$/.test(code)) {
+    throw new ConnectionError(`lost the connection while timing the query: ${message}`, code, [
+      'the server may have restarted, or an administrator ended the session',
+    ]);
+  }
+  throw new UsageError(`--query failed${code ? ` (SQLSTATE ${code})` : ''}: ${message}`, [
+    `the query was: ${query.slice(0, 200)}`,
+  ]);
+}
+
+/** Round trips of `query` on the main session, after a short warm-up that is not counted. */
+export async function measureQueryLatency(
+  session: Session,
+  samples: number,
+  query: string,
+): Promise<QueryLatencyMetrics> {
+  const timings: number[] = [];
+  let warmup = 0;
+  try {
+    const warmUntil = performance.now() + WARMUP_MS;
+    while (warmup < WARMUP_QUERIES || performance.now() < warmUntil) {
+      await session.query(query);
+      warmup += 1;
+    }
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      await session.query(query);
+      timings.push(performance.now() - started);
+    }
+  } catch (error) {
+    queryProblem(error, query);
+    return { query, latency: summarizeLatencies(timings), warmupSamples: warmup, timedOut: true };
+  }
+  return { query, latency: summarizeLatencies(timings), warmupSamples: warmup, timedOut: false };
+}
+
+export interface AcquisitionPlan {
+  readonly poolSize: number;
+  readonly requestedPoolSize: number;
+  readonly durationMs: number;
+  readonly acquireTimeoutMs: number;
+  readonly query: string;
+}
+
+/** The server went away or refuses everyone: no point driving the pool any longer. */
+function serverGone(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message ?? '';
+  return (
+    /^(08|57P0)/.test(code) ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    /Connection terminated/i.test(message)
+  );
+}
+
+function isAcquireTimeout(error: unknown): boolean {
+  return /timeout exceeded when trying to connect/i.test((error as Error).message ?? '');
+}
+
+/**
+ * A pg.Pool of `poolSize` driven by as many workers for the probe window: each takes a connection, runs the
+ * query, gives it back. Every acquisition's wait is kept, so percentiles come from all of them.
+ */
+export async function measureAcquisition(
+  opened: OpenSession,
+  plan: AcquisitionPlan,
+): Promise<AcquisitionMetrics> {
+  const empty = {
+    poolSize: plan.poolSize,
+    requestedPoolSize: plan.requestedPoolSize,
+    durationMs: 0,
+    acquisitions: 0,
+  };
+  if (plan.poolSize < 1) {
+    return {
+      ...empty,
+      waits: summarizeLatencies([]),
+      timeouts: 0,
+      errors: 0,
+      errorCodes: {},
+      exhaustedSamples: 0,
+    };
+  }
+  const { pool, close } = await opened.probePool(plan.poolSize, plan.acquireTimeoutMs);
+  const waits: number[] = [];
+  const errorCodes: Record<string, number> = {};
+  let timeouts = 0;
+  let errors = 0;
+  let exhaustedSamples = 0;
+  const started = performance.now();
+  let deadline = started + plan.durationMs;
+  const recordError = (error: unknown) => {
+    errors += 1;
+    const code = (error as { code?: string }).code ?? 'error';
+    errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+    if (serverGone(error)) deadline = 0;
+    return code;
+  };
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const asked = performance.now();
+      if (pool.idleCount === 0 && pool.totalCount >= plan.poolSize && pool.waitingCount > 0)
+        exhaustedSamples += 1;
+      let client;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        if (isAcquireTimeout(error)) timeouts += 1;
+        else {
+          recordError(error);
+          // A server that refuses connections outright will not start accepting them within the window.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        continue;
+      }
+      waits.push(performance.now() - asked);
+      try {
+        await client.query(plan.query);
+        client.release();
+      } catch (error) {
+        client.release(error as Error);
+        const code = recordError(error);
+        if (code === '25006' || /^42/.test(code)) {
+          deadline = 0;
+          queryProblem(error, plan.query);
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: plan.poolSize }, worker));
+  } finally {
+    await close();
+  }
+  return {
+    ...empty,
+    durationMs: Math.round(performance.now() - started),
+    acquisitions: waits.length,
+    waits: summarizeLatencies(waits),
+    timeouts,
+    errors,
+    errorCodes,
+    exhaustedSamples,
+  };
+}
+
+/** pg_stat_database's session counters (14+), summed over the databases. */
+export async function readSessionCounters(session: Session): Promise<SessionCounters> {
+  const [row] = await session.query<{ sessions: number; abandoned: number; fatal: number; killed: number }>(
+    `select coalesce(sum(sessions), 0)::float8 as sessions,
+            coalesce(sum(sessions_abandoned), 0)::float8 as abandoned,
+            coalesce(sum(sessions_fatal), 0)::float8 as fatal,
+            coalesce(sum(sessions_killed), 0)::float8 as killed
+       from pg_stat_database`,
+  );
+  return {
+    at: performance.now(),
+    sessions: row?.sessions ?? 0,
+    abandoned: row?.abandoned ?? 0,
+    fatal: row?.fatal ?? 0,
+    killed: row?.killed ?? 0,
+  };
+}
