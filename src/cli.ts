@@ -73,6 +73,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const { runHealth } = await import('./commands/health.js');
         return await runHealth(invocation.options, io, version);
       }
+      case 'preflight': {
+        const { runPreflight } = await import('./commands/preflight.js');
+        return await runPreflight(invocation.options, io, version);
+      }
       case 'check-server': {
         const { runCheckServer } = await import('./commands/check-server.js');
         return await runCheckServer(invocation.options, io, version);

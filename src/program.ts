@@ -5,6 +5,7 @@ import { EMITTERS, type EmitterName } from './report/emit/types.js';
 import { FORMATS, type CommonOptions, type Format } from './commands/common.js';
 import type { CheckServerOptions } from './commands/check-server.js';
 import type { HealthOptions } from './commands/health.js';
+import type { PreflightOptions } from './commands/preflight.js';
 import type { RecommendOptions } from './commands/recommend.js';
 import { DURATION_HELP, SIZE_HELP, parseDuration, parseSize } from './core/units.js';
 import type { Io } from './ui/io.js';
@@ -13,7 +14,8 @@ import type { Io } from './ui/io.js';
 export type Invocation =
   | { readonly command: 'recommend'; readonly options: RecommendOptions }
   | { readonly command: 'check-server'; readonly options: CheckServerOptions }
-  | { readonly command: 'health'; readonly options: HealthOptions };
+  | { readonly command: 'health'; readonly options: HealthOptions }
+  | { readonly command: 'preflight'; readonly options: PreflightOptions };
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -76,11 +78,20 @@ function databaseOptions(raw: RawDatabase): { db?: string; connectTimeoutMs?: nu
 
 function addCommonOptions(command: Command): Command {
   return command
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .addOption(
+      new Option('--format <format>', 'text, json, markdown, github (annotations + step summary) or junit')
+        .choices(FORMATS)
+        .default('text'),
+    )
     .option('--json', 'shorthand for --format json')
+    .option(
+      '-o, --output <file>',
+      'write the report in --format to this file; the terminal gets the text report',
+    )
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices(FAIL_ON_LEVELS)
+        .env('POOLTUNE_FAIL_ON')
         .default('critical'),
     )
     .option('-q, --quiet', 'print only the configuration and the findings that need attention')
@@ -89,6 +100,7 @@ function addCommonOptions(command: Command): Command {
 
 interface RawCommon {
   format: Format;
+  output?: string;
   json?: boolean;
   failOn: FailOn;
   quiet?: boolean;
@@ -103,6 +115,7 @@ function commonOptions(raw: RawCommon, program: Command): CommonOptions {
     ...(color === false ? { color: false } : {}),
     quiet: raw.quiet === true,
     verbose: raw.verbose === true,
+    ...(raw.output === undefined ? {} : { output: raw.output }),
   };
 }
 
@@ -171,7 +184,12 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
         .default('eventcore'),
     )
     .option('-i, --interactive', 'ask for the inputs (needs a terminal)')
-    .option('--account-for-others', 'with --db: count the connections other applications hold now as taken');
+    .option('--account-for-others', 'with --db: count the connections other applications hold now as taken')
+    .option('--config <file>', 'the pool plan (default: the nearest pooltune.config.json)')
+    .option(
+      '--service <name>',
+      "size this service of the plan: its workload, concurrency and instances; the other services' pools count as taken",
+    );
   addDatabaseOptions(recommend);
   addCommonOptions(recommend);
   recommend.action((raw: RawCommon & RawDatabase & Record<string, unknown>, command: Command) => {
@@ -203,6 +221,9 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
         ...commonOptions(raw, program),
         ...databaseOptions(raw),
         accountForOthers: raw.accountForOthers === true,
+        ...(typeof raw.config === 'string' ? { config: raw.config } : {}),
+        ...(typeof raw.service === 'string' ? { service: raw.service } : {}),
+        failOnGiven: ['cli', 'env'].includes(command.getOptionValueSource('failOn') ?? ''),
         ...(typeof raw.workload === 'string' ? { workload: raw.workload } : {}),
         ...(typeof raw.concurrency === 'number' ? { concurrency: raw.concurrency } : {}),
         instances: raw.instances as number,
@@ -242,9 +263,9 @@ ${EXIT_CODES_HELP}`,
     )
     .option(
       '-w, --workload <name|file>',
-      'the workload the server serves: decides the statement_timeout expected',
-      'oltp',
+      "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
     )
+    .option('--config <file>', 'a pool plan to check as well (default: the nearest pooltune.config.json)')
     .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
     .option(
       '--instances <n>',
@@ -266,7 +287,9 @@ ${EXIT_CODES_HELP}`,
       options: {
         ...commonOptions(raw, program),
         ...databaseOptions(raw),
-        workload: raw.workload as string,
+        ...(typeof raw.workload === 'string' ? { workload: raw.workload } : {}),
+        ...(typeof raw.config === 'string' ? { config: raw.config } : {}),
+        failOnGiven: ['cli', 'env'].includes(checkServer.getOptionValueSource('failOn') ?? ''),
         ...(typeof raw.poolMax === 'number' ? { poolMax: raw.poolMax } : {}),
         instances: raw.instances as number,
         ...(typeof raw.serverMemory === 'number' ? { serverMemoryBytes: raw.serverMemory } : {}),
@@ -331,6 +354,56 @@ Examples:
   pooltune health --probe-connections 2 --duration 5s --samples 1000 --format json
   pooltune health --schema eventcore --fail-on warning
   pooltune health --query "select count(*) from orders where created_at > now() - interval '1 minute'"
+${CONNECTION_HELP}
+${EXIT_CODES_HELP}`,
+  );
+
+  const preflight = program
+    .command('preflight')
+    .summary('gate a deploy: the server, its health and the pool plan, one exit code')
+    .description(
+      [
+        'Check the pool plan in pooltune.config.json (found from this folder upwards, or',
+        '--config) against its server in one go: the check-server checks, a short health',
+        'probe, and the plan checks (the fleet total against the free slots, and each',
+        "service's pool against its recommendation). One report, one exit code.",
+      ].join('\n'),
+    )
+    .option('--config <file>', 'the plan file (default: the nearest pooltune.config.json)')
+    .option('--no-health', 'skip the live health probe')
+    .option(
+      '--probe-connections <n>',
+      'size of the health probe pool',
+      count(COUNT_RANGES.probeConnections),
+      2,
+    )
+    .option('--duration <duration>', 'how long to drive the probe pool', duration, 1000)
+    .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), 100);
+  addDatabaseOptions(preflight);
+  addCommonOptions(preflight);
+  preflight.action((raw: RawCommon & RawDatabase & Record<string, unknown>, command: Command) => {
+    const source = command.getOptionValueSource('failOn');
+    onInvoke({
+      command: 'preflight',
+      options: {
+        ...commonOptions(raw, program),
+        ...databaseOptions(raw),
+        ...(typeof raw.config === 'string' ? { config: raw.config } : {}),
+        failOnGiven: source === 'cli' || source === 'env',
+        health: raw.health !== false,
+        probeConnections: raw.probeConnections as number,
+        durationMs: raw.duration as number,
+        samples: raw.samples as number,
+      },
+    });
+  });
+  preflight.addHelpText(
+    'after',
+    `
+Examples:
+  pooltune preflight                                  # pooltune.config.json, target from its urlEnv
+  pooltune preflight --config deploy/pooltune.config.json --fail-on warning
+  pooltune preflight --format github                  # annotations + step summary in GitHub Actions
 ${CONNECTION_HELP}
 ${EXIT_CODES_HELP}`,
   );

@@ -1,6 +1,11 @@
 import { runServerChecks, type ServerPlan } from '../core/checks/index.js';
 import { exitCodeFor } from '../core/exit-codes.js';
+import type { FailOn } from '../core/findings.js';
+import { applyIgnores } from '../core/ignore.js';
+import { checkPlan, planServerFrom } from '../core/plan/checks.js';
 import { usableSlots } from '../core/server-facts.js';
+import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
+import { plannedServices } from './preflight.js';
 import { loadWorkload } from '../config/load-workload.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
 import type { Io } from '../ui/io.js';
@@ -8,7 +13,9 @@ import { verbose, writeReport, type CommonOptions } from './common.js';
 import { resolveDatabase, withDatabase, type DatabaseOptions } from './database.js';
 
 export interface CheckServerOptions extends CommonOptions, DatabaseOptions {
-  readonly workload: string;
+  readonly workload?: string;
+  readonly config?: string;
+  readonly failOnGiven: boolean;
   readonly poolMax?: number;
   readonly instances: number;
   readonly serverMemoryBytes?: number;
@@ -21,8 +28,15 @@ export async function runCheckServer(
   io: Io,
   pooltuneVersion: string,
 ): Promise<number> {
-  const db = resolveDatabase(options, io);
-  const preset = await loadWorkload(options.workload, io.cwd);
+  const poolPlan = await loadPlan(options.config, io.cwd);
+  const failOn: FailOn = options.failOnGiven ? options.failOn : (poolPlan?.failOn ?? options.failOn);
+  const db = resolveDatabase({ ...options, ...(poolPlan?.urlEnv ? { urlEnv: poolPlan.urlEnv } : {}) }, io);
+  const preset = await loadWorkload(
+    options.workload ?? (poolPlan?.workload ? resolvePlanPath(poolPlan, poolPlan.workload, io.cwd) : 'oltp'),
+    io.cwd,
+  );
+  // With a plan, its services are the fleet to check, unless --pool-max names one on the command line.
+  const services = poolPlan && options.poolMax === undefined ? await plannedServices(poolPlan, io.cwd) : [];
   const { collectServerFacts } = await import('../probes/facts.js');
   const facts = await withDatabase(db, io, options, collectServerFacts);
   await verbose(
@@ -39,9 +53,16 @@ export async function runCheckServer(
     ...(options.serverMemoryBytes === undefined ? {} : { serverMemoryBytes: options.serverMemoryBytes }),
     behindPooler: options.behindPooler,
   };
-  const { findings, skipped } = runServerChecks({ facts, plan });
-  const exitCode = exitCodeFor(findings, options.failOn);
   const slots = usableSlots(facts);
+  const checked = runServerChecks({ facts, plan });
+  const planFindings = checkPlan(
+    services,
+    planServerFrom(facts),
+    poolPlan ?? { file: '', ignore: [], services: [] },
+  );
+  const { findings, ignored } = applyIgnores([...planFindings, ...checked.findings], poolPlan?.ignore ?? []);
+  const { skipped } = checked;
+  const exitCode = exitCodeFor(findings, failOn);
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,
@@ -58,11 +79,13 @@ export async function runCheckServer(
     plan,
     findings,
     skipped,
-    failOn: options.failOn,
+    ignored,
+    failOn,
     exitCode,
   };
 
   await writeReport(io, options, {
+    envelope: report,
     json: async () => {
       const [{ renderJsonReport }, { settingStatusRows }] = await Promise.all([
         import('../report/json.js'),

@@ -1,9 +1,10 @@
 import type { FailOn } from '../core/findings.js';
 import { colorLevel, styleFor } from '../ui/color.js';
 import type { Io } from '../ui/io.js';
-import type { RenderOptions } from '../report/style.js';
+import type { ReportEnvelope } from '../report/json.js';
+import { plainStyle, type RenderOptions } from '../report/style.js';
 
-export const FORMATS = ['text', 'json', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'github', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Options every command takes. */
@@ -14,6 +15,8 @@ export interface CommonOptions {
   readonly color?: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** Write the report (in --format) to this file; the terminal then gets the text report. */
+  readonly output?: string;
 }
 
 export async function renderOptions(io: Io, options: CommonOptions): Promise<RenderOptions> {
@@ -28,16 +31,52 @@ export async function verbose(io: Io, options: CommonOptions, message: string): 
   if (options.verbose) await io.stderr.write(`pooltune: ${message}\n`);
 }
 
-/** The three renderings of one report; each is loaded only when asked for. */
+/** The renderings of one report; each is loaded only when asked for. */
 export interface Renderers {
+  readonly envelope: ReportEnvelope;
   readonly json: () => Promise<string>;
   readonly markdown: () => Promise<string>;
   readonly text: (render: RenderOptions) => Promise<string>;
 }
 
-/** Writes the report in the format asked for: one JSON document, markdown, or text for people. */
+async function render(
+  format: Format,
+  renderers: Renderers,
+  io: Io,
+  options: CommonOptions,
+  forFile: boolean,
+): Promise<string> {
+  switch (format) {
+    case 'json':
+      return renderers.json();
+    case 'markdown':
+      return renderers.markdown();
+    case 'junit':
+      return (await import('../report/junit.js')).renderJunit(renderers.envelope);
+    case 'github': {
+      const annotations = (await import('../report/github.js')).renderGithubAnnotations(renderers.envelope);
+      const text = await renderers.text({ ...(await renderOptions(io, options)), style: plainStyle });
+      return `${text}${annotations}`;
+    }
+    case 'text':
+      return renderers.text(
+        forFile ? { style: plainStyle, width: 100, quiet: options.quiet } : await renderOptions(io, options),
+      );
+  }
+}
+
+/**
+ * Writes the report: in --format on stdout, or with --output in --format to the file and as text on the
+ * terminal. In GitHub Actions (--format github) the markdown report also goes to $GITHUB_STEP_SUMMARY.
+ */
 export async function writeReport(io: Io, options: CommonOptions, renderers: Renderers): Promise<void> {
-  if (options.format === 'json') await io.stdout.write(await renderers.json());
-  else if (options.format === 'markdown') await io.stdout.write(await renderers.markdown());
-  else await io.stdout.write(await renderers.text(await renderOptions(io, options)));
+  const { writeReportFile, appendStepSummary } = await import('../ui/report-files.js');
+  if (options.output !== undefined) {
+    await writeReportFile(options.output, await render(options.format, renderers, io, options, true), io.cwd);
+    await io.stdout.write(await render('text', renderers, io, options, false));
+  } else {
+    await io.stdout.write(await render(options.format, renderers, io, options, false));
+  }
+  const summary = io.env.GITHUB_STEP_SUMMARY;
+  if (options.format === 'github' && summary) await appendStepSummary(summary, await renderers.markdown());
 }

@@ -9,6 +9,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** How a command reaches its database: --db (else DATABASE_URL, else PG*) and --connect-timeout. */
 export interface DatabaseOptions {
   readonly db?: string;
+  /** The environment variable that holds the URL when there is no --db (the plan's target.urlEnv). */
+  readonly urlEnv?: string;
   /** Set when the user gave --connect-timeout; otherwise the URL's, PGCONNECT_TIMEOUT or 10s. */
   readonly connectTimeoutMs?: number;
 }
@@ -21,7 +23,7 @@ export interface ResolvedDatabase {
 
 /** Resolves the target and registers its password as a secret before anything can print it. */
 export function resolveDatabase(options: DatabaseOptions, io: Io): ResolvedDatabase {
-  const target = resolveTarget(options.db, io.env);
+  const target = resolveTarget(options.db, io.env, options.urlEnv);
   if (target.password) io.addSecret(target.password);
   const connectTimeoutMs = options.connectTimeoutMs ?? target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   return {

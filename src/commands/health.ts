@@ -4,12 +4,12 @@ import { churnBetween } from '../core/health/churn.js';
 import type { HealthMetrics } from '../core/health/metrics.js';
 import { evaluateHealth } from '../core/health/rules.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
-import { majorVersion } from '../core/server-facts.js';
+import { majorVersion, type ServerFacts } from '../core/server-facts.js';
 import type { SchemaSpec } from '../core/schema/types.js';
-import type { Session } from '../probes/connect.js';
+import type { OpenSession, Session } from '../probes/connect.js';
 import type { HealthReport } from '../report/health-report.js';
 import type { Io } from '../ui/io.js';
-import { progressOn } from '../ui/progress.js';
+import { progressOn, type Progress } from '../ui/progress.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
 import { resolveDatabase, type DatabaseOptions } from './database.js';
 
@@ -25,68 +25,113 @@ export interface HealthOptions extends CommonOptions, DatabaseOptions {
 /** How many fresh connections the connectivity probe opens beyond the main session. */
 const CONNECT_SAMPLES = 4;
 
+/** What one health run measured on an open session. */
+export interface HealthRun {
+  readonly metrics: HealthMetrics;
+  readonly peakConnections: number;
+  readonly schema: { findings: Finding[]; skipped: Skipped[] };
+}
+
+export interface ProbeSettings {
+  readonly probeConnections: number;
+  readonly durationMs: number;
+  readonly samples: number;
+  readonly query: string;
+  readonly connectTimeoutMs: number;
+  readonly schemaSpec?: SchemaSpec;
+}
+
+/** The probes, in order, on a session that is already open and whose facts are collected. */
+export async function probeHealth(
+  opened: OpenSession,
+  facts: ServerFacts,
+  settings: ProbeSettings,
+  io: Io,
+  options: CommonOptions,
+  progress: Progress,
+): Promise<HealthRun> {
+  const probes = await import('../probes/health.js');
+  const hasSessionCounters = majorVersion(facts) >= 14;
+  const before = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const utilisation = utilisationFrom(facts);
+  const budget = probePoolSize(settings.probeConnections, utilisation);
+  const extraConnects = Math.max(0, Math.min(CONNECT_SAMPLES, budget.free - budget.margin));
+  await verbose(
+    io,
+    options,
+    `${budget.free} free slots, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
+  );
+
+  await progress.step('timing fresh connections');
+  const connectivity = await probes.measureConnectivity(opened, extraConnects);
+
+  await progress.step(`driving a pool of ${budget.size} for ${settings.durationMs}ms`);
+  const acquisition = await probes.measureAcquisition(opened, {
+    poolSize: budget.size,
+    requestedPoolSize: settings.probeConnections,
+    durationMs: settings.durationMs,
+    acquireTimeoutMs: Math.min(settings.connectTimeoutMs, 5000),
+    query: settings.query,
+  });
+
+  await progress.step(`timing ${settings.samples} round trips`);
+  const queryLatency = await probes.measureQueryLatency(opened.session, settings.samples, settings.query);
+  const after = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
+
+  let schema: HealthRun['schema'] = { findings: [], skipped: [] };
+  if (settings.schemaSpec) {
+    await progress.step('verifying the schema');
+    schema = await verifySchemaOn(opened.session, settings.schemaSpec);
+  }
+  return {
+    metrics: { connectivity, acquisition, queryLatency, utilisation, churn },
+    peakConnections: Math.max(extraConnects > 0 ? 2 : 1, 1 + budget.size),
+    schema,
+  };
+}
+
 /** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
 export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string): Promise<number> {
   const started = performance.now();
   const db = resolveDatabase(options, io);
   const progress = progressOn(io, options.format === 'text' && !options.quiet);
   const schemaSpec = options.schema === undefined ? undefined : await loadSchema(options.schema, io.cwd);
-  const [{ openSession }, { collectServerFacts }, probes] = await Promise.all([
+  const [{ openSession }, { collectServerFacts }, { DEFAULT_PROBE_QUERY }] = await Promise.all([
     import('../probes/connect.js'),
     import('../probes/facts.js'),
     import('../probes/health.js'),
   ]);
-  const query = options.query ?? probes.DEFAULT_PROBE_QUERY;
+  const query = options.query ?? DEFAULT_PROBE_QUERY;
 
   await progress.step(`connecting to ${db.display}`);
   await verbose(io, options, `connecting to ${db.display} (from ${db.target.source})`);
   const opened = await openSession(db.target, db.sessionOptions);
-  let metrics: HealthMetrics;
+  let run: HealthRun;
   let serverVersion: string;
-  let peakConnections = 1;
-  const schemaOutcome: { findings: Finding[]; skipped: Skipped[] } = { findings: [], skipped: [] };
   try {
     const facts = await collectServerFacts(opened.session);
     serverVersion = facts.serverVersion;
-    const hasSessionCounters = majorVersion(facts) >= 14;
-    const before = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
-    const utilisation = utilisationFrom(facts);
-    const budget = probePoolSize(options.probeConnections, utilisation);
-    const extraConnects = Math.max(0, Math.min(CONNECT_SAMPLES, budget.free - budget.margin));
-    await verbose(
+    run = await probeHealth(
+      opened,
+      facts,
+      {
+        probeConnections: options.probeConnections,
+        durationMs: options.durationMs,
+        samples: options.samples,
+        query,
+        connectTimeoutMs: db.sessionOptions.connectTimeoutMs,
+        ...(schemaSpec ? { schemaSpec } : {}),
+      },
       io,
       options,
-      `${budget.free} free slots, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
+      progress,
     );
-
-    await progress.step('timing fresh connections');
-    const connectivity = await probes.measureConnectivity(opened, extraConnects);
-    peakConnections = Math.max(peakConnections, extraConnects > 0 ? 2 : 1);
-
-    await progress.step(`driving a pool of ${budget.size} for ${options.durationMs}ms`);
-    const acquisition = await probes.measureAcquisition(opened, {
-      poolSize: budget.size,
-      requestedPoolSize: options.probeConnections,
-      durationMs: options.durationMs,
-      acquireTimeoutMs: Math.min(db.sessionOptions.connectTimeoutMs, 5000),
-      query,
-    });
-    peakConnections = Math.max(peakConnections, 1 + budget.size);
-
-    await progress.step(`timing ${options.samples} round trips`);
-    const queryLatency = await probes.measureQueryLatency(opened.session, options.samples, query);
-    const after = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
-    const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
-
-    if (schemaSpec) {
-      await progress.step('verifying the schema');
-      Object.assign(schemaOutcome, await verifySchemaOn(opened.session, schemaSpec));
-    }
-    metrics = { connectivity, acquisition, queryLatency, utilisation, churn };
   } finally {
     await progress.done();
     await opened.close();
   }
+  const { metrics, peakConnections, schema: schemaOutcome } = run;
 
   const evaluated = evaluateHealth(metrics, { idleInTransactionMs: options.idleInTransactionThresholdMs });
   const findings = [...evaluated.findings, ...schemaOutcome.findings];
@@ -112,6 +157,7 @@ export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion:
     exitCode,
   };
   await writeReport(io, options, {
+    envelope: report,
     json: async () =>
       (await import('../report/json.js')).renderJsonReport(
         report,
@@ -124,7 +170,7 @@ export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion:
   return exitCode;
 }
 
-async function loadSchema(value: string, cwd: string): Promise<SchemaSpec> {
+export async function loadSchema(value: string, cwd: string): Promise<SchemaSpec> {
   const { loadSchemaSpec } = await import('../config/load-schema-spec.js');
   return loadSchemaSpec(value, cwd);
 }

@@ -8,8 +8,16 @@ import type { Input, RecommendReport } from '../report/recommend-report.js';
 import { isInteractive, type Io } from '../ui/io.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
 import { resolveDatabase, withDatabase, type DatabaseOptions } from './database.js';
+import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 
 export interface RecommendOptions extends CommonOptions, DatabaseOptions {
+  readonly config?: string;
+  /** A service of the plan to size; its inputs stand in for flags that were not given. */
+  readonly service?: string;
+  readonly failOnGiven: boolean;
+  /** Filled from the plan: the inputs it supplied, and the other services' pools. */
+  readonly fromPlan?: ReadonlySet<string>;
+  readonly planOthers?: { readonly connections: number; readonly description: string };
   /** Count the client connections other applications hold now as taken (needs --db). */
   readonly accountForOthers: boolean;
   readonly workload?: string;
@@ -35,7 +43,7 @@ export interface RecommendOptions extends CommonOptions, DatabaseOptions {
 const DEFAULT_EMITTER: EmitterName = 'eventcore';
 
 async function withWizardAnswers(options: RecommendOptions, io: Io): Promise<RecommendOptions> {
-  const wantsWizard = options.interactive || options.given.size === 0;
+  const wantsWizard = options.interactive || (options.given.size === 0 && options.fromPlan === undefined);
   if (!wantsWizard) return options;
   if (!isInteractive(io)) {
     if (options.interactive) {
@@ -63,6 +71,51 @@ async function withWizardAnswers(options: RecommendOptions, io: Io): Promise<Rec
   return { ...options, ...answers, given };
 }
 
+/** Fills what the flags left open from the pool plan (pooltune.config.json): flags > plan > defaults. */
+async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOptions> {
+  const plan = await loadPlan(options.config, io.cwd);
+  if (!plan) {
+    if (options.service !== undefined) {
+      throw new UsageError(
+        '--service needs a pool plan: pooltune.config.json in this folder or above, or --config <file>',
+      );
+    }
+    return options;
+  }
+  const service =
+    options.service === undefined ? undefined : plan.services.find((s) => s.name === options.service);
+  if (options.service !== undefined && !service) {
+    const names = plan.services.map((s) => s.name).join(', ') || 'none';
+    throw new UsageError(`--service: no service "${options.service}" in ${plan.file} (services: ${names})`);
+  }
+  const fromPlan = new Set<string>();
+  const workload = options.workload ?? service?.workload ?? plan.workload;
+  if (options.workload === undefined && workload !== undefined) fromPlan.add('workload');
+  const concurrency = options.concurrency ?? service?.concurrency;
+  if (options.concurrency === undefined && concurrency !== undefined) fromPlan.add('concurrency');
+  const instances = options.given.has('instances') || !service ? options.instances : service.instances;
+  if (!options.given.has('instances') && service) fromPlan.add('instances');
+  const others = plan.services.filter((s) => s !== service);
+  const connections = service ? others.reduce((n, s) => n + s.instances * s.pool.maxConnections, 0) : 0;
+  return {
+    ...options,
+    ...(workload === undefined ? {} : { workload: resolvePlanPath(plan, workload, io.cwd) }),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    instances,
+    failOn: options.failOnGiven ? options.failOn : (plan.failOn ?? options.failOn),
+    ...(plan.urlEnv ? { urlEnv: plan.urlEnv } : {}),
+    fromPlan,
+    ...(service && others.length > 0
+      ? {
+          planOthers: {
+            connections,
+            description: `the plan's other services: ${others.map((s) => `${s.name} ${s.instances} × ${s.pool.maxConnections}`).join(', ')}`,
+          },
+        }
+      : {}),
+  };
+}
+
 /** The budget as the server states it: max_connections, its reserved slots, and optionally who holds slots now. */
 function budgetFromServer(facts: ServerFacts, accountForOthers: boolean): ServerBudget {
   const slots = usableSlots(facts);
@@ -86,7 +139,7 @@ export async function runRecommend(
   io: Io,
   pooltuneVersion: string,
 ): Promise<number> {
-  const options = await withWizardAnswers(initial, io);
+  const options = await withWizardAnswers(await withPlan(initial, io), io);
   if (options.workload === undefined) {
     throw new UsageError('recommend needs --workload <oltp|batch|microservice|file.json>');
   }
@@ -94,7 +147,7 @@ export async function runRecommend(
   await verbose(io, options, `workload ${preset.name} from ${preset.origin}`);
 
   const source = (key: Parameters<RecommendOptions['given']['has']>[0]): ValueSource =>
-    options.given.has(key) ? 'flag' : 'default';
+    options.given.has(key) ? 'flag' : options.fromPlan?.has(key) ? 'plan' : 'default';
   const input = <T>(value: T, key: Parameters<RecommendOptions['given']['has']>[0]): Input<T> => ({
     value,
     source: source(key),
@@ -114,6 +167,17 @@ export async function runRecommend(
     target = db.display;
     serverVersion = facts.serverVersion;
     budget = budgetFromServer(facts, options.accountForOthers);
+  }
+  if (options.planOthers) {
+    const held = budget.otherConnections;
+    budget = {
+      ...budget,
+      otherConnections: held + options.planOthers.connections,
+      otherDescription:
+        held > 0
+          ? `${budget.otherDescription ?? 'held now'}, plus ${options.planOthers.description}`
+          : options.planOthers.description,
+    };
   }
   const { recommendation, findings } = recommendPool({
     preset,
@@ -136,10 +200,16 @@ export async function runRecommend(
         options.db === undefined
           ? input(options.reservedConnections, 'reservedConnections')
           : { value: budget.reservedConnections, source: 'server' },
-      otherConnections:
-        options.db === undefined
-          ? input(options.otherConnections, 'otherConnections')
-          : { value: budget.otherConnections, source: options.accountForOthers ? 'server' : 'default' },
+      otherConnections: {
+        value: budget.otherConnections,
+        source: options.planOthers
+          ? 'plan'
+          : options.db === undefined
+            ? source('otherConnections')
+            : options.accountForOthers
+              ? 'server'
+              : 'default',
+      },
     },
     recommendation,
     emitted: EMITTER_BY_NAME[options.emit ?? DEFAULT_EMITTER]({
@@ -153,6 +223,7 @@ export async function runRecommend(
   };
 
   await writeReport(io, options, {
+    envelope: report,
     json: async () => (await import('../report/json.js')).renderRecommendJson(report, pooltuneVersion),
     markdown: async () => (await import('../report/recommend-markdown.js')).renderRecommendMarkdown(report),
     text: async (render) => (await import('../report/recommend-text.js')).renderRecommendText(report, render),

@@ -37,6 +37,14 @@ export interface Finding {
   /** Ids into the troubleshooting catalogue (core/hints.ts). */
   readonly hints?: readonly string[];
   readonly setting?: SettingSubject;
+  /** What the finding is about when the id alone does not say, e.g. the service of a pool plan. */
+  readonly subject?: string;
+}
+
+/** A finding the user chose to ignore (in the config file), with their reason; it never fails the gate. */
+export interface IgnoredFinding {
+  readonly finding: Finding;
+  readonly reason: string;
 }
 
 /** A check that could not run, with the reason and what would let it run. Never a silent "ok". */

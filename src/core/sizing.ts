@@ -8,7 +8,7 @@ export const BUDGET_SHARE = 0.8;
 /** Above this many server connections the guide's "large" tier starts, where it recommends PgBouncer. */
 export const LARGE_TIER_CONNECTIONS = 300;
 
-export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server';
+export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server' | 'plan';
 
 /** Where the server's connection budget comes from and what of it is already spoken for. */
 export interface ServerBudget {

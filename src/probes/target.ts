@@ -15,7 +15,8 @@ export interface ConnectionTarget {
   readonly sslRootCert: string | undefined;
   /** From the URL's connect_timeout or PGCONNECT_TIMEOUT, in ms, when either is set. */
   readonly connectTimeoutMs: number | undefined;
-  readonly source: '--db' | 'DATABASE_URL' | 'PG* environment';
+  /** `--db`, the environment variable that held the URL, or `PG* environment`. */
+  readonly source: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -126,11 +127,15 @@ export function parseConnectionUrl(text: string, where: string): UrlParts {
  * `--db`, else DATABASE_URL, else the PG* variables; anything a URL leaves out is filled from PG* and then
  * libpq's defaults, as psql does. The password comes from the URL, PGPASSWORD, or later from .pgpass.
  */
-export function resolveTarget(dbFlag: string | undefined, env: Env): ConnectionTarget {
+export function resolveTarget(
+  dbFlag: string | undefined,
+  env: Env,
+  urlEnv = 'DATABASE_URL',
+): ConnectionTarget {
   const fromFlag = dbFlag !== undefined;
-  const urlText = fromFlag ? dbFlag : env.DATABASE_URL || undefined;
+  const urlText = fromFlag ? dbFlag : env[urlEnv] || undefined;
   if (fromFlag && dbFlag.trim() === '') throw new UsageError(`--db is empty; ${URL_HELP}`);
-  const url = urlText === undefined ? {} : parseConnectionUrl(urlText, fromFlag ? '--db' : 'DATABASE_URL');
+  const url = urlText === undefined ? {} : parseConnectionUrl(urlText, fromFlag ? '--db' : urlEnv);
   const user = url.user ?? (env.PGUSER || safeUsername());
   const sslMode = url.sslMode ?? (env.PGSSLMODE ? parseSslMode(env.PGSSLMODE, 'PGSSLMODE') : 'prefer');
   const connectTimeoutMs =
@@ -145,7 +150,7 @@ export function resolveTarget(dbFlag: string | undefined, env: Env): ConnectionT
     sslMode,
     sslRootCert: url.sslRootCert ?? (env.PGSSLROOTCERT || undefined),
     connectTimeoutMs,
-    source: fromFlag ? '--db' : urlText !== undefined ? 'DATABASE_URL' : 'PG* environment',
+    source: fromFlag ? '--db' : urlText !== undefined ? urlEnv : 'PG* environment',
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ServerPlan } from '../core/checks/index.js';
-import type { FailOn, Finding, Skipped } from '../core/findings.js';
+import type { FailOn, Finding, IgnoredFinding, Skipped } from '../core/findings.js';
 
 /** What check-server found, handed whole to each renderer. */
 export interface CheckServerReport {
@@ -18,6 +18,7 @@ export interface CheckServerReport {
   readonly plan: ServerPlan;
   readonly findings: readonly Finding[];
   readonly skipped: readonly Skipped[];
+  readonly ignored: readonly IgnoredFinding[];
   readonly failOn: FailOn;
   readonly exitCode: number;
 }

@@ -1,4 +1,4 @@
-import { bySeverity, type Finding, type Skipped } from '../core/findings.js';
+import { bySeverity, type Finding, type IgnoredFinding, type Skipped } from '../core/findings.js';
 import { hintFor } from '../core/hints.js';
 import { summaryLine } from './findings-text.js';
 
@@ -31,6 +31,7 @@ export function skippedLines(skipped: readonly Skipped[]): string[] {
 export function findingsSectionMarkdown(report: {
   findings: readonly Finding[];
   skipped: readonly Skipped[];
+  ignored?: readonly IgnoredFinding[];
   failOn: string;
   exitCode: number;
 }): string[] {
@@ -39,6 +40,10 @@ export function findingsSectionMarkdown(report: {
     '',
     ...findingLines(report.findings),
     ...skippedLines(report.skipped),
+    ...(report.ignored ?? []).map(
+      ({ finding, reason }) =>
+        `- **ignored** — ${finding.id}${finding.subject ? ` (${finding.subject})` : ''}: ${reason}`,
+    ),
     '',
     `**${summaryLine(report.findings, report.skipped)}** (fails at \`${report.failOn}\`; exit ${report.exitCode})`,
     '',

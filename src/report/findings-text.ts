@@ -1,4 +1,11 @@
-import { bySeverity, summarize, type Finding, type Severity, type Skipped } from '../core/findings.js';
+import {
+  bySeverity,
+  summarize,
+  type Finding,
+  type IgnoredFinding,
+  type Severity,
+  type Skipped,
+} from '../core/findings.js';
 import { hintFor } from '../core/hints.js';
 import type { Style } from './style.js';
 import { wrap } from './wrap.js';
@@ -96,7 +103,13 @@ export function summaryLine(findings: readonly Finding[], skipped: readonly Skip
 
 /** The end of every human report: findings, the hints they point at, and the summary with the exit code. */
 export function renderFindingsSection(
-  report: { findings: readonly Finding[]; skipped: readonly Skipped[]; failOn: string; exitCode: number },
+  report: {
+    findings: readonly Finding[];
+    skipped: readonly Skipped[];
+    ignored?: readonly IgnoredFinding[];
+    failOn: string;
+    exitCode: number;
+  },
   style: Style,
   width: number,
   quiet = false,
@@ -104,6 +117,14 @@ export function renderFindingsSection(
   const out: string[] = [];
   const findingLines = renderFindingsText(report.findings, report.skipped, style, width, quiet);
   if (findingLines.length > 0) out.push(style.bold('Findings'), ...findingLines, '');
+  if (report.ignored && report.ignored.length > 0) {
+    out.push(style.bold('Ignored (by the config file)'));
+    for (const { finding, reason } of report.ignored) {
+      const what = `${finding.severity} ${finding.id}${finding.subject ? ` (${finding.subject})` : ''}`;
+      out.push(...wrap(`${what}: ${reason}`, width, '  ', '    '));
+    }
+    out.push('');
+  }
   const hintLines = renderHintsText(report.findings, style, width);
   if (hintLines.length > 0) out.push(style.bold('Hints'), ...hintLines, '');
   out.push(

@@ -1,4 +1,4 @@
-import { summarize, type FailOn, type Finding, type Skipped } from '../core/findings.js';
+import { summarize, type FailOn, type Finding, type IgnoredFinding, type Skipped } from '../core/findings.js';
 import type { RecommendReport } from './recommend-report.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
@@ -11,6 +11,8 @@ export interface ReportEnvelope {
   readonly serverVersion: string | null;
   readonly findings: readonly Finding[];
   readonly skipped: readonly Skipped[];
+  /** Findings the config file ignores, with the reason; absent when there are none. */
+  readonly ignored?: readonly IgnoredFinding[];
   readonly failOn: FailOn;
   readonly exitCode: number;
 }
@@ -30,6 +32,7 @@ export function renderJsonReport(
     ...body,
     findings: envelope.findings,
     skipped: envelope.skipped,
+    ignored: envelope.ignored ?? [],
     summary: summarize(envelope.findings, envelope.skipped),
     failOn: envelope.failOn,
     exitCode: envelope.exitCode,

@@ -54,6 +54,8 @@ export function describeSource(source: ValueSource, workload: string): string {
       return 'default';
     case 'server':
       return 'server';
+    case 'plan':
+      return 'pool plan';
   }
 }
 

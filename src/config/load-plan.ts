@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { CONFIG_FILE_NAME, parsePlanConfig, type PlanConfig } from '../core/plan/config.js';
+import { readJsonFile } from './json-file.js';
+
+/** The nearest pooltune.config.json from `cwd` upwards, or undefined. */
+export function findConfigFile(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * `--config <file>` (which must exist), else the nearest pooltune.config.json, else no plan. Messages name
+ * the file relative to the working directory.
+ */
+export async function loadPlan(configFlag: string | undefined, cwd: string): Promise<PlanConfig | undefined> {
+  const file = configFlag === undefined ? findConfigFile(cwd) : resolve(cwd, configFlag);
+  if (file === undefined) return undefined;
+  if (configFlag !== undefined && !existsSync(file))
+    throw new UsageError(`--config: no such file ${configFlag}`);
+  const label = relative(cwd, file) || file;
+  return parsePlanConfig(await readJsonFile(file, label, 'config file'), label);
+}
+
+/** A service's workload path is relative to the config file, like every path in it. */
+export function resolvePlanPath(plan: PlanConfig, value: string, cwd: string): string {
+  return value.includes('/') || value.includes('\\') || value.endsWith('.json')
+    ? resolve(cwd, dirname(plan.file), value)
+    : value;
+}

@@ -1,0 +1,231 @@
+import type { Finding } from '../findings.js';
+import { settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
+import { formatDuration } from '../units.js';
+import type { WorkloadPreset } from '../workload.js';
+import type { PlanConfig, ServicePlan } from './config.js';
+
+/** What the plan checks know of the server: its slots and what is taken now. */
+export interface PlanServer {
+  readonly maxConnections: number;
+  readonly reservedSlots: number;
+  /** Client connections other than pooltune's, now. */
+  readonly heldNow: number;
+  /** The server's idle_session_timeout in ms (0: off), when known. */
+  readonly idleSessionTimeoutMs?: number;
+}
+
+/** The plan checks' view of a server, from the facts collected once. */
+export function planServerFrom(facts: ServerFacts): PlanServer {
+  const slots = usableSlots(facts);
+  return {
+    maxConnections: slots.max,
+    reservedSlots: slots.superuserReserved + slots.reserved,
+    heldNow: facts.activity.clientBackends - facts.activity.ownBackends,
+    idleSessionTimeoutMs: settingMs(facts, 'idle_session_timeout') ?? 0,
+  };
+}
+
+export interface PlannedService {
+  readonly service: ServicePlan;
+  readonly preset: WorkloadPreset;
+}
+
+/** The guide's share of the usable slots a fleet of pools should stay within. */
+const FLEET_SHARE = 0.8;
+/** Interactive workloads should not keep a caller waiting for a connection longer than this. */
+const INTERACTIVE_ACQUIRE_LIMIT_MS = 10_000;
+
+const total = (s: ServicePlan) => s.instances * s.pool.maxConnections;
+const sumOf = (services: readonly PlannedService[]) => services.reduce((n, p) => n + total(p.service), 0);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Pool sizes that share what is free in proportion to what each service asked for. */
+function fittedSizes(services: readonly PlannedService[], room: number): Record<string, number> {
+  const needed = sumOf(services);
+  return Object.fromEntries(
+    services.map(({ service }) => [
+      service.name,
+      Math.max(1, Math.floor((room * total(service)) / needed / service.instances)),
+    ]),
+  );
+}
+
+function fleetFinding(services: readonly PlannedService[], server: PlanServer): Finding {
+  const usable = server.maxConnections - server.reservedSlots;
+  const free = usable - server.heldNow;
+  const needed = sumOf(services);
+  const breakdown = services
+    .map(({ service: s }) => `${s.name} ${s.instances} × ${s.pool.maxConnections} = ${total(s)}`)
+    .join(', ');
+  const arithmetic = `usable ${usable} = max_connections ${server.maxConnections} − ${server.reservedSlots} reserved; ${server.heldNow} held now by other sessions, so ${free} free`;
+  const within = Math.floor(usable * FLEET_SHARE);
+  if (needed > free) {
+    const room = Math.max(services.length, Math.floor(free * FLEET_SHARE));
+    const fitted = fittedSizes(services, room);
+    const neededMax = server.reservedSlots + server.heldNow + Math.ceil((needed * 5) / 4);
+    return {
+      id: 'plan-fleet',
+      severity: 'critical',
+      title: `The plan needs ${needed} connections at peak but only ${free} slots are free: ${needed - free} short`,
+      observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
+      expected: `at most ${free}; to stay within the guide's 80 % share, pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, or max_connections ${neededMax}`,
+      fix: {
+        sql: [`ALTER SYSTEM SET max_connections = ${neededMax};`],
+        restart: true,
+        config: Object.fromEntries(
+          Object.entries(fitted).map(([name, max]) => [name, { maxConnections: max }]),
+        ),
+      },
+      hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
+    };
+  }
+  return {
+    id: 'plan-fleet',
+    severity: needed > within ? 'warning' : 'ok',
+    title:
+      needed > within
+        ? `The plan's ${needed} connections fit, but take more than the guide's 80 % of the ${usable} usable slots`
+        : `The plan's ${needed} connections fit: ${Math.round((needed / usable) * 100)} % of the ${usable} usable slots`,
+    observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
+    expected: `at most ${within} (80 % of usable)`,
+    ...(needed > within ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
+  };
+}
+
+function serviceFindings(
+  { service, preset }: PlannedService,
+  share: number,
+  server: PlanServer,
+  plan: PlanConfig,
+): Finding[] {
+  const findings: Finding[] = [];
+  const { pool } = service;
+  const subject = service.name;
+  const label = `${service.name}:`;
+  if (pool.minConnections !== undefined && pool.minConnections > pool.maxConnections) {
+    findings.push({
+      id: 'pool-min-above-max',
+      severity: 'critical',
+      subject,
+      title: `${label} minConnections ${pool.minConnections} is above maxConnections ${pool.maxConnections}`,
+      expected: 'minConnections at most maxConnections',
+    });
+  }
+  const demand = service.concurrency === undefined ? undefined : Math.ceil((service.concurrency * 6) / 5);
+  if (service.concurrency !== undefined && pool.maxConnections < service.concurrency) {
+    findings.push({
+      id: 'pool-too-small',
+      severity: 'warning',
+      subject,
+      title: `${label} a pool of ${pool.maxConnections} for ${service.concurrency} concurrent requests per instance: requests will queue for a connection`,
+      observed: `maxConnections ${pool.maxConnections}`,
+      expected: `about ${demand} (ceil(${service.concurrency} × 1.2))${share < (demand ?? 0) ? `, though its share of the server is ${share}` : ''}`,
+      hints: ['slow-acquisition'],
+    });
+  } else if (demand !== undefined ? pool.maxConnections > demand : pool.maxConnections > share) {
+    // With a known concurrency the pool is judged by what it needs; the fleet finding judges the budget.
+    const reason =
+      demand !== undefined
+        ? `its ${service.concurrency} concurrent requests need about ${demand}`
+        : `its share of the free slots is ${share} per instance`;
+    findings.push({
+      id: 'pool-too-large',
+      severity: 'warning',
+      subject,
+      title: `${label} a pool of ${pool.maxConnections} per instance is larger than it needs to be: ${reason}`,
+      observed: `${service.instances} × ${pool.maxConnections} = ${total(service)} connections`,
+      expected: `at most ${demand ?? share} per instance`,
+      hints: ['too-many-connections'],
+    });
+  }
+  const wantsFastFailure = preset.pool.queryTimeoutMs !== null;
+  if (
+    pool.acquireTimeoutMs !== undefined &&
+    wantsFastFailure &&
+    pool.acquireTimeoutMs > INTERACTIVE_ACQUIRE_LIMIT_MS
+  ) {
+    findings.push({
+      id: 'pool-acquire-timeout-long',
+      severity: 'warning',
+      subject,
+      title: `${label} callers wait up to ${formatDuration(pool.acquireTimeoutMs)} for a connection; the ${preset.name} workload fails fast (its preset: ${formatDuration(preset.pool.acquireTimeoutMs)})`,
+      expected: `at most ${formatDuration(INTERACTIVE_ACQUIRE_LIMIT_MS)}`,
+      hints: ['slow-acquisition'],
+    });
+  }
+  if (
+    pool.acquireTimeoutMs !== undefined &&
+    typeof pool.queryTimeoutMs === 'number' &&
+    pool.acquireTimeoutMs > pool.queryTimeoutMs
+  ) {
+    findings.push({
+      id: 'pool-acquire-exceeds-query-timeout',
+      severity: 'warning',
+      subject,
+      title: `${label} a caller may wait ${formatDuration(pool.acquireTimeoutMs)} for a connection, longer than a query may run (${formatDuration(pool.queryTimeoutMs)})`,
+      expected: 'an acquire timeout no longer than the query timeout',
+    });
+  }
+  const lifetimeLimits: [string, number | undefined][] = [
+    ['the pooler’s server_lifetime', plan.pooler?.serverLifetimeMs],
+  ];
+  const idleLimits: [string, number | undefined][] = [
+    ['the pooler’s server_idle_timeout', plan.pooler?.serverIdleTimeoutMs],
+    ["the server's idle_session_timeout", server.idleSessionTimeoutMs || undefined],
+  ];
+  for (const [what, limit] of lifetimeLimits) {
+    if (limit === undefined || pool.maxLifetimeMs === undefined) continue;
+    if (pool.maxLifetimeMs === null || pool.maxLifetimeMs >= limit) {
+      findings.push({
+        id: 'pool-lifetime-beyond-limit',
+        severity: 'warning',
+        subject,
+        title: `${label} maxLifetime ${pool.maxLifetimeMs === null ? 'none' : formatDuration(pool.maxLifetimeMs)} is not shorter than ${what} (${formatDuration(limit)}): connections get closed under the pool`,
+        expected: `a few seconds shorter than ${formatDuration(limit)}`,
+        hints: ['intermittent-failures'],
+      });
+    }
+  }
+  for (const [what, limit] of idleLimits) {
+    if (limit === undefined || pool.idleTimeoutMs === undefined) continue;
+    if (pool.idleTimeoutMs === null || pool.idleTimeoutMs >= limit) {
+      findings.push({
+        id: 'pool-idle-beyond-limit',
+        severity: 'warning',
+        subject,
+        title: `${label} idleTimeout ${pool.idleTimeoutMs === null ? 'none' : formatDuration(pool.idleTimeoutMs)} is not shorter than ${what} (${formatDuration(limit)}): idle connections are closed under the pool`,
+        expected: `shorter than ${formatDuration(limit)}`,
+        hints: ['intermittent-failures'],
+      });
+    }
+  }
+  return findings;
+}
+
+/** The plan against the server: the fleet total, then each service's pool against its recommendation. */
+export function checkPlan(
+  services: readonly PlannedService[],
+  server: PlanServer,
+  plan: PlanConfig,
+): Finding[] {
+  if (services.length === 0) return [];
+  const findings = [fleetFinding(services, server)];
+  const free = server.maxConnections - server.reservedSlots - server.heldNow;
+  // Each service's fair share: the guide's 80 % of what is free, split in proportion to what each asks for.
+  const shares = fittedSizes(services, Math.max(services.length, Math.floor(free * FLEET_SHARE)));
+  for (const planned of services) {
+    findings.push(...serviceFindings(planned, shares[planned.service.name] ?? 1, server, plan));
+  }
+  const left = free - sumOf(services);
+  const margin = Math.max(2, Math.ceil((server.maxConnections - server.reservedSlots) / 10));
+  if (left >= 0 && left < margin) {
+    findings.push({
+      id: 'plan-last-free-slots',
+      severity: 'warning',
+      title: `At peak the plan leaves ${plural(left, 'free slot')} for everything else: migrations, consoles and a new deploy's overlap`,
+      expected: `at least ${margin} free`,
+      hints: ['too-many-connections'],
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { startServer, type TestServer } from '../helpers/postgres.js';
+
+// Ajv is CommonJS: under NodeNext the default import is module.exports, whose `default` is the class.
+const Ajv = Ajv2020.default;
+
+let validate: ValidateFunction;
+
+async function compileSchema(): Promise<ValidateFunction> {
+  const schema = JSON.parse(await readFile(`${REPO_ROOT}schemas/report.schema.json`, 'utf8')) as object;
+  // Strict, so a sloppy schema (an unknown keyword, a keyword its type cannot carry) fails here; but
+  // `required` in an if/then branch names properties declared at the top, which strictRequired misreads.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  return ajv.compile(schema);
+}
+
+function explain(errors: readonly ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('\n');
+}
+
+/** Runs the CLI with --json and checks its one document against the published schema. */
+async function validReport(args: string[], expectedCode: number): Promise<Record<string, unknown>> {
+  const r = await runCli([...args, '--json']);
+  assert.equal(r.code, expectedCode, `exit ${expectedCode}; stderr: ${r.stderr}`);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.ok(validate(doc), `${args.join(' ')} matches the schema:\n${explain(validate.errors)}`);
+  return doc;
+}
+
+before(async () => {
+  validate = await compileSchema();
+});
+
+describe('the JSON report schema, against real output', () => {
+  it('recommend, within budget', async () => {
+    const doc = await validReport(['recommend', '-w', 'oltp', '-c', '33'], 0);
+    assert.equal(doc.command, 'recommend');
+    assert.equal(doc.target, null);
+  });
+
+  it('recommend, over budget: a critical finding with a fix and hints', async () => {
+    const doc = await validReport(
+      ['recommend', '-w', 'oltp', '-c', '100', '--server-max-connections', '50'],
+      1,
+    );
+    assert.ok((doc.findings as { severity: string }[]).some((f) => f.severity === 'critical'));
+  });
+
+  it('rejects documents that break the contract, so the checks above can fail', async () => {
+    const { stdout } = await runCli([
+      'recommend',
+      '-w',
+      'oltp',
+      '-c',
+      '100',
+      '--server-max-connections',
+      '50',
+      '--json',
+    ]);
+    const good = JSON.parse(stdout) as { findings: Record<string, unknown>[]; [key: string]: unknown };
+    const mangle = (change: (doc: typeof good) => void) => {
+      const copy = structuredClone(good);
+      change(copy);
+      return copy;
+    };
+    const cases: [string, typeof good, string][] = [
+      [
+        'severity fatal',
+        mangle((d) => void (d.findings[0] = { ...d.findings[0], severity: 'fatal' })),
+        '/findings/0/severity',
+      ],
+      [
+        'id not kebab-case',
+        mangle((d) => void (d.findings[0] = { ...d.findings[0], id: 'Budget_Shortfall' })),
+        '/findings/0/id',
+      ],
+      ['schemaVersion 2', mangle((d) => void (d.schemaVersion = 2)), '/schemaVersion'],
+      ['no summary', mangle((d) => void delete d.summary), '/'],
+      ['recommend without its recommendation', mangle((d) => void delete d.recommendation), '/'],
+      ['unknown command', mangle((d) => void (d.command = 'deploy')), '/command'],
+    ];
+    for (const [what, doc, path] of cases) {
+      assert.equal(validate(doc), false, `${what} is rejected`);
+      assert.ok(
+        validate.errors?.some((e) => (e.instancePath || '/') === path),
+        `${what}: an error at ${path}, got\n${explain(validate.errors)}`,
+      );
+    }
+  });
+
+  it("one command's fields do not constrain another's: a preflight plan may be a list", async () => {
+    const { stdout } = await runCli(['recommend', '-w', 'oltp', '-c', '33', '--json']);
+    const envelope = JSON.parse(stdout) as Record<string, unknown>;
+    for (const own of ['inputs', 'recommendation', 'emitted']) delete envelope[own];
+    const preflight = {
+      ...envelope,
+      command: 'preflight',
+      plan: [{ service: 'api' }],
+      server: null,
+      metrics: null,
+    };
+    assert.ok(validate(preflight), explain(validate.errors));
+  });
+
+  describe('against PostgreSQL 18', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer({ version: 18 });
+      // A role without pg_monitor, so that some checks are skipped and the skipped shape is exercised.
+      await server.sql('CREATE ROLE app LOGIN');
+    });
+    after(() => server?.stop());
+
+    it('check-server', async () => {
+      const doc = await validReport(['check-server', '--db', server.url()], 0);
+      assert.equal(doc.command, 'check-server');
+      assert.equal(typeof doc.serverVersion, 'string');
+    });
+
+    it('check-server as a role that cannot see other sessions: skipped checks', async () => {
+      const doc = await validReport(['check-server', '--db', server.url('app'), '--fail-on', 'never'], 0);
+      assert.ok((doc.skipped as unknown[]).length > 0);
+    });
+
+    it('health', async () => {
+      const doc = await validReport(['health', '--db', server.url(), '--duration', '200ms'], 0);
+      assert.equal(doc.command, 'health');
+      assert.ok(typeof doc.metrics === 'object' && doc.metrics !== null);
+    });
+
+    it('health with a schema that is not there: critical schema findings', async () => {
+      await validReport(
+        [
+          'health',
+          '--db',
+          server.url('app'),
+          '--duration',
+          '200ms',
+          '--schema',
+          'eventcore',
+          '--fail-on',
+          'never',
+        ],
+        0,
+      );
+    });
+
+    it('recommend with the budget read from the server', async () => {
+      const doc = await validReport(['recommend', '-w', 'oltp', '-c', '33', '--db', server.url()], 0);
+      assert.equal(typeof doc.target, 'string');
+    });
+  });
+});
