@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
+import { printable } from './core/echo.js';
 import { EXIT_CODE } from './core/exit-codes.js';
 import { InputFileError, PooltuneError } from './core/errors.js';
 import { packageRoot } from './config/package-root.js';
@@ -12,14 +13,21 @@ function packageVersion(): string {
     .version;
 }
 
+/** A file with thousands of mistakes (a generated or wrong file) lists this many and counts the rest. */
+const MAX_PROBLEMS_SHOWN = 50;
+
 async function report(error: unknown, io: Io, verbose: boolean): Promise<number> {
   if (error instanceof PooltuneError) {
     const lines = [`pooltune: error: ${error.message}`];
     if (error instanceof InputFileError && error.problems.length > 1) {
-      lines.push(...error.problems.map((p) => `  ${error.file}: ${p}`));
+      const shown = error.problems.slice(0, MAX_PROBLEMS_SHOWN);
+      lines.push(...shown.map((p) => `  ${error.file}: ${p}`));
+      const more = error.problems.length - shown.length;
+      if (more > 0) lines.push(`  ${error.file}: … and ${more} more problems`);
     }
     lines.push(...error.hints.map((h) => `  hint: ${h}`));
-    await io.stderr.write(`${lines.join('\n')}\n`);
+    // Each message is one line, whatever a value or a file name in it holds.
+    await io.stderr.write(`${lines.map(printable).join('\n')}\n`);
     return error.exitCode;
   }
   const detail = error instanceof Error ? error.message : String(error);

@@ -7,6 +7,7 @@ import type { CheckServerOptions } from './commands/check-server.js';
 import type { HealthOptions } from './commands/health.js';
 import type { PreflightOptions } from './commands/preflight.js';
 import type { RecommendOptions } from './commands/recommend.js';
+import { echo } from './core/echo.js';
 import { DURATION_HELP, SIZE_HELP, parseDuration, parseSize } from './core/units.js';
 import type { Io } from './ui/io.js';
 
@@ -41,8 +42,27 @@ function duration(text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0 || ms > 86_400_000)
     throw new InvalidArgumentError(`Expected ${DURATION_HELP}, above 0 and at most 1d.`);
+  // A timeout of 0 means "none" to pg; `0.1us` must not round to it.
+  if (Math.round(ms) < 1) throw new InvalidArgumentError('Expected at least 1ms.');
   return Math.round(ms);
 }
+
+/**
+ * commander repeats a bad value in its message (`argument '…' is invalid`, `unknown option '…'`): shown
+ * through `echo`, so that a newline, an escape sequence or 100 000 characters keep the error one short line.
+ */
+function commanderMessage(text: string): string {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const match =
+    /^(error: option '[^']*' value ')([\s\S]*)(' from env '[^']*' is invalid\.[^\n]*)$/.exec(body) ??
+    /^(error: option '[^']*' argument ')([\s\S]*)(' is invalid\.[^\n]*)$/.exec(body) ??
+    /^(error: unknown (?:option|command) ')([\s\S]*?)('(?:\n\(Did you mean [^\n]*\))?)$/.exec(body);
+  return `${match ? `${match[1]}${echo(match[2] ?? '')}${match[3]}` : body}\n`;
+}
+
+// Tab, newline and carriage return are SQL whitespace; other control characters are never SQL.
+// eslint-disable-next-line no-control-regex
+const QUERY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 function size(text: string): number {
   const bytes = parseSize(text);
@@ -134,7 +154,7 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
-      outputError: (text, write) => write(`pooltune: ${text}`),
+      outputError: (text, write) => write(`pooltune: ${commanderMessage(text)}`),
     })
     .addHelpText('after', EXIT_CODES_HELP);
 
@@ -326,12 +346,20 @@ ${EXIT_CODES_HELP}`,
       '--idle-in-transaction-threshold <duration>',
       'report sessions idle in a transaction for longer than this (default 5min)',
       duration,
+    )
+    .option(
+      '--statement-timeout <duration>',
+      "statement_timeout of pooltune's sessions, for --query too",
+      duration,
+      10_000,
     );
   addDatabaseOptions(health);
   addCommonOptions(health);
   health.action((raw: RawCommon & RawDatabase & Record<string, unknown>) => {
     if (typeof raw.query === 'string' && raw.query.trim() === '')
       health.error("error: option '--query <sql>' is empty");
+    if (typeof raw.query === 'string' && QUERY_CONTROL.test(raw.query))
+      health.error("error: option '--query <sql>' holds a control character; expected a read-only SQL query");
     onInvoke({
       command: 'health',
       options: {
@@ -343,6 +371,7 @@ ${EXIT_CODES_HELP}`,
         ...(typeof raw.query === 'string' ? { query: raw.query } : {}),
         ...(typeof raw.schema === 'string' ? { schema: raw.schema } : {}),
         idleInTransactionThresholdMs: (raw.idleInTransactionThreshold as number | undefined) ?? 300_000,
+        statementTimeoutMs: raw.statementTimeout as number,
       },
     });
   });

@@ -20,6 +20,8 @@ export interface HealthOptions extends CommonOptions, DatabaseOptions {
   readonly query?: string;
   readonly schema?: string;
   readonly idleInTransactionThresholdMs: number;
+  /** statement_timeout of pooltune's own sessions: bounds --query and every probe query. */
+  readonly statementTimeoutMs: number;
 }
 
 /** How many fresh connections the connectivity probe opens beyond the main session. */
@@ -94,7 +96,11 @@ export async function probeHealth(
 /** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
 export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string): Promise<number> {
   const started = performance.now();
-  const db = resolveDatabase(options, io);
+  const resolved = resolveDatabase(options, io);
+  const db = {
+    ...resolved,
+    sessionOptions: { ...resolved.sessionOptions, statementTimeoutMs: options.statementTimeoutMs },
+  };
   const progress = progressOn(io, options.format === 'text' && !options.quiet);
   const schemaSpec = options.schema === undefined ? undefined : await loadSchema(options.schema, io.cwd);
   const [{ openSession }, { collectServerFacts }, { DEFAULT_PROBE_QUERY }] = await Promise.all([

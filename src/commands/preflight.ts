@@ -155,8 +155,9 @@ export async function runPreflight(
         { configFile: report.configFile, plan: report.plan, server: report.server, metrics: report.metrics },
         pooltuneVersion,
       ),
-    markdown: async () => (await import('../report/preflight-text.js')).renderPreflightMarkdown(report),
-    text: async (render) => (await import('../report/preflight-text.js')).renderPreflightText(report, render),
+    markdown: async () => (await import('../report/preflight-render.js')).renderPreflightMarkdown(report),
+    text: async (render) =>
+      (await import('../report/preflight-render.js')).renderPreflightText(report, render),
   });
   return exitCode;
 }

@@ -1,16 +1,44 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { echo } from '../core/echo.js';
 import { InputFileError } from '../core/errors.js';
 
 const READ_ERRORS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',
   EACCES: 'permission denied',
   EISDIR: 'is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'too many symbolic links',
 };
+
+/**
+ * Every file pooltune reads is a few kilobytes; reading stops here, so that `/dev/zero` or a huge file is
+ * an error rather than a process that fills its memory.
+ */
+export const MAX_JSON_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Whether a flag value names a file rather than a built-in (`oltp`, `eventcore`). */
 export function looksLikePath(value: string): boolean {
   return value.includes('/') || value.includes('\\') || extname(value) !== '';
+}
+
+async function readBounded(file: string): Promise<string | 'too large'> {
+  const handle = await open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > MAX_JSON_FILE_BYTES) return 'too large';
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -20,14 +48,25 @@ export function looksLikePath(value: string): boolean {
 export async function readJsonFile(file: string, label: string, what: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const read = await readBounded(file);
+    if (read === 'too large') {
+      throw new InputFileError(echo(label, 200), [
+        `the ${what} is larger than ${MAX_JSON_FILE_BYTES / 1024 / 1024}MB; expected a small JSON file`,
+      ]);
+    }
+    text = read;
   } catch (error) {
+    if (error instanceof InputFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputFileError(label, [`cannot read the ${what} (${READ_ERRORS[code] ?? code})`]);
+    throw new InputFileError(echo(label, 200), [`cannot read the ${what} (${READ_ERRORS[code] ?? code})`]);
   }
+  // Editors on Windows may start a UTF-8 file with a byte order mark; JSON.parse does not skip it.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
+  if (text.trim() === '')
+    throw new InputFileError(echo(label, 200), [`the ${what} is empty; expected a JSON object`]);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InputFileError(label, [`not valid JSON: ${(error as Error).message}`]);
+    throw new InputFileError(echo(label, 200), [`not valid JSON: ${echo((error as Error).message, 200)}`]);
   }
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { echo } from '../core/echo.js';
 import { UsageError } from '../core/errors.js';
 import { CONFIG_FILE_NAME, parsePlanConfig, type PlanConfig } from '../core/plan/config.js';
-import { readJsonFile } from './json-file.js';
+import { looksLikePath, readJsonFile } from './json-file.js';
 
 /** The nearest pooltune.config.json from `cwd` upwards, or undefined. */
 export function findConfigFile(cwd: string): string | undefined {
@@ -18,17 +19,17 @@ export function findConfigFile(cwd: string): string | undefined {
  * the file relative to the working directory.
  */
 export async function loadPlan(configFlag: string | undefined, cwd: string): Promise<PlanConfig | undefined> {
+  if (configFlag !== undefined && configFlag.trim() === '')
+    throw new UsageError(`--config is empty; expected the path of a ${CONFIG_FILE_NAME} file`);
   const file = configFlag === undefined ? findConfigFile(cwd) : resolve(cwd, configFlag);
   if (file === undefined) return undefined;
   if (configFlag !== undefined && !existsSync(file))
-    throw new UsageError(`--config: no such file ${configFlag}`);
+    throw new UsageError(`--config: no such file ${echo(configFlag)}`);
   const label = relative(cwd, file) || file;
   return parsePlanConfig(await readJsonFile(file, label, 'config file'), label);
 }
 
 /** A service's workload path is relative to the config file, like every path in it. */
 export function resolvePlanPath(plan: PlanConfig, value: string, cwd: string): string {
-  return value.includes('/') || value.includes('\\') || value.endsWith('.json')
-    ? resolve(cwd, dirname(plan.file), value)
-    : value;
+  return looksLikePath(value) ? resolve(cwd, dirname(plan.file), value) : value;
 }

@@ -1,5 +1,6 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { looksLikePath, readJsonFile } from './json-file.js';
+import { echo } from '../core/echo.js';
 import { UsageError } from '../core/errors.js';
 import {
   BUILTIN_WORKLOADS,
@@ -20,9 +21,14 @@ export async function loadWorkload(value: string, cwd: string): Promise<Workload
     );
     return { ...preset, origin: value };
   }
+  if (value.trim() === '') {
+    throw new UsageError(
+      `--workload is empty; expected ${BUILTIN_WORKLOADS.join(', ')} or the path of a preset file (.json)`,
+    );
+  }
   if (!looksLikePath(value)) {
     throw new UsageError(
-      `--workload: unknown workload '${value}'; expected ${BUILTIN_WORKLOADS.join(', ')} or the path of a preset file (.json)`,
+      `--workload: unknown workload '${echo(value)}'; expected ${BUILTIN_WORKLOADS.join(', ')} or the path of a preset file (.json)`,
     );
   }
   return parseWorkloadPreset(

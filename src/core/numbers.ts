@@ -5,6 +5,8 @@ export interface CountRange {
 }
 
 export function parseCount(text: string, range: CountRange): number | undefined {
+  // Spaces and tabs around the digits are forgiven; a line break is not (`5\n6` is two values).
+  if (/[^\S \t]/.test(text)) return undefined;
   const trimmed = text.trim();
   if (!/^\d{1,15}$/.test(trimmed)) return undefined;
   const value = Number(trimmed);

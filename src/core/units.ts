@@ -26,11 +26,24 @@ const SIZE_UNITS_BYTES: Readonly<Record<string, number>> = {
 export const DURATION_HELP = 'a duration such as 500ms, 5s, 10min or 1h';
 export const SIZE_HELP = 'a size such as 64kB, 4MB or 1GB';
 
-const QUANTITY = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/;
+// Matched against trimmed text: with `\s*` at both ends, a long run of spaces made the match quadratic
+// (100 000 spaces took seconds).
+const QUANTITY = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/;
+/** No duration or size is longer than this; longer text is rejected before any matching. */
+const MAX_QUANTITY_LENGTH = 64;
+
+// Spaces and tabs may surround or split a quantity (`5 s`); a line break or other whitespace never belongs in one.
+const ODD_WHITESPACE = /[^\S \t]/;
+
+function quantity(text: string): RegExpExecArray | null {
+  if (ODD_WHITESPACE.test(text)) return null;
+  const trimmed = text.trim();
+  return trimmed.length > MAX_QUANTITY_LENGTH ? null : QUANTITY.exec(trimmed);
+}
 
 /** Milliseconds, or undefined when the text is not a duration. A bare `0` is allowed; other numbers need a unit. */
 export function parseDuration(text: string): number | undefined {
-  const match = QUANTITY.exec(text);
+  const match = quantity(text);
   if (!match) return undefined;
   const amount = Number(match[1]);
   const unit = match[2] ?? '';
@@ -43,7 +56,7 @@ export function parseDuration(text: string): number | undefined {
 
 /** Bytes, or undefined when the text is not a size. */
 export function parseSize(text: string): number | undefined {
-  const match = QUANTITY.exec(text);
+  const match = quantity(text);
   if (!match) return undefined;
   const amount = Number(match[1]);
   const unit = match[2] || 'B';

@@ -1,3 +1,4 @@
+import { echo, printable } from './echo.js';
 import { InputFileError } from './errors.js';
 import { DURATION_HELP, parseDuration } from './units.js';
 
@@ -54,6 +55,12 @@ export const GUIDE_DEFAULTS = {
 
 export const MAX_POOL_SIZE = 10_000;
 
+/**
+ * The longest timeout a preset may hold: PostgreSQL's timeouts (`statement_timeout`) and Node.js timers
+ * (node-postgres) take at most 2^31 − 1 ms; beyond it the emitted configuration would be refused or fire at once.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** The keys a preset file may hold; `workloads/schema.json` describes the same shape for editors. */
 export const PRESET_KEYS = [
   '$schema',
@@ -75,7 +82,8 @@ type Problems = string[];
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return printable(JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value));
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
 }
@@ -103,7 +111,16 @@ function duration(
   const value = obj[key];
   if (value === null && nullable) return null;
   const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-  if (ms !== undefined && ms > 0) return Math.round(ms);
+  if (ms !== undefined && ms > 0) {
+    // A pool library reads 0 as "no timeout", so a value that rounds to 0ms must not become one.
+    if (Math.round(ms) < 1) problems.push(`${path}: expected at least 1ms, got ${describe(value)}`);
+    else if (ms > MAX_TIMEOUT_MS)
+      problems.push(
+        `${path}: expected at most ${MAX_TIMEOUT_MS}ms (about 24 days, the longest timeout PostgreSQL and Node.js take), got ${describe(value)}`,
+      );
+    else return Math.round(ms);
+    return undefined;
+  }
   const what = nullable ? `${DURATION_HELP}, or null for none` : DURATION_HELP;
   problems.push(`${path}: expected ${what}, got ${describe(value)}`);
   return undefined;
@@ -118,7 +135,7 @@ function unknownKeys(
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
       problems.push(
-        `${prefix}${key}: unknown key (allowed: ${allowed.filter((k) => k !== '$schema').join(', ')})`,
+        `${prefix}${echo(key, 40)}: unknown key (allowed: ${allowed.filter((k) => k !== '$schema').join(', ')})`,
       );
     }
   }
@@ -191,7 +208,7 @@ export function parseWorkloadPreset(raw: unknown, file: string, fallbackName: st
     const baseDelayMs = duration(merged, 'baseDelay', false, retryProblems);
     const maxDelayMs = duration(merged, 'maxDelay', false, retryProblems);
     if (baseDelayMs != null && maxDelayMs != null && baseDelayMs > maxDelayMs) {
-      retryProblems.push(`maxDelay: expected at least baseDelay, got ${merged.maxDelay as string}`);
+      retryProblems.push(`maxDelay: expected at least baseDelay, got ${describe(merged.maxDelay)}`);
     }
     problems.push(...retryProblems.map((p) => `retries.${p}`));
     if (maxRetries !== undefined && baseDelayMs != null && maxDelayMs != null) {

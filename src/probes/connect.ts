@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type pg from 'pg';
 import { UsageError } from '../core/errors.js';
-import { connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
-import { passwordFromPgpass } from './pgpass.js';
+import { NoPasswordError, connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
+import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
 import { track } from './open-connections.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
 
@@ -42,6 +42,8 @@ export interface Session {
 }
 
 async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
+  // Like libpq, never TLS on a Unix socket, whatever sslmode says: the server would refuse it anyway.
+  if (target.host.startsWith('/')) return false;
   switch (target.sslMode) {
     case 'disable':
     case 'allow':
@@ -100,6 +102,17 @@ interface Credentials {
 }
 
 /**
+ * pg's stand-in for a missing password, called only when the server asks for one: it fails as libpq's
+ * "no password supplied" does. (An empty string would not do: pg takes it for unset and falls back to
+ * its own deprecated .pgpass reader, which writes to stderr.)
+ */
+function noPassword(env: SessionOptions['env']): () => Promise<string> {
+  return async () => {
+    throw new NoPasswordError(await ignoredPasswordFile(env));
+  };
+}
+
+/**
  * The pg configuration of every pooltune connection. `boundAtStartup` sends the timeouts in the startup
  * packet (probe connections); the main session sets them itself after reading the server's values.
  */
@@ -115,9 +128,7 @@ function clientConfig(
     port: target.port,
     user: target.user,
     database: target.database,
-    // pg falls back to a deprecated .pgpass reader of its own when it gets no password; an empty
-    // string makes a password-less login fail with the server's own message instead.
-    password: credentials.password ?? '',
+    password: credentials.password ?? noPassword(options.env),
     ssl: credentials.ssl,
     application_name: SESSION_APPLICATION_NAME,
     options: READ_ONLY_STARTUP_OPTION,

@@ -6,6 +6,20 @@ interface PgLikeError {
   code?: string;
   errno?: number;
   hostname?: string;
+  /** Node's TLS errors carry the server's certificate. */
+  cert?: { subjectaltname?: string };
+}
+
+/** The server asked for a password and the target had none (libpq: "no password supplied"). */
+export class NoPasswordError extends Error {
+  readonly code = 'no-password';
+  /** Why the password file was not read, when it exists. */
+  readonly passwordFileNote: string | undefined;
+
+  constructor(passwordFileNote: string | undefined) {
+    super('no password supplied');
+    this.passwordFileNote = passwordFileNote;
+  }
 }
 
 export interface ErrorContext {
@@ -41,6 +55,16 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
   const message = e.message ?? String(error);
   const where = `${ctx.host}:${ctx.port}`;
   const fromSource = `the target comes from ${ctx.source}`;
+  if (error instanceof NoPasswordError) {
+    return new ConnectionError(
+      `the server at ${where} wants a password for user "${ctx.user}", but no password was given`,
+      error.code,
+      [
+        error.passwordFileNote ??
+          'give the password in the URL (postgres://user:password@host/db), in PGPASSWORD, or in the password file (PGPASSFILE, else ~/.pgpass, mode 0600)',
+      ],
+    );
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return new ConnectionError(`connection refused by ${where}: no PostgreSQL listening there`, code, [
@@ -68,7 +92,19 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
       return new ConnectionError(
         `the server refused the login of "${ctx.user}" to "${ctx.database}": ${firstLine(message)}`,
         code,
-        ['check pg_hba.conf, and that the role exists and may log in (LOGIN)'],
+        [
+          /no encryption/.test(message)
+            ? 'pg_hba.conf lets no unencrypted connection in from here: if the server wants TLS (hostssl), use sslmode=require or stronger'
+            : 'check pg_hba.conf, and that the role exists and may log in (LOGIN)',
+        ],
+      );
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new ConnectionError(
+        `TLS to ${where} failed: the server's certificate is not for host ${ctx.host} (it names ${e.cert?.subjectaltname || 'no host'})`,
+        code,
+        [
+          'connect with a host name the certificate names, or use sslmode=verify-ca to check the certificate without the host name',
+        ],
       );
     case '3D000':
       return new ConnectionError(`database "${ctx.database}" does not exist on ${where}`, code, [

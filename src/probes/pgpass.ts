@@ -23,6 +23,8 @@ function fields(line: string): string[] {
   return out;
 }
 
+const passwordFile = (env: Env): string => env.PGPASSFILE || join(env.HOME || homedir(), '.pgpass');
+
 /**
  * The password libpq would take from the password file (PGPASSFILE or ~/.pgpass) for this target, or
  * undefined. Like libpq, a file that others may read is ignored, and a socket host matches `localhost`.
@@ -31,7 +33,7 @@ export async function passwordFromPgpass(
   target: { host: string; port: number; database: string; user: string },
   env: Env,
 ): Promise<string | undefined> {
-  const file = env.PGPASSFILE || join(env.HOME || homedir(), '.pgpass');
+  const file = passwordFile(env);
   try {
     const info = await stat(file);
     if (!info.isFile() || (info.mode & 0o077) !== 0) return undefined;
@@ -43,6 +45,21 @@ export async function passwordFromPgpass(
       if (parts.length < 5) continue;
       if (wanted.every((value, i) => parts[i] === '*' || parts[i] === value)) return parts.slice(4).join(':');
     }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Why the password file exists but was not read (libpq warns about the same), or undefined. */
+export async function ignoredPasswordFile(env: Env): Promise<string | undefined> {
+  const file = passwordFile(env);
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return `the password file ${file} is not a plain file, so it was ignored`;
+    const mode = info.mode & 0o777;
+    if ((mode & 0o077) !== 0)
+      return `the password file ${file} was ignored because others may read it (mode 0${mode.toString(8)}): chmod 600 it`;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { echo } from '../core/echo.js';
 import { UsageError } from '../core/errors.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -43,10 +44,41 @@ function parseSslMode(text: string, where: string): SslMode {
   throw new UsageError(`${where}: sslmode must be one of ${SSL_MODES.join(', ')}`);
 }
 
-function parseSeconds(text: string, where: string): number {
+/** Seconds in ms; libpq reads 0 as "wait forever", which pooltune never does, so 0 leaves its default. */
+function parseSeconds(text: string, where: string): number | undefined {
   if (!/^\d{1,6}$/.test(text))
     throw new UsageError(`${where}: connect_timeout must be a whole number of seconds`);
-  return Number(text) * 1000;
+  return Number(text) === 0 ? undefined : Number(text) * 1000;
+}
+
+/** A DNS name has at most 253 characters. */
+const MAX_HOST_LENGTH = 253;
+/** A socket path (folder + `/.s.PGSQL.<port>`) fits the 107 bytes of `sun_path` only with a folder this short. */
+const MAX_SOCKET_FOLDER_BYTES = 92;
+/** NAMEDATALEN − 1: the server keeps only this much of a user or database name. */
+const MAX_NAME_BYTES = 63;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Checks one part of the target; messages name the part, never its value (a URL may hold a password). */
+function checkPart(part: 'host' | 'user' | 'database' | 'password', value: string, where: string): void {
+  // The protocol sends names and passwords as C strings: a NUL (%00) would cut them short.
+  if (part === 'password' ? value.includes('\u0000') : CONTROL.test(value))
+    throw new UsageError(`${where}: the ${part} holds a control character (such as %00); ${URL_HELP}`);
+  if (part === 'host' && !value.startsWith('/') && value.length > MAX_HOST_LENGTH)
+    throw new UsageError(
+      `${where}: the host name is ${value.length} characters long; at most ${MAX_HOST_LENGTH}`,
+    );
+  const bytes = new TextEncoder().encode(value).length;
+  if (part === 'host' && value.startsWith('/') && bytes > MAX_SOCKET_FOLDER_BYTES)
+    throw new UsageError(
+      `${where}: the socket folder is ${bytes} bytes long; at most ${MAX_SOCKET_FOLDER_BYTES}`,
+    );
+  if ((part === 'user' || part === 'database') && bytes > MAX_NAME_BYTES)
+    throw new UsageError(
+      `${where}: the ${part} name is ${bytes} bytes long; PostgreSQL keeps only the first ${MAX_NAME_BYTES} bytes of a name`,
+    );
 }
 
 interface UrlParts {
@@ -70,6 +102,9 @@ function decode(text: string, where: string): string {
 
 /** Parses a postgres:// URL. Error messages never repeat the URL: it may hold a password. */
 export function parseConnectionUrl(text: string, where: string): UrlParts {
+  // The URL parser drops newlines and tabs silently (`/app\nx` would become database `appx`).
+  if (CONTROL.test(text.trim()))
+    throw new UsageError(`${where} holds a control character (such as a newline or tab); ${URL_HELP}`);
   let url: URL;
   try {
     url = new URL(text.trim());
@@ -87,6 +122,8 @@ export function parseConnectionUrl(text: string, where: string): UrlParts {
   const path = url.pathname.replace(/^\//, '');
   if (path) parts.database = decode(path, where);
   for (const [key, value] of url.searchParams) {
+    if (value === '' && key !== 'application_name' && key !== 'options')
+      throw new UsageError(`${where}: the URL parameter '${echo(key, 40)}' is empty`);
     switch (key) {
       case 'host':
         parts.host = value;
@@ -109,16 +146,22 @@ export function parseConnectionUrl(text: string, where: string): UrlParts {
       case 'sslrootcert':
         parts.sslRootCert = value;
         break;
-      case 'connect_timeout':
-        parts.connectTimeoutMs = parseSeconds(value, where);
+      case 'connect_timeout': {
+        const ms = parseSeconds(value, where);
+        if (ms !== undefined) parts.connectTimeoutMs = ms;
         break;
+      }
       case 'application_name':
       case 'options':
         // pooltune names its own sessions and sets its own session options.
         break;
       default:
-        throw new UsageError(`${where}: unsupported URL parameter '${key}'`);
+        throw new UsageError(`${where}: unsupported URL parameter '${echo(key, 40)}'`);
     }
+  }
+  for (const part of ['host', 'user', 'database', 'password'] as const) {
+    const value = parts[part];
+    if (value !== undefined) checkPart(part, value, where);
   }
   return parts;
 }
@@ -133,7 +176,9 @@ export function resolveTarget(
   urlEnv = 'DATABASE_URL',
 ): ConnectionTarget {
   const fromFlag = dbFlag !== undefined;
-  const urlText = fromFlag ? dbFlag : env[urlEnv] || undefined;
+  // Own variables only: `urlEnv` comes from a file, and `constructor` or `toString` must not find Object's.
+  const fromEnv = Object.hasOwn(env, urlEnv) ? env[urlEnv] : undefined;
+  const urlText = fromFlag ? dbFlag : (typeof fromEnv === 'string' && fromEnv) || undefined;
   if (fromFlag && dbFlag.trim() === '') throw new UsageError(`--db is empty; ${URL_HELP}`);
   const url = urlText === undefined ? {} : parseConnectionUrl(urlText, fromFlag ? '--db' : urlEnv);
   const user = url.user ?? (env.PGUSER || safeUsername());

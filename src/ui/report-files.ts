@@ -1,4 +1,4 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
@@ -13,11 +13,18 @@ function why(error: unknown): string {
         : (code ?? 'error');
 }
 
-/** --output: the whole report, replacing the file. */
+/**
+ * --output: the whole report, replacing the file. Written beside it and renamed into place, so that a
+ * signal or a full disk never leaves half a report where CI would read it.
+ */
 export async function writeReportFile(file: string, content: string, cwd: string): Promise<void> {
+  const target = resolve(cwd, file);
+  const partial = `${target}.pooltune-${process.pid}.tmp`;
   try {
-    await writeFile(resolve(cwd, file), content);
+    await writeFile(partial, content);
+    await rename(partial, target);
   } catch (error) {
+    await rm(partial, { force: true }).catch(() => undefined);
     throw new UsageError(`--output: cannot write ${file} (${why(error)})`);
   }
 }

@@ -4,7 +4,7 @@
  * PostgreSQL refuses to run as root, so as root the servers run as `nobody`.
  */
 import { execFile } from 'node:child_process';
-import { appendFile, chmod, chown, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -52,6 +52,10 @@ export interface ServerOptions {
   readonly auth?: 'trust' | 'scram-sha-256' | 'md5';
   /** Extra lines for pg_hba.conf, placed before the catch-all TCP line. */
   readonly hba?: readonly string[];
+  /** Serve TLS (`ssl = on`) with these PEM files; they are copied into the data folder for the server user. */
+  readonly ssl?: { readonly certFile: string; readonly keyFile: string; readonly caFile?: string };
+  /** Listen on the IPv6 loopback `::1` as well as 127.0.0.1. */
+  readonly listenIpv6?: boolean;
 }
 
 export interface TestServer {
@@ -65,8 +69,10 @@ export interface TestServer {
   url(user?: string, database?: string, password?: string): string;
   /** Runs SQL as the superuser over the Unix socket. */
   sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]>;
-  /** A superuser client the test must end. */
-  client(): Promise<pg.Client>;
+  /** A superuser client the test must end; in `database` when given. */
+  client(database?: string): Promise<pg.Client>;
+  /** Runs a whole SQL script (a fixture file's text) as the superuser in `database`. */
+  runScript(database: string, script: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +101,24 @@ function confValue(value: string | number): string {
   return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
 }
 
+/**
+ * Copies the certificate files into the data folder, owned by the server user and mode 0600 (PostgreSQL
+ * refuses a key that others may read), and returns the settings that turn TLS on with them.
+ */
+async function sslSettings(dataDir: string, ssl: NonNullable<ServerOptions['ssl']>) {
+  const files = { ssl_cert_file: ssl.certFile, ssl_key_file: ssl.keyFile, ssl_ca_file: ssl.caFile };
+  const settings: Record<string, string> = { ssl: 'on' };
+  for (const [setting, source] of Object.entries(files)) {
+    if (source === undefined) continue;
+    const copy = join(dataDir, `${setting}.pem`);
+    await copyFile(source, copy);
+    if (runAs) await chown(copy, runAs.uid, runAs.gid);
+    await chmod(copy, 0o600);
+    settings[setting] = copy;
+  }
+  return settings;
+}
+
 export async function startServer(options: ServerOptions): Promise<TestServer> {
   const { initdb, pg_ctl } = await binaries(options.version);
   const root = await mkdtemp(join(tmpdir(), `pooltune-pg${options.version}-`));
@@ -116,7 +140,7 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
 
   const port = await freePort();
   const settings: Record<string, string | number> = {
-    listen_addresses: '127.0.0.1',
+    listen_addresses: options.listenIpv6 ? '127.0.0.1,::1' : '127.0.0.1',
     port,
     unix_socket_directories: root,
     fsync: 'off',
@@ -126,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
     max_wal_senders: 0,
     wal_level: 'minimal',
     logging_collector: 'off',
+    ...(options.ssl ? await sslSettings(dataDir, options.ssl) : {}),
     ...options.settings,
   };
   await appendFile(
@@ -152,8 +177,8 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
     throw new Error(`PostgreSQL ${options.version} did not start: ${(error as Error).message}\n${log}`);
   }
 
-  const client = async () => {
-    const c = new pg.Client({ host: root, port, user: 'postgres', database: 'postgres' });
+  const client = async (database = 'postgres') => {
+    const c = new pg.Client({ host: root, port, user: 'postgres', database });
     await c.connect();
     return c;
   };
@@ -176,6 +201,14 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
       }
     },
     client,
+    runScript: async (database: string, script: string) => {
+      const c = await client(database);
+      try {
+        await c.query(script);
+      } finally {
+        await c.end();
+      }
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;

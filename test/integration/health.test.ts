@@ -170,18 +170,7 @@ for (const version of PG_VERSIONS) {
       const migrations = await readFile(`${REPO_ROOT}test/fixtures/eventcore-2.0-migrations.sql`, 'utf8');
       await server.sql('CREATE DATABASE eventstore');
       await server.sql('CREATE DATABASE blank');
-      const eventstore = new (await import('pg')).default.Client({
-        host: server.socketDir,
-        port: server.port,
-        user: 'postgres',
-        database: 'eventstore',
-      });
-      await eventstore.connect();
-      try {
-        await eventstore.query(migrations);
-      } finally {
-        await eventstore.end();
-      }
+      await server.runScript('eventstore', migrations);
       const migrated = await health([
         '--db',
         server.url('postgres', 'eventstore'),

@@ -1,3 +1,4 @@
+import { echo, printable } from '../echo.js';
 import { InputFileError } from '../errors.js';
 import { canonicalType } from './type-names.js';
 import type { ColumnSpec, IndexSpec, SchemaSpec, TableSpec } from './types.js';
@@ -20,7 +21,8 @@ function isObject(value: unknown): value is Obj {
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return printable(JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value));
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
 }
@@ -29,7 +31,7 @@ function unknownKeys(obj: Obj, allowed: readonly string[], path: string, problem
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
       const shown = allowed.filter((k) => k !== '$schema').join(', ');
-      problems.push(`${path}${path ? '.' : ''}${key}: unknown key (allowed: ${shown})`);
+      problems.push(`${path}${path ? '.' : ''}${echo(key, 40)}: unknown key (allowed: ${shown})`);
     }
   }
 }
@@ -89,9 +91,21 @@ function uniqueNames(kind: string) {
   };
 }
 
+/**
+ * Longer than any type PostgreSQL can name (a 63-byte name, its schema, modifiers, `with time zone`, `[]`);
+ * canonicalType's patterns are slow on pathological text of many thousand characters.
+ */
+const MAX_TYPE_LENGTH = 256;
+
 function typeName(value: unknown, path: string, problems: Problems): string | undefined {
   const balanced = (text: string) =>
     text.split('(').length === text.split(')').length && text.split('[').length === text.split(']').length;
+  if (typeof value === 'string' && value.length > MAX_TYPE_LENGTH) {
+    problems.push(
+      `${path}: expected a type such as text, bigint or varchar(255), at most ${MAX_TYPE_LENGTH} characters, got ${describe(value)} (${value.length} characters)`,
+    );
+    return undefined;
+  }
   if (typeof value === 'string' && value.trim() !== '' && balanced(value)) return canonicalType(value);
   problems.push(
     `${path}: expected a type such as text, bigint, timestamptz or varchar(255), got ${describe(value)}`,

@@ -1,0 +1,102 @@
+/** Ctrl-C (SIGINT) and SIGTERM end every command promptly, close every connection, and leave no report file. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { collectOutput } from '../helpers/cli.js';
+import { startSilentListener } from '../helpers/hanging-server.js';
+import { CLI } from '../helpers/paths.js';
+import { startServer, type TestServer } from '../helpers/postgres.js';
+
+const SIGNALS = [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const;
+
+describe('signals', () => {
+  let server: TestServer;
+  let dir: string;
+  before(async () => {
+    server = await startServer({ version: 18 });
+    dir = await mkdtemp(join(tmpdir(), 'pooltune-signals-'));
+    await writeFile(
+      join(dir, 'pooltune.config.json'),
+      JSON.stringify({ services: [{ name: 'api', instances: 1, pool: { maxConnections: 2 } }] }),
+    );
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function interrupt(args: string[], signal: NodeJS.Signals, afterMs: number) {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const output = collectOutput(child);
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    const sent = Date.now();
+    child.kill(signal);
+    const r = await output;
+    return { ...r, afterSignalMs: Date.now() - sent };
+  }
+
+  async function pooltuneSessions(): Promise<number> {
+    for (let i = 0; i < 40; i++) {
+      const [row] = await server.sql<{ n: number }>(
+        "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
+      );
+      if (row?.n === 0) return 0;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return -1;
+  }
+
+  for (const [signal, code] of SIGNALS) {
+    for (const command of ['health', 'preflight'] as const) {
+      it(`${command} mid-probe: ${signal} → exit ${code}, sessions closed, no report file`, async () => {
+        const report = join(dir, `${command}-${signal}.json`);
+        const r = await interrupt(
+          [command, '--db', server.url(), '--duration', '20s', '--format', 'json', '--output', report],
+          signal,
+          1500,
+        );
+        assert.equal(r.code, code, r.stderr);
+        assert.ok(r.afterSignalMs < 3000, `promptly: ${r.afterSignalMs} ms`);
+        assert.match(r.stderr, new RegExp(`cancelled \\(${signal}\\); connections closed`));
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+        assert.equal(await pooltuneSessions(), 0, 'every connection closed');
+        assert.equal(existsSync(report), false, 'no report file');
+        assert.deepEqual(
+          (await readdir(dir)).filter((f) => f.includes('.tmp')),
+          [],
+          'no partial file either',
+        );
+      });
+    }
+    for (const command of ['check-server', 'recommend'] as const) {
+      it(`${command} while connecting: ${signal} → exit ${code}, promptly`, async () => {
+        const silent = await startSilentListener();
+        try {
+          const args = [
+            command,
+            '--db',
+            `postgres://app@127.0.0.1:${silent.port}/x`,
+            '--connect-timeout',
+            '20s',
+            ...(command === 'recommend' ? ['-w', 'oltp'] : []),
+          ];
+          const r = await interrupt(args, signal, 700);
+          assert.equal(r.code, code, r.stderr);
+          assert.ok(r.afterSignalMs < 3000, `promptly: ${r.afterSignalMs} ms`);
+        } finally {
+          await silent.close();
+        }
+      });
+    }
+  }
+});
