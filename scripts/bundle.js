@@ -21,5 +21,8 @@ await build({
   banner: {
     js: "import { createRequire as __pooltuneCreateRequire } from 'node:module'; const require = __pooltuneCreateRequire(import.meta.url);",
   },
+  // Less to parse at every start; names are kept because errors are told apart by name (ExitPromptError).
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
 });

@@ -7,7 +7,7 @@ import { EMITTER_BY_NAME, type EmitterName } from '../report/emit/index.js';
 import type { Input, RecommendReport } from '../report/recommend-report.js';
 import { isInteractive, type Io } from '../ui/io.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
-import { resolveDatabase, withDatabase, type DatabaseOptions } from './database.js';
+import type { DatabaseOptions } from './database.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 
 export interface RecommendOptions extends CommonOptions, DatabaseOptions {
@@ -161,6 +161,8 @@ export async function runRecommend(
     source: source('serverMaxConnections'),
   };
   if (options.db !== undefined) {
+    // Loaded only here: the offline path never needs the connection layer.
+    const { resolveDatabase, withDatabase } = await import('./database.js');
     const db = resolveDatabase(options, io);
     const { collectServerFacts } = await import('../probes/facts.js');
     const facts = await withDatabase(db, io, options, collectServerFacts);

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { echo } from '../core/echo.js';
 import { InputFileError } from '../core/errors.js';
@@ -23,13 +23,15 @@ export function looksLikePath(value: string): boolean {
   return value.includes('/') || value.includes('\\') || extname(value) !== '';
 }
 
+// Synchronous on purpose: these files are small, and node:fs/promises costs start-up time to load.
 async function readBounded(file: string): Promise<string | 'too large'> {
-  const handle = await open(file, 'r');
+  const fd = openSync(file, 'r');
   try {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
+      const buffer = Buffer.alloc(64 * 1024);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > MAX_JSON_FILE_BYTES) return 'too large';
@@ -37,7 +39,7 @@ async function readBounded(file: string): Promise<string | 'too large'> {
     }
     return Buffer.concat(chunks).toString('utf8');
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
