@@ -11,7 +11,7 @@ import type { HealthReport } from '../report/health-report.js';
 import type { Io } from '../ui/io.js';
 import { progressOn, type Progress } from '../ui/progress.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
-import { resolveDatabase, type DatabaseOptions } from './database.js';
+import { resolveDatabase, type DatabaseOptions, type ResolvedDatabase } from './database.js';
 
 export interface HealthOptions extends CommonOptions, DatabaseOptions {
   readonly probeConnections: number;
@@ -93,6 +93,34 @@ export async function probeHealth(
   };
 }
 
+/**
+ * Opens the main session, collects the facts once, runs the probes when `settings` asks for them, and
+ * closes everything, whatever happens. Shared by health and preflight.
+ */
+export async function factsAndProbes(
+  db: ResolvedDatabase,
+  io: Io,
+  options: CommonOptions,
+  progress: Progress,
+  settings: ProbeSettings | undefined,
+): Promise<{ facts: ServerFacts; run?: HealthRun }> {
+  const [{ openSession }, { collectServerFacts }] = await Promise.all([
+    import('../probes/connect.js'),
+    import('../probes/facts.js'),
+  ]);
+  await progress.step(`connecting to ${db.display}`);
+  await verbose(io, options, `connecting to ${db.display} (from ${db.target.source})`);
+  const opened = await openSession(db.target, db.sessionOptions);
+  try {
+    const facts = await collectServerFacts(opened.session);
+    if (!settings) return { facts };
+    return { facts, run: await probeHealth(opened, facts, settings, io, options, progress) };
+  } finally {
+    await progress.done();
+    await opened.close();
+  }
+}
+
 /** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
 export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string): Promise<number> {
   const started = performance.now();
@@ -103,40 +131,19 @@ export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion:
   };
   const progress = progressOn(io, options.format === 'text' && !options.quiet);
   const schemaSpec = options.schema === undefined ? undefined : await loadSchema(options.schema, io.cwd);
-  const [{ openSession }, { collectServerFacts }, { DEFAULT_PROBE_QUERY }] = await Promise.all([
-    import('../probes/connect.js'),
-    import('../probes/facts.js'),
-    import('../probes/health.js'),
-  ]);
+  const { DEFAULT_PROBE_QUERY } = await import('../probes/health.js');
   const query = options.query ?? DEFAULT_PROBE_QUERY;
 
-  await progress.step(`connecting to ${db.display}`);
-  await verbose(io, options, `connecting to ${db.display} (from ${db.target.source})`);
-  const opened = await openSession(db.target, db.sessionOptions);
-  let run: HealthRun;
-  let serverVersion: string;
-  try {
-    const facts = await collectServerFacts(opened.session);
-    serverVersion = facts.serverVersion;
-    run = await probeHealth(
-      opened,
-      facts,
-      {
-        probeConnections: options.probeConnections,
-        durationMs: options.durationMs,
-        samples: options.samples,
-        query,
-        connectTimeoutMs: db.sessionOptions.connectTimeoutMs,
-        ...(schemaSpec ? { schemaSpec } : {}),
-      },
-      io,
-      options,
-      progress,
-    );
-  } finally {
-    await progress.done();
-    await opened.close();
-  }
+  const { facts, run } = await factsAndProbes(db, io, options, progress, {
+    probeConnections: options.probeConnections,
+    durationMs: options.durationMs,
+    samples: options.samples,
+    query,
+    connectTimeoutMs: db.sessionOptions.connectTimeoutMs,
+    ...(schemaSpec ? { schemaSpec } : {}),
+  });
+  if (!run) throw new Error('the health probes did not run');
+  const serverVersion = facts.serverVersion;
   const { metrics, peakConnections, schema: schemaOutcome } = run;
 
   const evaluated = evaluateHealth(metrics, { idleInTransactionMs: options.idleInTransactionThresholdMs });

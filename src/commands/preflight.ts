@@ -14,7 +14,7 @@ import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
 import { resolveDatabase, type DatabaseOptions } from './database.js';
-import { probeHealth, type HealthRun } from './health.js';
+import { factsAndProbes } from './health.js';
 
 export interface PreflightOptions extends CommonOptions, DatabaseOptions {
   readonly config?: string;
@@ -58,43 +58,28 @@ export async function runPreflight(
   const workload = await loadWorkload(resolvePlanPath(plan, plan.workload ?? 'oltp', io.cwd), io.cwd);
   const db = resolveDatabase({ ...options, ...(plan.urlEnv ? { urlEnv: plan.urlEnv } : {}) }, io);
   const progress = progressOn(io, options.format === 'text' && !options.quiet);
-  const [{ openSession }, { collectServerFacts }, { DEFAULT_PROBE_QUERY }] = await Promise.all([
-    import('../probes/connect.js'),
-    import('../probes/facts.js'),
-    import('../probes/health.js'),
-  ]);
+  const { DEFAULT_PROBE_QUERY } = await import('../probes/health.js');
 
-  await progress.step(`connecting to ${db.display}`);
   await verbose(
     io,
     options,
     `plan ${plan.file}: ${services.length} services; target ${db.display} (from ${db.target.source})`,
   );
-  const opened = await openSession(db.target, db.sessionOptions);
-  let facts;
-  let run: HealthRun | undefined;
-  try {
-    facts = await collectServerFacts(opened.session);
-    if (options.health) {
-      run = await probeHealth(
-        opened,
-        facts,
-        {
+  const { facts, run } = await factsAndProbes(
+    db,
+    io,
+    options,
+    progress,
+    options.health
+      ? {
           probeConnections: options.probeConnections,
           durationMs: options.durationMs,
           samples: options.samples,
           query: DEFAULT_PROBE_QUERY,
           connectTimeoutMs: db.sessionOptions.connectTimeoutMs,
-        },
-        io,
-        options,
-        progress,
-      );
-    }
-  } finally {
-    await progress.done();
-    await opened.close();
-  }
+        }
+      : undefined,
+  );
 
   const slots = usableSlots(facts);
   const heldNow = facts.activity.clientBackends - facts.activity.ownBackends;
