@@ -4,7 +4,7 @@ import type { FailOn } from '../core/findings.js';
 import { applyIgnores } from '../core/ignore.js';
 import { checkPlan, planServerFrom } from '../core/plan/checks.js';
 import { usableSlots } from '../core/server-facts.js';
-import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
+import { failOnWithPlan, loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { plannedServices } from './preflight.js';
 import { loadWorkload } from '../config/load-workload.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
@@ -29,7 +29,7 @@ export async function runCheckServer(
   pooltuneVersion: string,
 ): Promise<number> {
   const poolPlan = await loadPlan(options.config, io.cwd);
-  const failOn: FailOn = options.failOnGiven ? options.failOn : (poolPlan?.failOn ?? options.failOn);
+  const failOn: FailOn = failOnWithPlan(options, poolPlan);
   const db = resolveDatabase({ ...options, ...(poolPlan?.urlEnv ? { urlEnv: poolPlan.urlEnv } : {}) }, io);
   const preset = await loadWorkload(
     options.workload ?? (poolPlan?.workload ? resolvePlanPath(poolPlan, poolPlan.workload, io.cwd) : 'oltp'),
@@ -55,11 +55,7 @@ export async function runCheckServer(
   };
   const slots = usableSlots(facts);
   const checked = runServerChecks({ facts, plan });
-  const planFindings = checkPlan(
-    services,
-    planServerFrom(facts),
-    poolPlan ?? { file: '', ignore: [], services: [] },
-  );
+  const planFindings = checkPlan(services, planServerFrom(facts), poolPlan?.pooler);
   const { findings, ignored } = applyIgnores([...planFindings, ...checked.findings], poolPlan?.ignore ?? []);
   const { skipped } = checked;
   const exitCode = exitCodeFor(findings, failOn);

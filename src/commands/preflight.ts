@@ -6,8 +6,7 @@ import { evaluateHealth } from '../core/health/rules.js';
 import { applyIgnores } from '../core/ignore.js';
 import { checkPlan, planServerFrom, type PlannedService } from '../core/plan/checks.js';
 import type { PlanConfig } from '../core/plan/config.js';
-import { usableSlots } from '../core/server-facts.js';
-import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
+import { failOnWithPlan, loadPlan, resolvePlanPath, serviceWorkload } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import type { PreflightReport } from '../report/preflight-report.js';
 import type { Io } from '../ui/io.js';
@@ -31,10 +30,7 @@ export async function plannedServices(plan: PlanConfig, cwd: string): Promise<Pl
   return Promise.all(
     plan.services.map(async (service) => ({
       service,
-      preset: await loadWorkload(
-        resolvePlanPath(plan, service.workload ?? plan.workload ?? 'oltp', cwd),
-        cwd,
-      ),
+      preset: await loadWorkload(resolvePlanPath(plan, serviceWorkload(plan, service), cwd), cwd),
     })),
   );
 }
@@ -53,7 +49,7 @@ export async function runPreflight(
         : 'preflight needs a plan: pooltune.config.json in this folder or above, or --config <file>',
     );
   }
-  const failOn: FailOn = options.failOnGiven ? options.failOn : (plan.failOn ?? options.failOn);
+  const failOn: FailOn = failOnWithPlan(options, plan);
   const services = await plannedServices(plan, io.cwd);
   const workload = await loadWorkload(resolvePlanPath(plan, plan.workload ?? 'oltp', io.cwd), io.cwd);
   const db = resolveDatabase({ ...options, ...(plan.urlEnv ? { urlEnv: plan.urlEnv } : {}) }, io);
@@ -81,8 +77,7 @@ export async function runPreflight(
       : undefined,
   );
 
-  const slots = usableSlots(facts);
-  const heldNow = facts.activity.clientBackends - facts.activity.ownBackends;
+  const planServer = planServerFrom(facts);
   const server = runServerChecks({
     facts,
     plan: {
@@ -97,7 +92,7 @@ export async function runPreflight(
     ? evaluateHealth(run.metrics)
     : { findings: [] as Finding[], skipped: [] as Skipped[] };
   const health = { ...evaluated, findings: evaluated.findings.filter((f) => f.id !== 'server-utilisation') };
-  const planFindings = checkPlan(services, planServerFrom(facts), plan);
+  const planFindings = checkPlan(services, planServer, plan.pooler);
   const { findings, ignored } = applyIgnores(
     [...planFindings, ...server.findings, ...health.findings],
     plan.ignore,
@@ -120,10 +115,10 @@ export async function runPreflight(
       total: service.instances * service.pool.maxConnections,
     })),
     server: {
-      maxConnections: slots.max,
-      reservedSlots: slots.superuserReserved + slots.reserved,
-      usableSlots: slots.usable,
-      heldNow,
+      maxConnections: planServer.maxConnections,
+      reservedSlots: planServer.reservedSlots,
+      usableSlots: planServer.maxConnections - planServer.reservedSlots,
+      heldNow: planServer.heldNow,
     },
     metrics: run?.metrics ?? null,
     findings,

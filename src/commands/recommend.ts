@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
-import { usableSlots, type ServerFacts } from '../core/server-facts.js';
+import { otherClients, usableSlots, type ServerFacts } from '../core/server-facts.js';
 import { recommendPool, type ServerBudget, type ValueSource } from '../core/sizing.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { EMITTER_BY_NAME, type EmitterName } from '../report/emit/index.js';
@@ -8,7 +8,7 @@ import type { Input, RecommendReport } from '../report/recommend-report.js';
 import { isInteractive, type Io } from '../ui/io.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
 import type { DatabaseOptions } from './database.js';
-import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
+import { failOnWithPlan, loadPlan, resolvePlanPath, serviceWorkload } from '../config/load-plan.js';
 
 export interface RecommendOptions extends CommonOptions, DatabaseOptions {
   readonly config?: string;
@@ -89,7 +89,7 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
     throw new UsageError(`--service: no service "${options.service}" in ${plan.file} (services: ${names})`);
   }
   const fromPlan = new Set<string>();
-  const workload = options.workload ?? service?.workload ?? plan.workload;
+  const workload = options.workload ?? (service ? serviceWorkload(plan, service) : plan.workload);
   if (options.workload === undefined && workload !== undefined) fromPlan.add('workload');
   const concurrency = options.concurrency ?? service?.concurrency;
   if (options.concurrency === undefined && concurrency !== undefined) fromPlan.add('concurrency');
@@ -102,7 +102,7 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
     ...(workload === undefined ? {} : { workload: resolvePlanPath(plan, workload, io.cwd) }),
     ...(concurrency === undefined ? {} : { concurrency }),
     instances,
-    failOn: options.failOnGiven ? options.failOn : (plan.failOn ?? options.failOn),
+    failOn: failOnWithPlan(options, plan),
     ...(plan.urlEnv ? { urlEnv: plan.urlEnv } : {}),
     fromPlan,
     ...(service && others.length > 0
@@ -122,7 +122,7 @@ function budgetFromServer(facts: ServerFacts, accountForOthers: boolean): Server
   const reservedParts = [{ name: 'superuser_reserved_connections', value: slots.superuserReserved }];
   if (facts.settings.has('reserved_connections'))
     reservedParts.push({ name: 'reserved_connections', value: slots.reserved });
-  const others = facts.activity.clientBackends - facts.activity.ownBackends;
+  const others = otherClients(facts);
   return {
     maxConnections: slots.max,
     reservedConnections: slots.superuserReserved + slots.reserved,

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { echo } from '../core/echo.js';
-import { InputFileError } from '../core/errors.js';
+import { InputFileError, UsageError } from '../core/errors.js';
 
 const READ_ERRORS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',
@@ -71,4 +71,31 @@ export async function readJsonFile(file: string, label: string, what: string): P
   } catch (error) {
     throw new InputFileError(echo(label, 200), [`not valid JSON: ${echo((error as Error).message, 200)}`]);
   }
+}
+
+/** How a flag names either one of pooltune's built-ins or a JSON file of the user's. */
+export interface BuiltinOrFile<T> {
+  /** `--workload` */
+  readonly flag: string;
+  /** `workload`: the word for an unknown name. */
+  readonly kind: string;
+  readonly builtins: readonly string[];
+  /** `preset file`: what the user's own file is called when pooltune says what it expected. */
+  readonly fileNoun: string;
+  /** `workload file`: what the file is called when it cannot be read. */
+  readonly what: string;
+  readonly builtin: (name: string) => Promise<T> | T;
+  /** Validates a parsed file; `fallbackName` is the file name without its extension. */
+  readonly parse: (raw: unknown, label: string, fallbackName: string) => T;
+}
+
+/** A built-in by name, else the user's file; an empty or unknown name is a usage error naming the flag. */
+export async function loadBuiltinOrFile<T>(value: string, cwd: string, how: BuiltinOrFile<T>): Promise<T> {
+  if (how.builtins.includes(value)) return how.builtin(value);
+  const expected = `expected ${how.builtins.join(', ')} or the path of a ${how.fileNoun} (.json)`;
+  if (value.trim() === '') throw new UsageError(`${how.flag} is empty; ${expected}`);
+  if (!looksLikePath(value))
+    throw new UsageError(`${how.flag}: unknown ${how.kind} '${echo(value)}'; ${expected}`);
+  const raw = await readJsonFile(resolve(cwd, value), value, how.what);
+  return how.parse(raw, value, basename(value, extname(value)));
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { echo } from '../core/echo.js';
 import { UsageError } from '../core/errors.js';
-import { CONFIG_FILE_NAME, parsePlanConfig, type PlanConfig } from '../core/plan/config.js';
+import type { FailOn } from '../core/findings.js';
+import { CONFIG_FILE_NAME, parsePlanConfig, type PlanConfig, type ServicePlan } from '../core/plan/config.js';
 import { looksLikePath, readJsonFile } from './json-file.js';
 
 /** The nearest pooltune.config.json from `cwd` upwards, or undefined. */
@@ -27,6 +28,19 @@ export async function loadPlan(configFlag: string | undefined, cwd: string): Pro
     throw new UsageError(`--config: no such file ${echo(configFlag)}`);
   const label = relative(cwd, file) || file;
   return parsePlanConfig(await readJsonFile(file, label, 'config file'), label);
+}
+
+/** --fail-on from the command line or POOLTUNE_FAIL_ON beats the plan's failOn, which beats the default. */
+export function failOnWithPlan(
+  options: { failOn: FailOn; failOnGiven: boolean },
+  plan: PlanConfig | undefined,
+): FailOn {
+  return options.failOnGiven ? options.failOn : (plan?.failOn ?? options.failOn);
+}
+
+/** A service's workload: its own, else the plan's default, else oltp. preflight and recommend agree on it. */
+export function serviceWorkload(plan: PlanConfig, service: ServicePlan): string {
+  return service.workload ?? plan.workload ?? 'oltp';
 }
 
 /** A service's workload path is relative to the config file, like every path in it. */

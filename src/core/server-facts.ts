@@ -96,6 +96,11 @@ export function settingBytes(facts: ServerFacts, name: string): number | undefin
   return value * (UNIT_BYTES[s.unit ?? 'B'] ?? 1);
 }
 
+/** Client connections on the server that are not this pooltune run's own. */
+export function otherClients(facts: Pick<ServerFacts, 'activity'>): number {
+  return facts.activity.clientBackends - facts.activity.ownBackends;
+}
+
 /** The slots ordinary roles may use: max_connections − superuser_reserved − reserved (16+). */
 export function usableSlots(facts: ServerFacts): {
   max: number;

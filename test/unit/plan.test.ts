@@ -105,7 +105,7 @@ describe('the plan file', () => {
 describe('plan checks', () => {
   it('a fleet over the free slots is critical and shows the arithmetic and the fixes', () => {
     const config = parsePlanConfig(TWO_SERVICES, 'p.json');
-    const fleet = checkPlan(planned(config), server, config).find((f) => f.id === 'plan-fleet');
+    const fleet = checkPlan(planned(config), server, config.pooler).find((f) => f.id === 'plan-fleet');
     assert.equal(fleet?.severity, 'critical');
     assert.match(fleet?.title ?? '', /needs 320 connections at peak but only 96 slots are free: 224 short/);
     assert.match(
@@ -125,7 +125,7 @@ describe('plan checks', () => {
       { services: [{ ...TWO_SERVICES.services[0], pool: { maxConnections: 10 } }, TWO_SERVICES.services[1]] },
       'p.json',
     );
-    const findings = checkPlan(planned(config), server, config);
+    const findings = checkPlan(planned(config), server, config.pooler);
     assert.notEqual(findings.find((f) => f.id === 'plan-fleet')?.severity, 'critical');
     assert.equal(
       findings.find((f) => f.id === 'pool-too-small')?.subject,
@@ -155,7 +155,7 @@ describe('plan checks', () => {
       },
       'p.json',
     );
-    const ids = checkPlan(planned(config), server, config).map((f) => f.id);
+    const ids = checkPlan(planned(config), server, config.pooler).map((f) => f.id);
     for (const id of [
       'pool-min-above-max',
       'pool-acquire-timeout-long',
@@ -168,7 +168,7 @@ describe('plan checks', () => {
 
   it('an ignored finding moves aside with its reason and no longer counts', () => {
     const config = parsePlanConfig(TWO_SERVICES, 'p.json');
-    const findings = checkPlan(planned(config), server, config);
+    const findings = checkPlan(planned(config), server, config.pooler);
     const { findings: kept, ignored } = applyIgnores(findings, [
       { id: 'pool-too-large', service: 'worker', reason: 'batch jobs burst' },
     ]);

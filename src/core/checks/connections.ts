@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../findings.js';
-import { numericSetting, usableSlots } from '../server-facts.js';
+import { numericSetting, otherClients, usableSlots } from '../server-facts.js';
 import { alterSystem } from './fix.js';
 import { outcome, type Check, type CheckContext } from './types.js';
 
@@ -121,7 +121,7 @@ export const checkReservedSlots: Check = ({ facts }) => {
 export const checkSlotUsage: Check = ({ facts }) => {
   const { max, superuserReserved, reserved, usable } = usableSlots(facts);
   if (usable < 1) return outcome();
-  const others = facts.activity.clientBackends - facts.activity.ownBackends;
+  const others = otherClients(facts);
   const share = pct(others, usable);
   const severity = utilizationSeverity(share);
   return outcome([
@@ -139,7 +139,7 @@ export const checkSlotUsage: Check = ({ facts }) => {
 function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[] {
   const { usable } = usableSlots(facts);
   const total = poolMax * plan.instances;
-  const others = facts.activity.clientBackends - facts.activity.ownBackends;
+  const others = otherClients(facts);
   const fleet = `${plan.instances} instance${plan.instances === 1 ? '' : 's'} × pool ${poolMax} = ${total} connections`;
   if (total > usable) {
     const missing = total - usable;

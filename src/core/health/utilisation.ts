@@ -1,4 +1,4 @@
-import { settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
+import { otherClients, settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
 import type { UtilisationMetrics } from './metrics.js';
 
 const countIn = (facts: ServerFacts, state: string): number | null =>
@@ -8,7 +8,6 @@ const countIn = (facts: ServerFacts, state: string): number | null =>
 export function utilisationFrom(facts: ServerFacts): UtilisationMetrics {
   const { max, superuserReserved, reserved, usable } = usableSlots(facts);
   const { activity } = facts;
-  const otherClients = activity.clientBackends - activity.ownBackends;
   const idleInTransaction = activity.canSeeOthers
     ? activity.byState
         .filter((s) => s.name.startsWith('idle in transaction'))
@@ -19,8 +18,8 @@ export function utilisationFrom(facts: ServerFacts): UtilisationMetrics {
     usableSlots: usable,
     maxConnections: max,
     reservedSlots: superuserReserved + reserved,
-    otherClients,
-    utilisationPercent: usable > 0 ? Math.round((otherClients / usable) * 100) : 100,
+    otherClients: otherClients(facts),
+    utilisationPercent: usable > 0 ? Math.round((otherClients(facts) / usable) * 100) : 100,
     canSeeOthers: activity.canSeeOthers,
     active: countIn(facts, 'active'),
     idle: countIn(facts, 'idle'),

@@ -1,8 +1,8 @@
 import type { Finding } from '../findings.js';
-import { settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
+import { otherClients, settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
 import { formatDuration } from '../units.js';
 import type { WorkloadPreset } from '../workload.js';
-import type { PlanConfig, ServicePlan } from './config.js';
+import type { PoolerLimits, ServicePlan } from './config.js';
 
 /** What the plan checks know of the server: its slots and what is taken now. */
 export interface PlanServer {
@@ -20,7 +20,7 @@ export function planServerFrom(facts: ServerFacts): PlanServer {
   return {
     maxConnections: slots.max,
     reservedSlots: slots.superuserReserved + slots.reserved,
-    heldNow: facts.activity.clientBackends - facts.activity.ownBackends,
+    heldNow: otherClients(facts),
     idleSessionTimeoutMs: settingMs(facts, 'idle_session_timeout') ?? 0,
   };
 }
@@ -96,7 +96,7 @@ function serviceFindings(
   { service, preset }: PlannedService,
   share: number,
   server: PlanServer,
-  plan: PlanConfig,
+  pooler: PoolerLimits | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
   const { pool } = service;
@@ -167,10 +167,10 @@ function serviceFindings(
     });
   }
   const lifetimeLimits: [string, number | undefined][] = [
-    ['the pooler’s server_lifetime', plan.pooler?.serverLifetimeMs],
+    ['the pooler’s server_lifetime', pooler?.serverLifetimeMs],
   ];
   const idleLimits: [string, number | undefined][] = [
-    ['the pooler’s server_idle_timeout', plan.pooler?.serverIdleTimeoutMs],
+    ['the pooler’s server_idle_timeout', pooler?.serverIdleTimeoutMs],
     ["the server's idle_session_timeout", server.idleSessionTimeoutMs || undefined],
   ];
   for (const [what, limit] of lifetimeLimits) {
@@ -206,7 +206,7 @@ function serviceFindings(
 export function checkPlan(
   services: readonly PlannedService[],
   server: PlanServer,
-  plan: PlanConfig,
+  pooler: PoolerLimits | undefined,
 ): Finding[] {
   if (services.length === 0) return [];
   const findings = [fleetFinding(services, server)];
@@ -214,7 +214,7 @@ export function checkPlan(
   // Each service's fair share: the guide's 80 % of what is free, split in proportion to what each asks for.
   const shares = fittedSizes(services, Math.max(services.length, Math.floor(free * FLEET_SHARE)));
   for (const planned of services) {
-    findings.push(...serviceFindings(planned, shares[planned.service.name] ?? 1, server, plan));
+    findings.push(...serviceFindings(planned, shares[planned.service.name] ?? 1, server, pooler));
   }
   const left = free - sumOf(services);
   const margin = Math.max(2, Math.ceil((server.maxConnections - server.reservedSlots) / 10));
