@@ -85,6 +85,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const { runPreflight } = await import('./commands/preflight.js');
         return await runPreflight(invocation.options, io, version);
       }
+      case 'bench': {
+        const { runBench } = await import('./commands/bench.js');
+        return await runBench(invocation.options, io, version);
+      }
+      case 'monitor': {
+        const { runMonitor } = await import('./commands/monitor.js');
+        return await runMonitor(invocation.options, io, version);
+      }
       case 'check-server': {
         const { runCheckServer } = await import('./commands/check-server.js');
         return await runCheckServer(invocation.options, io, version);

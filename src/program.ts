@@ -3,8 +3,10 @@ import { COUNT_RANGES, countExpectation, parseCount, type CountRange } from './c
 import { FAIL_ON_LEVELS, type FailOn } from './core/findings.js';
 import { EMITTERS, type EmitterName } from './report/emit/types.js';
 import { FORMATS, type CommonOptions, type Format } from './commands/common.js';
+import type { BenchOptions } from './commands/bench.js';
 import type { CheckServerOptions } from './commands/check-server.js';
 import type { HealthOptions } from './commands/health.js';
+import type { MonitorOptions } from './commands/monitor.js';
 import type { PreflightOptions } from './commands/preflight.js';
 import type { RecommendOptions } from './commands/recommend.js';
 import { echo } from './core/echo.js';
@@ -16,7 +18,9 @@ export type Invocation =
   | { readonly command: 'recommend'; readonly options: RecommendOptions }
   | { readonly command: 'check-server'; readonly options: CheckServerOptions }
   | { readonly command: 'health'; readonly options: HealthOptions }
-  | { readonly command: 'preflight'; readonly options: PreflightOptions };
+  | { readonly command: 'preflight'; readonly options: PreflightOptions }
+  | { readonly command: 'bench'; readonly options: BenchOptions }
+  | { readonly command: 'monitor'; readonly options: MonitorOptions };
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -436,6 +440,10 @@ Examples:
 ${CONNECTION_HELP}
 ${EXIT_CODES_HELP}`,
   );
+
+  // ── bench (commands/bench.ts) ──
+
+  // ── monitor (commands/monitor.ts) ──
 
   checkServer.addHelpText(
     'after',
