@@ -6,6 +6,7 @@ import { EXIT_CODE } from './core/exit-codes.js';
 import { InputFileError, PooltuneError } from './core/errors.js';
 import { packageRoot } from './config/package-root.js';
 import { createProgram, type Invocation } from './program.js';
+import { deliverStop, SIGNAL_EXIT_CODES, type StopSignal } from './ui/interrupt.js';
 import { processIo, type Io } from './ui/io.js';
 
 function packageVersion(): string {
@@ -103,21 +104,34 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+/** After this long a command that took the signal to stop gracefully is ended the hard way. */
+const GRACEFUL_STOP_MS = 3000;
 
 /**
- * Ctrl-C or SIGTERM: close every connection and pool pooltune has open (bounded in time), say so, and
- * exit with 128 + the signal number. The one place that ends the process early.
+ * Ctrl-C or SIGTERM. A command that runs until stopped (bench, monitor) takes the first signal, stops,
+ * reports what it measured and returns 128 + the signal number itself. Otherwise, or on a second signal,
+ * or when the graceful stop takes too long: close every connection and pool pooltune has open (bounded in
+ * time), say so, and exit. The one place that ends the process early.
  */
 function closeOnSignals(io: Io): void {
-  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
-    process.once(signal, () => {
-      void (async () => {
-        const { closeAll } = await import('./probes/open-connections.js');
-        await closeAll();
-        await io.stderr.write(`\npooltune: cancelled (${signal}); connections closed\n`);
-        process.exit(code);
-      })();
+  let stopping = false;
+  let ending = false;
+  const hardStop = async (signal: StopSignal) => {
+    if (ending) return;
+    ending = true;
+    const { closeAll } = await import('./probes/open-connections.js');
+    await closeAll();
+    await io.stderr.write(`\npooltune: cancelled (${signal}); connections closed\n`);
+    process.exit(SIGNAL_EXIT_CODES[signal]);
+  };
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) {
+    process.on(signal, () => {
+      if (!stopping && deliverStop(signal)) {
+        stopping = true;
+        setTimeout(() => void hardStop(signal), GRACEFUL_STOP_MS).unref();
+        return;
+      }
+      void hardStop(signal);
     });
   }
 }

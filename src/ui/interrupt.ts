@@ -1,0 +1,48 @@
+/**
+ * Ctrl-C for commands that run until stopped (bench, monitor): the first SIGINT or SIGTERM asks the running
+ * command to stop, so that it can close its connections and still print what it measured; it then returns
+ * the signal's exit code itself. Commands that register nothing keep the default: close and exit at once.
+ */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+export const SIGNAL_EXIT_CODES: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+type StopHandler = (signal: StopSignal) => void;
+
+let current: StopHandler | undefined;
+
+/**
+ * Runs `work` with `onStop` as the handler of the first signal. `onStop` should make `work` finish soon
+ * (cli.ts forces the exit if it has not within a few seconds).
+ */
+export async function stoppable<T>(onStop: StopHandler, work: () => Promise<T>): Promise<T> {
+  current = onStop;
+  try {
+    return await work();
+  } finally {
+    if (current === onStop) current = undefined;
+  }
+}
+
+/** Called by the signal handler: true when a running command took the signal and will end by itself. */
+export function deliverStop(signal: StopSignal): boolean {
+  const handler = current;
+  if (!handler) return false;
+  current = undefined;
+  handler(signal);
+  return true;
+}
+
+/** A promise that settles when `signal` aborts, for racing against a sleep or a sampling interval. */
+export function sleepUnlessStopped(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
