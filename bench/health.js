@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startServer } from '../dist/test/helpers/postgres.js';
+import { median, requirePgbench } from './common.js';
 
 // Loopback latency on a shared 2-core VM drifts by tens of percent from minute to minute, so the three
 // measurements are interleaved round by round and compared by their medians.
@@ -86,14 +87,7 @@ async function healthRun(server) {
   };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
-
-try {
-  execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
-} catch {
-  console.log('\nhealth benchmark skipped: pgbench is not installed (apt-get install postgresql-client)');
-  process.exit(0);
-}
+requirePgbench('health benchmark');
 
 const scratch = mkdtempSync(join(tmpdir(), 'pooltune-bench-'));
 const server = await startServer({ version: 18 });

@@ -3,14 +3,15 @@ import { COUNT_RANGES, countExpectation, parseCount, type CountRange } from './c
 import { FAIL_ON_LEVELS, type FailOn } from './core/findings.js';
 import { EMITTERS, type EmitterName } from './report/emit/types.js';
 import { FORMATS, type CommonOptions, type Format } from './commands/common.js';
-import type { BenchOptions } from './commands/bench.js';
+import type { BenchOptions, PoolSelection } from './commands/bench.js';
 import type { CheckServerOptions } from './commands/check-server.js';
 import type { HealthOptions } from './commands/health.js';
 import type { MonitorOptions } from './commands/monitor.js';
 import type { PreflightOptions } from './commands/preflight.js';
 import type { RecommendOptions } from './commands/recommend.js';
 import { echo } from './core/echo.js';
-import { DURATION_HELP, SIZE_HELP, parseDuration, parseSize } from './core/units.js';
+import { DURATION_HELP, SIZE_HELP, formatDuration, parseDuration, parseSize } from './core/units.js';
+import { HOLD_DISTRIBUTIONS, type HoldDistribution, type Work } from './core/bench/load.js';
 import type { Io } from './ui/io.js';
 
 /** What a parsed command line asks for; cli.ts runs it. */
@@ -72,6 +73,155 @@ function size(text: string): number {
   const bytes = parseSize(text);
   if (bytes === undefined || bytes <= 0) throw new InvalidArgumentError(`Expected ${SIZE_HELP}.`);
   return bytes;
+}
+
+/** A positive decimal as people type it: `400`, `2.5`; no signs, exponents or units. */
+function positiveNumber(max: number, what: string) {
+  return (text: string): number => {
+    const trimmed = text.trim();
+    const value = /^\d{1,9}(\.\d{1,6})?$/.test(trimmed) ? Number(trimmed) : NaN;
+    if (!(value > 0 && value <= max))
+      throw new InvalidArgumentError(`Expected ${what} above 0 and at most ${max}.`);
+    return value;
+  };
+}
+
+/** A duration that may be 0 (`--warmup 0`: no warm-up). */
+function durationOrZero(text: string): number {
+  return /^\s*0+\s*$/.test(text) ? 0 : duration(text);
+}
+
+/** The flags that choose and shape the pool bench drives; --compare takes the same ones. */
+function addPoolOptions(command: Command): Command {
+  return command
+    .option('--pool-max <n>', 'the pool size (max connections) to drive', count(COUNT_RANGES.poolMax))
+    .option(
+      '--pool-min <n>',
+      'connections the pool keeps open (opened before the clock starts)',
+      count(COUNT_RANGES.poolMin),
+    )
+    .option(
+      '--acquire-timeout <duration>',
+      'how long a request waits for a connection before giving up',
+      duration,
+    )
+    .option('--idle-timeout <duration>', 'close connections idle for this long', duration)
+    .option('--max-lifetime <duration>', 'replace connections older than this', duration)
+    .option(
+      '-w, --workload <name|file>',
+      "start from pooltune recommend's pool for this workload on the server",
+    )
+    .option(
+      '-c, --concurrency <n>',
+      'with --workload: expected concurrent requests per instance',
+      count(COUNT_RANGES.concurrency),
+    )
+    .option(
+      '--instances <n>',
+      'with --workload: application instances sharing the server',
+      count(COUNT_RANGES.instances),
+    )
+    .option('--service <name>', "start from this plan service's pool (pooltune.config.json)");
+}
+
+const POOL_FLAGS = {
+  poolMax: '--pool-max',
+  poolMin: '--pool-min',
+  acquireTimeout: '--acquire-timeout',
+  idleTimeout: '--idle-timeout',
+  maxLifetime: '--max-lifetime',
+  workload: '--workload',
+  concurrency: '--concurrency',
+  instances: '--instances',
+  service: '--service',
+} as const;
+const DURATION_FLAGS = new Set(['acquireTimeout', 'idleTimeout', 'maxLifetime']);
+
+/** The pool flags given on a command line, as a selection, with how they were written for headings. */
+function poolSelection(command: Command): PoolSelection {
+  const raw = command.opts<Record<string, unknown>>();
+  const given = (Object.keys(POOL_FLAGS) as (keyof typeof POOL_FLAGS)[]).filter(
+    (key) => command.getOptionValueSource(key) === 'cli',
+  );
+  const number = (key: string) => (typeof raw[key] === 'number' ? (raw[key] as number) : undefined);
+  const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  if (given.includes('service') && given.includes('workload'))
+    command.error("error: options '--service' and '--workload' both choose the pool to start from; give one");
+  const overrides = {
+    maxConnections: number('poolMax'),
+    minConnections: number('poolMin'),
+    acquireTimeoutMs: number('acquireTimeout'),
+    idleTimeoutMs: number('idleTimeout'),
+    maxLifetimeMs: number('maxLifetime'),
+  };
+  const service = text('service');
+  const workload = text('workload');
+  const concurrency = number('concurrency');
+  const instances = number('instances');
+  return {
+    ...(service === undefined ? {} : { service }),
+    ...(workload === undefined ? {} : { workload }),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(instances === undefined ? {} : { instances }),
+    overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+    spelled: given
+      .map(
+        (key) =>
+          `${POOL_FLAGS[key]} ${DURATION_FLAGS.has(key) ? formatDuration(raw[key] as number) : echo(String(raw[key]))}`,
+      )
+      .join(' '),
+  };
+}
+
+/**
+ * The second pool: the first one's flags, with --compare's on top. Naming a service or a workload there
+ * changes the starting point, so the first one's choice of either is dropped.
+ */
+function comparedSelection(first: PoolSelection, compare: PoolSelection): PoolSelection {
+  const rebased = compare.service !== undefined || compare.workload !== undefined;
+  const base = { ...first };
+  if (rebased) {
+    delete base.service;
+    delete base.workload;
+  }
+  return {
+    ...base,
+    ...compare,
+    overrides: { ...first.overrides, ...compare.overrides },
+    spelled: compare.spelled,
+  };
+}
+
+/**
+ * --compare's value: the same pool flags, as `--pool-max 8 --acquire-timeout 1s` or `pool-max=8`. A fresh
+ * parser with the same definitions reads it, so the two can never disagree.
+ */
+function parseCompare(text: string): PoolSelection {
+  const tokens = text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '')
+    .flatMap((token) => {
+      const pair = /^(?:--)?([a-z][a-z-]*)=(.*)$/.exec(token);
+      return pair ? [`--${pair[1]}`, pair[2] ?? ''] : [token];
+    });
+  let message = '';
+  const parser = addPoolOptions(new Command('--compare'))
+    .exitOverride()
+    .configureOutput({ writeErr: (t) => (message += t), writeOut: () => undefined })
+    .allowExcessArguments(false);
+  try {
+    parser.parse(tokens, { from: 'user' });
+  } catch {
+    const reason =
+      message
+        .replace(/^error: /, '')
+        .trim()
+        .split('\n')[0] ?? 'not understood';
+    throw new InvalidArgumentError(`${reason}; expected pool flags such as "--pool-max 8" or "pool-max=8"`);
+  }
+  if (tokens.length === 0) throw new InvalidArgumentError('Expected pool flags such as "--pool-max 8".');
+  return poolSelection(parser);
 }
 
 const CONNECTION_HELP = `
@@ -442,6 +592,118 @@ ${EXIT_CODES_HELP}`,
   );
 
   // ── bench (commands/bench.ts) ──
+  const bench = program
+    .command('bench')
+    .summary('drive a real pool with load and measure acquisition waits, latency and timeouts')
+    .description(
+      [
+        'Drive a real node-postgres pool, set up as a recommendation, a plan service or your',
+        'flags say, with a chosen load, and measure per request the wait for a connection,',
+        'the query time and the total; judge them by the guide (a mean wait under 1ms is',
+        'excellent, above 10ms poor; timeouts under 0.1 %). Requests are read-only: SELECT 1,',
+        'a pg_sleep that holds the connection (--hold-ms), or your --query. Open-loop load',
+        '(--rate) arrives at random, as real traffic does, and counts time from when each',
+        'request was due. --compare runs a second pool under the same load, side by side;',
+        'the exit code follows the first. bench refuses a pool that would take the',
+        "server's last free slots, and asks before loading a server on another machine.",
+      ].join('\n'),
+    );
+  addPoolOptions(bench)
+    .option(
+      '--clients <n>',
+      'closed loop: this many callers, each sending again when done (default: the pool size)',
+      count(COUNT_RANGES.clients),
+    )
+    .option(
+      '--rate <per-second>',
+      'open loop: requests per second, arriving at random (Poisson)',
+      positiveNumber(1_000_000, 'requests per second'),
+    )
+    .option(
+      '--hold-ms <ms>',
+      'each request holds its connection this long (read-only pg_sleep)',
+      positiveNumber(600_000, 'milliseconds'),
+    )
+    .addOption(
+      new Option(
+        '--hold-dist <shape>',
+        'hold times: fixed, or exponential with --hold-ms as the mean',
+      ).choices(HOLD_DISTRIBUTIONS),
+    )
+    .option('--query <sql>', 'a read-only query to run instead of SELECT 1')
+    .option('--duration <duration>', 'how long to measure', duration, 10_000)
+    .option(
+      '--warmup <duration>',
+      'run the load this long first without counting it (0: none)',
+      durationOrZero,
+      1000,
+    )
+    .option(
+      '--compare <pool flags>',
+      'run a second pool under the same load: e.g. "--pool-max 8"; unset flags come from the first',
+      parseCompare,
+    )
+    .option('--config <file>', 'the plan for --service (default: the nearest pooltune.config.json)')
+    .option('-y, --yes', 'load a server that is not on this machine without asking');
+  addDatabaseOptions(bench);
+  addCommonOptions(bench);
+  bench.action((raw: RawCommon & RawDatabase & Record<string, unknown>, command: Command) => {
+    if (raw.clients !== undefined && raw.rate !== undefined)
+      command.error(
+        "error: options '--clients' (closed loop) and '--rate' (open loop) cannot be used together",
+      );
+    if (raw.holdMs !== undefined && raw.query !== undefined)
+      command.error(
+        "error: options '--hold-ms' and '--query' cannot be used together: each request runs one of them",
+      );
+    if (raw.holdDist !== undefined && raw.holdMs === undefined)
+      command.error("error: option '--hold-dist' needs --hold-ms");
+    if (typeof raw.query === 'string' && (raw.query.trim() === '' || QUERY_CONTROL.test(raw.query)))
+      command.error(
+        "error: option '--query <sql>' is empty or holds a control character; expected a read-only SQL query",
+      );
+    const first = poolSelection(command);
+    const compare = raw.compare as PoolSelection | undefined;
+    const work: Work =
+      typeof raw.holdMs === 'number'
+        ? {
+            kind: 'hold',
+            holdMs: raw.holdMs,
+            distribution: (raw.holdDist as HoldDistribution | undefined) ?? 'fixed',
+          }
+        : typeof raw.query === 'string'
+          ? { kind: 'query', sql: raw.query }
+          : { kind: 'select-1' };
+    const source = command.getOptionValueSource('failOn');
+    onInvoke({
+      command: 'bench',
+      options: {
+        ...commonOptions(raw, program),
+        ...databaseOptions(raw),
+        ...(typeof raw.config === 'string' ? { config: raw.config } : {}),
+        failOnGiven: source === 'cli' || source === 'env',
+        pool: first,
+        ...(compare ? { compare: comparedSelection(first, compare) } : {}),
+        ...(typeof raw.clients === 'number' ? { arrivals: { kind: 'closed', clients: raw.clients } } : {}),
+        ...(typeof raw.rate === 'number' ? { arrivals: { kind: 'open', ratePerSecond: raw.rate } } : {}),
+        work,
+        durationMs: raw.duration as number,
+        warmupMs: raw.warmup as number,
+        yes: raw.yes === true,
+      },
+    });
+  });
+  bench.addHelpText(
+    'after',
+    `
+Examples:
+  pooltune bench --pool-max 4 --rate 400 --hold-ms 5 --hold-dist exp --compare "--pool-max 8"
+  pooltune bench --workload oltp --concurrency 30 --clients 40 --duration 30s
+  pooltune bench --service api --rate 200 --hold-ms 20 --format json
+  pooltune bench --pool-max 10 --clients 10 --query "select * from orders where id = 42"
+${CONNECTION_HELP}
+${EXIT_CODES_HELP}`,
+  );
 
   // ── monitor (commands/monitor.ts) ──
 

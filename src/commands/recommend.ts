@@ -117,7 +117,7 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
 }
 
 /** The budget as the server states it: max_connections, its reserved slots, and optionally who holds slots now. */
-function budgetFromServer(facts: ServerFacts, accountForOthers: boolean): ServerBudget {
+export function budgetFromServer(facts: ServerFacts, accountForOthers: boolean): ServerBudget {
   const slots = usableSlots(facts);
   const reservedParts = [{ name: 'superuser_reserved_connections', value: slots.superuserReserved }];
   if (facts.settings.has('reserved_connections'))

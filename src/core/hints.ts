@@ -64,6 +64,14 @@ export const HINTS = {
       'Tables found in another schema usually mean a different search_path: align the role’s search_path or the spec’s schema.',
     ],
   },
+  'load-generator': {
+    title: 'Give the load generator room',
+    steps: [
+      'Run pooltune bench on a machine (or in a container) that is not busy with other work, and not on the database server itself.',
+      'Lower --rate, or split the load over several bench processes.',
+      '--hold-ms work costs pooltune little; a heavy --query result set costs more to read.',
+    ],
+  },
 } as const satisfies Record<string, Hint>;
 
 export type HintId = keyof typeof HINTS;

@@ -22,6 +22,8 @@ export const COUNT_RANGES = {
   instances: { min: 1, max: 10_000 },
   poolMax: { min: 1, max: 10_000 },
   probeConnections: { min: 1, max: 50 },
+  poolMin: { min: 0, max: 10_000 },
+  clients: { min: 1, max: 10_000 },
   samples: { min: 1, max: 1_000_000 },
   serverMaxConnections: { min: 1, max: 262_143 },
   reservedConnections: { min: 0, max: 262_143 },

@@ -160,6 +160,15 @@ async function connectClient(config: pg.ClientConfig): Promise<{ client: pg.Clie
   }
 }
 
+/** The pool settings pg.Pool can honour. `null` timeouts mean none; idle connections are kept by default. */
+export interface PoolShape {
+  readonly max: number;
+  readonly min?: number;
+  readonly acquireTimeoutMs: number;
+  readonly idleTimeoutMs?: number | null;
+  readonly maxLifetimeMs?: number | null;
+}
+
 /** An open main session, and what later probe connections need to connect the same way. */
 export interface OpenSession {
   readonly session: Session;
@@ -168,7 +177,7 @@ export interface OpenSession {
   /** Opens one more bounded connection the same way and times it; the caller ends it. */
   probeClient(): Promise<{ client: pg.Client; connectMs: number }>;
   /** A pg.Pool of bounded connections made the same way; tracked until the caller closes it. */
-  probePool(max: number, acquireTimeoutMs: number): Promise<{ pool: pg.Pool; close: () => Promise<void> }>;
+  probePool(shape: PoolShape): Promise<{ pool: pg.Pool; close: () => Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -224,13 +233,16 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
         throw connectionErrorFrom(error, ctx);
       }
     },
-    probePool: async (max, acquireTimeoutMs) => {
+    probePool: async (shape) => {
       const { default: pgModule } = await import('pg');
       const pool = new pgModule.Pool({
         ...probeConfig,
-        max,
-        connectionTimeoutMillis: acquireTimeoutMs,
-        idleTimeoutMillis: 0,
+        max: shape.max,
+        min: shape.min ?? 0,
+        connectionTimeoutMillis: shape.acquireTimeoutMs,
+        // pg.Pool reads 0 as "never": never close idle connections, never retire old ones.
+        idleTimeoutMillis: shape.idleTimeoutMs ?? 0,
+        maxLifetimeSeconds: shape.maxLifetimeMs ? Math.max(1, Math.round(shape.maxLifetimeMs / 1000)) : 0,
       });
       // An error on a connection that a worker holds goes to the client, not the pool: without a listener
       // a server that dies mid-probe would crash the process instead of failing the probe.

@@ -3,6 +3,7 @@ import type { SessionCounters } from '../core/health/churn.js';
 import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
 import { summarizeLatencies } from '../core/health/percentiles.js';
 import type { OpenSession, Session } from './connect.js';
+import { isAcquireTimeout, serverGone } from './pool-errors.js';
 
 export const DEFAULT_PROBE_QUERY = 'SELECT 1';
 // A cold process runs its first few thousand round trips slower, until V8 has optimised pg's query path:
@@ -82,22 +83,6 @@ export interface AcquisitionPlan {
   readonly query: string;
 }
 
-/** The server went away or refuses everyone: no point driving the pool any longer. */
-function serverGone(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  const message = (error as Error).message ?? '';
-  return (
-    /^(08|57P0)/.test(code) ||
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    /Connection terminated/i.test(message)
-  );
-}
-
-function isAcquireTimeout(error: unknown): boolean {
-  return /timeout exceeded when trying to connect/i.test((error as Error).message ?? '');
-}
-
 /**
  * A pg.Pool of `poolSize` driven by as many workers for the probe window: each takes a connection, runs the
  * query, gives it back. Every acquisition's wait is kept, so percentiles come from all of them.
@@ -122,7 +107,10 @@ export async function measureAcquisition(
       exhaustedSamples: 0,
     };
   }
-  const { pool, close } = await opened.probePool(plan.poolSize, plan.acquireTimeoutMs);
+  const { pool, close } = await opened.probePool({
+    max: plan.poolSize,
+    acquireTimeoutMs: plan.acquireTimeoutMs,
+  });
   const waits: number[] = [];
   const errorCodes: Record<string, number> = {};
   let timeouts = 0;

@@ -22,6 +22,12 @@ export interface ConnectionTarget {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** A Unix socket or a loopback address: the server runs on this machine. */
+export function isLocalTarget(target: Pick<ConnectionTarget, 'host'>): boolean {
+  const host = target.host.toLowerCase().replace(/^\[|\]$/g, '');
+  return host.startsWith('/') || host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 const URL_HELP = 'expected a URL such as postgres://user@host:5432/database?sslmode=require';
 
 /** `user@host:port/db`: how a target is shown everywhere, without the password. */

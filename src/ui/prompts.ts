@@ -77,3 +77,14 @@ export async function askRecommendInputs(
     throw error;
   }
 }
+
+/** A yes/no question, "no" by default; a cancel (Ctrl-C) at the prompt is a cancel of the command. */
+export async function askToConfirm(message: string): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  try {
+    return await confirm({ message, default: false });
+  } catch (error) {
+    if (isPromptCancel(error)) throw new CancelledError('cancelled at the prompt');
+    throw error;
+  }
+}

@@ -134,6 +134,52 @@ describe('the JSON report schema, against real output', () => {
       assert.ok(typeof doc.metrics === 'object' && doc.metrics !== null);
     });
 
+    it('bench, open loop with a comparison, and closed loop with timeouts', async () => {
+      const doc = await validReport(
+        [
+          'bench',
+          '--db',
+          server.url(),
+          '--pool-max',
+          '2',
+          '--rate',
+          '200',
+          '--hold-ms',
+          '2',
+          '--hold-dist',
+          'exp',
+          '--duration',
+          '500ms',
+          '--warmup',
+          '0',
+          '--compare',
+          'pool-max=3',
+        ],
+        0,
+      );
+      assert.equal((doc.runs as unknown[]).length, 2);
+      await validReport(
+        [
+          'bench',
+          '--db',
+          server.url(),
+          '--pool-max',
+          '1',
+          '--clients',
+          '4',
+          '--hold-ms',
+          '20',
+          '--acquire-timeout',
+          '10ms',
+          '--duration',
+          '500ms',
+          '--warmup',
+          '0',
+        ],
+        1,
+      );
+    });
+
     it('health with a schema that is not there: critical schema findings', async () => {
       await validReport(
         [

@@ -15,6 +15,7 @@ import {
   type ConnectionTarget,
 } from '../../src/probes/target.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/paths.js';
+import { seededRandom } from '../../src/core/bench/load.js';
 
 /**
  * A fuzz pass over the pure parsers: random JSON, mutated valid examples and random strings. Every call
@@ -30,17 +31,8 @@ const SLOW_MS = 250;
 /** The longest line a message may be: a 100 000-character value must be shortened, not echoed. */
 const MAX_LINE = 600;
 
-/** mulberry32: small, fast and good enough to explore inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded stream, so that a failure names the case that reproduces it. */
+const rng = seededRandom;
 
 const SPECIAL_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', ''];
 const ODD_CHARS = [

@@ -76,3 +76,60 @@ describe('command-line parsing', () => {
     });
   }
 });
+
+describe('bench command line', () => {
+  const benchOptions = (args: string[]) => {
+    const { invocation, stderr } = parse(['bench', ...args]);
+    assert.equal(invocation?.command, 'bench', stderr);
+    if (invocation?.command !== 'bench') throw new Error('not bench');
+    return invocation.options;
+  };
+
+  it('reads the pool, the load and the work', () => {
+    const o = benchOptions(['--pool-max', '4', '--rate', '400', '--hold-ms', '5', '--hold-dist', 'exp']);
+    assert.deepEqual(o.pool, { overrides: { maxConnections: 4 }, spelled: '--pool-max 4' });
+    assert.deepEqual(o.arrivals, { kind: 'open', ratePerSecond: 400 });
+    assert.deepEqual(o.work, { kind: 'hold', holdMs: 5, distribution: 'exp' });
+    assert.equal(o.durationMs, 10_000);
+    assert.equal(o.warmupMs, 1000);
+    assert.equal(o.yes, false);
+    assert.equal(benchOptions(['--warmup', '0']).warmupMs, 0);
+    assert.deepEqual(benchOptions([]).work, { kind: 'select-1' });
+    assert.equal(benchOptions([]).arrivals, undefined, 'closed loop of the pool size, decided later');
+  });
+
+  it('--compare takes the same pool flags in either spelling; unset ones come from the first pool', () => {
+    for (const spelling of ['--pool-max 8', 'pool-max=8', '--pool-max=8']) {
+      const o = benchOptions(['--pool-max', '4', '--acquire-timeout', '50ms', '--compare', spelling]);
+      assert.deepEqual(o.compare?.overrides, { maxConnections: 8, acquireTimeoutMs: 50 }, spelling);
+      assert.equal(o.compare?.spelled, '--pool-max 8');
+    }
+    const rebased = benchOptions(['--workload', 'oltp', '--compare', '--service api']);
+    assert.equal(rebased.compare?.service, 'api');
+    assert.equal(rebased.compare?.workload, undefined, 'naming a service drops the first pool’s workload');
+  });
+
+  const rejected: [string[], RegExp][] = [
+    [['--clients', '4', '--rate', '10'], /'--clients' \(closed loop\) and '--rate' \(open loop\)/],
+    [['--hold-ms', '5', '--query', 'select 1'], /'--hold-ms' and '--query' cannot be used together/],
+    [['--hold-dist', 'exp'], /'--hold-dist' needs --hold-ms/],
+    [['--hold-dist', 'normal', '--hold-ms', '5'], /Allowed choices are fixed, exp/],
+    [['--rate', '0'], /--rate <per-second>.*above 0/],
+    [['--rate', '-5'], /--rate/],
+    [['--rate', '1e3'], /--rate <per-second>.*'1e3' is invalid/],
+    [['--hold-ms', '0'], /--hold-ms <ms>.*above 0/],
+    [['--compare', '--pool-max eight'], /--compare <pool flags>.*expected pool flags/],
+    [['--compare', '--frobnicate 3'], /--compare .*unknown option '--frobnicate'/],
+    [['--compare', ''], /--compare/],
+    [['--service', 'a', '--workload', 'oltp'], /'--service' and '--workload' both choose/],
+    [['--query', '  '], /'--query <sql>' is empty/],
+  ];
+  for (const [args, message] of rejected) {
+    it(`rejects bench ${args.join(' ')}`, () => {
+      const { error, stderr } = parse(['bench', ...args]);
+      assert.ok(error, 'a commander error');
+      assert.match(stderr, message);
+      assert.match(stderr, /^pooltune: error: /);
+    });
+  }
+});

@@ -1,0 +1,30 @@
+// The floor for a Node pool: a bare pg.Pool of N connections driven by N callers that each take a
+// connection, run SELECT 1 and give it back, as pooltune bench's closed loop does, without any of its
+// bookkeeping. Prints requests per second and client CPU µs per request as JSON.
+// Usage: node bench/pg-pool-loop.js <port> <clients> <seconds>
+import pg from 'pg';
+
+const [port, clients, seconds] = process.argv.slice(2).map(Number);
+const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: clients });
+const loop = async (until, count) => {
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      while (performance.now() < until) {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+        done += 1;
+      }
+    }),
+  );
+  return done;
+};
+await loop(performance.now() + 1000, clients);
+const cpu = process.cpuUsage();
+const started = performance.now();
+const done = await loop(started + seconds * 1000, clients);
+const elapsed = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+await pool.end();
+console.log(JSON.stringify({ perSecond: done / elapsed, cpuPerRequestUs: (used.user + used.system) / done }));

@@ -1,0 +1,242 @@
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import { ConnectionError, UsageError } from '../core/errors.js';
+import { nextArrivalGapMs, requestStatement, type Load, type Random } from '../core/bench/load.js';
+import { measure, RequestLog, type BenchMeasurement, type PoolSample } from '../core/bench/measurement.js';
+import type { PoolUnderTest } from '../core/bench/pool.js';
+import type { OpenSession } from './connect.js';
+import { isAcquireTimeout, serverGone } from './pool-errors.js';
+
+export interface BenchProgress {
+  readonly phase: 'warm-up' | 'measuring';
+  readonly elapsedMs: number;
+  readonly durationMs: number;
+  readonly completed: number;
+  readonly throughputPerSecond: number;
+  /** p99 of the last requests' total time, for the live view. */
+  readonly recentP99Ms: number;
+}
+
+export interface BenchHooks {
+  /** Aborted on Ctrl-C: stop sending, let what is in flight finish briefly, report what was measured. */
+  readonly stop: AbortSignal;
+  readonly onProgress?: (progress: BenchProgress) => void;
+  readonly random?: Random;
+}
+
+export interface BenchRun {
+  readonly measurement: BenchMeasurement;
+  readonly stoppedEarly: boolean;
+  /** The most connections the pool held at once. */
+  readonly peakPoolConnections: number;
+}
+
+const PROGRESS_EVERY_MS = 500;
+// After a stop, requests in flight get this long before the pool is closed under them.
+const STOP_GRACE_MS = 400;
+
+const codeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code !== '' ? code : 'client-error';
+};
+
+/** A refused --query will not succeed on the next try either: stop with the server's reason. */
+function refusedQuery(error: unknown, load: Load): UsageError | undefined {
+  const code = codeOf(error);
+  if (load.work.kind !== 'query' || !(code === '25006' || /^42/.test(code))) return undefined;
+  const message = (error as Error).message?.split('\n')[0] ?? '';
+  return new UsageError(
+    code === '25006'
+      ? `--query was refused: ${message}; bench runs read-only queries only`
+      : `--query failed (SQLSTATE ${code}): ${message}`,
+  );
+}
+
+function lostServer(error: unknown): ConnectionError {
+  const message = (error as Error).message?.split('\n')[0] ?? String(error);
+  return new ConnectionError(`lost the server during the run: ${message}`, codeOf(error), [
+    'the server may have restarted, or an administrator ended pooltune’s sessions',
+  ]);
+}
+
+function percentile99(values: number[]): number {
+  if (values.length === 0) return 0;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)] ?? 0;
+}
+
+/** Opens `min` connections before the clock starts, as a pool that has been running would have them. */
+async function prewarm(pool: pg.Pool, count: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+  for (const client of clients) client.release();
+}
+
+/**
+ * Drives a real pg.Pool shaped as `shape` with `load`: a warm-up that is not counted, then the measured
+ * window. Every completed request's timings are kept. The pool is closed whatever happens.
+ */
+export async function driveLoad(
+  opened: OpenSession,
+  shape: PoolUnderTest,
+  load: Load,
+  hooks: BenchHooks,
+): Promise<BenchRun> {
+  const random = hooks.random ?? Math.random;
+  const { pool, close } = await opened.probePool({
+    max: shape.maxConnections,
+    min: shape.minConnections,
+    acquireTimeoutMs: shape.acquireTimeoutMs,
+    idleTimeoutMs: shape.idleTimeoutMs,
+    maxLifetimeMs: shape.maxLifetimeMs,
+  });
+  try {
+    await prewarm(pool, shape.minConnections);
+  } catch (error) {
+    await close();
+    throw serverGone(error) || !isAcquireTimeout(error) ? lostServer(error) : error;
+  }
+
+  let fatal: Error | undefined;
+  let peakPool = pool.totalCount;
+  const inFlight = new Set<Promise<void>>();
+  const warmupLog = new RequestLog();
+  const log = new RequestLog();
+  const started = performance.now();
+  const measureFrom = started + load.warmupMs;
+  const measureUntil = measureFrom + load.durationMs;
+  let stoppedAt: number | undefined;
+  const stopped = () => stoppedAt !== undefined || fatal !== undefined;
+  const onStop = () => (stoppedAt ??= performance.now());
+  hooks.stop.addEventListener('abort', onStop, { once: true });
+  if (hooks.stop.aborted) onStop();
+
+  const request = async (dueAt: number): Promise<void> => {
+    const into = dueAt < measureFrom ? warmupLog : log;
+    const asked = performance.now();
+    const waited = pool.idleCount === 0;
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      if (isAcquireTimeout(error)) into.timeouts += 1;
+      else {
+        into.addError(codeOf(error));
+        if (serverGone(error)) fatal ??= lostServer(error);
+      }
+      return;
+    }
+    const acquired = performance.now();
+    peakPool = Math.max(peakPool, pool.totalCount);
+    try {
+      await client.query(load.work.kind === 'select-1' ? 'SELECT 1' : requestStatement(load.work, random));
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+      into.addError(codeOf(error));
+      fatal ??= refusedQuery(error, load) ?? (serverGone(error) ? lostServer(error) : undefined);
+      return;
+    }
+    into.add(asked - dueAt, acquired - asked, performance.now() - acquired, waited);
+  };
+  const launch = (dueAt: number) => {
+    const done = request(dueAt).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+    return done;
+  };
+
+  // The pool's counters over the measured window, at most a few hundred points whatever its length.
+  const samples: PoolSample[] = [];
+  const sampleEvery = Math.max(250, load.durationMs / 400);
+  const sampler = setInterval(() => {
+    const now = performance.now();
+    peakPool = Math.max(peakPool, pool.totalCount);
+    if (now < measureFrom || now > measureUntil) return;
+    samples.push({
+      atMs: Math.round(now - measureFrom),
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    });
+  }, sampleEvery);
+  const progress = setInterval(() => {
+    const now = performance.now();
+    const measuring = now >= measureFrom;
+    const elapsed = measuring ? now - measureFrom : now - started;
+    const current = measuring ? log : warmupLog;
+    hooks.onProgress?.({
+      phase: measuring ? 'measuring' : 'warm-up',
+      elapsedMs: Math.min(elapsed, measuring ? load.durationMs : load.warmupMs),
+      durationMs: measuring ? load.durationMs : load.warmupMs,
+      completed: current.completed,
+      throughputPerSecond: elapsed > 0 ? (current.completed / elapsed) * 1000 : 0,
+      recentP99Ms: percentile99(current.recentTotals(1000)),
+    });
+  }, PROGRESS_EVERY_MS);
+
+  let cpu: NodeJS.CpuUsage | undefined;
+  let loop: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+  const startClocks = () => {
+    cpu = process.cpuUsage();
+    loop = performance.eventLoopUtilization();
+  };
+  let scheduled = 0;
+  try {
+    if (load.warmupMs === 0) startClocks();
+    else setTimeout(startClocks, load.warmupMs);
+    if (load.arrivals.kind === 'closed') {
+      const worker = async () => {
+        // Awaited in place: no bookkeeping for draining, since each caller has at most one request out.
+        for (let now = performance.now(); now < measureUntil && !stopped(); now = performance.now())
+          await request(now);
+      };
+      await Promise.all(Array.from({ length: load.arrivals.clients }, worker));
+    } else {
+      const rate = load.arrivals.ratePerSecond;
+      await new Promise<void>((resolve) => {
+        let due = started + nextArrivalGapMs(rate, random);
+        const tick = () => {
+          const now = performance.now();
+          // Everything already due goes now, stamped with the time it was due: lateness counts against
+          // the generator, never hides as a shorter wait.
+          while (due <= now && due < measureUntil && !stopped()) {
+            if (due >= measureFrom) scheduled += 1;
+            void launch(due);
+            due += nextArrivalGapMs(rate, random);
+          }
+          if (due >= measureUntil || stopped()) {
+            resolve();
+            return;
+          }
+          setTimeout(tick, Math.max(0, due - performance.now()));
+        };
+        tick();
+      });
+    }
+    const endedAt = Math.min(performance.now(), stoppedAt ?? Infinity);
+    const usage = cpu ? process.cpuUsage(cpu) : { user: 0, system: 0 };
+    const elu = loop ? performance.eventLoopUtilization(loop).utilization : 0;
+    // What is in flight finishes (it was sent inside the window); after a stop only briefly.
+    const grace = stoppedAt === undefined ? shape.acquireTimeoutMs + 60_000 : STOP_GRACE_MS;
+    await Promise.race([Promise.all(inFlight), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+    if (fatal) throw fatal;
+    const windowMs = Math.max(0, Math.min(endedAt, measureUntil) - measureFrom);
+    return {
+      measurement: measure({
+        log,
+        windowMs,
+        offeredPerSecond: load.arrivals.kind === 'open' ? load.arrivals.ratePerSecond : null,
+        scheduled,
+        samples,
+        cpuMicros: usage.user + usage.system,
+        eventLoopUtilisation: elu,
+      }),
+      stoppedEarly: stoppedAt !== undefined,
+      peakPoolConnections: peakPool,
+    };
+  } finally {
+    clearInterval(sampler);
+    clearInterval(progress);
+    hooks.stop.removeEventListener('abort', onStop);
+    await Promise.race([close(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+  }
+}

@@ -1,0 +1,86 @@
+import type { Load } from '../core/bench/load.js';
+import type { BenchMeasurement } from '../core/bench/measurement.js';
+import type { PoolUnderTest } from '../core/bench/pool.js';
+import type { FailOn, Finding, Skipped } from '../core/findings.js';
+import { formatDuration } from '../core/units.js';
+
+/** One configuration's run under the load. */
+export interface BenchRunReport {
+  readonly pool: PoolUnderTest;
+  readonly measurement: BenchMeasurement;
+  readonly findings: readonly Finding[];
+  readonly stoppedEarly: boolean;
+  /** Connections the run held at most: the pool's, plus pooltune's own session. */
+  readonly peakConnections: number;
+}
+
+export interface BenchReport {
+  readonly command: 'bench';
+  readonly target: string;
+  readonly serverVersion: string;
+  readonly load: Load;
+  readonly loadDescription: string;
+  /** The configuration under test first; with --compare, the other one second. */
+  readonly runs: readonly BenchRunReport[];
+  /** The first run's findings: they alone decide the exit code. */
+  readonly findings: readonly Finding[];
+  readonly skipped: readonly Skipped[];
+  readonly failOn: FailOn;
+  readonly exitCode: number;
+  /** Set when Ctrl-C or SIGTERM ended the run early: the report covers what was measured until then. */
+  readonly stoppedBy: string | null;
+}
+
+/** The rows every rendering shows, one value per run: figures in ms unless the label says otherwise. */
+export function comparisonRows(report: BenchReport): { label: string; values: string[] }[] {
+  const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  const each = (f: (m: BenchMeasurement, r: BenchRunReport) => string) =>
+    report.runs.map((r) => f(r.measurement, r));
+  const spread = (pick: (m: BenchMeasurement) => BenchMeasurement['acquire']) =>
+    each((m) => {
+      const l = pick(m);
+      return `${ms(l.p50Ms)} / ${ms(l.p95Ms)} / ${ms(l.p99Ms)} / ${ms(l.maxMs)}`;
+    });
+  const rows = [
+    {
+      label: 'pool',
+      values: each((_, r) => {
+        const p = r.pool;
+        return `max ${p.maxConnections}, min ${p.minConnections}, acquire timeout ${formatDuration(p.acquireTimeoutMs)}`;
+      }),
+    },
+    { label: 'requests done', values: each((m) => `${m.completed} (${m.throughputPerSecond}/s)`) },
+    { label: 'waited for a connection', values: each((m) => pct(m.waitedShare)) },
+    { label: 'acquire p50/p95/p99/max', values: spread((m) => m.acquire) },
+    { label: 'query p50/p95/p99/max', values: spread((m) => m.query) },
+    { label: 'total p50/p95/p99/max', values: spread((m) => m.total) },
+    {
+      label: 'acquire timeouts',
+      values: each((m) => `${m.timeouts} (${(m.timeoutRate * 100).toFixed(2)} %)`),
+    },
+    {
+      label: 'errors',
+      values: each((m) =>
+        m.errors === 0
+          ? '0'
+          : `${m.errors}: ${Object.entries(m.errorCodes)
+              .map(([c, n]) => `${c} × ${n}`)
+              .join(', ')}`,
+      ),
+    },
+    { label: 'busy connections (mean)', values: each((m) => String(m.busyConnections)) },
+    {
+      label: 'pool size / waiting (peak)',
+      values: each((m) => `${m.pool.peakTotal} / ${m.pool.peakWaiting} (mean waiting ${m.pool.meanWaiting})`),
+    },
+  ];
+  if (report.load.arrivals.kind === 'open') {
+    rows.push({
+      label: 'sent late p99 (client)',
+      values: each((m) => `${ms(m.lag.p99Ms)}ms${m.client.fellBehind ? ' — fell behind' : ''}`),
+    });
+  }
+  rows.push({ label: 'client CPU per request', values: each((m) => `${m.client.cpuPerRequestUs} µs`) });
+  return rows;
+}

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  exponential,
+  nextArrivalGapMs,
+  requestStatement,
+  seededRandom,
+  statementTimeoutFor,
+  type Load,
+} from '../../src/core/bench/load.js';
+import { measure, RequestLog, type BenchMeasurement } from '../../src/core/bench/measurement.js';
+import { poolUnderTest } from '../../src/core/bench/pool.js';
+import { evaluateBench } from '../../src/core/bench/rules.js';
+
+const openLoad: Load = {
+  arrivals: { kind: 'open', ratePerSecond: 400 },
+  work: { kind: 'hold', holdMs: 5, distribution: 'exp' },
+  durationMs: 10_000,
+  warmupMs: 1000,
+};
+const pool = poolUnderTest('--pool-max 4', 'flags', undefined, { maxConnections: 4, acquireTimeoutMs: 100 });
+
+function logOf(
+  timings: { acquireMs: number; queryMs: number; lagMs?: number; waited?: boolean }[],
+  extra: { timeouts?: number; errors?: string[] } = {},
+): RequestLog {
+  const log = new RequestLog();
+  for (const t of timings) log.add(t.lagMs ?? 0, t.acquireMs, t.queryMs, t.waited ?? false);
+  log.timeouts = extra.timeouts ?? 0;
+  for (const code of extra.errors ?? []) log.addError(code);
+  return log;
+}
+
+function measured(log: RequestLog, overrides: Partial<Parameters<typeof measure>[0]> = {}): BenchMeasurement {
+  return measure({
+    log,
+    windowMs: 1000,
+    offeredPerSecond: 400,
+    scheduled: log.completed + log.timeouts,
+    samples: [],
+    cpuMicros: 1000,
+    eventLoopUtilisation: 0.2,
+    ...overrides,
+  });
+}
+
+describe('bench load', () => {
+  it('a seeded generator repeats its stream', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const first = Array.from({ length: 5 }, a);
+    assert.deepEqual(first, Array.from({ length: 5 }, b));
+    assert.ok(first.every((v) => v >= 0 && v < 1));
+    assert.notDeepEqual(first, Array.from({ length: 5 }, seededRandom(43)));
+  });
+
+  it('Poisson gaps average 1/rate, and exponential draws their mean', () => {
+    const random = seededRandom(7);
+    const n = 200_000;
+    let gaps = 0;
+    for (let i = 0; i < n; i++) gaps += nextArrivalGapMs(400, random);
+    assert.ok(Math.abs(gaps / n - 2.5) < 0.03, `mean gap ${gaps / n}`);
+    let holds = 0;
+    for (let i = 0; i < n; i++) holds += exponential(5, random);
+    assert.ok(Math.abs(holds / n - 5) < 0.06, `mean hold ${holds / n}`);
+  });
+
+  it('each request runs SELECT 1, the query, or a pg_sleep of the hold time', () => {
+    const random = seededRandom(1);
+    assert.equal(requestStatement({ kind: 'select-1' }, random), 'SELECT 1');
+    assert.equal(requestStatement({ kind: 'query', sql: 'select 2' }, random), 'select 2');
+    assert.equal(
+      requestStatement({ kind: 'hold', holdMs: 5, distribution: 'fixed' }, random),
+      'SELECT pg_sleep(0.005000)',
+    );
+    const exp = { kind: 'hold', holdMs: 5, distribution: 'exp' } as const;
+    const seconds = Array.from({ length: 1000 }, () =>
+      Number(/pg_sleep\(([\d.]+)\)/.exec(requestStatement(exp, () => 0.999999999))?.[1]),
+    );
+    assert.ok(
+      seconds.every((s) => s <= 0.1),
+      'an exponential hold is cut at 20 means',
+    );
+  });
+
+  it("the sessions' statement timeout covers the longest hold", () => {
+    assert.equal(statementTimeoutFor({ kind: 'select-1' }), 10_000);
+    assert.equal(statementTimeoutFor({ kind: 'hold', holdMs: 20_000, distribution: 'fixed' }), 40_000);
+    assert.equal(statementTimeoutFor({ kind: 'hold', holdMs: 1000, distribution: 'exp' }), 40_000);
+  });
+});
+
+describe('the pool under test', () => {
+  it('flags win over the base; the rest are the guide defaults', () => {
+    const p = poolUnderTest('x', 'flags', undefined, { maxConnections: 8 });
+    assert.deepEqual(
+      { max: p.maxConnections, min: p.minConnections, acquire: p.acquireTimeoutMs },
+      { max: 8, min: 2, acquire: 10_000 },
+    );
+    assert.equal(p.idleTimeoutMs, 600_000);
+    assert.equal(p.maxLifetimeMs, 1_800_000);
+    const fromPlan = poolUnderTest(
+      'api',
+      'plan',
+      { maxConnections: 20, minConnections: 5, idleTimeoutMs: null },
+      {
+        acquireTimeoutMs: 50,
+      },
+    );
+    assert.equal(fromPlan.maxConnections, 20);
+    assert.equal(fromPlan.minConnections, 5);
+    assert.equal(fromPlan.idleTimeoutMs, null, 'a plan\'s "none" stays none');
+    assert.equal(fromPlan.acquireTimeoutMs, 50);
+  });
+
+  it('a smaller max pulls min down with it', () => {
+    const p = poolUnderTest('x', 'plan', { maxConnections: 20, minConnections: 5 }, { maxConnections: 2 });
+    assert.equal(p.minConnections, 2);
+  });
+});
+
+describe('bench measurement', () => {
+  it('counts waits, timeouts and errors against every request that asked', () => {
+    const log = logOf(
+      [
+        { acquireMs: 0.1, queryMs: 5 },
+        { acquireMs: 4, queryMs: 5, waited: true },
+        { acquireMs: 0.1, queryMs: 5 },
+        { acquireMs: 8, queryMs: 5, waited: true },
+      ],
+      { timeouts: 1, errors: ['57014'] },
+    );
+    const m = measured(log);
+    assert.equal(m.completed, 4);
+    assert.equal(m.waitedShare, 0.5);
+    assert.equal(m.timeouts, 1);
+    assert.equal(m.timeoutRate, 0.16667, '1 of 6 requests that asked');
+    assert.deepEqual(m.errorCodes, { '57014': 1 });
+    assert.equal(m.throughputPerSecond, 4);
+    assert.equal(m.busyConnections, 0.02, "Little's law: 4/s × 5ms");
+    assert.equal(m.total.maxMs, 13);
+    assert.equal(m.client.cpuPerRequestUs, 250);
+  });
+
+  it('an open loop that sent late or too few requests is flagged; a closed loop never is', () => {
+    const late = logOf([{ acquireMs: 0, queryMs: 1, lagMs: 12 }]);
+    assert.equal(measured(late).client.fellBehind, true);
+    const onTime = logOf(Array.from({ length: 100 }, () => ({ acquireMs: 0, queryMs: 1, lagMs: 1 })));
+    assert.equal(measured(onTime).client.fellBehind, false);
+    assert.equal(
+      measured(onTime, { scheduled: 200 }).client.fellBehind,
+      true,
+      'half the requests never went',
+    );
+    assert.equal(measured(late, { offeredPerSecond: null }).client.fellBehind, false);
+  });
+});
+
+describe('bench findings', () => {
+  const ids = (m: BenchMeasurement, load: Load = openLoad) =>
+    evaluateBench(m, pool, load).map((f) => `${f.id}:${f.severity}`);
+
+  it('timeouts above 0.1 % are critical, with the slow-acquisition hints', () => {
+    const log = logOf(
+      Array.from({ length: 999 }, () => ({ acquireMs: 0.1, queryMs: 1 })),
+      { timeouts: 2 },
+    );
+    const findings = evaluateBench(measured(log), pool, openLoad);
+    const timeouts = findings.find((f) => f.id === 'acquisition-timeouts');
+    assert.equal(timeouts?.severity, 'critical');
+    assert.deepEqual(timeouts?.hints, ['slow-acquisition']);
+    assert.match(timeouts?.title ?? '', /0\.2 %/);
+    const fewer = logOf(
+      Array.from({ length: 9999 }, () => ({ acquireMs: 0.1, queryMs: 1 })),
+      { timeouts: 1 },
+    );
+    assert.ok(ids(measured(fewer)).includes('acquisition-timeouts:warning'));
+  });
+
+  it("rates the mean wait by the guide's lines", () => {
+    const at = (acquireMs: number) => ids(measured(logOf([{ acquireMs, queryMs: 1 }])));
+    assert.ok(at(0.5).includes('acquisition-wait:ok'));
+    assert.ok(at(9).includes('acquisition-wait:ok'));
+    assert.ok(at(11).includes('acquisition-wait:warning'));
+  });
+
+  it('an open loop needing more busy connections than the pool has is critical', () => {
+    const log = logOf(Array.from({ length: 100 }, () => ({ acquireMs: 30, queryMs: 12 })));
+    assert.ok(ids(measured(log)).includes('pool-saturated:critical'), '400/s × 12ms = 4.8 > 4');
+    const closed: Load = { ...openLoad, arrivals: { kind: 'closed', clients: 8 } };
+    assert.ok(!ids(measured(log), closed).some((id) => id.startsWith('pool-saturated')));
+  });
+
+  it('failed requests are listed by SQLSTATE', () => {
+    const log = logOf([{ acquireMs: 0.1, queryMs: 1 }], { errors: ['57014', '57014', '53300'] });
+    const error = evaluateBench(measured(log), pool, openLoad).find((f) => f.id === 'request-errors');
+    assert.match(error?.title ?? '', /3 requests failed \(SQLSTATE 53300 × 1, 57014 × 2\)/);
+  });
+});
