@@ -489,7 +489,11 @@ ${EXIT_CODES_HELP}`,
       count(COUNT_RANGES.probeConnections),
       4,
     )
-    .option('--duration <duration>', 'how long to drive the probe pool', duration, 2000)
+    .addOption(
+      new Option('--duration <duration>', 'how long to drive the probe pool')
+        .argParser(duration)
+        .default(2000, '2s'),
+    )
     .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), 200)
     .option('--query <sql>', 'a read-only query to time instead of SELECT 1')
     .option(
@@ -501,11 +505,13 @@ ${EXIT_CODES_HELP}`,
       'report sessions idle in a transaction for longer than this (default 5min)',
       duration,
     )
-    .option(
-      '--statement-timeout <duration>',
-      "statement_timeout of pooltune's sessions, for --query too",
-      duration,
-      10_000,
+    .addOption(
+      new Option(
+        '--statement-timeout <duration>',
+        "statement_timeout of pooltune's sessions, for --query too",
+      )
+        .argParser(duration)
+        .default(10_000, '10s'),
     );
   addDatabaseOptions(health);
   addCommonOptions(health);
@@ -560,7 +566,11 @@ ${EXIT_CODES_HELP}`,
       count(COUNT_RANGES.probeConnections),
       2,
     )
-    .option('--duration <duration>', 'how long to drive the probe pool', duration, 1000)
+    .addOption(
+      new Option('--duration <duration>', 'how long to drive the probe pool')
+        .argParser(duration)
+        .default(1000, '1s'),
+    )
     .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), 100);
   addDatabaseOptions(preflight);
   addCommonOptions(preflight);
@@ -597,15 +607,16 @@ ${EXIT_CODES_HELP}`,
     .summary('drive a real pool with load and measure acquisition waits, latency and timeouts')
     .description(
       [
-        'Drive a real node-postgres pool, set up as a recommendation, a plan service or your',
-        'flags say, with a chosen load, and measure per request the wait for a connection,',
-        'the query time and the total; judge them by the guide (a mean wait under 1ms is',
-        'excellent, above 10ms poor; timeouts under 0.1 %). Requests are read-only: SELECT 1,',
-        'a pg_sleep that holds the connection (--hold-ms), or your --query. Open-loop load',
-        '(--rate) arrives at random, as real traffic does, and counts time from when each',
-        'request was due. --compare runs a second pool under the same load, side by side;',
-        'the exit code follows the first. bench refuses a pool that would take the',
-        "server's last free slots, and asks before loading a server on another machine.",
+        'Drive a real node-postgres pool, set up as a recommendation, a plan service or',
+        'your flags say, with a chosen load, and measure per request the wait for a',
+        'connection, the query time and the total; judge them by the guide (a mean wait',
+        'under 1ms is excellent, above 10ms poor; timeouts under 0.1 %). Requests are',
+        'read-only: SELECT 1, a pg_sleep that holds the connection (--hold-ms), or your',
+        '--query. Open-loop load (--rate) arrives at random, as real traffic does, and',
+        'counts time from when each request was due. --compare runs a second pool under',
+        'the same load, side by side; the exit code follows the first. bench refuses a',
+        "pool that would take the server's last free slots, and asks before loading a",
+        'server on another machine.',
       ].join('\n'),
     );
   addPoolOptions(bench)
