@@ -98,6 +98,8 @@ export async function driveLoad(
 
   let fatal: Error | undefined;
   let peakPool = pool.totalCount;
+  // Connections out with a request, so that a stop can cancel their queries rather than wait for them.
+  const held = new Set<pg.PoolClient>();
   const inFlight = new Set<Promise<void>>();
   const warmupLog = new RequestLog();
   const log = new RequestLog();
@@ -127,11 +129,16 @@ export async function driveLoad(
     }
     const acquired = performance.now();
     peakPool = Math.max(peakPool, pool.totalCount);
+    held.add(client);
     try {
       await client.query(load.work.kind === 'select-1' ? 'SELECT 1' : requestStatement(load.work, random));
+      held.delete(client);
       client.release();
     } catch (error) {
+      held.delete(client);
       client.release(error as Error);
+      // Queries cancelled because the run was stopped are not the server's failures.
+      if (stoppedAt !== undefined && codeOf(error) === '57014') return;
       into.addError(codeOf(error));
       fatal ??= refusedQuery(error, load) ?? (serverGone(error) ? lostServer(error) : undefined);
       return;
@@ -183,16 +190,24 @@ export async function driveLoad(
   try {
     if (load.warmupMs === 0) startClocks();
     else setTimeout(startClocks, load.warmupMs);
+    // A stop ends the wait for the load at once; requests in flight are dealt with below.
+    const stoppedSignal = new Promise<void>((resolve) => {
+      if (hooks.stop.aborted) resolve();
+      hooks.stop.addEventListener('abort', () => resolve(), { once: true });
+    });
+    let loadDone: Promise<unknown>;
     if (load.arrivals.kind === 'closed') {
       const worker = async () => {
-        // Awaited in place: no bookkeeping for draining, since each caller has at most one request out.
+        // Awaited in place: each caller has at most one request out.
         for (let now = performance.now(); now < measureUntil && !stopped(); now = performance.now())
           await request(now);
       };
-      await Promise.all(Array.from({ length: load.arrivals.clients }, worker));
+      const workers = Array.from({ length: load.arrivals.clients }, worker);
+      for (const w of workers) inFlight.add(w);
+      loadDone = Promise.all(workers);
     } else {
       const rate = load.arrivals.ratePerSecond;
-      await new Promise<void>((resolve) => {
+      loadDone = new Promise<void>((resolve) => {
         let due = started + nextArrivalGapMs(rate, random);
         const tick = () => {
           const now = performance.now();
@@ -212,12 +227,22 @@ export async function driveLoad(
         tick();
       });
     }
+    await Promise.race([loadDone, stoppedSignal]);
     const endedAt = Math.min(performance.now(), stoppedAt ?? Infinity);
     const usage = cpu ? process.cpuUsage(cpu) : { user: 0, system: 0 };
     const elu = loop ? performance.eventLoopUtilization(loop).utilization : 0;
     // What is in flight finishes (it was sent inside the window); after a stop only briefly.
     const grace = stoppedAt === undefined ? shape.acquireTimeoutMs + 60_000 : STOP_GRACE_MS;
-    await Promise.race([Promise.all(inFlight), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+    const settled = () => Promise.all(inFlight);
+    await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+    if (stoppedAt !== undefined && held.size > 0) {
+      // A long hold would keep its backend busy after the socket closed: cancel on the server instead.
+      const pids = [...held].map((c) => (c as unknown as { processID: number }).processID);
+      await opened.session
+        .query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids])
+        .catch(() => undefined);
+      await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+    }
     if (fatal) throw fatal;
     const windowMs = Math.max(0, Math.min(endedAt, measureUntil) - measureFrom);
     return {
