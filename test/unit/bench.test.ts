@@ -71,7 +71,7 @@ describe('bench load', () => {
     assert.equal(requestStatement({ kind: 'query', sql: 'select 2' }, random), 'select 2');
     assert.equal(
       requestStatement({ kind: 'hold', holdMs: 5, distribution: 'fixed' }, random),
-      'SELECT pg_sleep(0.005000)',
+      'SELECT pg_sleep(0.005000) FROM pg_catalog.pg_class LIMIT 1',
     );
     const exp = { kind: 'hold', holdMs: 5, distribution: 'exp' } as const;
     const seconds = Array.from({ length: 1000 }, () =>

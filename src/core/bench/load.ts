@@ -66,7 +66,10 @@ export function requestStatement(work: Work, random: Random): string {
         work.distribution === 'fixed'
           ? work.holdMs
           : Math.min(exponential(work.holdMs, random), work.holdMs * LONGEST_HOLD_IN_MEANS);
-      return `SELECT pg_sleep(${(ms / 1000).toFixed(6)})`;
+      // Reading a row of a catalog makes the backend report its statistics as it goes (PostgreSQL 15+
+      // flushes them only after a transaction that touched a table), so that pg_stat_database, and with
+      // it monitor and recommend --measure, sees this load while it runs.
+      return `SELECT pg_sleep(${(ms / 1000).toFixed(6)}) FROM pg_catalog.pg_class LIMIT 1`;
     }
   }
 }
