@@ -56,6 +56,8 @@ export function describeSource(source: ValueSource, workload: string): string {
       return 'server';
     case 'plan':
       return 'pool plan';
+    case 'traffic':
+      return 'traffic model';
   }
 }
 
