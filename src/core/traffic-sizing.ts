@@ -185,12 +185,15 @@ export function recommendPoolFromTraffic(
   const p = percentileLabel(demand.targetPercentile);
   const target = `${p} wait for a connection of at most ${formatWaitMs(demand.targetWaitMs)}`;
 
+  const guideDemand = Math.ceil((guideConcurrency * 6) / 5);
   const guideNote =
-    guideSize === needed
-      ? `The guide's formula gives the same ${guideSize}.`
-      : guideSize < needed
-        ? `The guide's formula gives ${guideSize} (${guideConcurrency} concurrent requests + 20 % headroom), where ${describeRow(atGuide, demand)}: too little headroom at this size.`
-        : `The guide's formula gives ${guideSize}, more than the traffic needs.`;
+    guideDemand > cap
+      ? `The guide's formula (ceil(${guideConcurrency} × 1.2) = ${guideDemand}) is held to the same cap.`
+      : guideSize === needed
+        ? `The guide's formula gives the same ${guideSize}.`
+        : guideSize < needed
+          ? `The guide's formula gives ${guideSize} (${guideConcurrency} concurrent requests + 20 % headroom), where ${describeRow(atGuide, demand)}: too little headroom at this size.`
+          : `The guide's formula gives ${guideSize}, more than the traffic needs.`;
   const reason =
     decidedBy === 'traffic'
       ? `The traffic decided: ${needed} is the smallest pool with a ${target}; at ${needed} ${describeRow(atChosen, demand)}. ${guideNote}`
@@ -216,12 +219,13 @@ export function recommendPoolFromTraffic(
     value: round(busy),
   });
   const before = needed > Math.floor(busy) + 1 ? row(needed - 1) : undefined;
+  const limit = formatWaitMs(demand.targetWaitMs);
   steps.push({
     label: 'pool for the target',
     formula: `smallest pool with ${p} wait ≤ ${formatWaitMs(demand.targetWaitMs)} (${modelName})`,
     computation: [
-      ...(before ? [`${needed - 1} → ${formatWaitMs(before.percentileWaitMs)}`] : []),
-      `${needed} → ${formatWaitMs(row(needed).percentileWaitMs)}`,
+      ...(before ? [`at ${needed - 1}: ${formatWaitMs(before.percentileWaitMs)} > ${limit}`] : []),
+      `at ${needed}: ${formatWaitMs(row(needed).percentileWaitMs)} ≤ ${limit}`,
     ].join(', '),
     value: needed,
   });
