@@ -9,6 +9,7 @@ import type { Io } from '../ui/io.js';
 
 /** How often the counters are read for the progress line; only the first and last reading size the pool. */
 const SAMPLE_EVERY_MS = 5000;
+const FLUSH_INTERVAL_MS = 1100;
 /** A window stopped by Ctrl-C still sizes the pool if it is at least this long. */
 export const MIN_WINDOW_MS = 5000;
 
@@ -43,6 +44,10 @@ export async function measureTraffic(
       controller.abort();
     },
     async () => {
+      // A backend flushes its counters at most once a second: wait that out and read once, so that the
+      // queries pooltune ran before the window are counted before it opens, not inside it.
+      await sleepUnlessStopped(FLUSH_INTERVAL_MS, controller.signal);
+      await readTrafficCounters(session, withTimes);
       const first = await readTrafficCounters(session, withTimes);
       let last: CounterReading = first;
       let samples = 1;

@@ -228,7 +228,7 @@ export async function runRecommend(
   }
   if (measurement?.stoppedBy && measurement.traffic.windowMs < MIN_WINDOW_MS) {
     await io.stderr.write(
-      `pooltune: measurement stopped after ${formatDuration(measurement.traffic.windowMs)}, too short to size from (at least ${formatDuration(MIN_WINDOW_MS)})\n`,
+      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MIN_WINDOW_MS)})\n`,
     );
     return SIGNAL_EXIT_CODES[measurement.stoppedBy];
   }
@@ -318,7 +318,7 @@ function sizeFromTraffic(
   const holdMs = flags.holdMs ?? measured?.holdMs ?? null;
   if (measured && ratePerSecond === 0) {
     throw new UsageError(
-      `no transactions were committed on ${measured.database} in ${formatDuration(measured.windowMs)}: there is no traffic to size from`,
+      `no transactions were committed on ${measured.database} in ${Math.round(measured.windowMs / 1000)}s: there is no traffic to size from`,
       ['measure while the application is under its usual load, or give --rps and --hold-ms'],
     );
   }

@@ -78,7 +78,7 @@ export function measuredRows(traffic: TrafficReport): Row[] {
   const rows: Row[] = [
     {
       label: 'window',
-      value: `${formatDuration(m.windowMs)}${m.stoppedEarly ? ` (stopped early; asked for ${formatDuration(m.requestedMs)})` : ''}`,
+      value: `${Math.round(m.windowMs / 100) / 10}s${m.stoppedEarly ? ` (stopped early; asked for ${formatDuration(m.requestedMs)})` : ''}`,
       source: '',
     },
     { label: 'transactions', value: `${m.transactions}, ${fixed(m.ratePerSecond)}/s`, source: '' },
