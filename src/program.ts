@@ -189,8 +189,9 @@ Sizing from traffic (--rps and --hold-ms, or --measure):
   n callers per instance) the finite-source Engset model is used instead: fewer
   requests wait, and n connections are always enough. The guide's formula is
   shown beside the result, fed with ceil(A) as the concurrency.
-  --measure reads pg_stat_database twice (PostgreSQL 14+ for the hold time;
-  before 14 give --hold-ms): it counts every application using that database.`;
+  --measure reads pg_stat_database at the start and end of the window
+  (PostgreSQL 14+ for the hold time; before 14 give --hold-ms too); it counts
+  every application using that database. Ctrl-C sizes from the window so far.`;
 
 /** The traffic flags' combinations that cannot work, as one line; undefined when they are fine. */
 function trafficFlagProblem(raw: Record<string, unknown>): string | undefined {
@@ -273,6 +274,7 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
         '  min          = the preset’s share of max, at least 1',
         '',
         "Without --concurrency the preset's own pool size stands, capped by the budget.",
+        'With --rps and --hold-ms, or --db … --measure, the pool is sized from traffic instead (below).',
         'On a terminal with no flags, or with -i, a wizard asks for the inputs.',
       ].join('\n'),
     )

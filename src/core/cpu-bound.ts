@@ -42,7 +42,7 @@ export function cpuBoundFinding(
     return {
       id: 'cpu-bound',
       severity: 'warning',
-      title: `The traffic keeps ${Math.round(busyConnections * 10) / 10} connections busy on average, more than the ${bound} the database's cores can serve well: the server, not the pool, is the bottleneck, and hold times will grow`,
+      title: `The traffic keeps ${Math.round(busyConnections * 100) / 100} connections busy on average, more than the ${bound} the database's cores can serve well: the server, not the pool, is the bottleneck, and hold times will grow`,
       observed,
       expected: `busy connections at most ${formula}`,
       hints: ['pgbouncer'],
