@@ -108,6 +108,11 @@ function checkDemand(demand: TrafficDemand, instances: number): void {
   }
   if (!(demand.targetWaitMs >= 0)) throw new TrafficInputError('the target wait cannot be negative');
   const busy = (demand.ratePerSecond / instances) * (demand.holdMs / 1000);
+  if (busy > MAX_BUSY_CONNECTIONS) {
+    throw new TrafficInputError(
+      `${Math.round(busy)} busy connections per instance (rate × hold time) is more than any PostgreSQL server can run; check the units: --rps is per second, --hold-ms in milliseconds`,
+    );
+  }
   if (demand.callers !== undefined && busy >= demand.callers) {
     throw new TrafficInputError(
       `${demand.callers} callers per instance cannot keep ${round(busy)} connections busy on average: each caller holds at most one; check the rate, the hold time and the callers`,
@@ -135,12 +140,29 @@ function rowFor(prediction: WaitPrediction, demand: TrafficDemand): PoolSizeRow 
   };
 }
 
-/** The smallest pool that meets the target. One exists: waits fall to 0 as the pool grows (or reaches N callers). */
+/**
+ * The smallest pool that meets the target. One exists: waits fall to 0 as the pool grows (or reaches N
+ * callers), and they fall monotonically, so a doubling step then bisection finds it in a few dozen models.
+ */
 function smallestMeeting(row: (size: number) => PoolSizeRow, busy: number): number {
-  let size = Math.max(1, Math.floor(busy) + 1);
-  while (!row(size).meetsTarget) size += 1;
-  return size;
+  let low = Math.max(1, Math.floor(busy) + 1);
+  if (row(low).meetsTarget) return low;
+  let step = 1;
+  while (!row(low + step).meetsTarget) {
+    low += step;
+    step *= 2;
+  }
+  let high = low + step; // meets; low does not
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (row(mid).meetsTarget) high = mid;
+    else low = mid;
+  }
+  return high;
 }
+
+/** No PostgreSQL server runs more backends than this (max_connections' own limit), so no pool needs more. */
+export const MAX_BUSY_CONNECTIONS = 262_143;
 
 const percentileLabel = (p: number): string => `p${p}`;
 
@@ -249,6 +271,9 @@ export function recommendPoolFromTraffic(
   const findings: Finding[] = [
     ...guide.findings.filter((f) => f.id === 'budget-exhausted'),
     targetFinding(input, demand, { needed, chosen, cap, atChosen, busy }),
+    ...(decidedBy === 'traffic' && atChosen.utilisation > HIGH_UTILISATION
+      ? [highUtilisationFinding(chosen, busy)]
+      : []),
     ...fleetFindings({ ...input, concurrency: guideConcurrency }, usable, total),
   ];
 
@@ -281,6 +306,25 @@ export function recommendPoolFromTraffic(
       atChosen,
       table,
     },
+  };
+}
+
+/**
+ * Above this share of busy time the queueing waits are correct only for steady, random traffic: with large
+ * pools the wait target is met at 90 %+ utilisation, where any burst above the mean rate queues at once. 80 %
+ * is the usual ceiling (at 80 % an M/M/1 queue already waits 4 hold times on average).
+ */
+export const HIGH_UTILISATION = 0.85;
+const COMFORTABLE_UTILISATION = 0.8;
+
+function highUtilisationFinding(chosen: number, busy: number): Finding {
+  const comfortable = Math.ceil(busy / COMFORTABLE_UTILISATION);
+  return {
+    id: 'traffic-high-utilisation',
+    severity: 'info',
+    title: `At ${chosen} connections each is busy ${formatShare(busy / chosen)} of the time: the wait target holds for steady traffic, but a burst above the mean rate queues at once; ${comfortable} would keep them ${Math.round(COMFORTABLE_UTILISATION * 100)} % busy`,
+    observed: `${round(busy)} busy connections per instance on average`,
+    expected: `at most ${Math.round(HIGH_UTILISATION * 100)} % utilisation`,
   };
 }
 

@@ -102,10 +102,27 @@ describe('sizing from traffic', () => {
     assert.throws(() => size({ callers: 4 }), /4 callers per instance cannot keep 4 connections busy/);
   });
 
+  it('rejects a load no server could run, which is usually a unit mistake', () => {
+    assert.throws(() => size({ ratePerSecond: 10_000_000, holdMs: 60_000 }), /check the units/);
+  });
+
+  it('finds the same size by bisection as by counting up, for many loads', () => {
+    for (const rate of [1, 37, 200, 999, 5000]) {
+      const { traffic } = size({ ratePerSecond: rate }, { max: 10_000 });
+      const below = traffic.table.find((r) => r.poolSize === traffic.neededPoolSize - 1);
+      if (below) assert.equal(below.meetsTarget, false, `rate ${rate}: ${traffic.neededPoolSize - 1} misses`);
+      assert.equal(traffic.atChosen.meetsTarget, true, `rate ${rate}`);
+    }
+  });
+
   it('stays quick and sane for a large load (A = 500)', () => {
     const { traffic } = size({ ratePerSecond: 25_000 }, { max: 10_000 });
     assert.equal(traffic.busyConnections, 500);
     assert.ok(traffic.neededPoolSize > 500 && traffic.neededPoolSize < 540, `${traffic.neededPoolSize}`);
+    const busy = byId(size({ ratePerSecond: 25_000 }, { max: 10_000 }).findings, 'traffic-high-utilisation');
+    assert.equal(busy?.severity, 'info');
+    assert.match(busy?.title ?? '', /625 would keep them 80 % busy/);
+    assert.equal(byId(size({}).findings, 'traffic-high-utilisation'), undefined, 'not at 50 %');
   });
 });
 
