@@ -1,5 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { COUNT_RANGES, countExpectation, parseCount, type CountRange } from './core/numbers.js';
+import {
+  COUNT_RANGES,
+  TRAFFIC_RANGES,
+  countExpectation,
+  parseCount,
+  parseDecimal,
+  type CountRange,
+} from './core/numbers.js';
 import { FAIL_ON_LEVELS, type FailOn } from './core/findings.js';
 import { EMITTERS, type EmitterName } from './report/emit/types.js';
 import { FORMATS, type CommonOptions, type Format } from './commands/common.js';
@@ -41,6 +48,35 @@ function count(range: CountRange) {
     if (value === undefined) throw new InvalidArgumentError(`Expected ${countExpectation(range)}.`);
     return value;
   };
+}
+
+/** A decimal such as 200 or 12.5; `above` excludes the range's minimum itself (a rate of 0 is no rate). */
+function decimal(range: CountRange, above = false) {
+  return (text: string): number => {
+    const value = parseDecimal(text, range);
+    if (value === undefined || (above && value === range.min)) {
+      const low = above ? `above ${range.min}` : `from ${range.min}`;
+      throw new InvalidArgumentError(`Expected a number ${low} to ${range.max}, such as 200 or 12.5.`);
+    }
+    return value;
+  };
+}
+
+function percentile(text: string): number {
+  const value = parseDecimal(text, TRAFFIC_RANGES.targetPercentile);
+  if (value === undefined || value <= 0 || value >= 100)
+    throw new InvalidArgumentError('Expected a percentile above 0 and below 100, such as 99 or 99.9.');
+  return value;
+}
+
+/** The shortest --measure window: backends report statistics about once a second, so shorter is mostly noise. */
+const MIN_MEASURE_MS = 5000;
+
+function measureWindow(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < MIN_MEASURE_MS || ms > 3_600_000)
+    throw new InvalidArgumentError(`Expected ${DURATION_HELP}, from 5s to 1h.`);
+  return Math.round(ms);
 }
 
 function duration(text: string): number {
@@ -293,6 +329,70 @@ function commonOptions(raw: RawCommon, program: Command): CommonOptions {
   };
 }
 
+const TRAFFIC_HELP = `
+Sizing from traffic (--rps and --hold-ms, or --measure):
+  Little's law gives the mean busy connections per instance, A = rate ÷ instances
+  × hold time. Erlang C (random arrivals, exponential hold times) then gives each
+  pool size's chance of waiting and its waits; the smallest pool whose
+  --target-percentile wait is within --target-wait-ms is chosen (default: p99
+  within 10ms), capped by the server budget. With --callers n (a fixed set of
+  n callers per instance) the finite-source Engset model is used instead: fewer
+  requests wait, and n connections are always enough. The guide's formula is
+  shown beside the result, fed with ceil(A) as the concurrency.
+  --measure reads pg_stat_database at the start and end of the window
+  (PostgreSQL 14+ for the hold time; before 14 give --hold-ms too); it counts
+  every application using that database. Ctrl-C sizes from the window so far.`;
+
+/** The traffic flags' combinations that cannot work, as one line; undefined when they are fine. */
+function trafficFlagProblem(raw: Record<string, unknown>): string | undefined {
+  const has = (key: string) => raw[key] !== undefined;
+  if (has('measure') && raw.db === undefined)
+    return "option '--measure' needs --db (it measures that server)";
+  if (has('measure') && has('rps')) return "option '--measure' measures the rate itself; drop '--rps'";
+  if (has('rps') && !has('holdMs'))
+    return "option '--rps' needs '--hold-ms' (how long each request holds a connection)";
+  if (has('holdMs') && !has('rps') && !has('measure'))
+    return "option '--hold-ms' needs '--rps' (or --measure)";
+  const traffic = has('rps') || has('measure');
+  if (traffic && has('concurrency'))
+    return "options '--concurrency' and '--rps'/'--measure' size the pool two ways; give one";
+  if (!traffic) {
+    const loose = ['targetWaitMs', 'targetPercentile', 'callers'].find(has);
+    if (loose) {
+      const flag = loose.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      return `option '--${flag}' applies to sizing from traffic: add --rps and --hold-ms, or --db … --measure`;
+    }
+  }
+  if (has('dbSpindles') && !has('dbCores')) return "option '--db-spindles' needs '--db-cores'";
+  return undefined;
+}
+
+function trafficOptions(raw: Record<string, unknown>): Pick<RecommendOptions, 'traffic' | 'hardware'> {
+  const number = (key: string) => (typeof raw[key] === 'number' ? raw[key] : undefined);
+  const rps = number('rps');
+  const holdMs = number('holdMs');
+  const measureMs = number('measure');
+  const callers = number('callers');
+  const targetWaitMs = number('targetWaitMs');
+  const targetPercentile = number('targetPercentile');
+  const cores = number('dbCores');
+  return {
+    ...(rps !== undefined || measureMs !== undefined
+      ? {
+          traffic: {
+            ...(rps === undefined ? {} : { ratePerSecond: rps }),
+            ...(holdMs === undefined ? {} : { holdMs }),
+            ...(measureMs === undefined ? {} : { measureMs }),
+            ...(callers === undefined ? {} : { callers }),
+            ...(targetWaitMs === undefined ? {} : { targetWaitMs }),
+            ...(targetPercentile === undefined ? {} : { targetPercentile }),
+          },
+        }
+      : {}),
+    ...(cores === undefined ? {} : { hardware: { cores, spindles: number('dbSpindles') ?? 0 } }),
+  };
+}
+
 /**
  * commander wiring only: flags, help and parsing. Each action records what to run; nothing runs here, so the
  * parser can be tested on its own and cli.ts owns errors and exit codes.
@@ -324,6 +424,7 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
         '  min          = the preset’s share of max, at least 1',
         '',
         "Without --concurrency the preset's own pool size stands, capped by the budget.",
+        'With --rps and --hold-ms, or --db … --measure, the pool is sized from traffic instead (below).',
         'On a terminal with no flags, or with -i, a wizard asks for the inputs.',
       ].join('\n'),
     )
@@ -363,6 +464,46 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
     .option(
       '--service <name>',
       "size this service of the plan: its workload, concurrency and instances; the other services' pools count as taken",
+    )
+    .option(
+      '--rps <n>',
+      'size from traffic: requests (transactions) per second across all instances, shared equally',
+      decimal(TRAFFIC_RANGES.ratePerSecond, true),
+    )
+    .option(
+      '--hold-ms <ms>',
+      'with --rps: how long one request holds a connection, in ms (its queries plus the work between them)',
+      decimal(TRAFFIC_RANGES.holdMs, true),
+    )
+    .option(
+      '--measure <duration>',
+      'with --db: measure the rate and hold time on the server for this long (5s to 1h), then size from them',
+      measureWindow,
+    )
+    .option(
+      '--target-wait-ms <ms>',
+      'traffic sizing: the longest acceptable wait for a connection (default 10)',
+      decimal(TRAFFIC_RANGES.targetWaitMs),
+    )
+    .option(
+      '--target-percentile <p>',
+      'traffic sizing: the share of requests that must wait no longer than that, 0–100 (default 99)',
+      percentile,
+    )
+    .option(
+      '--callers <n>',
+      'traffic sizing: a fixed number of callers per instance (a worker pool of n threads): uses the Engset model',
+      count(TRAFFIC_RANGES.callers),
+    )
+    .option(
+      '--db-cores <n>',
+      "the database server's physical cores: warn when the fleet's pools far exceed (cores × 2) + spindles",
+      count(TRAFFIC_RANGES.dbCores),
+    )
+    .option(
+      '--db-spindles <n>',
+      'with --db-cores: effective disk spindles (0 when the data is cached; default 0)',
+      count(TRAFFIC_RANGES.dbSpindles),
     );
   addDatabaseOptions(recommend);
   addCommonOptions(recommend);
@@ -375,6 +516,8 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
       'serverMaxConnections',
       'reservedConnections',
       'otherConnections',
+      'rps',
+      'measure',
     ] as const;
     const budgetFlags = ['serverMaxConnections', 'reservedConnections', 'otherConnections'] as const;
     if (raw.db !== undefined) {
@@ -388,6 +531,8 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
         "error: option '--account-for-others' needs --db (it counts the connections on that server)",
       );
     }
+    const trafficProblem = trafficFlagProblem(raw);
+    if (trafficProblem) command.error(`error: ${trafficProblem}`);
     const given = new Set(inputs.filter((key) => command.getOptionValueSource(key) === 'cli'));
     onInvoke({
       command: 'recommend',
@@ -406,6 +551,7 @@ export function createProgram(io: Io, version: string, onInvoke: (invocation: In
         otherConnections: raw.otherConnections as number,
         emit: raw.emit as EmitterName,
         interactive: raw.interactive === true,
+        ...trafficOptions(raw),
         given,
       },
     });
@@ -418,6 +564,9 @@ Examples:
   pooltune recommend --workload microservice --instances 12 --server-max-connections 200 --emit node-postgres
   pooltune recommend --workload ./my-preset.json --format json | jq .recommendation.pool
   pooltune recommend --db postgres://app@db:5432/app --workload oltp --concurrency 33 --instances 4
+  pooltune recommend --rps 200 --hold-ms 20 --target-wait-ms 10
+  pooltune recommend --db postgres://app@db:5432/app --measure 60s --instances 4 --db-cores 8
+${TRAFFIC_HELP}
 ${CONNECTION_HELP}
 ${EXIT_CODES_HELP}`,
   );

@@ -1,10 +1,21 @@
 import { UsageError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
 import { otherClients, usableSlots, type ServerFacts } from '../core/server-facts.js';
-import { recommendPool, type ServerBudget, type ValueSource } from '../core/sizing.js';
+import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
+import { recommendPool, type ServerBudget, type SizingResult, type ValueSource } from '../core/sizing.js';
+import type { MeasuredTraffic } from '../core/traffic-measure.js';
+import {
+  DEFAULT_TARGET_PERCENTILE,
+  DEFAULT_TARGET_WAIT_MS,
+  recommendPoolFromTraffic,
+  TrafficInputError,
+  type TrafficSizing,
+} from '../core/traffic-sizing.js';
+import { formatDuration } from '../core/units.js';
+import { SIGNAL_EXIT_CODES, type StopSignal } from '../ui/interrupt.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { EMITTER_BY_NAME, type EmitterName } from '../report/emit/index.js';
-import type { Input, RecommendReport } from '../report/recommend-report.js';
+import type { Input, RecommendReport, TrafficReport } from '../report/recommend-report.js';
 import { isInteractive, type Io } from '../ui/io.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
 import type { DatabaseOptions } from './database.js';
@@ -37,7 +48,22 @@ export interface RecommendOptions extends CommonOptions, DatabaseOptions {
     | 'serverMaxConnections'
     | 'reservedConnections'
     | 'otherConnections'
+    | 'rps'
+    | 'measure'
   >;
+  /** Size from traffic: a given rate and hold time, or a measurement on the --db server. */
+  readonly traffic?: TrafficOptions;
+  /** The database server's cores and spindles, for the CPU bound. */
+  readonly hardware?: DatabaseHardware;
+}
+
+export interface TrafficOptions {
+  readonly ratePerSecond?: number;
+  readonly holdMs?: number;
+  readonly measureMs?: number;
+  readonly callers?: number;
+  readonly targetWaitMs?: number;
+  readonly targetPercentile?: number;
 }
 
 const DEFAULT_EMITTER: EmitterName = 'eventcore';
@@ -139,7 +165,12 @@ export async function runRecommend(
   io: Io,
   pooltuneVersion: string,
 ): Promise<number> {
-  const options = await withWizardAnswers(await withPlan(initial, io), io);
+  const planned = await withWizardAnswers(await withPlan(initial, io), io);
+  // Traffic sizes the pool by itself: a plan's concurrency does not apply, and the OLTP preset's timeouts
+  // stand in when no workload was named.
+  const options: RecommendOptions = planned.traffic
+    ? (({ concurrency: _dropped, ...rest }) => ({ ...rest, workload: rest.workload ?? 'oltp' }))(planned)
+    : planned;
   if (options.workload === undefined) {
     throw new UsageError('recommend needs --workload <oltp|batch|microservice|file.json>');
   }
@@ -154,6 +185,7 @@ export async function runRecommend(
   });
   let target: string | null = null;
   let serverVersion: string | null = null;
+  let measurement: { traffic: MeasuredTraffic; stoppedBy: StopSignal | null } | undefined;
   let budget: ServerBudget = {
     maxConnections: options.serverMaxConnections,
     reservedConnections: options.reservedConnections,
@@ -165,7 +197,20 @@ export async function runRecommend(
     const { resolveDatabase, withDatabase } = await import('./database.js');
     const db = resolveDatabase(options, io);
     const { collectServerFacts } = await import('../probes/facts.js');
-    const facts = await withDatabase(db, io, options, collectServerFacts);
+    const measureMs = options.traffic?.measureMs;
+    const facts = await withDatabase(db, io, options, async (session) => {
+      const collected = await collectServerFacts(session);
+      if (measureMs !== undefined) {
+        const { measureTraffic } = await import('./recommend-measure.js');
+        measurement = await measureTraffic(session, io, {
+          durationMs: measureMs,
+          database: db.target.database,
+          holdGiven: options.traffic?.holdMs !== undefined,
+          progress: !options.quiet,
+        });
+      }
+      return collected;
+    });
     target = db.display;
     serverVersion = facts.serverVersion;
     budget = budgetFromServer(facts, options.accountForOthers);
@@ -181,13 +226,37 @@ export async function runRecommend(
           : options.planOthers.description,
     };
   }
-  const { recommendation, findings } = recommendPool({
-    preset,
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    instances: options.instances,
-    budget,
-  });
-  const exitCode = exitCodeFor(findings, options.failOn);
+  if (measurement?.stoppedBy && measurement.traffic.windowMs < MIN_WINDOW_MS) {
+    await io.stderr.write(
+      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MIN_WINDOW_MS)})\n`,
+    );
+    return SIGNAL_EXIT_CODES[measurement.stoppedBy];
+  }
+  const sized = options.traffic
+    ? sizeFromTraffic(options, options.traffic, preset, budget, measurement?.traffic ?? null)
+    : {
+        ...recommendPool({
+          preset,
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+          instances: options.instances,
+          budget,
+        }),
+        traffic: null,
+      };
+  const { recommendation } = sized;
+  const findings = options.hardware
+    ? [
+        ...sized.findings,
+        cpuBoundFinding(
+          options.hardware,
+          recommendation.fleet.totalConnections,
+          sized.traffic?.sizing.fleetBusyConnections,
+        ),
+      ]
+    : sized.findings;
+  const exitCode = measurement?.stoppedBy
+    ? SIGNAL_EXIT_CODES[measurement.stoppedBy]
+    : exitCodeFor(findings, options.failOn);
   const report: RecommendReport = {
     command: 'recommend',
     target,
@@ -214,6 +283,8 @@ export async function runRecommend(
       },
     },
     recommendation,
+    traffic: sized.traffic,
+    hardware: options.hardware ?? null,
     emitted: EMITTER_BY_NAME[options.emit ?? DEFAULT_EMITTER]({
       workload: preset.name,
       pool: recommendation.pool,
@@ -231,4 +302,54 @@ export async function runRecommend(
     text: async (render) => (await import('../report/recommend-text.js')).renderRecommendText(report, render),
   });
   return exitCode;
+}
+
+const MIN_WINDOW_MS = 5000;
+
+/** Sizes from the given or measured traffic; a rate or hold time no model can use is a usage error. */
+function sizeFromTraffic(
+  options: RecommendOptions,
+  flags: TrafficOptions,
+  preset: Awaited<ReturnType<typeof loadWorkload>>,
+  budget: ServerBudget,
+  measured: MeasuredTraffic | null,
+): SizingResult & { traffic: TrafficReport } {
+  const ratePerSecond = flags.ratePerSecond ?? measured?.ratePerSecond ?? 0;
+  const holdMs = flags.holdMs ?? measured?.holdMs ?? null;
+  if (measured && ratePerSecond === 0) {
+    throw new UsageError(
+      `no transactions were committed on ${measured.database} in ${Math.round(measured.windowMs / 1000)}s: there is no traffic to size from`,
+      ['measure while the application is under its usual load, or give --rps and --hold-ms'],
+    );
+  }
+  if (holdMs === null) {
+    throw new UsageError('the hold time could not be measured on this server; give --hold-ms');
+  }
+  try {
+    const result = recommendPoolFromTraffic(
+      { preset, instances: options.instances, budget },
+      {
+        ratePerSecond,
+        holdMs,
+        targetWaitMs: flags.targetWaitMs ?? DEFAULT_TARGET_WAIT_MS,
+        targetPercentile: flags.targetPercentile ?? DEFAULT_TARGET_PERCENTILE,
+        ...(flags.callers === undefined ? {} : { callers: flags.callers }),
+      },
+    );
+    const sizing: TrafficSizing = result.traffic;
+    return {
+      ...result,
+      traffic: {
+        sizing,
+        rateSource: flags.ratePerSecond === undefined ? 'measured' : 'flag',
+        holdSource: flags.holdMs === undefined ? 'measured' : 'flag',
+        targetSource:
+          flags.targetWaitMs === undefined && flags.targetPercentile === undefined ? 'default' : 'flag',
+        measured,
+      },
+    };
+  } catch (error) {
+    if (error instanceof TrafficInputError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -29,3 +29,23 @@ export const COUNT_RANGES = {
   reservedConnections: { min: 0, max: 262_143 },
   otherConnections: { min: 0, max: 262_143 },
 } as const satisfies Record<string, CountRange>;
+
+/** Decimal numbers as people type them (`200`, `12.5`): digits and one point, no signs or exponents. */
+export function parseDecimal(text: string, range: CountRange): number | undefined {
+  if (/[^\S \t]/.test(text)) return undefined;
+  const trimmed = text.trim();
+  if (!/^\d{1,15}(?:\.\d{1,15})?$/.test(trimmed)) return undefined;
+  const value = Number(trimmed);
+  return value >= range.min && value <= range.max ? value : undefined;
+}
+
+/** Traffic inputs for `recommend`; the minimums of rate and hold time are above 0, checked by the caller. */
+export const TRAFFIC_RANGES = {
+  ratePerSecond: { min: 0, max: 10_000_000 },
+  holdMs: { min: 0, max: 86_400_000 },
+  targetWaitMs: { min: 0, max: 86_400_000 },
+  targetPercentile: { min: 0, max: 100 },
+  callers: { min: 1, max: 10_000 },
+  dbCores: { min: 1, max: 10_000 },
+  dbSpindles: { min: 0, max: 10_000 },
+} as const satisfies Record<string, CountRange>;

@@ -8,7 +8,7 @@ export const BUDGET_SHARE = 0.8;
 /** Above this many server connections the guide's "large" tier starts, where it recommends PgBouncer. */
 export const LARGE_TIER_CONNECTIONS = 300;
 
-export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server' | 'plan';
+export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server' | 'plan' | 'traffic';
 
 /** Where the server's connection budget comes from and what of it is already spoken for. */
 export interface ServerBudget {
@@ -281,7 +281,7 @@ function noRoomFinding(input: SizingInput, usable: number): Finding {
   };
 }
 
-function fleetFindings(input: SizingInput, usable: number, total: number): Finding[] {
+export function fleetFindings(input: SizingInput, usable: number, total: number): Finding[] {
   const findings: Finding[] = [];
   if (usable > 0) {
     const share = Math.round((total / usable) * 100);

@@ -44,7 +44,12 @@ export function renderJsonReport(
 export function renderRecommendJson(report: RecommendReport, pooltuneVersion: string): string {
   return renderJsonReport(
     report,
-    { inputs: report.inputs, recommendation: report.recommendation, emitted: report.emitted },
+    {
+      inputs: report.inputs,
+      recommendation: report.recommendation,
+      traffic: report.traffic ?? null,
+      emitted: report.emitted,
+    },
     pooltuneVersion,
   );
 }

@@ -1,6 +1,14 @@
 import { findingsSectionMarkdown } from './findings-markdown.js';
 import { markdownTable } from './table.js';
-import type { RecommendReport } from './recommend-report.js';
+import type { RecommendReport, TrafficReport } from './recommend-report.js';
+import {
+  busyLine,
+  measuredRows,
+  modelName,
+  POOL_TABLE_HEAD,
+  poolTableRows,
+  TABLE_LEGEND,
+} from './recommend-traffic.js';
 import { inputRows, settingRows, traceEquation, type Row } from './settings.js';
 
 const rowCells = (rows: readonly Row[]) => rows.map((r) => [r.label, `\`${r.value}\``, r.source]);
@@ -13,6 +21,35 @@ const FENCE_LANGUAGE = {
   shell: 'sh',
 } as const;
 
+function trafficMarkdown(traffic: TrafficReport): string[] {
+  const measured = traffic.measured;
+  return [
+    ...(measured
+      ? [
+          `### Measured on database \`${measured.database}\``,
+          '',
+          ...markdownTable(
+            ['measure', 'value'],
+            measuredRows(traffic).map((r) => [r.label, r.value]),
+          ),
+          '',
+          ...measured.caveats.map((c) => `- ${c}`),
+          '',
+        ]
+      : []),
+    `### Sizing from traffic (${modelName(traffic)})`,
+    '',
+    busyLine(traffic),
+    '',
+    ...markdownTable(POOL_TABLE_HEAD(traffic), poolTableRows(traffic)),
+    '',
+    TABLE_LEGEND,
+    '',
+    traffic.sizing.reason,
+    '',
+  ];
+}
+
 /** A report for a pull-request comment or a CI step summary. */
 export function renderRecommendMarkdown(report: RecommendReport): string {
   const { recommendation, emitted } = report;
@@ -23,6 +60,7 @@ export function renderRecommendMarkdown(report: RecommendReport): string {
     '',
     ...markdownTable(['input', 'value', 'source'], rowCells(inputRows(report))),
     '',
+    ...(report.traffic ? trafficMarkdown(report.traffic) : []),
     '### Recommended pool',
     '',
     ...markdownTable(['setting', 'value', 'source'], rowCells(settingRows(recommendation))),

@@ -1,5 +1,8 @@
 import type { FailOn, Finding, Skipped } from '../core/findings.js';
+import type { DatabaseHardware } from '../core/cpu-bound.js';
 import type { Recommendation, ValueSource } from '../core/sizing.js';
+import type { MeasuredTraffic } from '../core/traffic-measure.js';
+import type { TrafficSizing } from '../core/traffic-sizing.js';
 import type { Emitted } from './emit/index.js';
 
 export interface Input<T> {
@@ -22,9 +25,22 @@ export interface RecommendReport {
     readonly otherConnections: Input<number>;
   };
   readonly recommendation: Recommendation;
+  /** The sizing from traffic, when --rps/--hold-ms or --measure was given; null otherwise. */
+  readonly traffic?: TrafficReport | null;
+  /** --db-cores and --db-spindles, when given. */
+  readonly hardware?: DatabaseHardware | null;
   readonly emitted: Emitted;
   readonly findings: readonly Finding[];
   readonly skipped: readonly Skipped[];
   readonly failOn: FailOn;
   readonly exitCode: number;
+}
+
+/** What the traffic sizing used, where each input came from, and what was measured. */
+export interface TrafficReport {
+  readonly sizing: TrafficSizing;
+  readonly rateSource: 'flag' | 'measured';
+  readonly holdSource: 'flag' | 'measured';
+  readonly targetSource: 'flag' | 'default';
+  readonly measured: MeasuredTraffic | null;
 }

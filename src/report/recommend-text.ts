@@ -1,5 +1,13 @@
 import { renderFindingsSection } from './findings-text.js';
-import type { RecommendReport } from './recommend-report.js';
+import type { RecommendReport, TrafficReport } from './recommend-report.js';
+import {
+  busyLine,
+  measuredRows,
+  modelName,
+  POOL_TABLE_HEAD,
+  poolTableRows,
+  TABLE_LEGEND,
+} from './recommend-traffic.js';
 import { inputRows, settingRows, traceEquation, type Row } from './settings.js';
 import type { RenderOptions, Style } from './style.js';
 import { textTable } from './table.js';
@@ -17,6 +25,27 @@ function heading(text: string, style: Style): string {
   return style.bold(text);
 }
 
+/** What was measured, the busy connections, the table of pool sizes and why the size was chosen. */
+function trafficSection(traffic: TrafficReport, style: Style, width: number): string[] {
+  const out: string[] = [];
+  const measured = traffic.measured;
+  if (measured) {
+    const rows = measuredRows(traffic);
+    const labelWidth = Math.max(...rows.map((r) => r.label.length));
+    out.push(heading(`Measured on database ${measured.database}`, style));
+    for (const row of rows) out.push(`  ${row.label.padEnd(labelWidth)}  ${row.value}`);
+    for (const caveat of measured.caveats)
+      out.push(...wrap(caveat, width, `  ${style.dim('caveat:')} `, '          '));
+    out.push('');
+  }
+  out.push(heading(`Sizing from traffic (${modelName(traffic)})`, style));
+  out.push(...wrap(busyLine(traffic), width, '  ', '  '), '');
+  out.push(textTable(POOL_TABLE_HEAD(traffic), poolTableRows(traffic), style));
+  out.push(...wrap(style.dim(TABLE_LEGEND), width, '  ', '  '));
+  out.push(...wrap(traffic.sizing.reason, width, '  ', '  '), '');
+  return out;
+}
+
 /** The human report: inputs, settings with sources, the formula trace, the code, findings, hints. */
 export function renderRecommendText(report: RecommendReport, options: RenderOptions): string {
   const { style } = options;
@@ -25,6 +54,7 @@ export function renderRecommendText(report: RecommendReport, options: RenderOpti
   const { recommendation, emitted } = report;
   if (!options.quiet) {
     out.push(heading('Inputs', style), rowsTable(inputRows(report), ['input', 'value', 'source'], style), '');
+    if (report.traffic) out.push(...trafficSection(report.traffic, style, width));
     out.push(
       heading(`Recommended pool (${recommendation.workload})`, style),
       rowsTable(settingRows(recommendation), ['setting', 'value', 'source'], style),

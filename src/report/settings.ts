@@ -2,6 +2,7 @@ import type { Recommendation, TraceStep, ValueSource } from '../core/sizing.js';
 import { formatDuration } from '../core/units.js';
 import type { PoolSettings } from '../core/workload.js';
 import type { RecommendReport } from './recommend-report.js';
+import { trafficInputRows } from './recommend-traffic.js';
 
 export interface Row {
   readonly label: string;
@@ -56,6 +57,8 @@ export function describeSource(source: ValueSource, workload: string): string {
       return 'server';
     case 'plan':
       return 'pool plan';
+    case 'traffic':
+      return 'traffic model';
   }
 }
 
@@ -77,13 +80,18 @@ export function inputRows(report: RecommendReport): Row[] {
       value: inputs.workload.value,
       source: inputs.workloadOrigin === inputs.workload.value ? 'built-in preset' : inputs.workloadOrigin,
     },
-    inputs.concurrency
-      ? {
-          label: 'concurrency per instance',
-          value: String(inputs.concurrency.value),
-          source: inputs.concurrency.source,
-        }
-      : { label: 'concurrency per instance', value: 'not given', source: 'preset size stands' },
+    ...(report.traffic ? trafficInputRows(report.traffic) : []),
+    ...(report.traffic
+      ? []
+      : [
+          inputs.concurrency
+            ? {
+                label: 'concurrency per instance',
+                value: String(inputs.concurrency.value),
+                source: inputs.concurrency.source,
+              }
+            : { label: 'concurrency per instance', value: 'not given', source: 'preset size stands' },
+        ]),
     { label: 'instances', value: String(inputs.instances.value), source: inputs.instances.source },
     {
       label: 'server max_connections',

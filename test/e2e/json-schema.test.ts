@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { runCli } from '../helpers/cli.js';
+import { applyLoad } from '../helpers/load.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startServer, type TestServer } from '../helpers/postgres.js';
 
@@ -50,6 +51,23 @@ describe('the JSON report schema, against real output', () => {
       1,
     );
     assert.ok((doc.findings as { severity: string }[]).some((f) => f.severity === 'critical'));
+  });
+
+  it('recommend from traffic: the sizing, its table and the reason', async () => {
+    const doc = await validReport(['recommend', '--rps', '200', '--hold-ms', '20', '--db-cores', '4'], 0);
+    const traffic = doc.traffic as { sizing: { busyConnections: number; chosenPoolSize: number } };
+    assert.equal(traffic.sizing.busyConnections, 4);
+    assert.equal(traffic.sizing.chosenPoolSize, 8);
+    assert.equal(doc.traffic && validate({ ...doc, traffic: { ...traffic, rateSource: 'guess' } }), false);
+  });
+
+  it('recommend from traffic over budget: unbounded waits are null, not Infinity', async () => {
+    const doc = await validReport(
+      ['recommend', '--rps', '200', '--hold-ms', '20', '--server-max-connections', '5'],
+      1,
+    );
+    const { sizing } = doc.traffic as { sizing: { atChosen: { meanWaitMs: unknown } } };
+    assert.equal(sizing.atChosen.meanWaitMs, null);
   });
 
   it('rejects documents that break the contract, so the checks above can fail', async () => {
@@ -195,6 +213,17 @@ describe('the JSON report schema, against real output', () => {
         ],
         0,
       );
+    });
+
+    it('recommend --measure: what the server showed, with its caveats', async () => {
+      const load = await applyLoad(server, { clients: 2, holdMs: 20 });
+      const doc = await validReport(
+        ['recommend', '--db', server.url(), '--measure', '5s', '--hold-ms', '20', '--fail-on', 'never'],
+        0,
+      ).finally(() => load.stop());
+      const traffic = doc.traffic as { measured: { caveats: string[] }; holdSource: string };
+      assert.ok(traffic.measured.caveats.length >= 3);
+      assert.equal(traffic.holdSource, 'flag');
     });
 
     it('recommend with the budget read from the server', async () => {
