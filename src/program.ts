@@ -10,7 +10,7 @@ import type { MonitorOptions } from './commands/monitor.js';
 import type { PreflightOptions } from './commands/preflight.js';
 import type { RecommendOptions } from './commands/recommend.js';
 import { echo } from './core/echo.js';
-import { DURATION_HELP, SIZE_HELP, parseDuration, parseSize } from './core/units.js';
+import { DURATION_HELP, SIZE_HELP, formatDuration, parseDuration, parseSize } from './core/units.js';
 import type { Io } from './ui/io.js';
 
 /** What a parsed command line asks for; cli.ts runs it. */
@@ -478,7 +478,7 @@ ${EXIT_CODES_HELP}`,
     const intervalMs = raw.interval as number;
     if (typeof raw.duration === 'number' && raw.duration < intervalMs)
       monitor.error(
-        `error: option '--duration' (${raw.duration}ms) is shorter than --interval (${intervalMs}ms): no sample would be taken`,
+        `error: option '--duration' (${formatDuration(raw.duration)}) is shorter than --interval (${formatDuration(intervalMs)}): no sample would be taken`,
       );
     onInvoke({
       command: 'monitor',
