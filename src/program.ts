@@ -465,7 +465,11 @@ ${EXIT_CODES_HELP}`,
         'Ctrl-C) a summary judges the whole run: the peak utilisation decides.',
       ].join('\n'),
     )
-    .option('--interval <duration>', 'time between samples (at least 100ms)', monitorInterval, 5000)
+    .addOption(
+      new Option('--interval <duration>', 'time between samples, at least 100ms')
+        .argParser(monitorInterval)
+        .default(5000, '5s'),
+    )
     .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
     .option(
       '--idle-in-transaction-threshold <duration>',

@@ -31,7 +31,7 @@ const rate = (r: number) => r.toFixed(1);
 export function renderMonitorHeading(h: MonitorHeading, style: Style): string {
   const how =
     h.durationMs === null ? 'until Ctrl-C' : `for ${formatDuration(h.durationMs)} (Ctrl-C stops sooner)`;
-  return `${style.bold('Monitoring')} ${h.target} · PostgreSQL ${h.serverVersion} · ${h.usableSlots} usable slots · a sample every ${formatDuration(h.intervalMs)} ${how}\n`;
+  return `${style.bold('Monitoring')} ${h.target} · PostgreSQL ${h.serverVersion} · ${h.usableSlots} usable slots · a sample every ${formatDuration(h.intervalMs)} ${how}, times in UTC\n`;
 }
 
 function statesText(s: MonitorSample): string {
@@ -96,13 +96,33 @@ export function renderLiveView(
   const churnPeak = stats.churn
     ? ` (peak ${rate(stats.churn.peakPerSecond)}/s, ${stats.churn.newSessions} in all)`
     : '';
-  return [
-    `${label('utilisation')}${paintPercent(style, last.utilisationPercent)} of ${last.usableSlots} usable slots  ${sparkline(samples, width - 40, style)}`,
-    `${label('')}${statsText(stats)} · ${stats.samples} samples, last at ${clockTime(last.at)} UTC`,
+  const lines = [
+    `${label('utilisation')}${paintPercent(style, last.utilisationPercent)} of ${last.usableSlots} usable slots  ${sparkline(samples, width - 46, style)}`,
+    `${label('')}${statsText(stats)} · ${stats.samples} sample${stats.samples === 1 ? '' : 's'}, last at ${clockTime(last.at)} UTC`,
     `${label('clients')}${last.clients}: ${statesText(last)}`,
     `${label('churn')}${churnText(last, style)}${churnPeak}`,
     `${label('idle in tx')}${last.byState.idleInTransaction}${last.byState.idleInTransaction > 0 ? `, oldest ${secs(last.oldestIdleInTransactionSeconds)}` : ''} · longest query ${secs(last.longestQuerySeconds)} · lock waits ${last.waitingOnLocks}`,
   ];
+  // A line that wrapped would throw off the redraw, which moves the cursor up by lines written.
+  return lines.map((line) => fitLine(line, width - 1));
+}
+
+// eslint-disable-next-line no-control-regex
+const ESCAPE_OR_CHAR = /\u001b\[[0-9;]*m|[\s\S]/gu;
+
+/** Cuts `line` to `columns` visible characters, keeping its colour escapes and resetting them at the end. */
+export function fitLine(line: string, columns: number): string {
+  let visible = 0;
+  let out = '';
+  let cut = false;
+  for (const [token] of line.matchAll(ESCAPE_OR_CHAR)) {
+    if (token.startsWith('\u001b[')) out += token;
+    else if (visible < columns) {
+      out += token;
+      visible += 1;
+    } else cut = true;
+  }
+  return cut && out.includes('\u001b[') ? `${out}\u001b[0m` : out;
 }
 
 /** The end of a run: what was seen over it, then findings and hints. */

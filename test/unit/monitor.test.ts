@@ -239,3 +239,13 @@ describe('monitor text', () => {
     assert.match(lines[1] ?? '', /peak 100 %, mean 50 %, p95 100 %/);
   });
 });
+
+describe('monitor live view lines', () => {
+  it('are cut to the terminal width, colour escapes kept and reset', async () => {
+    const { fitLine } = await import('../../src/report/monitor-text.js');
+    assert.equal(fitLine('abcdef', 4), 'abcd');
+    assert.equal(fitLine('ab', 4), 'ab');
+    assert.equal(fitLine('\u001b[31mabcdef\u001b[39m', 3), '\u001b[31mabc\u001b[39m\u001b[0m');
+    assert.equal(fitLine('▁▅█▁', 2), '▁▅');
+  });
+});

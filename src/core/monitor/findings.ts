@@ -147,7 +147,7 @@ export function evaluateMonitor(
     skipped.push({
       id: 'session-states',
       reason:
-        "the role cannot see other roles' sessions' state (shown as unknown): idle-in-transaction sessions, lock waits and long queries are judged only on its own",
+        "the role cannot see other roles' sessions' state (shown as unknown): idle-in-transaction sessions, lock waits and long queries are judged on the role's own sessions only",
       enableWith: `GRANT pg_monitor TO "${context.role.replaceAll('"', '""')}";`,
     });
   }
