@@ -60,7 +60,7 @@ async function sampleSink(
     return {
       sink: async (samples) => {
         const last = samples[samples.length - 1];
-        if (last) await io.stdout.write(text.renderSampleLine(last, render.style));
+        if (last) await io.stdout.write(text.renderSampleLine(last, render.style, heading.intervalMs < 1000));
       },
       finish: async () => {
         await io.stdout.write('\n');

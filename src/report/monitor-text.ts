@@ -50,15 +50,15 @@ function churnText(s: MonitorSample, style: Style): string {
   const perSecond = rate(s.churn.newSessionsPerSecond);
   const painted = s.churn.newSessionsPerSecond > CHURN_PER_SECOND_LIMIT ? style.yellow(perSecond) : perSecond;
   const abnormal = s.churn.abandoned + s.churn.fatal + s.churn.killed;
-  return `${painted} new/s${abnormal > 0 ? `, ${style.yellow(`${abnormal} ended abnormally`)}` : ''}`;
+  return `${painted} new sessions/s${abnormal > 0 ? `, ${style.yellow(`${abnormal} ended abnormally`)}` : ''}`;
 }
 
-/** One line per sample, for a pipe or a log file. */
-export function renderSampleLine(s: MonitorSample, style: Style): string {
+/** One line per sample, for a pipe or a log file; with sub-second intervals the time shows tenths. */
+export function renderSampleLine(s: MonitorSample, style: Style, tenths = false): string {
   const iit = s.byState.idleInTransaction > 0 ? ` (oldest ${secs(s.oldestIdleInTransactionSeconds)})` : '';
   return [
-    `${clockTime(s.at)}`,
-    `${paintPercent(style, s.utilisationPercent)} (${s.clients}/${s.usableSlots})`,
+    clockTime(s.at, tenths),
+    `${s.clients}/${s.usableSlots} slots (${paintPercent(style, s.utilisationPercent)})`,
     `${statesText(s)}${iit}`,
     churnText(s, style),
     `longest query ${secs(s.longestQuerySeconds)}`,
@@ -94,7 +94,7 @@ export function renderLiveView(
   const label = (text: string) => style.dim(text.padEnd(14));
   if (!last) return [`${label('waiting')}first sample in ${formatDuration(heading.intervalMs)}…`];
   const churnPeak = stats.churn
-    ? ` (peak ${rate(stats.churn.peakPerSecond)}/s, ${stats.churn.newSessions} in all)`
+    ? ` (peak ${rate(stats.churn.peakPerSecond)}/s, ${stats.churn.newSessions} since the start)`
     : '';
   const lines = [
     `${label('utilisation')}${paintPercent(style, last.utilisationPercent)} of ${last.usableSlots} usable slots  ${sparkline(samples, width - 46, style)}`,

@@ -73,10 +73,18 @@ function startMonitor(args: string[]) {
     env: { PATH: process.env.PATH ?? '' },
   });
   let seen = '';
-  const firstSample = new Promise<void>((resolve) => {
+  // Fails rather than hangs when no sample line ever comes.
+  const firstSample = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no sample within 15s; stdout so far: ${seen}`));
+    }, 15_000);
     child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      if (/"type":"sample"|\n\d\d:\d\d:\d\d · /.test(seen)) resolve();
+      if (/"type":"sample"|\n\d\d:\d\d:\d\d(\.\d)? · /.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
   });
   return { child, output: collectOutput(child), firstSample };
@@ -240,7 +248,7 @@ for (const version of PG_VERSIONS) {
       const r = await output;
       assert.equal(r.code, 143, r.stderr);
       assert.match(r.stdout, /^Monitoring postgres@127\.0\.0\.1:\d+\/postgres · PostgreSQL/);
-      assert.match(r.stdout, /\n\d\d:\d\d:\d\d · \d+ % \(\d+\/17\) · active/);
+      assert.match(r.stdout, /\n\d\d:\d\d:\d\d\.\d · \d+\/17 slots \(\d+ %\) · active/);
       assert.match(r.stdout, /Monitor summary of .* \(stopped by SIGTERM\)/);
       assert.match(r.stdout, /\(fails at critical; exit 143\)\n$/);
       assert.equal(await pooltuneSessions(server), 0);

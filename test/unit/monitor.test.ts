@@ -204,6 +204,11 @@ describe('monitor findings at the guide thresholds', () => {
     const f = judge(samples).findings.find((x) => x.id === 'lock-waits');
     assert.equal(f?.severity, 'warning');
     assert.match(f?.title ?? '', /Up to 3 sessions .*at 17:00:02 UTC, in 1 of 3 samples/);
+    const one = run([10, 10]).map((s) => ({ ...s, waitingOnLocks: 1 }));
+    assert.match(
+      judge(one).findings.find((x) => x.id === 'lock-waits')?.title ?? '',
+      /^A session waited on a lock \(at 17:00:01 UTC, in 2 of 2 samples\), holding its connection/,
+    );
   });
 
   it('skips what the role or the server version cannot show, saying how to enable it', () => {
@@ -222,8 +227,9 @@ describe('monitor text', () => {
     assert.ok(sample);
     assert.equal(
       renderSampleLine(sample, plainStyle),
-      '17:00:01 · 42 % (42/100) · active 2, idle 8, idle in transaction 0 · 7.0 new/s · longest query 0.3s · lock waits 0\n',
+      '17:00:01 · 42/100 slots (42 %) · active 2, idle 8, idle in transaction 0 · 7.0 new sessions/s · longest query 0.3s · lock waits 0\n',
     );
+    assert.match(renderSampleLine(sample, plainStyle, true), /^17:00:01\.0 · /);
   });
 
   it('the live view shows a sparkline of every sample, scaled to 0–100 %', () => {

@@ -15,9 +15,9 @@ export interface MonitorContext {
   readonly idleInTransactionTimeoutMs: number | null;
 }
 
-/** `2026-11-26T17:03:12.345Z` → `17:03:12` (UTC, as the samples carry it). */
-export function clockTime(iso: string | null): string {
-  return iso ? iso.slice(11, 19) : '?';
+/** `2026-11-26T17:03:12.345Z` → `17:03:12`, or `17:03:12.3` with tenths (UTC, as the samples carry it). */
+export function clockTime(iso: string | null, tenths = false): string {
+  return iso ? iso.slice(11, tenths ? 21 : 19) : '?';
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -99,7 +99,7 @@ function idleInTransactionFinding(summary: MonitorSummary, context: MonitorConte
     {
       id: 'idle-in-transaction',
       severity: 'warning',
-      title: `A session sat idle inside a transaction for ${seconds(oldest)} (seen at ${clockTime(summary.idleInTransaction.oldestAt)} UTC; up to ${summary.idleInTransaction.peak} such sessions at once): ${settingNote}`,
+      title: `A session sat idle inside a transaction for ${seconds(oldest)} (seen at ${clockTime(summary.idleInTransaction.oldestAt)} UTC${summary.idleInTransaction.peak > 1 ? `; up to ${summary.idleInTransaction.peak} such sessions at once` : ''}): ${settingNote}`,
       observed: `${seconds(oldest)} idle in transaction`,
       expected: `under ${formatDuration(context.idleInTransactionThresholdMs)}`,
       ...(off || timeout > IDLE_IN_TRANSACTION_TIMEOUT_MS
@@ -125,7 +125,10 @@ function lockFinding(summary: MonitorSummary): Finding[] {
     {
       id: 'lock-waits',
       severity: 'warning',
-      title: `Up to ${plural(locks.peak, 'session')} waited on a lock at once (at ${clockTime(locks.peakAt)} UTC, in ${locks.samples} of ${plural(summary.samples, 'sample')}), holding their connections while they waited`,
+      title:
+        locks.peak === 1
+          ? `A session waited on a lock (at ${clockTime(locks.peakAt)} UTC, in ${locks.samples} of ${plural(summary.samples, 'sample')}), holding its connection while it waited`
+          : `Up to ${locks.peak} sessions waited on a lock at once (at ${clockTime(locks.peakAt)} UTC, in ${locks.samples} of ${plural(summary.samples, 'sample')}), holding their connections while they waited`,
       hints: ['slow-acquisition'],
     },
   ];
