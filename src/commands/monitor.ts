@@ -56,7 +56,8 @@ async function sampleSink(
     };
   }
   await io.stdout.write(text.renderMonitorHeading(heading, render.style));
-  if (!io.stdout.isTTY) {
+  // A dumb terminal cannot move the cursor up: it gets the lines a pipe gets.
+  if (!io.stdout.isTTY || io.env.TERM === 'dumb') {
     return {
       sink: async (samples) => {
         const last = samples[samples.length - 1];

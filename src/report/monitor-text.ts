@@ -27,6 +27,9 @@ function paintPercent(style: Style, percent: number, text = `${percent} %`): str
 const secs = (s: number | null) =>
   s === null ? '–' : s < 10 ? `${s.toFixed(1)}s` : formatDuration(Math.round(s) * 1000);
 const rate = (r: number) => r.toFixed(1);
+/** 2300 → `2.3s`; from a minute on, whole seconds (`2min`, `61s`). */
+const elapsed = (ms: number) =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(Math.round(ms / 1000) * 1000);
 
 export function renderMonitorHeading(h: MonitorHeading, style: Style): string {
   const how =
@@ -137,7 +140,7 @@ export function renderMonitorText(report: MonitorReport, options: RenderOptions)
         ? ''
         : ` (stopped by ${run.stoppedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'})`;
     out.push(
-      `${style.bold('Monitor summary')} of ${report.target} · PostgreSQL ${report.serverVersion} · ${stats.samples} sample${stats.samples === 1 ? '' : 's'} every ${formatDuration(run.intervalMs)} over ${formatDuration(Math.round(run.wallMs / 100) * 100)}${ended}`,
+      `${style.bold('Monitor summary')} of ${report.target} · PostgreSQL ${report.serverVersion} · ${stats.samples} sample${stats.samples === 1 ? '' : 's'} every ${formatDuration(run.intervalMs)} over ${elapsed(run.wallMs)}${ended}`,
       '',
     );
     const u = stats.utilisation;
