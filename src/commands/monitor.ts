@@ -32,25 +32,20 @@ async function sampleSink(
   const render = await renderOptions(io, options);
   const streamingJson = options.format === 'json' && options.output === undefined;
   const textOnStdout = options.format === 'text' || options.output !== undefined;
-  if (streamingJson) {
-    const { renderMonitorSampleLine } = await import('../report/monitor-json.js');
+  if (streamingJson || !textOnStdout || options.quiet) {
+    // stdout holds one document (or NDJSON lines); a progress line goes to stderr when it is a terminal.
+    const line = streamingJson
+      ? (await import('../report/monitor-json.js')).renderMonitorSampleLine
+      : undefined;
     const progress = progressOn(io, !options.quiet);
     return {
       sink: async (samples) => {
         const last = samples[samples.length - 1];
         if (!last) return;
-        await io.stdout.write(renderMonitorSampleLine(last));
-        await progress.step(`${samples.length} samples, utilisation ${last.utilisationPercent} %`);
-      },
-      finish: () => progress.done(),
-    };
-  }
-  if (!textOnStdout || options.quiet) {
-    const progress = progressOn(io, !options.quiet);
-    return {
-      sink: async (samples) => {
-        const last = samples[samples.length - 1];
-        if (last) await progress.step(`${samples.length} samples, utilisation ${last.utilisationPercent} %`);
+        if (line) await io.stdout.write(line(last));
+        await progress.step(
+          `${samples.length} sample${samples.length === 1 ? '' : 's'}, utilisation ${last.utilisationPercent} %`,
+        );
       },
       finish: () => progress.done(),
     };
