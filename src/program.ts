@@ -105,6 +105,13 @@ function commanderMessage(text: string): string {
 // eslint-disable-next-line no-control-regex
 const QUERY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+/** The monitor's sampling interval: shorter than 100ms would measure pooltune more than the server. */
+function monitorInterval(text: string): number {
+  const ms = duration(text);
+  if (ms < 100) throw new InvalidArgumentError('Expected at least 100ms.');
+  return ms;
+}
+
 function size(text: string): number {
   const bytes = parseSize(text);
   if (bytes === undefined || bytes <= 0) throw new InvalidArgumentError(`Expected ${SIZE_HELP}.`);
@@ -866,6 +873,65 @@ ${EXIT_CODES_HELP}`,
   );
 
   // ── monitor (commands/monitor.ts) ──
+  const monitor = program
+    .command('monitor')
+    .summary('watch a live server over time: utilisation, churn, idle transactions, lock waits')
+    .description(
+      [
+        'Sample a live server every --interval on one read-only session: client',
+        'connections by state against the usable slots, new sessions per second and',
+        'sessions that ended abnormally (PostgreSQL 14+), sessions idle in a',
+        'transaction, the longest running query, and sessions waiting on locks. On a',
+        'terminal the view is redrawn in place; otherwise each sample is one line, or',
+        'one JSON object per line with --format json. At the end (--duration or',
+        'Ctrl-C) a summary judges the whole run: the peak utilisation decides.',
+      ].join('\n'),
+    )
+    .addOption(
+      new Option('--interval <duration>', 'time between samples, at least 100ms')
+        .argParser(monitorInterval)
+        .default(5000, '5s'),
+    )
+    .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
+    .option(
+      '--idle-in-transaction-threshold <duration>',
+      'report sessions idle in a transaction for longer than this (default 5min)',
+      duration,
+    );
+  addDatabaseOptions(monitor);
+  addCommonOptions(monitor);
+  monitor.action((raw: RawCommon & RawDatabase & Record<string, unknown>) => {
+    const intervalMs = raw.interval as number;
+    if (typeof raw.duration === 'number' && raw.duration < intervalMs)
+      monitor.error(
+        `error: option '--duration' (${formatDuration(raw.duration)}) is shorter than --interval (${formatDuration(intervalMs)}): no sample would be taken`,
+      );
+    onInvoke({
+      command: 'monitor',
+      options: {
+        ...commonOptions(raw, program),
+        ...databaseOptions(raw),
+        intervalMs,
+        ...(typeof raw.duration === 'number' ? { durationMs: raw.duration } : {}),
+        idleInTransactionThresholdMs: (raw.idleInTransactionThreshold as number | undefined) ?? 300_000,
+      },
+    });
+  });
+  monitor.addHelpText(
+    'after',
+    `
+Examples:
+  pooltune monitor --db postgres://monitor@db:5432/app
+  pooltune monitor --interval 1s --duration 5min --fail-on warning     # watch a load test in CI
+  pooltune monitor --interval 1s --format json | jq -c 'select(.type == "sample") | .utilisationPercent'
+  pooltune monitor --duration 10min --format markdown -o monitor.md
+
+Each --format json line has "type": "sample" (schemas/monitor-sample.schema.json)
+or, last, "type": "summary" (the report, as in schemas/report.schema.json).
+Ctrl-C (or SIGTERM) ends the run early: the summary is still printed, exit 130 (143).
+${CONNECTION_HELP}
+${EXIT_CODES_HELP}`,
+  );
 
   checkServer.addHelpText(
     'after',

@@ -17,13 +17,13 @@ export interface ReportEnvelope {
   readonly exitCode: number;
 }
 
-/** Exactly one JSON document for stdout: the envelope around a command's own fields. */
-export function renderJsonReport(
+/** The envelope around a command's own fields, as an object (monitor writes it as one NDJSON line). */
+export function jsonReportDocument(
   envelope: ReportEnvelope,
   body: Record<string, unknown>,
   pooltuneVersion: string,
-): string {
-  const document = {
+): Record<string, unknown> {
+  return {
     schemaVersion: JSON_SCHEMA_VERSION,
     pooltuneVersion,
     command: envelope.command,
@@ -37,7 +37,15 @@ export function renderJsonReport(
     failOn: envelope.failOn,
     exitCode: envelope.exitCode,
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Exactly one JSON document for stdout: the envelope around a command's own fields. */
+export function renderJsonReport(
+  envelope: ReportEnvelope,
+  body: Record<string, unknown>,
+  pooltuneVersion: string,
+): string {
+  return `${JSON.stringify(jsonReportDocument(envelope, body, pooltuneVersion), null, 2)}\n`;
 }
 
 /** Durations are milliseconds; null means none. */

@@ -226,6 +226,27 @@ describe('the JSON report schema, against real output', () => {
       assert.equal(traffic.holdSource, 'flag');
     });
 
+    it('monitor: the last NDJSON line is the report', async () => {
+      const r = await runCli([
+        'monitor',
+        '--db',
+        server.url(),
+        '--interval',
+        '100ms',
+        '--duration',
+        '300ms',
+        '--json',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trimEnd().split('\n');
+      const doc = JSON.parse(lines[lines.length - 1] ?? '') as Record<string, unknown>;
+      assert.ok(validate(doc), `monitor matches the schema:\n${explain(validate.errors)}`);
+      assert.equal(doc.command, 'monitor');
+      assert.equal(doc.type, 'summary');
+      const bad = { ...doc, stats: { ...(doc.stats as object), samples: -1 } };
+      assert.equal(validate(bad), false, 'a negative sample count is rejected');
+    });
+
     it('recommend with the budget read from the server', async () => {
       const doc = await validReport(['recommend', '-w', 'oltp', '-c', '33', '--db', server.url()], 0);
       assert.equal(typeof doc.target, 'string');

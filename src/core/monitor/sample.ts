@@ -1,0 +1,85 @@
+import { churnBetween, type SessionCounters } from '../health/churn.js';
+import type { ChurnMetrics } from '../health/metrics.js';
+
+/** What one read of pg_stat_activity (and pg_stat_database, 14+) saw, pooltune's own session left out. */
+export interface MonitorReading {
+  /** performance.now() when the reading was taken, for rates. */
+  readonly at: number;
+  /** Wall-clock time of the reading. */
+  readonly wallTime: Date;
+  /** Client connections besides pooltune's. */
+  readonly clients: number;
+  readonly active: number;
+  readonly idle: number;
+  /** `idle in transaction` and `idle in transaction (aborted)`. */
+  readonly idleInTransaction: number;
+  /** Visible states other than those (fastpath function call, disabled). */
+  readonly otherState: number;
+  /** Sessions whose state the role may not see (other roles' without pg_read_all_stats). */
+  readonly unknownState: number;
+  readonly oldestIdleInTransactionSeconds: number | null;
+  readonly longestQuerySeconds: number | null;
+  readonly waitingOnLocks: number;
+  /** null before PostgreSQL 14, which has no session counters. */
+  readonly counters: SessionCounters | null;
+}
+
+/** One sample as the reports show it: the reading's state plus the change since the previous reading. */
+export interface MonitorSample {
+  readonly seq: number;
+  readonly at: string;
+  readonly elapsedMs: number;
+  readonly clients: number;
+  readonly usableSlots: number;
+  readonly utilisationPercent: number;
+  readonly byState: {
+    readonly active: number;
+    readonly idle: number;
+    readonly idleInTransaction: number;
+    readonly other: number;
+    readonly unknown: number;
+  };
+  readonly oldestIdleInTransactionSeconds: number | null;
+  readonly longestQuerySeconds: number | null;
+  readonly waitingOnLocks: number;
+  /** New sessions and abnormal ends since the previous reading; null before PostgreSQL 14. */
+  readonly churn: ChurnMetrics | null;
+}
+
+/** Client connections against the usable slots, in whole percent as health rounds it. */
+export function utilisationPercent(clients: number, usableSlots: number): number {
+  return usableSlots > 0 ? Math.round((clients / usableSlots) * 100) : 100;
+}
+
+const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
+/**
+ * The sample for `current`, with its deltas against `previous` (the baseline reading for the first one,
+ * so that every sample has them). pooltune's own session opened before the baseline and is no new session.
+ */
+export function sampleFrom(
+  previous: MonitorReading,
+  current: MonitorReading,
+  context: { readonly seq: number; readonly startedAt: number; readonly usableSlots: number },
+): MonitorSample {
+  return {
+    seq: context.seq,
+    at: current.wallTime.toISOString(),
+    elapsedMs: Math.round(current.at - context.startedAt),
+    clients: current.clients,
+    usableSlots: context.usableSlots,
+    utilisationPercent: utilisationPercent(current.clients, context.usableSlots),
+    byState: {
+      active: current.active,
+      idle: current.idle,
+      idleInTransaction: current.idleInTransaction,
+      other: current.otherState,
+      unknown: current.unknownState,
+    },
+    oldestIdleInTransactionSeconds: round1(current.oldestIdleInTransactionSeconds),
+    longestQuerySeconds: round1(current.longestQuerySeconds),
+    waitingOnLocks: current.waitingOnLocks,
+    churn:
+      previous.counters && current.counters ? churnBetween(previous.counters, current.counters, 0) : null,
+  };
+}

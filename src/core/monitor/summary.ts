@@ -1,0 +1,137 @@
+import { utilizationSeverity } from '../checks/connections.js';
+import { percentile } from '../health/percentiles.js';
+import type { MonitorSample } from './sample.js';
+
+/** Utilisation over the run; null figures when no sample was taken. */
+export interface UtilisationSummary {
+  readonly peakPercent: number | null;
+  readonly meanPercent: number | null;
+  readonly p95Percent: number | null;
+  /** The first sample at the peak: when, and how many clients. */
+  readonly peakAt: string | null;
+  readonly peakClients: number | null;
+  readonly usableSlots: number | null;
+  /** Samples at 70–85 % and above 85 %, and when the first of them was taken. */
+  readonly warningSamples: number;
+  readonly criticalSamples: number;
+  readonly firstWarningAt: string | null;
+  readonly firstCriticalAt: string | null;
+}
+
+export interface ChurnSummary {
+  readonly newSessions: number;
+  readonly peakPerSecond: number;
+  readonly peakAt: string | null;
+  readonly abandoned: number;
+  readonly fatal: number;
+  readonly killed: number;
+}
+
+/** The whole run in a few figures: what the findings judge and the summary prints. */
+export interface MonitorSummary {
+  readonly samples: number;
+  readonly intervalMs: number;
+  readonly utilisation: UtilisationSummary;
+  /** Summed over the samples; null before PostgreSQL 14. */
+  readonly churn: ChurnSummary | null;
+  readonly idleInTransaction: {
+    readonly peak: number;
+    readonly oldestSeconds: number | null;
+    readonly oldestAt: string | null;
+  };
+  readonly longestQuerySeconds: number | null;
+  readonly waitingOnLocks: {
+    readonly peak: number;
+    readonly samples: number;
+    readonly peakAt: string | null;
+  };
+  /** Samples in which some sessions' state was hidden from the role. */
+  readonly unknownStateSamples: number;
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The first sample with the largest `value` (null values never win). */
+function peakOf(
+  samples: readonly MonitorSample[],
+  value: (s: MonitorSample) => number | null,
+): MonitorSample | undefined {
+  let best: MonitorSample | undefined;
+  let bestValue = -Infinity;
+  for (const s of samples) {
+    const v = value(s);
+    if (v !== null && v > bestValue) {
+      best = s;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+
+function utilisationSummary(samples: readonly MonitorSample[]): UtilisationSummary {
+  const values = samples.map((s) => s.utilisationPercent);
+  const peak = peakOf(samples, (s) => s.utilisationPercent);
+  const warning = samples.filter((s) => utilizationSeverity(s.utilisationPercent) === 'warning');
+  const critical = samples.filter((s) => utilizationSeverity(s.utilisationPercent) === 'critical');
+  return {
+    peakPercent: peak?.utilisationPercent ?? null,
+    meanPercent: values.length ? round1(values.reduce((a, b) => a + b, 0) / values.length) : null,
+    p95Percent: values.length
+      ? percentile(
+          [...values].sort((a, b) => a - b),
+          95,
+        )
+      : null,
+    peakAt: peak?.at ?? null,
+    peakClients: peak?.clients ?? null,
+    usableSlots: peak?.usableSlots ?? null,
+    warningSamples: warning.length,
+    criticalSamples: critical.length,
+    firstWarningAt: warning[0]?.at ?? null,
+    firstCriticalAt: critical[0]?.at ?? null,
+  };
+}
+
+function churnSummary(samples: readonly MonitorSample[]): ChurnSummary | null {
+  const withChurn = samples.filter((s) => s.churn !== null);
+  if (withChurn.length === 0 && samples.length > 0) return null;
+  const sum = (pick: (s: MonitorSample) => number) => withChurn.reduce((n, s) => n + pick(s), 0);
+  const peak = peakOf(withChurn, (s) => s.churn?.newSessionsPerSecond ?? null);
+  return {
+    newSessions: sum((s) => s.churn?.newSessions ?? 0),
+    peakPerSecond: peak?.churn?.newSessionsPerSecond ?? 0,
+    peakAt: peak?.at ?? null,
+    abandoned: sum((s) => s.churn?.abandoned ?? 0),
+    fatal: sum((s) => s.churn?.fatal ?? 0),
+    killed: sum((s) => s.churn?.killed ?? 0),
+  };
+}
+
+/** Peak, mean and p95 utilisation, peak churn and the worst of each session problem over the samples. */
+export function summariseSamples(
+  samples: readonly MonitorSample[],
+  intervalMs: number,
+  hasSessionCounters = true,
+): MonitorSummary {
+  const oldestIdle = peakOf(samples, (s) => s.oldestIdleInTransactionSeconds);
+  const longestQuery = peakOf(samples, (s) => s.longestQuerySeconds);
+  const locks = peakOf(samples, (s) => s.waitingOnLocks);
+  return {
+    samples: samples.length,
+    intervalMs,
+    utilisation: utilisationSummary(samples),
+    churn: hasSessionCounters ? churnSummary(samples) : null,
+    idleInTransaction: {
+      peak: Math.max(0, ...samples.map((s) => s.byState.idleInTransaction)),
+      oldestSeconds: oldestIdle?.oldestIdleInTransactionSeconds ?? null,
+      oldestAt: oldestIdle?.at ?? null,
+    },
+    longestQuerySeconds: longestQuery?.longestQuerySeconds ?? null,
+    waitingOnLocks: {
+      peak: locks?.waitingOnLocks ?? 0,
+      samples: samples.filter((s) => s.waitingOnLocks > 0).length,
+      peakAt: locks && locks.waitingOnLocks > 0 ? locks.at : null,
+    },
+    unknownStateSamples: samples.filter((s) => s.byState.unknown > 0).length,
+  };
+}

@@ -1,0 +1,61 @@
+import type { MonitorReading } from '../core/monitor/sample.js';
+import type { Session } from './connect.js';
+import { readSessionCounters } from './health.js';
+
+interface ActivityRow {
+  clients: number;
+  active: number;
+  idle: number;
+  idle_in_transaction: number;
+  hidden: number;
+  oldest_idle_in_transaction_s: number | null;
+  longest_query_s: number | null;
+  lock_waits: number;
+}
+
+/**
+ * One light reading per sample: client sessions by state and the ages that matter, aggregated on the
+ * server (one row, however many sessions), pooltune's own session left out; then the session counters.
+ * The same client-session filter as the facts pass (probes/facts.ts).
+ */
+export async function readMonitorReading(
+  session: Session,
+  options: { readonly canSeeOthers: boolean; readonly hasSessionCounters: boolean },
+): Promise<MonitorReading> {
+  const [row] = await session.query<ActivityRow>(
+    `select count(*)::int as clients,
+            count(*) filter (where state = 'active')::int as active,
+            count(*) filter (where state = 'idle')::int as idle,
+            count(*) filter (where state like 'idle in transaction%')::int as idle_in_transaction,
+            count(*) filter (where state is null)::int as hidden,
+            (max(extract(epoch from now() - state_change))
+               filter (where state like 'idle in transaction%'))::float8 as oldest_idle_in_transaction_s,
+            (max(extract(epoch from now() - query_start)) filter (where state = 'active'))::float8
+              as longest_query_s,
+            count(*) filter (where wait_event_type = 'Lock')::int as lock_waits
+       from pg_stat_activity
+      where pid <> pg_backend_pid()
+        and (backend_type = 'client backend'
+             or (backend_type is null and datid is not null and usesysid is not null))`,
+  );
+  const wallTime = new Date();
+  const at = performance.now();
+  const counters = options.hasSessionCounters ? await readSessionCounters(session) : null;
+  if (!row) throw new Error('pg_stat_activity returned no row');
+  // A session still starting up has no state yet either; only a role that cannot see others calls it unknown.
+  const named = row.active + row.idle + row.idle_in_transaction + row.hidden;
+  return {
+    at,
+    wallTime,
+    clients: row.clients,
+    active: row.active,
+    idle: row.idle,
+    idleInTransaction: row.idle_in_transaction,
+    otherState: row.clients - named + (options.canSeeOthers ? row.hidden : 0),
+    unknownState: options.canSeeOthers ? 0 : row.hidden,
+    oldestIdleInTransactionSeconds: row.oldest_idle_in_transaction_s,
+    longestQuerySeconds: row.longest_query_s,
+    waitingOnLocks: row.lock_waits,
+    counters,
+  };
+}
