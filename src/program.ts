@@ -36,7 +36,8 @@ Exit codes:
   1    ran; a finding at or above --fail-on (the gate failed)
   2    usage or input error: bad flag, bad value, unreadable or invalid file
   3    could not reach or log in to the target database
-  130  cancelled (Ctrl-C, or a cancelled prompt)
+  130  cancelled (Ctrl-C, or a cancelled prompt); 143 on SIGTERM. bench and
+       monitor still print what they measured before they stopped
 
 Environment:
   NO_COLOR     any non-empty value turns colour off (so does --no-color)
@@ -798,12 +799,13 @@ ${EXIT_CODES_HELP}`,
       ).choices(HOLD_DISTRIBUTIONS),
     )
     .option('--query <sql>', 'a read-only query to run instead of SELECT 1')
-    .option('--duration <duration>', 'how long to measure', duration, 10_000)
-    .option(
-      '--warmup <duration>',
-      'run the load this long first without counting it (0: none)',
-      durationOrZero,
-      1000,
+    .addOption(
+      new Option('--duration <duration>', 'how long to measure').argParser(duration).default(10_000, '10s'),
+    )
+    .addOption(
+      new Option('--warmup <duration>', 'run the load this long first without counting it (0: none)')
+        .argParser(durationOrZero)
+        .default(1000, '1s'),
     )
     .option(
       '--compare <pool flags>',

@@ -73,6 +73,55 @@ for (const version of PG_VERSIONS) {
       assert.ok(sizing.chosenPoolSize > measured.busyConnections);
     });
 
+    it('under a pooltune bench load (100/s, exponential 40 ms holds): the busy connections bench applied', async () => {
+      const bench = spawn(
+        process.execPath,
+        [
+          CLI,
+          'bench',
+          '--db',
+          server.url(),
+          '--pool-max',
+          '8',
+          '--pool-min',
+          '8',
+          '--rate',
+          '100',
+          '--hold-ms',
+          '40',
+        ].concat([
+          '--hold-dist',
+          'exp',
+          '--duration',
+          '10s',
+          '--warmup',
+          '0',
+          '--fail-on',
+          'never',
+          '--json',
+        ]),
+        { env: { PATH: process.env.PATH ?? '' } },
+      );
+      const benchDone = collectOutput(bench);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const r = await runCli(['recommend', '--db', server.url('watcher'), '--measure', '6s', '--json']);
+      const benchRun = await benchDone;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(benchRun.code, 0, benchRun.stderr);
+      const applied = (
+        JSON.parse(benchRun.stdout) as {
+          runs: { measurement: { busyConnections: number; throughputPerSecond: number } }[];
+        }
+      ).runs[0]?.measurement;
+      assert.ok(
+        applied && applied.busyConnections > 3,
+        `bench kept about 4 busy: ${applied?.busyConnections}`,
+      );
+      const { measured } = (JSON.parse(r.stdout) as MeasureJson).traffic;
+      within(measured.busyConnections, applied.busyConnections, 'busy connections');
+      within(measured.ratePerSecond, applied.throughputPerSecond, 'transactions per second');
+    });
+
     it('an idle database has no traffic to size from: exit 2 with one line', async () => {
       await server.sql('CREATE DATABASE quiet');
       const r = await runCli(['recommend', '--db', server.url('watcher', 'quiet'), '--measure', '5s']);
