@@ -2,6 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
 import { describeLoad, type Arrivals, type Load, type Work } from '../core/bench/load.js';
 import { poolUnderTest, type PoolOverrides, type PoolUnderTest } from '../core/bench/pool.js';
+import { modelFor } from '../core/bench/prediction.js';
 import { evaluateBench } from '../core/bench/rules.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
 import type { ServerFacts } from '../core/server-facts.js';
@@ -166,6 +167,7 @@ async function runOne(
   return {
     pool,
     measurement: run.measurement,
+    model: modelFor(run.measurement, pool, load),
     findings: evaluateBench(run.measurement, pool, load),
     stoppedEarly: run.stoppedEarly,
     peakConnections: run.peakPoolConnections + 1,

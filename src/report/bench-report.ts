@@ -1,6 +1,7 @@
 import type { Load } from '../core/bench/load.js';
 import type { BenchMeasurement } from '../core/bench/measurement.js';
 import type { PoolUnderTest } from '../core/bench/pool.js';
+import type { WaitModel } from '../core/bench/prediction.js';
 import type { FailOn, Finding, Skipped } from '../core/findings.js';
 import { formatDuration } from '../core/units.js';
 
@@ -8,6 +9,8 @@ import { formatDuration } from '../core/units.js';
 export interface BenchRunReport {
   readonly pool: PoolUnderTest;
   readonly measurement: BenchMeasurement;
+  /** Open loop: what Erlang C predicts for this pool, this rate and the measured hold; else null. */
+  readonly model: WaitModel | null;
   readonly findings: readonly Finding[];
   readonly stoppedEarly: boolean;
   /** Connections the run held at most: the pool's, plus pooltune's own session. */
@@ -52,6 +55,18 @@ export function comparisonRows(report: BenchReport): { label: string; values: st
     },
     { label: 'requests done', values: each((m) => `${m.completed} (${m.throughputPerSecond}/s)`) },
     { label: 'waited for a connection', values: each((m) => pct(m.waitedShare)) },
+    ...(report.runs.some((r) => r.model)
+      ? [
+          {
+            label: 'Erlang C predicts',
+            values: each((_, r) =>
+              r.model
+                ? `${pct(r.model.waitProbability)} wait, mean ${r.model.meanWaitMs === null ? 'unbounded' : `${ms(r.model.meanWaitMs)}ms`}`
+                : '',
+            ),
+          },
+        ]
+      : []),
     { label: 'acquire p50/p95/p99/max', values: spread((m) => m.acquire) },
     { label: 'query p50/p95/p99/max', values: spread((m) => m.query) },
     { label: 'total p50/p95/p99/max', values: spread((m) => m.total) },

@@ -11,6 +11,7 @@ import {
 import { measure, RequestLog, type BenchMeasurement } from '../../src/core/bench/measurement.js';
 import { poolUnderTest } from '../../src/core/bench/pool.js';
 import { evaluateBench } from '../../src/core/bench/rules.js';
+import { modelFor } from '../../src/core/bench/prediction.js';
 
 const openLoad: Load = {
   arrivals: { kind: 'open', ratePerSecond: 400 },
@@ -195,5 +196,26 @@ describe('bench findings', () => {
     const log = logOf([{ acquireMs: 0.1, queryMs: 1 }], { errors: ['57014', '57014', '53300'] });
     const error = evaluateBench(measured(log), pool, openLoad).find((f) => f.id === 'request-errors');
     assert.match(error?.title ?? '', /3 requests failed \(SQLSTATE 53300 × 1, 57014 × 2\)/);
+  });
+});
+
+describe('the queueing model beside an open-loop run', () => {
+  it('is Erlang C at the arrivals the run had and its mean hold; none for a closed loop', () => {
+    // 400 requests in 1 s holding 10ms each on a pool of 4: A = 4, the pool cannot keep up.
+    const full = logOf(Array.from({ length: 400 }, () => ({ acquireMs: 1, queryMs: 10 })));
+    assert.deepEqual(modelFor(measured(full), pool, openLoad), {
+      busyConnections: 4,
+      waitProbability: 1,
+      meanWaitMs: null,
+    });
+    // 200 at 20ms on a pool of 8 is the guide's worked example: A = 4, P(wait) 5.9 %, mean wait 0.3ms.
+    const pool8 = poolUnderTest('--pool-max 8', 'flags', undefined, { maxConnections: 8 });
+    const half = logOf(Array.from({ length: 200 }, () => ({ acquireMs: 0, queryMs: 20 })));
+    const model = modelFor(measured(half), pool8, openLoad);
+    assert.equal(model?.busyConnections, 4);
+    assert.ok(Math.abs((model?.waitProbability ?? 0) - 0.059) < 0.001, `${model?.waitProbability}`);
+    assert.ok(Math.abs((model?.meanWaitMs ?? 0) - 0.295) < 0.001, `${model?.meanWaitMs}`);
+    const closed: Load = { ...openLoad, arrivals: { kind: 'closed', clients: 8 } };
+    assert.equal(modelFor(measured(half), pool8, closed), null);
   });
 });
