@@ -189,7 +189,9 @@ export function sessionErrorFrom(error: unknown, ctx: ErrorContext): unknown {
     e.code === 'EPIPE' ||
     /Connection terminated|connection is closed|connection error|not queryable|ECONNREFUSED/i.test(message)
   ) {
-    return new ConnectionError(`lost the connection to ${where}: ${firstLine(message)}`, e.code, [
+    // pg's "Client has encountered a connection error and is not queryable" says no more than we do.
+    const detail = /not queryable/i.test(message) ? '' : `: ${firstLine(message)}`;
+    return new ConnectionError(`lost the connection to ${where}${detail}`, e.code, [
       'the server may have restarted, or an administrator ended the session',
     ]);
   }

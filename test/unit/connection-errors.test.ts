@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectionError } from '../../src/core/errors.js';
-import { connectionErrorFrom } from '../../src/probes/connection-errors.js';
+import { connectionErrorFrom, sessionErrorFrom } from '../../src/probes/connection-errors.js';
 
 const ctx = {
   display: 'app@db:5432/orders',
@@ -62,4 +62,23 @@ describe('connection errors become one line, a hint and exit 3', () => {
       assert.ok(error.hints.length > 0 || code === undefined);
     });
   }
+});
+
+describe('a session lost mid-run', () => {
+  it("says so in one line, without repeating pg's generic wording", () => {
+    const lost = sessionErrorFrom(
+      new Error('Client has encountered a connection error and is not queryable'),
+      ctx,
+    ) as ConnectionError;
+    assert.ok(lost instanceof ConnectionError);
+    assert.equal(lost.message, 'lost the connection to db:5432');
+    const terminated = sessionErrorFrom(
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ctx,
+    ) as ConnectionError;
+    assert.equal(
+      terminated.message,
+      'lost the connection to db:5432: terminating connection due to administrator command',
+    );
+  });
 });
