@@ -34,7 +34,10 @@ export interface BenchReport {
   readonly stoppedBy: string | null;
 }
 
-/** The rows every rendering shows, one value per run: figures in ms unless the label says otherwise. */
+/**
+ * The rows every rendering shows, one value per run: times in ms unless the value says otherwise. Kept
+ * short, so that two runs side by side fit an 80-column terminal.
+ */
 export function comparisonRows(report: BenchReport): { label: string; values: string[] }[] {
   const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
@@ -43,33 +46,33 @@ export function comparisonRows(report: BenchReport): { label: string; values: st
   const spread = (pick: (m: BenchMeasurement) => BenchMeasurement['acquire']) =>
     each((m) => {
       const l = pick(m);
-      return `${ms(l.p50Ms)} / ${ms(l.p95Ms)} / ${ms(l.p99Ms)} / ${ms(l.maxMs)}`;
+      return [l.p50Ms, l.p95Ms, l.p99Ms, l.maxMs].map(ms).join(' / ');
     });
   const rows = [
     {
-      label: 'pool',
-      values: each((_, r) => {
-        const p = r.pool;
-        return `max ${p.maxConnections}, min ${p.minConnections}, acquire timeout ${formatDuration(p.acquireTimeoutMs)}`;
-      }),
+      label: 'pool max (min), timeout',
+      values: each(
+        (_, r) =>
+          `${r.pool.maxConnections} (${r.pool.minConnections}), ${formatDuration(r.pool.acquireTimeoutMs)}`,
+      ),
     },
-    { label: 'requests done', values: each((m) => `${m.completed} (${m.throughputPerSecond}/s)`) },
-    { label: 'waited for a connection', values: each((m) => pct(m.waitedShare)) },
+    { label: 'requests done', values: each((m) => `${m.completed}, ${m.throughputPerSecond}/s`) },
+    { label: 'waited', values: each((m) => pct(m.waitedShare)) },
     ...(report.runs.some((r) => r.model)
       ? [
           {
-            label: 'Erlang C predicts',
+            label: 'Erlang C: waited, mean',
             values: each((_, r) =>
               r.model
-                ? `${pct(r.model.waitProbability)} wait, mean ${r.model.meanWaitMs === null ? 'unbounded' : `${ms(r.model.meanWaitMs)}ms`}`
+                ? `${pct(r.model.waitProbability)}, ${r.model.meanWaitMs === null ? 'unbounded' : ms(r.model.meanWaitMs)}`
                 : '',
             ),
           },
         ]
       : []),
-    { label: 'acquire p50/p95/p99/max', values: spread((m) => m.acquire) },
-    { label: 'query p50/p95/p99/max', values: spread((m) => m.query) },
-    { label: 'total p50/p95/p99/max', values: spread((m) => m.total) },
+    { label: 'acquire p50/95/99/max', values: spread((m) => m.acquire) },
+    { label: 'query p50/95/99/max', values: spread((m) => m.query) },
+    { label: 'total p50/95/99/max', values: spread((m) => m.total) },
     {
       label: 'acquire timeouts',
       values: each((m) => `${m.timeouts} (${(m.timeoutRate * 100).toFixed(2)} %)`),
@@ -84,16 +87,16 @@ export function comparisonRows(report: BenchReport): { label: string; values: st
               .join(', ')}`,
       ),
     },
-    { label: 'busy connections (mean)', values: each((m) => String(m.busyConnections)) },
+    { label: 'busy connections', values: each((m) => `${m.busyConnections} (mean)`) },
     {
-      label: 'pool size / waiting (peak)',
-      values: each((m) => `${m.pool.peakTotal} / ${m.pool.peakWaiting} (mean waiting ${m.pool.meanWaiting})`),
+      label: 'peak size / waiting',
+      values: each((m) => `${m.pool.peakTotal} / ${m.pool.peakWaiting} (mean ${m.pool.meanWaiting})`),
     },
   ];
   if (report.load.arrivals.kind === 'open') {
     rows.push({
-      label: 'sent late p99 (client)',
-      values: each((m) => `${ms(m.lag.p99Ms)}ms${m.client.fellBehind ? ' — fell behind' : ''}`),
+      label: 'sent late p99',
+      values: each((m) => `${ms(m.lag.p99Ms)}${m.client.fellBehind ? ', fell behind' : ''}`),
     });
   }
   rows.push({ label: 'client CPU per request', values: each((m) => `${m.client.cpuPerRequestUs} µs`) });

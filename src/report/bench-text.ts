@@ -20,7 +20,7 @@ export function renderBenchText(report: BenchReport, options: RenderOptions): st
         comparisonRows(report).map((row) => [row.label, ...row.values]),
         style,
       ),
-      style.dim('  times in ms; "waited" means no idle connection was ready when the request asked'),
+      style.dim('  times in ms; "waited": no idle connection was ready when the request asked'),
       '',
     );
     for (const other of report.runs.slice(1)) {
