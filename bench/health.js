@@ -17,7 +17,7 @@ const RUNS = 5;
 const LATENCY_GOAL = 1.5;
 const WALL_GOAL_MS = 4000;
 const PROBE_CONNECTIONS = 4;
-const CLI = fileURLToPath(new URL('../bin/pooltune.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/pooltune.cjs', import.meta.url));
 
 function pgbenchAverageMs(server, scratch) {
   const script = join(scratch, 'select1.sql');

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../dist/test/helpers/postgres.js';
 
-const CLI = fileURLToPath(new URL('../bin/pooltune.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/pooltune.cjs', import.meta.url));
 const HOLD_MS = 20;
 const SECONDS = 15;
 const GOAL_POINTS = 5;

@@ -8,7 +8,7 @@ const GOAL = 2.5;
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;
 const WARMUP = 3;
-const CLI = fileURLToPath(new URL('../bin/pooltune.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/pooltune.cjs', import.meta.url));
 
 const commands = {
   'node -e 0': [process.execPath, ['-e', '0']],

@@ -15,7 +15,7 @@ const ROUNDS = 3;
 const CLIENTS = 8;
 const SECONDS = 10;
 const THROUGHPUT_GOAL = 0.5;
-const CLI = fileURLToPath(new URL('../bin/pooltune.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/pooltune.cjs', import.meta.url));
 const POOL_LOOP = fileURLToPath(new URL('./pg-pool-loop.js', import.meta.url));
 
 function pgbenchTps(server, script) {

@@ -136,7 +136,7 @@ function closeOnSignals(io: Io): void {
   }
 }
 
-/** The executable's entry point (bin/pooltune.js). */
+/** The executable's entry point (bin/pooltune.cjs). */
 export async function main(): Promise<void> {
   // A reader that goes away (`| head`) is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

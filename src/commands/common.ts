@@ -70,13 +70,16 @@ async function render(
  * terminal. In GitHub Actions (--format github) the markdown report also goes to $GITHUB_STEP_SUMMARY.
  */
 export async function writeReport(io: Io, options: CommonOptions, renderers: Renderers): Promise<void> {
-  const { writeReportFile, appendStepSummary } = await import('../ui/report-files.js');
+  // Loaded only when there is a file to write: fs/promises costs a start-up a few milliseconds.
+  const files = () => import('../ui/report-files.js');
   if (options.output !== undefined) {
+    const { writeReportFile } = await files();
     await writeReportFile(options.output, await render(options.format, renderers, io, options, true), io.cwd);
     await io.stdout.write(await render('text', renderers, io, options, false));
   } else {
     await io.stdout.write(await render(options.format, renderers, io, options, false));
   }
   const summary = io.env.GITHUB_STEP_SUMMARY;
-  if (options.format === 'github' && summary) await appendStepSummary(summary, await renderers.markdown());
+  if (options.format === 'github' && summary)
+    await (await files()).appendStepSummary(summary, await renderers.markdown());
 }
