@@ -3,13 +3,13 @@
 // - probe cost: the wall time of a default `health` run and the most connections it held at once.
 // Usage: npm run bench   (needs pgbench: Debian's postgresql-client)
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startServer } from '../dist/test/helpers/postgres.js';
-import { median, requirePgbench } from './common.js';
+import { median, pgbenchSelect1, requirePgbench } from './common.js';
 
 // Loopback latency on a shared 2-core VM drifts by tens of percent from minute to minute, so the three
 // measurements are interleaved round by round and compared by their medians.
@@ -20,31 +20,7 @@ const PROBE_CONNECTIONS = 4;
 const CLI = fileURLToPath(new URL('../bin/pooltune.cjs', import.meta.url));
 
 function pgbenchAverageMs(server, scratch) {
-  const script = join(scratch, 'select1.sql');
-  writeFileSync(script, 'SELECT 1;\n');
-  const out = execFileSync(
-    'pgbench',
-    [
-      '-n',
-      '-f',
-      script,
-      '-c',
-      '1',
-      '-T',
-      '5',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(server.port),
-      '-U',
-      'postgres',
-      'postgres',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const match = /latency average = ([\d.]+) ms/.exec(out);
-  if (!match) throw new Error(`no latency in pgbench output:\n${out}`);
-  return Number(match[1]);
+  return pgbenchSelect1(server, scratch, 5, ['-c', '1']).latencyMs;
 }
 
 async function healthRun(server) {

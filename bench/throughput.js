@@ -3,12 +3,12 @@
 // node-postgres pool driven the same way, to show what is pooltune's own overhead and what is Node's.
 // Usage: npm run bench   (needs pgbench: Debian's postgresql-client)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../dist/test/helpers/postgres.js';
-import { median, requirePgbench } from './common.js';
+import { median, pgbenchSelect1, requirePgbench } from './common.js';
 
 // The client and the server share 2 cores and drift from minute to minute: interleave, compare medians.
 const ROUNDS = 3;
@@ -18,23 +18,8 @@ const THROUGHPUT_GOAL = 0.5;
 const CLI = fileURLToPath(new URL('../bin/pooltune.cjs', import.meta.url));
 const POOL_LOOP = fileURLToPath(new URL('./pg-pool-loop.js', import.meta.url));
 
-function pgbenchTps(server, script) {
-  const out = execFileSync(
-    'pgbench',
-    ['-n', '-f', script, '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS)].concat([
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(server.port),
-      '-U',
-      'postgres',
-      'postgres',
-    ]),
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const match = /tps = ([\d.]+)/.exec(out);
-  if (!match) throw new Error(`no tps in pgbench output:\n${out}`);
-  return Number(match[1]);
+function pgbenchTps(server, scratch) {
+  return pgbenchSelect1(server, scratch, SECONDS, ['-c', String(CLIENTS), '-j', '2']).tps;
 }
 
 function pooltuneBench(server) {
@@ -67,14 +52,12 @@ function barePool(server) {
 requirePgbench('bench throughput');
 
 const scratch = mkdtempSync(join(tmpdir(), 'pooltune-bench-'));
-const script = join(scratch, 'select1.sql');
-writeFileSync(script, 'SELECT 1;\n');
 const server = await startServer({ version: 18 });
 try {
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
     rounds.push({
-      pgbench: pgbenchTps(server, script),
+      pgbench: pgbenchTps(server, scratch),
       pooltune: pooltuneBench(server),
       bare: barePool(server),
     });

@@ -119,17 +119,6 @@ function size(text: string): number {
   return bytes;
 }
 
-/** A positive decimal as people type it: `400`, `2.5`; no signs, exponents or units. */
-function positiveNumber(max: number, what: string) {
-  return (text: string): number => {
-    const trimmed = text.trim();
-    const value = /^\d{1,9}(\.\d{1,6})?$/.test(trimmed) ? Number(trimmed) : NaN;
-    if (!(value > 0 && value <= max))
-      throw new InvalidArgumentError(`Expected ${what} above 0 and at most ${max}.`);
-    return value;
-  };
-}
-
 /** A duration that may be 0 (`--warmup 0`: no warm-up). */
 function durationOrZero(text: string): number {
   return /^\s*0+\s*$/.test(text) ? 0 : duration(text);
@@ -785,12 +774,12 @@ ${EXIT_CODES_HELP}`,
     .option(
       '--rate <per-second>',
       'open loop: requests per second, arriving at random (Poisson)',
-      positiveNumber(1_000_000, 'requests per second'),
+      decimal(TRAFFIC_RANGES.benchRatePerSecond, true),
     )
     .option(
       '--hold-ms <ms>',
       'each request holds its connection this long (read-only pg_sleep)',
-      positiveNumber(600_000, 'milliseconds'),
+      decimal(TRAFFIC_RANGES.benchHoldMs, true),
     )
     .addOption(
       new Option(

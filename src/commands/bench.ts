@@ -1,22 +1,29 @@
 import { UsageError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
-import { describeLoad, type Arrivals, type Load, type Work } from '../core/bench/load.js';
+import {
+  describeLoad,
+  statementTimeoutFor,
+  type Arrivals,
+  type Load,
+  type Work,
+} from '../core/bench/load.js';
 import { poolUnderTest, type PoolOverrides, type PoolUnderTest } from '../core/bench/pool.js';
 import { modelFor } from '../core/bench/prediction.js';
 import { evaluateBench } from '../core/bench/rules.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
 import type { ServerFacts } from '../core/server-facts.js';
-import { recommendPool } from '../core/sizing.js';
-import { failOnWithPlan, loadPlan } from '../config/load-plan.js';
+import { budgetFromServer, recommendPool } from '../core/sizing.js';
+import { failOnWithPlan, findService, loadPlan, planForService } from '../config/load-plan.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import type { OpenSession } from '../probes/connect.js';
 import type { BenchProgress } from '../probes/bench.js';
 import type { BenchReport, BenchRunReport } from '../report/bench-report.js';
 import { SIGNAL_EXIT_CODES, stoppable, type StopSignal } from '../ui/interrupt.js';
 import { isInteractive, type Io } from '../ui/io.js';
+import { progressOn, type Progress } from '../ui/progress.js';
+import { isLocalTarget } from '../probes/target.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
 import { resolveDatabase, type DatabaseOptions } from './database.js';
-import { budgetFromServer } from './recommend.js';
 
 /** Which pool to drive: a plan service, a workload's recommendation, or flags alone; flags win. */
 export interface PoolSelection {
@@ -62,12 +69,7 @@ async function planFor(options: BenchOptions, io: Io): Promise<PlanConfig | unde
   const wantsService = options.pool.service !== undefined || options.compare?.service !== undefined;
   if (!wantsService && options.config === undefined) return undefined;
   const plan = await loadPlan(options.config, io.cwd);
-  if (!plan && wantsService) {
-    throw new UsageError(
-      '--service needs a pool plan: pooltune.config.json in this folder or above, or --config <file>',
-    );
-  }
-  return plan;
+  return wantsService ? planForService(plan) : plan;
 }
 
 /** The pool a selection stands for, on this server. */
@@ -79,19 +81,8 @@ async function resolvePool(
 ): Promise<PoolUnderTest> {
   const { overrides } = selection;
   if (selection.service !== undefined) {
-    const service = plan?.services.find((s) => s.name === selection.service);
-    if (!plan || !service) {
-      const names = plan?.services.map((s) => s.name).join(', ') || 'none';
-      throw new UsageError(
-        `--service: no service "${selection.service}" in ${plan?.file ?? 'the plan'} (services: ${names})`,
-      );
-    }
-    return poolUnderTest(
-      selection.spelled,
-      `service ${service.name} of ${plan.file}`,
-      service.pool,
-      overrides,
-    );
+    const service = findService(planForService(plan), selection.service);
+    return poolUnderTest(selection.spelled, `service ${service.name} of the plan`, service.pool, overrides);
   }
   if (selection.workload === undefined && overrides.maxConnections !== undefined) {
     return poolUnderTest(selection.spelled, 'the flags, with the guide’s defaults for the rest', undefined, {
@@ -140,7 +131,7 @@ function progressLine(label: string, p: BenchProgress): string {
   const filled = Math.round((p.elapsedMs / Math.max(1, p.durationMs)) * width);
   const bar = `${'='.repeat(Math.min(width, filled))}${' '.repeat(Math.max(0, width - filled))}`;
   const phase = p.phase === 'warm-up' ? 'warm-up  ' : 'measuring';
-  return `\r\u001b[Kpooltune: ${label} ${phase} [${bar}] ${(p.elapsedMs / 1000).toFixed(1)}s  ${Math.round(p.throughputPerSecond)} req/s  p99 ${p.recentP99Ms.toFixed(1)}ms`;
+  return `${label} ${phase} [${bar}] ${(p.elapsedMs / 1000).toFixed(1)}s  ${Math.round(p.throughputPerSecond)} req/s  p99 ${p.recentP99Ms.toFixed(1)}ms`;
 }
 
 async function runOne(
@@ -148,22 +139,18 @@ async function runOne(
   pool: PoolUnderTest,
   load: Load,
   stop: AbortSignal,
-  io: Io,
-  showProgress: boolean,
+  progress: Progress,
 ): Promise<BenchRunReport> {
   const { driveLoad } = await import('../probes/bench.js');
+  // Progress writes are asynchronous; chained, so that the last one lands before the line is cleared.
   let last = Promise.resolve();
   const run = await driveLoad(opened, pool, load, {
     stop,
-    ...(showProgress
-      ? {
-          onProgress: (p: BenchProgress) =>
-            (last = last.then(() => io.stderr.write(progressLine(pool.label, p)))),
-        }
-      : {}),
+    onProgress: (p: BenchProgress) =>
+      void (last = last.then(() => progress.step(progressLine(pool.label, p)))),
   });
   await last;
-  if (showProgress) await io.stderr.write('\r\u001b[K');
+  await progress.done();
   return {
     pool,
     measurement: run.measurement,
@@ -182,9 +169,7 @@ export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: s
     ...(plan ? { failOn: failOnWithPlan(initial, plan) } : {}),
     ...(plan?.urlEnv && initial.urlEnv === undefined ? { urlEnv: plan.urlEnv } : {}),
   };
-  const { statementTimeoutFor } = await import('../core/bench/load.js');
   const resolved = resolveDatabase(options, io);
-  const { isLocalTarget } = await import('../probes/target.js');
   if (!isLocalTarget(resolved.target)) await confirmRemoteLoad(options, resolved.display, io);
   const db = {
     ...resolved,
@@ -215,7 +200,7 @@ export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: s
       warmupMs: options.warmupMs,
     };
     await verbose(io, options, `load: ${describeLoad(load)}`);
-    const showProgress = options.format === 'text' && !options.quiet && io.stderr.isTTY;
+    const progress = progressOn(io, options.format === 'text' && !options.quiet);
     runs = await stoppable(
       (signal) => {
         stoppedBy = signal;
@@ -226,7 +211,7 @@ export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: s
         for (const pool of pools) {
           if (controller.signal.aborted) break;
           await verbose(io, options, `driving ${pool.label}: ${pool.origin}`);
-          done.push(await runOne(opened, pool, load, controller.signal, io, showProgress));
+          done.push(await runOne(opened, pool, load, controller.signal, progress));
         }
         return done;
       },
@@ -244,7 +229,6 @@ export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: s
     target: db.display,
     serverVersion: facts.serverVersion,
     load,
-    loadDescription: describeLoad(load),
     runs,
     findings,
     skipped: [],
@@ -257,7 +241,7 @@ export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: s
     json: async () =>
       (await import('../report/json.js')).renderJsonReport(
         report,
-        { load: report.load, loadDescription: report.loadDescription, runs, stoppedBy: report.stoppedBy },
+        { load, loadDescription: describeLoad(load), runs, stoppedBy: report.stoppedBy },
         pooltuneVersion,
       ),
     markdown: async () => (await import('../report/bench-markdown.js')).renderBenchMarkdown(report),

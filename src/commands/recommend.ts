@@ -1,8 +1,13 @@
 import { UsageError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
-import { otherClients, usableSlots, type ServerFacts } from '../core/server-facts.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
-import { recommendPool, type ServerBudget, type SizingResult, type ValueSource } from '../core/sizing.js';
+import {
+  budgetFromServer,
+  recommendPool,
+  type ServerBudget,
+  type SizingResult,
+  type ValueSource,
+} from '../core/sizing.js';
 import type { MeasuredTraffic } from '../core/traffic-measure.js';
 import {
   DEFAULT_TARGET_PERCENTILE,
@@ -19,7 +24,14 @@ import type { Input, RecommendReport, TrafficReport } from '../report/recommend-
 import { isInteractive, type Io } from '../ui/io.js';
 import { verbose, writeReport, type CommonOptions } from './common.js';
 import type { DatabaseOptions } from './database.js';
-import { failOnWithPlan, loadPlan, resolvePlanPath, serviceWorkload } from '../config/load-plan.js';
+import {
+  failOnWithPlan,
+  findService,
+  loadPlan,
+  planForService,
+  resolvePlanPath,
+  serviceWorkload,
+} from '../config/load-plan.js';
 
 export interface RecommendOptions extends CommonOptions, DatabaseOptions {
   readonly config?: string;
@@ -99,21 +111,10 @@ async function withWizardAnswers(options: RecommendOptions, io: Io): Promise<Rec
 
 /** Fills what the flags left open from the pool plan (pooltune.config.json): flags > plan > defaults. */
 async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOptions> {
-  const plan = await loadPlan(options.config, io.cwd);
-  if (!plan) {
-    if (options.service !== undefined) {
-      throw new UsageError(
-        '--service needs a pool plan: pooltune.config.json in this folder or above, or --config <file>',
-      );
-    }
-    return options;
-  }
-  const service =
-    options.service === undefined ? undefined : plan.services.find((s) => s.name === options.service);
-  if (options.service !== undefined && !service) {
-    const names = plan.services.map((s) => s.name).join(', ') || 'none';
-    throw new UsageError(`--service: no service "${options.service}" in ${plan.file} (services: ${names})`);
-  }
+  const loaded = await loadPlan(options.config, io.cwd);
+  const plan = options.service === undefined ? loaded : planForService(loaded);
+  if (!plan) return options;
+  const service = options.service === undefined ? undefined : findService(plan, options.service);
   const fromPlan = new Set<string>();
   const workload = options.workload ?? (service ? serviceWorkload(plan, service) : plan.workload);
   if (options.workload === undefined && workload !== undefined) fromPlan.add('workload');
@@ -139,23 +140,6 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
           },
         }
       : {}),
-  };
-}
-
-/** The budget as the server states it: max_connections, its reserved slots, and optionally who holds slots now. */
-export function budgetFromServer(facts: ServerFacts, accountForOthers: boolean): ServerBudget {
-  const slots = usableSlots(facts);
-  const reservedParts = [{ name: 'superuser_reserved_connections', value: slots.superuserReserved }];
-  if (facts.settings.has('reserved_connections'))
-    reservedParts.push({ name: 'reserved_connections', value: slots.reserved });
-  const others = otherClients(facts);
-  return {
-    maxConnections: slots.max,
-    reservedConnections: slots.superuserReserved + slots.reserved,
-    otherConnections: accountForOthers ? others : 0,
-    source: 'server',
-    reservedParts,
-    ...(accountForOthers ? { otherDescription: 'client connections open now, besides pooltune' } : {}),
   };
 }
 

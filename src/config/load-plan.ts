@@ -30,6 +30,22 @@ export async function loadPlan(configFlag: string | undefined, cwd: string): Pro
   return parsePlanConfig(await readJsonFile(file, label, 'config file'), label);
 }
 
+/** The plan that --service names a service of; without one, --service is a usage error. */
+export function planForService(plan: PlanConfig | undefined): PlanConfig {
+  if (plan) return plan;
+  throw new UsageError(
+    `--service needs a pool plan: ${CONFIG_FILE_NAME} in this folder or above, or --config <file>`,
+  );
+}
+
+/** The service --service names, or a usage error that lists the plan's services. */
+export function findService(plan: PlanConfig, name: string): ServicePlan {
+  const service = plan.services.find((s) => s.name === name);
+  if (service) return service;
+  const names = plan.services.map((s) => s.name).join(', ') || 'none';
+  throw new UsageError(`--service: no service "${name}" in ${plan.file} (services: ${names})`);
+}
+
 /** --fail-on from the command line or POOLTUNE_FAIL_ON beats the plan's failOn, which beats the default. */
 export function failOnWithPlan(
   options: { failOn: FailOn; failOnGiven: boolean },

@@ -1,4 +1,5 @@
 import type { Finding } from './findings.js';
+import { otherClients, usableSlots, type ServerFacts } from './server-facts.js';
 import { minConnectionsFor, type PoolSettings, type WorkloadPreset } from './workload.js';
 
 /** The guide's headroom over expected concurrency: `requests × 1.2`. */
@@ -302,4 +303,21 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
     });
   }
   return findings;
+}
+
+/** The budget as the server states it: max_connections, its reserved slots, and optionally who holds slots now. */
+export function budgetFromServer(facts: ServerFacts, accountForOthers: boolean): ServerBudget {
+  const slots = usableSlots(facts);
+  const reservedParts = [{ name: 'superuser_reserved_connections', value: slots.superuserReserved }];
+  if (facts.settings.has('reserved_connections'))
+    reservedParts.push({ name: 'reserved_connections', value: slots.reserved });
+  const others = otherClients(facts);
+  return {
+    maxConnections: slots.max,
+    reservedConnections: slots.superuserReserved + slots.reserved,
+    otherConnections: accountForOthers ? others : 0,
+    source: 'server',
+    reservedParts,
+    ...(accountForOthers ? { otherDescription: 'client connections open now, besides pooltune' } : {}),
+  };
 }

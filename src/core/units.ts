@@ -67,6 +67,11 @@ export function parseSize(text: string): number | undefined {
 }
 
 /** The largest unit that expresses the value exactly: 300000 → `5min`, 2000 → `2s`, 1500 → `1500ms`. */
+/** A measured time for a finding: `0.042ms` below a millisecond, else two decimals at most (`12.35ms`). */
+export function formatMeasuredMs(value: number): string {
+  return `${value < 1 ? Math.round(value * 1000) / 1000 : Math.round(value * 100) / 100}ms`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0';
   const units: ReadonlyArray<readonly [string, number]> = [

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { ConnectionError, UsageError } from '../core/errors.js';
+import { ConnectionError } from '../core/errors.js';
 import { nextArrivalGapMs, requestStatement, type Load, type Random } from '../core/bench/load.js';
+import { percentile } from '../core/health/percentiles.js';
 import { measure, RequestLog, type BenchMeasurement, type PoolSample } from '../core/bench/measurement.js';
 import type { PoolUnderTest } from '../core/bench/pool.js';
 import type { OpenSession } from './connect.js';
-import { isAcquireTimeout, serverGone } from './pool-errors.js';
+import { isAcquireTimeout, refusedQuery, serverGone } from './pool-errors.js';
 
 export interface BenchProgress {
   readonly phase: 'warm-up' | 'measuring';
@@ -40,29 +41,11 @@ const codeOf = (error: unknown): string => {
   return typeof code === 'string' && code !== '' ? code : 'client-error';
 };
 
-/** A refused --query will not succeed on the next try either: stop with the server's reason. */
-function refusedQuery(error: unknown, load: Load): UsageError | undefined {
-  const code = codeOf(error);
-  if (load.work.kind !== 'query' || !(code === '25006' || /^42/.test(code))) return undefined;
-  const message = (error as Error).message?.split('\n')[0] ?? '';
-  return new UsageError(
-    code === '25006'
-      ? `--query was refused: ${message}; bench runs read-only queries only`
-      : `--query failed (SQLSTATE ${code}): ${message}`,
-  );
-}
-
 function lostServer(error: unknown): ConnectionError {
   const message = (error as Error).message?.split('\n')[0] ?? String(error);
   return new ConnectionError(`lost the server during the run: ${message}`, codeOf(error), [
     'the server may have restarted, or an administrator ended pooltune’s sessions',
   ]);
-}
-
-function percentile99(values: number[]): number {
-  if (values.length === 0) return 0;
-  values.sort((a, b) => a - b);
-  return values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)] ?? 0;
 }
 
 /** Opens `min` connections before the clock starts, as a pool that has been running would have them. */
@@ -108,7 +91,13 @@ export async function driveLoad(
   const measureUntil = measureFrom + load.durationMs;
   let stoppedAt: number | undefined;
   const stopped = () => stoppedAt !== undefined || fatal !== undefined;
-  const onStop = () => (stoppedAt ??= performance.now());
+  // A stop ends the wait for the load at once; requests in flight are dealt with after it.
+  let resolveStopped = () => {};
+  const stoppedSignal = new Promise<void>((resolve) => (resolveStopped = resolve));
+  const onStop = () => {
+    stoppedAt ??= performance.now();
+    resolveStopped();
+  };
   hooks.stop.addEventListener('abort', onStop, { once: true });
   if (hooks.stop.aborted) onStop();
 
@@ -140,7 +129,9 @@ export async function driveLoad(
       // Queries cancelled because the run was stopped are not the server's failures.
       if (stoppedAt !== undefined && codeOf(error) === '57014') return;
       into.addError(codeOf(error));
-      fatal ??= refusedQuery(error, load) ?? (serverGone(error) ? lostServer(error) : undefined);
+      fatal ??=
+        (load.work.kind === 'query' ? refusedQuery(error, 'bench') : undefined) ??
+        (serverGone(error) ? lostServer(error) : undefined);
       return;
     }
     into.add(asked - dueAt, acquired - asked, performance.now() - acquired, waited);
@@ -176,7 +167,7 @@ export async function driveLoad(
       durationMs: measuring ? load.durationMs : load.warmupMs,
       completed: current.completed,
       throughputPerSecond: elapsed > 0 ? (current.completed / elapsed) * 1000 : 0,
-      recentP99Ms: percentile99(current.recentTotals(1000)),
+      recentP99Ms: percentile(Float64Array.from(current.recentTotals(1000)).sort(), 99),
     });
   }, PROGRESS_EVERY_MS);
 
@@ -190,11 +181,6 @@ export async function driveLoad(
   try {
     if (load.warmupMs === 0) startClocks();
     else setTimeout(startClocks, load.warmupMs);
-    // A stop ends the wait for the load at once; requests in flight are dealt with below.
-    const stoppedSignal = new Promise<void>((resolve) => {
-      if (hooks.stop.aborted) resolve();
-      hooks.stop.addEventListener('abort', () => resolve(), { once: true });
-    });
     let loadDone: Promise<unknown>;
     if (load.arrivals.kind === 'closed') {
       const worker = async () => {

@@ -3,7 +3,7 @@ import type { SessionCounters } from '../core/health/churn.js';
 import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
 import { summarizeLatencies } from '../core/health/percentiles.js';
 import type { OpenSession, Session } from './connect.js';
-import { isAcquireTimeout, serverGone } from './pool-errors.js';
+import { isAcquireTimeout, refusedQuery, serverGone } from './pool-errors.js';
 
 export const DEFAULT_PROBE_QUERY = 'SELECT 1';
 // A cold process runs its first few thousand round trips slower, until V8 has optimised pg's query path:
@@ -35,9 +35,7 @@ function queryProblem(error: unknown, query: string): 'timeout' | never {
     return 'timeout';
   if (error instanceof ConnectionError) throw error;
   const message = (error as Error).message?.split('\n')[0] ?? String(error);
-  if (code === '25006') {
-    throw new UsageError(`--query was refused: ${message}; health runs read-only queries only`);
-  }
+  if (code === '25006') throw refusedQuery(error, 'health') ?? error;
   // Only the server's own SQLSTATE says the query itself is at fault; anything else is the connection.
   if (!code || !/^[0-9A-Z]{5}$/.test(code)) {
     throw new ConnectionError(`lost the connection while timing the query: ${message}`, code, [

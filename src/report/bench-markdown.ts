@@ -1,3 +1,4 @@
+import { describeLoad } from '../core/bench/load.js';
 import { formatDuration } from '../core/units.js';
 import { comparisonRows, type BenchReport } from './bench-report.js';
 import { findingLines, findingsSectionMarkdown } from './findings-markdown.js';
@@ -23,7 +24,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '',
     `${report.target} · PostgreSQL ${report.serverVersion}`,
     '',
-    `Load: ${report.loadDescription}; ${(measured / 1000).toFixed(1)}s measured after ${formatDuration(report.load.warmupMs)} of warm-up${report.stoppedBy ? ` (stopped early by ${report.stoppedBy})` : ''}.`,
+    `Load: ${describeLoad(report.load)}; ${(measured / 1000).toFixed(1)}s measured after ${formatDuration(report.load.warmupMs)} of warm-up${report.stoppedBy ? ` (stopped early by ${report.stoppedBy})` : ''}.`,
     '',
     ...markdownTable(
       ['', ...report.runs.map((r) => r.pool.label)],

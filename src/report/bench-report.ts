@@ -22,7 +22,6 @@ export interface BenchReport {
   readonly target: string;
   readonly serverVersion: string;
   readonly load: Load;
-  readonly loadDescription: string;
   /** The configuration under test first; with --compare, the other one second. */
   readonly runs: readonly BenchRunReport[];
   /** The first run's findings: they alone decide the exit code. */

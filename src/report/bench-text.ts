@@ -1,8 +1,10 @@
+import { describeLoad } from '../core/bench/load.js';
 import { formatDuration } from '../core/units.js';
 import { comparisonRows, type BenchReport } from './bench-report.js';
 import { renderFindingsSection, renderFindingsText } from './findings-text.js';
 import type { RenderOptions } from './style.js';
 import { textTable } from './table.js';
+import { wrap } from './wrap.js';
 
 /** The load, one column per configuration, then the findings of the configuration under test. */
 export function renderBenchText(report: BenchReport, options: RenderOptions): string {
@@ -13,7 +15,12 @@ export function renderBenchText(report: BenchReport, options: RenderOptions): st
     const first = report.runs[0]?.measurement;
     out.push(
       `${style.bold('Bench')} of ${report.target} · PostgreSQL ${report.serverVersion}`,
-      `Load: ${report.loadDescription}; ${((first?.windowMs ?? 0) / 1000).toFixed(1)}s measured after ${formatDuration(report.load.warmupMs)} of warm-up${report.stoppedBy ? style.yellow(` (stopped early by ${report.stoppedBy})`) : ''}`,
+      ...wrap(
+        `${describeLoad(report.load)}; ${((first?.windowMs ?? 0) / 1000).toFixed(1)}s measured after ${formatDuration(report.load.warmupMs)} of warm-up${report.stoppedBy ? ` (stopped early by ${report.stoppedBy})` : ''}`,
+        width,
+        'Load: ',
+        '      ',
+      ),
       '',
       textTable(
         ['', ...report.runs.map((r) => r.pool.label)],

@@ -235,3 +235,21 @@ export function serverPerVersion(options: Omit<ServerOptions, 'version'>) {
     },
   };
 }
+
+/**
+ * How many `pooltune` sessions are still on the server, given up to about 2 s to go (a backend takes a
+ * moment to leave pg_stat_activity after its client closed): 0 as soon as none is left.
+ */
+export async function pooltuneSessionsLeft(server: TestServer): Promise<number> {
+  const count = async () =>
+    (
+      await server.sql<{ n: number }>(
+        "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
+      )
+    )[0]?.n ?? -1;
+  for (let i = 0; i < 40; i++) {
+    if ((await count()) === 0) return 0;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return count();
+}

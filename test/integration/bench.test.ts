@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectOutput, runCli } from '../helpers/cli.js';
 import { CLI } from '../helpers/paths.js';
-import { startServer, type TestServer } from '../helpers/postgres.js';
+import { startServer, type TestServer, pooltuneSessionsLeft } from '../helpers/postgres.js';
 
 interface Latency {
   count: number;
@@ -280,14 +280,7 @@ describe('bench on PostgreSQL 18', () => {
         'what ran before the signal is reported',
       );
       assert.equal(doc.runs[0]?.measurement.errors, 0, 'queries cancelled by the stop are not failures');
-      for (let i = 0; i < 50; i++) {
-        const [row] = await server.sql<{ n: number }>(
-          "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-        );
-        if (row?.n === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.fail('a pooltune session was left behind');
+      assert.equal(await pooltuneSessionsLeft(server), 0, 'no pooltune session left behind');
     });
   }
 

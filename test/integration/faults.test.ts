@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { collectOutput, runCli, type CliResult } from '../helpers/cli.js';
 import { startSilentListener } from '../helpers/hanging-server.js';
 import { CLI } from '../helpers/paths.js';
-import { freePort, startServer, type TestServer } from '../helpers/postgres.js';
+import { freePort, startServer, type TestServer, pooltuneSessionsLeft } from '../helpers/postgres.js';
 
 const PASSWORD = 'Fault-matrix-pw-9913';
 const NO_STACK = /\n\s+at |node:internal|Error: /;
@@ -48,20 +48,6 @@ function assertFailure(r: CliResult, code: number, message: RegExp, label: strin
   for (const form of [PASSWORD, encodeURIComponent(PASSWORD)]) {
     assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form), `${label}: no password`);
   }
-}
-
-async function pooltuneSessions(server: TestServer): Promise<number> {
-  for (let i = 0; i < 40; i++) {
-    const [row] = await server.sql<{ n: number }>(
-      "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-    );
-    if (row?.n === 0) return 0;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const [row] = await server.sql<{ n: number }>(
-    "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-  );
-  return row?.n ?? -1;
 }
 
 describe('fault matrix (PostgreSQL 18)', () => {
@@ -179,8 +165,8 @@ describe('fault matrix (PostgreSQL 18)', () => {
         } finally {
           await close?.();
         }
-        assert.equal(await pooltuneSessions(server), 0, 'no pooltune session left');
-        assert.equal(await pooltuneSessions(full), 0, 'no pooltune session left on the full server');
+        assert.equal(await pooltuneSessionsLeft(server), 0, 'no pooltune session left');
+        assert.equal(await pooltuneSessionsLeft(full), 0, 'no pooltune session left on the full server');
       });
     }
   }
@@ -198,7 +184,7 @@ describe('fault matrix (PostgreSQL 18)', () => {
     const doc = JSON.parse(r.stdout) as { findings: { id: string; severity: string; title: string }[] };
     assert.equal(doc.findings.find((f) => f.id === 'query-latency')?.severity, 'critical');
     assert.ok(Date.now() - started < 6000);
-    assert.equal(await pooltuneSessions(server), 0);
+    assert.equal(await pooltuneSessionsLeft(server), 0);
   });
 
   it('health: a read-write --query is refused because the sessions are read-only (exit 2)', async () => {
@@ -233,7 +219,7 @@ describe('fault matrix (PostgreSQL 18)', () => {
       assert.ok(r.code === 3 || r.code === 1, `exit 3 or 1, got ${r.code}: ${r.stderr}`);
       assert.ok(Date.now() - started < 6000, 'promptly');
       assert.doesNotMatch(r.stderr, NO_STACK);
-      assert.equal(await pooltuneSessions(server), 0);
+      assert.equal(await pooltuneSessionsLeft(server), 0);
     });
 
     it(`${command}: the server stopped mid-probe ends it promptly (exit 3 or 1)`, async () => {

@@ -7,7 +7,13 @@ import type { ValidateFunction } from 'ajv';
 import type pg from 'pg';
 import { collectOutput, runCli } from '../helpers/cli.js';
 import { CLI, REPO_ROOT } from '../helpers/paths.js';
-import { PG_VERSIONS, freePort, startServer, type TestServer } from '../helpers/postgres.js';
+import {
+  PG_VERSIONS,
+  freePort,
+  startServer,
+  type TestServer,
+  pooltuneSessionsLeft,
+} from '../helpers/postgres.js';
 
 const Ajv = Ajv2020.default;
 
@@ -52,17 +58,6 @@ function parseNdjson(stdout: string, validators: { sample: ValidateFunction; rep
   assert.ok(validators.report(summary), JSON.stringify(validators.report.errors));
   return { samples, summary };
 }
-
-const pooltuneSessions = async (server: TestServer): Promise<number> => {
-  for (let i = 0; i < 40; i++) {
-    const [row] = await server.sql<{ n: number }>(
-      "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-    );
-    if (row?.n === 0) return 0;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return -1;
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -145,7 +140,7 @@ for (const version of PG_VERSIONS) {
       assert.equal(summary.stats.churn?.newSessions, cycles);
       assert.equal(summary.command, 'monitor');
       assert.equal(summary.run.stoppedBy, 'duration');
-      assert.equal(await pooltuneSessions(server), 0);
+      assert.equal(await pooltuneSessionsLeft(server), 0);
     });
 
     it('15 of 17 usable slots held: 88 % critical, exit 1; idle in transaction and a lock wait seen', async () => {
@@ -237,7 +232,7 @@ for (const version of PG_VERSIONS) {
       assert.equal(summary.run.stoppedBy, 'SIGINT');
       assert.equal(summary.exitCode, 130);
       assert.match(r.stderr, /stopped by SIGINT after \d+ samples; connection closed/);
-      assert.equal(await pooltuneSessions(server), 0);
+      assert.equal(await pooltuneSessionsLeft(server), 0);
     });
 
     it('SIGTERM, text on a pipe: one line per sample, then the summary, exit 143', async () => {
@@ -251,7 +246,7 @@ for (const version of PG_VERSIONS) {
       assert.match(r.stdout, /\n\d\d:\d\d:\d\d\.\d · \d+\/17 slots \(\d+ %\) · active/);
       assert.match(r.stdout, /Monitor summary of .* \(stopped by SIGTERM\)/);
       assert.match(r.stdout, /\(fails at critical; exit 143\)\n$/);
-      assert.equal(await pooltuneSessions(server), 0);
+      assert.equal(await pooltuneSessionsLeft(server), 0);
     });
 
     it('the session killed mid-run: one line, exit 3', async () => {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { collectOutput } from '../helpers/cli.js';
 import { startSilentListener } from '../helpers/hanging-server.js';
 import { CLI } from '../helpers/paths.js';
-import { startServer, type TestServer } from '../helpers/postgres.js';
+import { startServer, type TestServer, pooltuneSessionsLeft } from '../helpers/postgres.js';
 
 const SIGNALS = [
   ['SIGINT', 130],
@@ -45,17 +45,6 @@ describe('signals', () => {
     return { ...r, afterSignalMs: Date.now() - sent };
   }
 
-  async function pooltuneSessions(): Promise<number> {
-    for (let i = 0; i < 40; i++) {
-      const [row] = await server.sql<{ n: number }>(
-        "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-      );
-      if (row?.n === 0) return 0;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return -1;
-  }
-
   for (const [signal, code] of SIGNALS) {
     for (const command of ['health', 'preflight'] as const) {
       it(`${command} mid-probe: ${signal} → exit ${code}, sessions closed, no report file`, async () => {
@@ -69,7 +58,7 @@ describe('signals', () => {
         assert.ok(r.afterSignalMs < 3000, `promptly: ${r.afterSignalMs} ms`);
         assert.match(r.stderr, new RegExp(`cancelled \\(${signal}\\); connections closed`));
         assert.doesNotMatch(r.stderr, /\n\s+at /);
-        assert.equal(await pooltuneSessions(), 0, 'every connection closed');
+        assert.equal(await pooltuneSessionsLeft(server), 0, 'every connection closed');
         assert.equal(existsSync(report), false, 'no report file');
         assert.deepEqual(
           (await readdir(dir)).filter((f) => f.includes('.tmp')),

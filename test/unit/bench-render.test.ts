@@ -51,7 +51,6 @@ function report(load: Load, stoppedBy: string | null = null): BenchReport {
     target: 'app@db:5432/app',
     serverVersion: '18.4',
     load,
-    loadDescription: 'a load',
     runs,
     findings: runs[0]?.findings ?? [],
     skipped: [],

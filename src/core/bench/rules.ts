@@ -1,11 +1,11 @@
 import type { Finding } from '../findings.js';
+import { formatMeasuredMs } from '../units.js';
 import { acquisitionRating, TIMEOUT_RATE_LIMIT } from '../health/rules.js';
 import type { Load } from './load.js';
 import type { BenchMeasurement } from './measurement.js';
 import type { PoolUnderTest } from './pool.js';
 
-const ms = (value: number) =>
-  `${value < 1 ? Math.round(value * 1000) / 1000 : Math.round(value * 100) / 100}ms`;
+const ms = formatMeasuredMs;
 const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
 
 function waitFindings(m: BenchMeasurement): Finding[] {

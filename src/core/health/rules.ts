@@ -1,7 +1,7 @@
 import { utilizationSeverity } from '../checks/connections.js';
 import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../checks/timeouts.js';
 import type { Finding, Skipped } from '../findings.js';
-import { formatDuration } from '../units.js';
+import { formatDuration, formatMeasuredMs } from '../units.js';
 import type {
   AcquisitionMetrics,
   ChurnMetrics,
@@ -27,8 +27,7 @@ export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
   idleInTransactionMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
 };
 
-const ms = (value: number) =>
-  `${value < 1 ? Math.round(value * 1000) / 1000 : Math.round(value * 100) / 100}ms`;
+const ms = formatMeasuredMs;
 const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
 
 export function acquisitionRating(meanMs: number): 'excellent' | 'good' | 'poor' {
@@ -198,6 +197,17 @@ function churnFindings(c: ChurnMetrics): Finding[] {
   return findings;
 }
 
+/** Checks that need other roles' session states, skipped with the GRANT that enables them. */
+export function sessionStatesSkipped(role: string, reason: string): Skipped {
+  return { id: 'session-states', reason, enableWith: `GRANT pg_monitor TO "${role.replaceAll('"', '""')}";` };
+}
+
+/** Churn comes from pg_stat_database's session counters, which PostgreSQL 14 added. */
+export const CHURN_NEEDS_14: Skipped = {
+  id: 'connection-churn',
+  reason: 'session counters in pg_stat_database need PostgreSQL 14 or newer',
+};
+
 /** The guide's health thresholds over what the probes measured. */
 export function evaluateHealth(
   metrics: HealthMetrics,
@@ -214,20 +224,16 @@ export function evaluateHealth(
     ...latencyFindings(metrics.queryLatency),
     ...(metrics.churn ? churnFindings(metrics.churn) : []),
   ];
-  const skipped: Skipped[] = [];
-  if (!metrics.utilisation.canSeeOthers) {
-    skipped.push({
-      id: 'session-states',
-      reason:
-        "the role cannot see other sessions' state: idle-in-transaction sessions, lock waits and the longest sessions are not checked",
-      enableWith: `GRANT pg_monitor TO "${metrics.utilisation.role.replaceAll('"', '""')}";`,
-    });
-  }
-  if (!metrics.churn) {
-    skipped.push({
-      id: 'connection-churn',
-      reason: 'session counters in pg_stat_database need PostgreSQL 14 or newer',
-    });
-  }
+  const skipped: Skipped[] = [
+    ...(metrics.utilisation.canSeeOthers
+      ? []
+      : [
+          sessionStatesSkipped(
+            metrics.utilisation.role,
+            "the role cannot see other sessions' state: idle-in-transaction sessions, lock waits and the longest sessions are not checked",
+          ),
+        ]),
+    ...(metrics.churn ? [] : [CHURN_NEEDS_14]),
+  ];
   return { findings, skipped };
 }

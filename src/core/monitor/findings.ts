@@ -1,7 +1,7 @@
 import { utilizationSeverity } from '../checks/connections.js';
 import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../checks/timeouts.js';
 import type { Finding, Skipped } from '../findings.js';
-import { CHURN_PER_SECOND_LIMIT } from '../health/rules.js';
+import { CHURN_NEEDS_14, CHURN_PER_SECOND_LIMIT, sessionStatesSkipped } from '../health/rules.js';
 import { formatDuration } from '../units.js';
 import type { MonitorSummary } from './summary.js';
 
@@ -145,20 +145,16 @@ export function evaluateMonitor(
     ...idleInTransactionFinding(summary, context),
     ...lockFinding(summary),
   ];
-  const skipped: Skipped[] = [];
-  if (!context.canSeeOthers) {
-    skipped.push({
-      id: 'session-states',
-      reason:
-        "the role cannot see other roles' sessions' state (shown as unknown): idle-in-transaction sessions, lock waits and long queries are judged on the role's own sessions only",
-      enableWith: `GRANT pg_monitor TO "${context.role.replaceAll('"', '""')}";`,
-    });
-  }
-  if (!context.hasSessionCounters) {
-    skipped.push({
-      id: 'connection-churn',
-      reason: 'session counters in pg_stat_database need PostgreSQL 14 or newer',
-    });
-  }
+  const skipped: Skipped[] = [
+    ...(context.canSeeOthers
+      ? []
+      : [
+          sessionStatesSkipped(
+            context.role,
+            "the role cannot see other roles' sessions' state (shown as unknown): idle-in-transaction sessions, lock waits and long queries are judged on the role's own sessions only",
+          ),
+        ]),
+    ...(context.hasSessionCounters ? [] : [CHURN_NEEDS_14]),
+  ];
   return { findings, skipped };
 }
