@@ -192,7 +192,7 @@ function compareTrigger(
       noun: 'trigger',
       state: 'differs',
       table,
-      text: `trigger ${wanted.name} fires ${firing({ ...found, level: wanted.level && found.level })}, expected ${firing(wanted)}`,
+      text: `trigger ${wanted.name} fires ${firing(wanted.level ? found : { timing: found.timing, events: found.events })}, expected ${firing(wanted)}`,
     });
   }
   if (wanted.function !== undefined && found.function !== wanted.function) {
