@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 /**
  * Hostile flag values and files for every command. Each must end in exit 2 with exactly one
  * `pooltune: error:` line that names the flag or file and what was expected (plus, where documented, hint
  * or problem-list lines), no stack trace, no control characters, no 100 000-character echo, and within a
  * few seconds. Commands that connect get an unreachable --db: a value that slips through shows as exit 3.
+ *
+ * The cases run in this process through `run(argv, io)`, as the executable does but without starting
+ * Node hundreds of times; the few that need a process of their own say why and run the executable.
  */
 
 const UNREACHABLE = 'postgres://x@127.0.0.1:1/x';
@@ -91,6 +95,8 @@ interface Case {
   readonly also?: readonly RegExp[];
   readonly cwd?: string;
   readonly env?: Record<string, string>;
+  /** Why this case runs the executable rather than in this process. */
+  readonly spawned?: string;
 }
 
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -313,6 +319,7 @@ choiceCases.push(
     name: `POOLTUNE_FAIL_ON=${shown(value)}`,
     args: COMMANDS.recommend.base,
     env: { POOLTUNE_FAIL_ON: value },
+    spawned: "commander reads the option's variable from process.env, which a test cannot set per case",
     expect:
       /^pooltune: error: option '--fail-on <severity>' value '.*' from env 'POOLTUNE_FAIL_ON' is invalid\. Allowed choices are info, warning, critical, never\.$/,
   })),
@@ -666,7 +673,8 @@ let planned = 0;
 
 async function run(c: Case): Promise<{ result: CliResult; ms: number }> {
   const started = performance.now();
-  const result = await runCli(c.args, { cwd: c.cwd ?? DIR, env: { HOME: DIR, ...c.env } });
+  const options = { cwd: c.cwd ?? DIR, env: { HOME: DIR, ...c.env } };
+  const result = await (c.spawned ? runCli : runInProcess)(c.args, options);
   const ms = performance.now() - started;
   timings.push(ms);
   return { result, ms };
