@@ -4,7 +4,7 @@
  * What needs a real process (signals, a closed stdout, the bin itself, a terminal, libraries that read
  * process.env) stays with runCli. The one import of the CLI's entry point for tests lives here.
  */
-import { run } from '../../src/cli.js';
+import { run } from '../../src/cli/run.js';
 import { redact, worthMasking, type Io, type OutStream } from '../../src/ui/io.js';
 import type { CliResult } from './cli.js';
 import { REPO_ROOT } from './paths.js';
