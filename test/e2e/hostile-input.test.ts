@@ -763,6 +763,24 @@ describe('the hostile-input harness', { concurrency: 4 }, () => {
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /connect timeout 10s\)/);
   });
+
+  // The cases run in this process; a sample of each kind also runs the executable, which must answer
+  // byte for byte the same, so that what is tested in-process is what a user gets.
+  it('the executable answers a sample of the cases exactly as run(argv, io) does', async () => {
+    const password = urlCases.find((c) => c.name.includes('password'));
+    const sample = [countCases, durationCases, sizeCases, choiceCases, queryCases, fileCases, urlCases]
+      .map((cases) => cases[cases.length >> 1])
+      .concat(password);
+    for (const c of sample) {
+      assert.ok(c && !c.spawned);
+      const options = { cwd: c.cwd ?? DIR, env: { HOME: DIR, ...c.env } };
+      const [inProcess, spawned] = await Promise.all([
+        runInProcess(c.args, options),
+        runCli(c.args, options),
+      ]);
+      assert.deepEqual(spawned, inProcess, c.name);
+    }
+  });
 });
 
 suite('hostile counts', countCases);
