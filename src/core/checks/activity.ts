@@ -1,6 +1,8 @@
 import type { Finding } from '../findings.js';
 import { formatDuration } from '../units.js';
 import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../guide.js';
+import { sessionStatesSkipped } from './skipped.js';
+import type { Check as ServerCheck } from './registry.js';
 import { outcome, type Check } from './types.js';
 
 const list = (items: readonly { name: string; count: number }[], most = 5) =>
@@ -16,11 +18,10 @@ export const checkSessionStates: Check = ({ facts }) => {
     return outcome(
       [],
       [
-        {
-          id: 'session-states',
-          reason: `role "${facts.currentRole}" cannot see other sessions' state, so idle-in-transaction sessions and connections per application are not checked`,
-          enableWith: `GRANT pg_monitor TO "${facts.currentRole.replaceAll('"', '""')}";`,
-        },
+        sessionStatesSkipped(
+          facts.currentRole,
+          `role "${facts.currentRole}" cannot see other sessions' state, so idle-in-transaction sessions and connections per application are not checked`,
+        ),
       ],
     );
   }
@@ -58,3 +59,9 @@ export const checkPendingRestart: Check = ({ facts }) => {
     },
   ]);
 };
+
+/** The server family's checks of what the other sessions are doing, in report order. */
+export const activityChecks: readonly ServerCheck<'server'>[] = [
+  { id: 'session-states', run: checkSessionStates },
+  { id: 'pending-restart', run: checkPendingRestart },
+];

@@ -16,6 +16,7 @@ import {
 } from '../guide.js';
 import { numericSetting, otherClients, usableSlots } from '../server-facts.js';
 import { alterSystem } from './fix.js';
+import type { Check as ServerCheck } from './registry.js';
 import { outcome, type Check, type CheckContext } from './types.js';
 
 export { CONNECTION_TIERS, MIN_SUPERUSER_RESERVED, utilisationSeverity as utilizationSeverity };
@@ -227,3 +228,11 @@ export const checkFleetPlan: Check = (ctx) => {
   const findings = ctx.plan.poolMax === undefined ? [] : fleetFindings(ctx, ctx.plan.poolMax);
   return outcome([...findings, ...limitFindings(ctx, ctx.plan.poolMax)]);
 };
+
+/** The server family's checks of the server's connection slots, in report order. */
+export const connectionChecks: readonly ServerCheck<'server'>[] = [
+  { id: 'connection-tier', run: checkConnectionTier },
+  { id: 'superuser-reserved-connections', run: checkReservedSlots },
+  { id: 'slot-usage', run: checkSlotUsage },
+  { id: 'fleet-plan', run: checkFleetPlan },
+];

@@ -10,6 +10,7 @@ import {
   WORK_MEM_HIGH_BYTES,
 } from '../guide.js';
 import { alterSystem } from './fix.js';
+import type { Check as ServerCheck } from './registry.js';
 import { outcome, type Check } from './types.js';
 
 const MB = 1024 ** 2;
@@ -114,3 +115,10 @@ export const checkConnectionMemory: Check = ({ facts, plan }) => {
     },
   ]);
 };
+
+/** The server family's checks of the server's memory settings, in report order. */
+export const memoryChecks: readonly ServerCheck<'server'>[] = [
+  { id: 'work-mem', run: checkWorkMem },
+  { id: 'maintenance-work-mem', run: checkMaintenanceWorkMem },
+  { id: 'connection-memory', run: checkConnectionMemory },
+];

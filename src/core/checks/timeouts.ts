@@ -7,6 +7,7 @@ import {
   STATEMENT_TIMEOUT_MS,
 } from '../guide.js';
 import { alterSystem, idleInTransactionTimeoutFix } from './fix.js';
+import type { Check as ServerCheck } from './registry.js';
 import { outcome, type Check } from './types.js';
 
 export { IDLE_IN_TRANSACTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS };
@@ -147,3 +148,10 @@ export const checkIdleSessionTimeout: Check = ({ facts, plan }) => {
     },
   ]);
 };
+
+/** The server family's checks of the server's timeouts, in report order. */
+export const timeoutChecks: readonly ServerCheck<'server'>[] = [
+  { id: 'idle-in-transaction-timeout', run: checkIdleInTransactionTimeout },
+  { id: 'statement-timeout', run: checkStatementTimeout },
+  { id: 'idle-session-timeout', run: checkIdleSessionTimeout },
+];
