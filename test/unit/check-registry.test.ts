@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   CHECK_FAMILIES,
   CHECK_SERVER_FAMILIES,
+  HEALTH_FAMILIES,
   healthChecks,
   planChecks,
   runChecks,
@@ -17,6 +18,9 @@ import { utilisationFrom } from '../../src/core/health/utilisation.js';
 import { HINT_IDS, HINTS } from '../../src/core/hints.js';
 import { checkPlan, planServerFrom, type PlannedService } from '../../src/core/plan/checks.js';
 import { runServerChecks } from '../../src/core/checks/index.js';
+import { EVENTCORE_SCHEMA_SPEC } from '../../src/core/schema/eventcore.js';
+import { verifySchema } from '../../src/core/schema/verify.js';
+import { eventcoreCatalog } from '../helpers/schema-fixtures.js';
 import { plan, serverFacts } from '../helpers/facts.js';
 import { builtinPreset } from '../helpers/presets.js';
 
@@ -90,6 +94,23 @@ describe('the check registry', () => {
     assert.deepEqual(
       checkPlan(services, planServer, undefined),
       runChecks([planChecks], { plan: { services, server: planServer } }).findings,
+    );
+  });
+});
+
+describe('health by composition', () => {
+  it("is the probes' findings, then the schema's", () => {
+    const facts = serverFacts();
+    const catalog = eventcoreCatalog();
+    const probes = evaluateHealth(healthOf(facts));
+    const schema = verifySchema(EVENTCORE_SCHEMA_SPEC, catalog);
+    assert.ok(schema.findings.length > 0);
+    assert.deepEqual(
+      runChecks(HEALTH_FAMILIES, {
+        health: healthOf(facts),
+        schema: { spec: EVENTCORE_SCHEMA_SPEC, catalog },
+      }),
+      { findings: [...probes.findings, ...schema.findings], skipped: [...probes.skipped, ...schema.skipped] },
     );
   });
 });

@@ -2,8 +2,8 @@ import type { Finding } from '../findings.js';
 import { formatDuration } from '../units.js';
 import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../guide.js';
 import { sessionStatesSkipped } from './skipped.js';
-import type { Check as ServerCheck } from './registry.js';
-import { outcome, type Check } from './types.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule } from './types.js';
 
 const list = (items: readonly { name: string; count: number }[], most = 5) =>
   items
@@ -12,7 +12,7 @@ const list = (items: readonly { name: string; count: number }[], most = 5) =>
     .join(', ') + (items.length > most ? `, … (${items.length - most} more)` : '');
 
 /** What the other sessions are doing: needs the privilege to see their state. */
-export const checkSessionStates: Check = ({ facts }) => {
+export const checkSessionStates: ServerRule = ({ facts }) => {
   const { activity } = facts;
   if (!activity.canSeeOthers) {
     return outcome(
@@ -48,7 +48,7 @@ export const checkSessionStates: Check = ({ facts }) => {
 };
 
 /** Settings changed in the configuration that only take effect after a restart. */
-export const checkPendingRestart: Check = ({ facts }) => {
+export const checkPendingRestart: ServerRule = ({ facts }) => {
   const pending = [...facts.settings.values()].filter((s) => s.pendingRestart).map((s) => s.name);
   if (pending.length === 0) return outcome();
   return outcome([
@@ -61,7 +61,7 @@ export const checkPendingRestart: Check = ({ facts }) => {
 };
 
 /** The server family's checks of what the other sessions are doing, in report order. */
-export const activityChecks: readonly ServerCheck<'server'>[] = [
+export const activityChecks: readonly Check<'server'>[] = [
   { id: 'session-states', run: checkSessionStates },
   { id: 'pending-restart', run: checkPendingRestart },
 ];

@@ -8,18 +8,23 @@ import type { CheckInput, CheckSettings } from './input.js';
 import { monitorChecks } from './monitor.js';
 import { planChecks } from './plan.js';
 import { runChecks, type CheckFamily, type CheckResult } from './registry.js';
+import { schemaChecks } from './schema.js';
 import { serverChecks } from './server.js';
 
-export { benchChecks, healthChecks, monitorChecks, planChecks, serverChecks };
+export { benchChecks, healthChecks, monitorChecks, planChecks, schemaChecks, serverChecks };
 
 /** Every family, in the order their findings are reported when several run. */
 export const CHECK_FAMILIES: readonly CheckFamily[] = [
   planChecks,
   serverChecks,
   healthChecks,
+  schemaChecks,
   monitorChecks,
   benchChecks,
 ];
+
+/** health: the probes' checks, then the schema's when --schema asked for it. */
+export const HEALTH_FAMILIES: readonly CheckFamily[] = [healthChecks, schemaChecks];
 
 /** check-server: the plan (when there is one) and the server's settings and usage. */
 export const CHECK_SERVER_FAMILIES: readonly CheckFamily[] = [planChecks, serverChecks];

@@ -12,6 +12,7 @@ export {
   type MonitorContext,
   type MonitorObservation,
   type PlanObservation,
+  type SchemaObservation,
 } from './input.js';
 export {
   defineCheck,

@@ -10,6 +10,7 @@ import type { HealthMetrics } from '../health/metrics.js';
 import type { MonitorSummary } from '../monitor/summary.js';
 import type { PoolerLimits } from '../plan/config.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
+import type { CatalogSnapshot, SchemaSpec } from '../schema/types.js';
 import type { CheckContext } from './types.js';
 
 /** What monitor knows of the role and the server beside the samples. */
@@ -42,6 +43,12 @@ export interface PlanObservation {
   readonly pooler?: PoolerLimits | undefined;
 }
 
+/** What an application expects of the schema, and what the catalogs hold. */
+export interface SchemaObservation {
+  readonly spec: SchemaSpec;
+  readonly catalog: CatalogSnapshot;
+}
+
 export interface CheckInput {
   /** The server's facts and what the user told about its workload and fleet. */
   readonly server?: CheckContext | undefined;
@@ -49,6 +56,7 @@ export interface CheckInput {
   readonly monitor?: MonitorObservation | undefined;
   readonly bench?: BenchObservation | undefined;
   readonly plan?: PlanObservation | undefined;
+  readonly schema?: SchemaObservation | undefined;
 }
 
 /** A check family is named after the part of the input it judges. */
