@@ -1,9 +1,9 @@
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import { evaluateHealth } from '../core/health/rules.js';
 import { COUNT_RANGES } from '../core/numbers.js';
+import { verdict } from '../pipeline/finish.js';
 import { writeReport } from '../pipeline/output.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
@@ -61,9 +61,8 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
   const { metrics, peakConnections, schema: schemaOutcome } = run;
 
   const evaluated = evaluateHealth(metrics, { idleInTransactionMs: options.idleInTransactionThresholdMs });
-  const findings = [...evaluated.findings, ...schemaOutcome.findings];
+  const { findings, exitCode } = verdict([...evaluated.findings, ...schemaOutcome.findings], target);
   const skipped = [...evaluated.skipped, ...schemaOutcome.skipped];
-  const exitCode = exitCodeFor(findings, target.failOn);
   const report: HealthReport = {
     command: 'health',
     target: db.display,

@@ -1,5 +1,4 @@
 import { UsageError } from '../core/errors.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
 import {
   budgetFromServer,
@@ -29,6 +28,7 @@ import { count } from '../cli/flags/values.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { EMITTERS } from '../report/emit/types.js';
 import type { PlanConfig } from '../core/plan/config.js';
+import { verdict } from '../pipeline/finish.js';
 import { verbose, writeReport } from '../pipeline/output.js';
 import {
   failOnWithPlan,
@@ -229,19 +229,19 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
         traffic: null,
       };
   const { recommendation } = sized;
-  const findings = options.hardware
-    ? [
-        ...sized.findings,
-        cpuBoundFinding(
-          options.hardware,
-          recommendation.fleet.totalConnections,
-          sized.traffic?.sizing.fleetBusyConnections,
-        ),
-      ]
-    : sized.findings;
-  const exitCode = measurement?.stoppedBy
-    ? SIGNAL_EXIT_CODES[measurement.stoppedBy]
-    : exitCodeFor(findings, options.failOn);
+  const { findings, exitCode } = verdict(
+    options.hardware
+      ? [
+          ...sized.findings,
+          cpuBoundFinding(
+            options.hardware,
+            recommendation.fleet.totalConnections,
+            sized.traffic?.sizing.fleetBusyConnections,
+          ),
+        ]
+      : sized.findings,
+    { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null },
+  );
   const report: RecommendReport = {
     command: 'recommend',
     target,
