@@ -32,7 +32,9 @@ import {
   type PoolSelection,
 } from '../cli/flags/pool.js';
 import { count, decimal, duration, durationOrZero, hasControlCharacter } from '../cli/flags/values.js';
+import { BENCH_RUN } from '../core/guide.js';
 import { COUNT_RANGES, TRAFFIC_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { verbose, writeReport } from '../pipeline/output.js';
 import { withSession, type TargetSession } from '../pipeline/session.js';
@@ -262,12 +264,14 @@ export const bench: CommandDeclaration<BenchOptions> = {
       )
       .option('--query <sql>', 'a read-only query to run instead of SELECT 1')
       .addOption(
-        new Option('--duration <duration>', 'how long to measure').argParser(duration).default(10_000, '10s'),
+        new Option('--duration <duration>', 'how long to measure')
+          .argParser(duration)
+          .default(BENCH_RUN.durationMs, formatDuration(BENCH_RUN.durationMs)),
       )
       .addOption(
         new Option('--warmup <duration>', 'run the load this long first without counting it (0: none)')
           .argParser(durationOrZero)
-          .default(1000, '1s'),
+          .default(BENCH_RUN.warmupMs, formatDuration(BENCH_RUN.warmupMs)),
       )
       .option(
         '--compare <pool flags>',

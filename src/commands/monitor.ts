@@ -11,6 +11,7 @@ import { progressOn } from '../ui/progress.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { duration, monitorInterval } from '../cli/flags/values.js';
+import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS, MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { renderOptions, writeReport } from '../pipeline/output.js';
@@ -212,12 +213,12 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
       .addOption(
         new Option('--interval <duration>', 'time between samples, at least 100ms')
           .argParser(monitorInterval)
-          .default(5000, '5s'),
+          .default(MONITOR_INTERVAL.defaultMs, formatDuration(MONITOR_INTERVAL.defaultMs)),
       )
       .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
       .option(
         '--idle-in-transaction-threshold <duration>',
-        'report sessions idle in a transaction for longer than this (default 5min)',
+        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
         duration,
       ),
   read: (command) => {
@@ -231,7 +232,8 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
       ...readShared(command),
       intervalMs,
       ...(raw.duration === undefined ? {} : { durationMs: raw.duration }),
-      idleInTransactionThresholdMs: raw.idleInTransactionThreshold ?? 300_000,
+      idleInTransactionThresholdMs:
+        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
     };
   },
   help: `

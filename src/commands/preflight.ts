@@ -2,7 +2,9 @@ import { runServerChecks } from '../core/checks/index.js';
 import { UsageError } from '../core/errors.js';
 import type { Finding, Skipped } from '../core/findings.js';
 import { evaluateHealth } from '../core/health/rules.js';
+import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
 import { checkPlan, planServerFrom } from '../core/plan/checks.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
@@ -151,14 +153,19 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
         '--probe-connections <n>',
         'size of the health probe pool',
         count(COUNT_RANGES.probeConnections),
-        2,
+        PREFLIGHT_PROBE.connections,
       )
       .addOption(
         new Option('--duration <duration>', 'how long to drive the probe pool')
           .argParser(duration)
-          .default(1000, '1s'),
+          .default(PREFLIGHT_PROBE.durationMs, formatDuration(PREFLIGHT_PROBE.durationMs)),
       )
-      .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), 100),
+      .option(
+        '--samples <n>',
+        'query round trips to time',
+        count(COUNT_RANGES.samples),
+        PREFLIGHT_PROBE.samples,
+      ),
   read: (command) => {
     const raw = command.opts<{
       config?: string;

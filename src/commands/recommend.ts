@@ -25,6 +25,7 @@ import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addTrafficFlags, readTraffic, TRAFFIC_HELP, type TrafficOptions } from '../cli/flags/traffic.js';
 import { count } from '../cli/flags/values.js';
+import { MEASURE_WINDOW, POSTGRES_DEFAULT_MAX_CONNECTIONS } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { EMITTERS } from '../report/emit/types.js';
 import type { PlanConfig } from '../core/plan/config.js';
@@ -211,9 +212,9 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
           : options.planOthers.description,
     };
   }
-  if (measurement?.stoppedBy && measurement.traffic.windowMs < MIN_WINDOW_MS) {
+  if (measurement?.stoppedBy && measurement.traffic.windowMs < MEASURE_WINDOW.minMs) {
     await io.stderr.write(
-      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MIN_WINDOW_MS)})\n`,
+      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MEASURE_WINDOW.minMs)})\n`,
     );
     return SIGNAL_EXIT_CODES[measurement.stoppedBy];
   }
@@ -288,8 +289,6 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
   });
   return exitCode;
 }
-
-const MIN_WINDOW_MS = 5000;
 
 /** Sizes from the given or measured traffic; a rate or hold time no model can use is a usage error. */
 function sizeFromTraffic(
@@ -370,7 +369,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
           '--server-max-connections <n>',
           "the server's max_connections",
           count(COUNT_RANGES.serverMaxConnections),
-          100,
+          POSTGRES_DEFAULT_MAX_CONNECTIONS,
         )
         .option(
           '--reserved-connections <n>',

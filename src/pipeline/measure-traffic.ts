@@ -10,8 +10,6 @@ import type { TargetSession } from './session.js';
 /** How often the counters are read for the progress line; only the first and last reading size the pool. */
 const SAMPLE_EVERY_MS = 5000;
 const FLUSH_INTERVAL_MS = 1100;
-/** A window stopped by Ctrl-C still sizes the pool if it is at least this long. */
-export const MIN_WINDOW_MS = 5000;
 
 export interface Measurement {
   readonly traffic: MeasuredTraffic;
