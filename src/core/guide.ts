@@ -198,6 +198,9 @@ export const HEALTH_PROBE = {
   connectSamples: 4,
   /** The probe pool's acquire timeout never exceeds this, whatever the connect timeout. */
   acquireTimeoutCapMs: 5 * SECOND,
+  /** Uncounted round trips (and at least this long) before the latency samples, while V8 warms pg's query path. */
+  warmupQueries: 100,
+  warmupMs: 300,
 } as const;
 
 /** preflight's health probe: shorter than health's, it runs before every deploy. */

@@ -117,3 +117,8 @@ export function usableSlots(facts: ServerFacts): {
 export function majorVersion(facts: Pick<ServerFacts, 'serverVersionNum'>): number {
   return Math.floor(facts.serverVersionNum / 10000);
 }
+
+/** pg_stat_database counts sessions (new, abandoned, fatal, killed) from PostgreSQL 14 on: churn needs them. */
+export function hasSessionCounters(facts: Pick<ServerFacts, 'serverVersionNum'>): boolean {
+  return majorVersion(facts) >= 14;
+}

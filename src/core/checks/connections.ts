@@ -16,11 +16,12 @@ import {
 } from '../guide.js';
 import { numericSetting, otherClients, usableSlots } from '../server-facts.js';
 import { alterSystem } from './fix.js';
-import { outcome, type Check, type CheckContext } from './types.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule, type CheckContext } from './types.js';
 
 export { CONNECTION_TIERS, MIN_SUPERUSER_RESERVED, utilisationSeverity as utilizationSeverity };
 
-export const checkConnectionTier: Check = ({ facts }) => {
+export const checkConnectionTier: ServerRule = ({ facts }) => {
   const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const tier = CONNECTION_TIERS.find((t) => max >= t.from && max <= t.to);
   const setting = {
@@ -69,7 +70,7 @@ export const checkConnectionTier: Check = ({ facts }) => {
   ]);
 };
 
-export const checkReservedSlots: Check = ({ facts }) => {
+export const checkReservedSlots: ServerRule = ({ facts }) => {
   const { max, superuserReserved, reserved, usable } = usableSlots(facts);
   const findings: Finding[] = [];
   findings.push(
@@ -120,7 +121,7 @@ export const checkReservedSlots: Check = ({ facts }) => {
   return outcome(findings);
 };
 
-export const checkSlotUsage: Check = ({ facts }) => {
+export const checkSlotUsage: ServerRule = ({ facts }) => {
   const { max, superuserReserved, reserved, usable } = usableSlots(facts);
   if (usable < 1) return outcome();
   const others = otherClients(facts);
@@ -223,7 +224,15 @@ function limitFindings({ facts, plan }: CheckContext, poolMax: number | undefine
   return findings;
 }
 
-export const checkFleetPlan: Check = (ctx) => {
+export const checkFleetPlan: ServerRule = (ctx) => {
   const findings = ctx.plan.poolMax === undefined ? [] : fleetFindings(ctx, ctx.plan.poolMax);
   return outcome([...findings, ...limitFindings(ctx, ctx.plan.poolMax)]);
 };
+
+/** The server family's checks of the server's connection slots, in report order. */
+export const connectionChecks: readonly Check<'server'>[] = [
+  { id: 'connection-tier', run: checkConnectionTier },
+  { id: 'superuser-reserved-connections', run: checkReservedSlots },
+  { id: 'slot-usage', run: checkSlotUsage },
+  { id: 'fleet-plan', run: checkFleetPlan },
+];

@@ -10,12 +10,13 @@ import {
   WORK_MEM_HIGH_BYTES,
 } from '../guide.js';
 import { alterSystem } from './fix.js';
-import { outcome, type Check } from './types.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule } from './types.js';
 
 const MB = 1024 ** 2;
 export { MAINTENANCE_WORK_MEM_BYTES, MEMORY_PER_CONNECTION_BYTES, WORK_MEM_BYTES, WORK_MEM_HIGH_BYTES };
 
-export const checkWorkMem: Check = ({ facts }) => {
+export const checkWorkMem: ServerRule = ({ facts }) => {
   const bytes = settingBytes(facts, 'work_mem');
   if (bytes === undefined) return outcome();
   const setting = { name: 'work_mem', current: formatSize(bytes), recommended: formatSize(WORK_MEM_BYTES) };
@@ -47,7 +48,7 @@ export const checkWorkMem: Check = ({ facts }) => {
   ]);
 };
 
-export const checkMaintenanceWorkMem: Check = ({ facts }) => {
+export const checkMaintenanceWorkMem: ServerRule = ({ facts }) => {
   const bytes = settingBytes(facts, 'maintenance_work_mem');
   if (bytes === undefined) return outcome();
   const setting = {
@@ -76,7 +77,7 @@ export const checkMaintenanceWorkMem: Check = ({ facts }) => {
 };
 
 /** About 10MB per connection plus work_mem, times max_connections, against the server's memory. */
-export const checkConnectionMemory: Check = ({ facts, plan }) => {
+export const checkConnectionMemory: ServerRule = ({ facts, plan }) => {
   const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const workMem = settingBytes(facts, 'work_mem') ?? WORK_MEM_BYTES;
   const claim = max * (MEMORY_PER_CONNECTION_BYTES + workMem);
@@ -114,3 +115,10 @@ export const checkConnectionMemory: Check = ({ facts, plan }) => {
     },
   ]);
 };
+
+/** The server family's checks of the server's memory settings, in report order. */
+export const memoryChecks: readonly Check<'server'>[] = [
+  { id: 'work-mem', run: checkWorkMem },
+  { id: 'maintenance-work-mem', run: checkMaintenanceWorkMem },
+  { id: 'connection-memory', run: checkConnectionMemory },
+];

@@ -7,13 +7,14 @@ import {
   STATEMENT_TIMEOUT_MS,
 } from '../guide.js';
 import { alterSystem, idleInTransactionTimeoutFix } from './fix.js';
-import { outcome, type Check } from './types.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule } from './types.js';
 
 export { IDLE_IN_TRANSACTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS };
 
 const show = (ms: number) => (ms === 0 ? '0 (disabled)' : formatDuration(ms));
 
-export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
+export const checkIdleInTransactionTimeout: ServerRule = ({ facts }) => {
   const ms = settingMs(facts, 'idle_in_transaction_session_timeout');
   if (ms === undefined) return outcome();
   const setting = {
@@ -60,7 +61,7 @@ export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
   ]);
 };
 
-export const checkStatementTimeout: Check = ({ facts, plan }) => {
+export const checkStatementTimeout: ServerRule = ({ facts, plan }) => {
   const ms = settingMs(facts, 'statement_timeout');
   if (ms === undefined) return outcome();
   const wanted = plan.workloadWantsStatementTimeout;
@@ -120,7 +121,7 @@ export const checkStatementTimeout: Check = ({ facts, plan }) => {
   ]);
 };
 
-export const checkIdleSessionTimeout: Check = ({ facts, plan }) => {
+export const checkIdleSessionTimeout: ServerRule = ({ facts, plan }) => {
   const ms = settingMs(facts, 'idle_session_timeout');
   if (ms === undefined || majorVersion(facts) < 14) return outcome();
   const setting = {
@@ -147,3 +148,10 @@ export const checkIdleSessionTimeout: Check = ({ facts, plan }) => {
     },
   ]);
 };
+
+/** The server family's checks of the server's timeouts, in report order. */
+export const timeoutChecks: readonly Check<'server'>[] = [
+  { id: 'idle-in-transaction-timeout', run: checkIdleInTransactionTimeout },
+  { id: 'statement-timeout', run: checkStatementTimeout },
+  { id: 'idle-session-timeout', run: checkIdleSessionTimeout },
+];
