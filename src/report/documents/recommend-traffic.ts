@@ -1,11 +1,13 @@
-import { formatShare, formatWaitMs, type PoolSizeRow } from '../core/traffic-sizing.js';
-import { formatDuration } from '../core/units.js';
-import type { TrafficReport } from './recommend-report.js';
-import type { Row } from './settings.js';
+import { formatShare, formatWaitMs, type PoolSizeRow } from '../../core/traffic-sizing.js';
+import { formatDuration } from '../../core/units.js';
+import { code, dim, type Pair, type Section } from '../document.js';
+import type { MeasuredTraffic } from '../../core/traffic-measure.js';
+import type { TrafficReport } from '../recommend-report.js';
+import type { Row } from './pool-settings.js';
 
 const fixed = (n: number, places = 2): string => String(Math.round(n * 10 ** places) / 10 ** places);
 
-export function modelName(traffic: TrafficReport): string {
+function modelName(traffic: TrafficReport): string {
   const { sizing } = traffic;
   return sizing.model === 'erlang-c' ? 'Erlang C' : `Engset, ${sizing.callers} callers per instance`;
 }
@@ -27,10 +29,10 @@ export function trafficInputRows(traffic: TrafficReport): Row[] {
   return rows;
 }
 
-export const TABLE_LEGEND =
+const TABLE_LEGEND =
   'P(wait): the share of requests that find every connection busy. Waits are for a connection, over all requests. Utilisation: busy connections ÷ pool.';
 
-export const POOL_TABLE_HEAD = (traffic: TrafficReport): string[] => [
+const poolTableHead = (traffic: TrafficReport): string[] => [
   'pool',
   'P(wait)',
   'mean wait',
@@ -50,7 +52,7 @@ function note(row: PoolSizeRow, traffic: TrafficReport): string {
 }
 
 /** The table of pool sizes around the choice, as cells. */
-export function poolTableRows(traffic: TrafficReport): string[][] {
+function poolTableRows(traffic: TrafficReport): string[][] {
   return traffic.sizing.table.map((row) => [
     String(row.poolSize),
     row.meanWaitMs === null ? 'all' : formatShare(row.waitProbability),
@@ -62,7 +64,7 @@ export function poolTableRows(traffic: TrafficReport): string[][] {
 }
 
 /** "200/s × 20ms = 4 busy connections per instance on average (Little's law)". */
-export function busyLine(traffic: TrafficReport): string {
+function busyLine(traffic: TrafficReport): string {
   const { sizing } = traffic;
   const fleet =
     sizing.ratePerInstance === sizing.ratePerSecond
@@ -71,23 +73,19 @@ export function busyLine(traffic: TrafficReport): string {
   return `${fixed(sizing.ratePerInstance)}/s × ${fixed(sizing.holdMs)}ms = ${fixed(sizing.busyConnections)} busy connections per instance on average (Little's law)${fleet}`;
 }
 
-/** What was measured, as label/value rows; empty when nothing was. */
-export function measuredRows(traffic: TrafficReport): Row[] {
-  const m = traffic.measured;
-  if (!m) return [];
-  const rows: Row[] = [
+/** What was measured, as label/value rows. */
+function measuredRows(m: MeasuredTraffic): Pair[] {
+  const rows: Pair[] = [
     {
       label: 'window',
       value: `${Math.round(m.windowMs / 100) / 10}s${m.stoppedEarly ? ` (stopped early; asked for ${formatDuration(m.requestedMs)})` : ''}`,
-      source: '',
     },
-    { label: 'transactions', value: `${m.transactions}, ${fixed(m.ratePerSecond)}/s`, source: '' },
+    { label: 'transactions', value: `${m.transactions}, ${fixed(m.ratePerSecond)}/s` },
   ];
   if (m.busyConnections !== null) {
     rows.push({
       label: 'busy sessions',
       value: `${fixed(m.busyConnections)} on average (${fixed(m.activeConnections ?? 0)} active, ${fixed(m.idleInTransactionConnections ?? 0)} idle in transaction)`,
-      source: '',
     });
   }
   rows.push({
@@ -96,7 +94,35 @@ export function measuredRows(traffic: TrafficReport): Row[] {
       m.holdMs === null
         ? 'not measurable before PostgreSQL 14'
         : `${fixed(m.holdMs)}ms per transaction (busy ÷ rate)`,
-    source: '',
   });
   return rows;
+}
+
+/** What was measured, the busy connections, the table of pool sizes and why the size was chosen. */
+export function trafficSections(traffic: TrafficReport): Section[] {
+  const { measured } = traffic;
+  return [
+    ...(measured
+      ? [
+          {
+            heading: ['Measured on database ', code(measured.database)],
+            blocks: [
+              { kind: 'pairs', head: ['measure', 'value'], rows: measuredRows(measured) },
+              { kind: 'notes', label: 'caveat', items: measured.caveats },
+            ],
+          } satisfies Section,
+        ]
+      : []),
+    {
+      heading: `Sizing from traffic (${modelName(traffic)})`,
+      blocks: [{ kind: 'paragraph', text: busyLine(traffic) }],
+    },
+    {
+      blocks: [
+        { kind: 'table', head: poolTableHead(traffic), rows: poolTableRows(traffic) },
+        { kind: 'paragraph', text: dim(TABLE_LEGEND) },
+        { kind: 'paragraph', text: traffic.sizing.reason },
+      ],
+    },
+  ];
 }

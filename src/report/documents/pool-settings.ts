@@ -1,13 +1,17 @@
-import type { Recommendation, TraceStep, ValueSource } from '../core/sizing.js';
-import { formatDuration } from '../core/units.js';
-import type { PoolSettings } from '../core/workload.js';
-import type { RecommendReport } from './recommend-report.js';
-import { trafficInputRows } from './recommend-traffic.js';
+import type { Recommendation, TraceStep, ValueSource } from '../../core/sizing.js';
+import { formatDuration } from '../../core/units.js';
+import type { PoolSettings } from '../../core/workload.js';
+import { code, type Inline } from '../document.js';
 
+/** A value with where it came from, shown as a table row with the value marked as code. */
 export interface Row {
   readonly label: string;
   readonly value: string;
   readonly source: string;
+}
+
+export function rowCells(rows: readonly Row[]): Inline[][] {
+  return rows.map((r) => [r.label, code(r.value), r.source]);
 }
 
 const LABELS: Readonly<Record<keyof PoolSettings, string>> = {
@@ -69,51 +73,6 @@ export function settingRows(recommendation: Recommendation): Row[] {
     value: displayValue(recommendation.pool, key),
     source: describeSource(recommendation.sources[key], recommendation.workload),
   }));
-}
-
-/** The inputs the sizing used, each with its source. */
-export function inputRows(report: RecommendReport): Row[] {
-  const { inputs } = report;
-  const rows: Row[] = [
-    {
-      label: 'workload',
-      value: inputs.workload.value,
-      source: inputs.workloadOrigin === inputs.workload.value ? 'built-in preset' : inputs.workloadOrigin,
-    },
-    ...(report.traffic ? trafficInputRows(report.traffic) : []),
-    ...(report.traffic
-      ? []
-      : [
-          inputs.concurrency
-            ? {
-                label: 'concurrency per instance',
-                value: String(inputs.concurrency.value),
-                source: inputs.concurrency.source,
-              }
-            : { label: 'concurrency per instance', value: 'not given', source: 'preset size stands' },
-        ]),
-    { label: 'instances', value: String(inputs.instances.value), source: inputs.instances.source },
-    {
-      label: 'server max_connections',
-      value: String(inputs.serverMaxConnections.value),
-      source: inputs.serverMaxConnections.source,
-    },
-  ];
-  if (inputs.reservedConnections.value > 0 || inputs.reservedConnections.source !== 'default') {
-    rows.push({
-      label: 'reserved slots',
-      value: String(inputs.reservedConnections.value),
-      source: inputs.reservedConnections.source,
-    });
-  }
-  if (inputs.otherConnections.value > 0 || inputs.otherConnections.source !== 'default') {
-    rows.push({
-      label: 'held by others',
-      value: String(inputs.otherConnections.value),
-      source: inputs.otherConnections.source,
-    });
-  }
-  return rows;
 }
 
 /** `floor(100 × 0.8) = floor(80) = 80`, without repeating a computation that is already the value. */

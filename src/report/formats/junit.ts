@@ -1,7 +1,7 @@
-import { EXIT_CODE, exitCodeFor } from '../core/exit-codes.js';
-import type { FailOn, Finding } from '../core/findings.js';
-import { hintFor } from '../core/hints.js';
-import type { ReportEnvelope } from './json.js';
+import { EXIT_CODE, exitCodeFor } from '../../core/exit-codes.js';
+import type { FailOn, Finding } from '../../core/findings.js';
+import type { ReportEnvelope } from '../document.js';
+import { findingName, hintTitles } from './finding-parts.js';
 
 // XML 1.0 has no escape for most control characters, lone surrogates or U+FFFE/U+FFFF: a document
 // carrying one is not well-formed and CI servers reject the whole report, so they are dropped.
@@ -36,10 +36,6 @@ function failsGate(finding: Finding, failOn: FailOn): boolean {
   return exitCodeFor([finding], failOn) !== EXIT_CODE.ok;
 }
 
-function caseName(finding: Finding): string {
-  return finding.subject ? `${finding.id} (${finding.subject})` : finding.id;
-}
-
 // Some CI servers show only the failure's body, so it repeats the title before the details.
 function failureBody(finding: Finding): string {
   const lines = [finding.title];
@@ -48,7 +44,7 @@ function failureBody(finding: Finding): string {
   for (const sql of finding.fix?.sql ?? []) lines.push(`fix: ${sql}`);
   if (finding.fix?.restart) lines.push('the fix needs a server restart');
   else if (finding.fix?.reload) lines.push('the fix applies on reload');
-  for (const id of finding.hints ?? []) lines.push(`try: ${hintFor(id)?.title ?? id}`);
+  for (const title of hintTitles(finding)) lines.push(`try: ${title}`);
   return lines.join('\n');
 }
 
@@ -64,7 +60,7 @@ export function renderJunit(envelope: ReportEnvelope): string {
   let skipped = 0;
 
   for (const finding of envelope.findings) {
-    const open = `    <testcase${attributes({ classname, name: caseName(finding), time: 0 })}>`;
+    const open = `    <testcase${attributes({ classname, name: findingName(finding), time: 0 })}>`;
     if (failsGate(finding, envelope.failOn)) {
       failures += 1;
       cases.push(
@@ -94,7 +90,7 @@ export function renderJunit(envelope: ReportEnvelope): string {
   for (const { finding, reason } of envelope.ignored ?? []) {
     skipped += 1;
     cases.push(
-      `    <testcase${attributes({ classname, name: caseName(finding), time: 0 })}>`,
+      `    <testcase${attributes({ classname, name: findingName(finding), time: 0 })}>`,
       `      <skipped${attributes({ message: `ignored: ${reason}` })}>${escapeText(`${finding.severity}: ${finding.title}`)}</skipped>`,
       '    </testcase>',
     );

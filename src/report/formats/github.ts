@@ -1,6 +1,6 @@
-import { bySeverity, type Finding, type Severity } from '../core/findings.js';
-import { hintFor } from '../core/hints.js';
-import type { ReportEnvelope } from './json.js';
+import { bySeverity, type Finding, type Severity } from '../../core/findings.js';
+import type { ReportEnvelope } from '../document.js';
+import { findingName, fixTakesEffect, hintTitles } from './finding-parts.js';
 
 type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -25,24 +25,16 @@ function command(level: AnnotationLevel, title: string, message: string): string
   return `::${level} title=${escapeProperty(title)}::${escapeData(message)}`;
 }
 
-function findingName(finding: Finding): string {
-  return finding.subject ? `${finding.id} (${finding.subject})` : finding.id;
-}
-
 function findingMessage(finding: Finding): string {
   const parts = [finding.title];
   if (finding.observed) parts.push(`observed: ${finding.observed}`);
   if (finding.expected) parts.push(`expected: ${finding.expected}`);
   const sql = finding.fix?.sql ?? [];
   if (sql.length > 0) {
-    const applies = finding.fix?.restart
-      ? ' (needs a restart)'
-      : finding.fix?.reload
-        ? ' (applies on reload)'
-        : '';
-    parts.push(`fix: ${sql.join(' ')}${applies}`);
+    const when = fixTakesEffect(finding.fix);
+    parts.push(`fix: ${sql.join(' ')}${when ? ` (${when})` : ''}`);
   }
-  const hints = (finding.hints ?? []).map((id) => hintFor(id)?.title ?? id);
+  const hints = hintTitles(finding);
   if (hints.length > 0) parts.push(`try: ${hints.join('; ')}`);
   return parts.join('; ');
 }
