@@ -28,6 +28,14 @@ export type Span = string | { readonly text: string; readonly tone: Tone } | Spa
 /** Text with marks: one span or several in a row. */
 export type Inline = Span | readonly Span[];
 
+/** The spans of an inline, one or several. */
+export function spansOf(inline: Inline): readonly Span[] {
+  // Array.isArray does not narrow a readonly array type, hence the check on the other side.
+  return typeof inline === 'string' || !Array.isArray(inline)
+    ? [inline as Span]
+    : (inline as readonly Span[]);
+}
+
 export const code = (text: string): Span => ({ text, tone: 'code' });
 export const dim = (text: string): Span => ({ text, tone: 'dim' });
 export const toned = (text: string, tone: Tone): Span => ({ text, tone });

@@ -3,7 +3,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import type { Finding, IgnoredFinding, Skipped } from '../../src/core/findings.js';
-import { code, dim, toned, type Inline, type ReportDocument, type Span } from '../../src/report/document.js';
+import {
+  code,
+  dim,
+  spansOf,
+  toned,
+  type Inline,
+  type ReportDocument,
+  type Span,
+} from '../../src/report/document.js';
 import { documentOf } from '../../src/report/documents/index.js';
 import { findingName, fixTakesEffect, hintTitles } from '../../src/report/formats/finding-parts.js';
 import { renderGithubAnnotations } from '../../src/report/formats/github.js';
@@ -57,11 +65,7 @@ function spanWords(span: Span): string {
   if (typeof span === 'string') return span;
   return 'bars' in span ? span.bars.map((b) => b.bar).join('') : span.text;
 }
-function inlineWords(inline: Inline): string {
-  return typeof inline === 'string' || !Array.isArray(inline)
-    ? spanWords(inline as Span)
-    : (inline as readonly Span[]).map(spanWords).join('');
-}
+const inlineWords = (inline: Inline): string => spansOf(inline).map(spanWords).join('');
 
 /** What the header and the sections say, cell by cell: the text and markdown formats show all of it. */
 function bodyFacts(document: ReportDocument): string[] {

@@ -16,20 +16,23 @@ import { recommendDocument } from './recommend.js';
 export type CommandReport =
   RecommendReport | CheckServerReport | HealthReport | PreflightReport | BenchReport | MonitorReport;
 
+type Builders = {
+  readonly [C in CommandReport['command']]: (
+    report: Extract<CommandReport, { command: C }>,
+  ) => ReportDocument;
+};
+
+const BUILDERS: Builders = {
+  recommend: recommendDocument,
+  'check-server': checkServerDocument,
+  health: healthDocument,
+  preflight: preflightDocument,
+  bench: benchDocument,
+  monitor: monitorDocument,
+};
+
 /** The document of any command's report. */
 export function documentOf(report: CommandReport): ReportDocument {
-  switch (report.command) {
-    case 'recommend':
-      return recommendDocument(report);
-    case 'check-server':
-      return checkServerDocument(report);
-    case 'health':
-      return healthDocument(report);
-    case 'preflight':
-      return preflightDocument(report);
-    case 'bench':
-      return benchDocument(report);
-    case 'monitor':
-      return monitorDocument(report);
-  }
+  // TypeScript cannot tie the builder looked up by `command` to the report's own type.
+  return (BUILDERS[report.command] as (report: CommandReport) => ReportDocument)(report);
 }

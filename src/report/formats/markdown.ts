@@ -1,6 +1,13 @@
 import { bySeverity, type Finding, type Skipped } from '../../core/findings.js';
 import { hintFor } from '../../core/hints.js';
-import type { Block, Inline, ReportDocument, ReportEnvelope, Span } from '../document.js';
+import {
+  spansOf,
+  type Block,
+  type Inline,
+  type ReportDocument,
+  type ReportEnvelope,
+  type Span,
+} from '../document.js';
 import { findingName, fixTakesEffect, summaryLine } from './finding-parts.js';
 
 // A pull-request comment stays readable with the last few minutes of bars.
@@ -19,9 +26,7 @@ function spanMarkdown(span: Span): string {
 }
 
 function inlineMarkdown(inline: Inline): string {
-  return typeof inline === 'string' || !Array.isArray(inline)
-    ? spanMarkdown(inline as Span)
-    : (inline as readonly Span[]).map(spanMarkdown).join('');
+  return spansOf(inline).map(spanMarkdown).join('');
 }
 
 const cell = (text: string): string => text.replaceAll('|', '\\|');

@@ -1,4 +1,4 @@
-import type { Inline, Span, Tone } from '../document.js';
+import { spansOf, type Inline, type Span, type Tone } from '../document.js';
 import type { Style } from '../style.js';
 
 /** The one mapping from marks to colours, so a severity looks the same in every text report. */
@@ -37,7 +37,7 @@ function spanText(span: Span, style: Style, width: number): string {
 }
 
 export function inlineText(inline: Inline, style: Style, width: number): string {
-  return typeof inline === 'string' || !Array.isArray(inline)
-    ? spanText(inline as Span, style, width)
-    : (inline as readonly Span[]).map((span) => spanText(span, style, width)).join('');
+  return spansOf(inline)
+    .map((span) => spanText(span, style, width))
+    .join('');
 }
