@@ -19,7 +19,7 @@ export interface ReportEnvelope {
  */
 export type Tone = Severity | 'skipped' | 'strong' | 'dim' | 'code';
 
-/** Utilisation over time, one bar per sample, each coloured by how full the server was. */
+/** A measure over time, one bar per sample, each marked with how the guide judges its value. */
 export interface Sparkline {
   readonly bars: readonly { readonly bar: string; readonly tone: Severity }[];
 }
@@ -28,12 +28,12 @@ export type Span = string | { readonly text: string; readonly tone: Tone } | Spa
 /** Text with marks: one span or several in a row. */
 export type Inline = Span | readonly Span[];
 
+// Array.isArray does not narrow a union with a readonly array; a guard of our own does.
+const isSpanList = (inline: Inline): inline is readonly Span[] => Array.isArray(inline);
+
 /** The spans of an inline, one or several. */
 export function spansOf(inline: Inline): readonly Span[] {
-  // Array.isArray does not narrow a readonly array type, hence the check on the other side.
-  return typeof inline === 'string' || !Array.isArray(inline)
-    ? [inline as Span]
-    : (inline as readonly Span[]);
+  return isSpanList(inline) ? inline : [inline];
 }
 
 export const code = (text: string): Span => ({ text, tone: 'code' });

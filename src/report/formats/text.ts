@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { Block, ReportDocument } from '../document.js';
+import type { Block, Inline, ReportDocument } from '../document.js';
 import type { RenderOptions, Style } from '../style.js';
 import { findingsSectionText, findingsText } from './text-findings.js';
 import { inlineText, paint } from './text-inline.js';
@@ -25,7 +25,7 @@ export function textTable(
 }
 
 function blockLines(block: Block, style: Style, width: number): string[] {
-  const inline = (text: Parameters<typeof inlineText>[0]) => inlineText(text, style, width);
+  const inline = (text: Inline) => inlineText(text, style, width);
   switch (block.kind) {
     case 'paragraph':
       return block.label === undefined
