@@ -76,6 +76,8 @@ export const HINTS = {
 
 export type HintId = keyof typeof HINTS;
 
+export const HINT_IDS = Object.keys(HINTS) as readonly HintId[];
+
 export function hintFor(id: string): Hint | undefined {
   return (HINTS as Record<string, Hint>)[id];
 }

@@ -1,13 +1,17 @@
-import type { Finding } from './findings.js';
+import type { Finding, HintId } from './findings.js';
+import {
+  BUDGET_SHARE,
+  BUDGET_SHARE_PERCENT,
+  budgetShare,
+  HEADROOM_FACTOR,
+  LARGE_TIER_CONNECTIONS,
+  slotsForShare,
+  withHeadroom,
+} from './guide.js';
 import { otherClients, usableSlots, type ServerFacts } from './server-facts.js';
 import { minConnectionsFor, type PoolSettings, type WorkloadPreset } from './workload.js';
 
-/** The guide's headroom over expected concurrency: `requests × 1.2`. */
-export const HEADROOM_FACTOR = 1.2;
-/** The guide's share of the server one pool may take: `postgres_max × 0.8`. */
-export const BUDGET_SHARE = 0.8;
-/** Above this many server connections the guide's "large" tier starts, where it recommends PgBouncer. */
-export const LARGE_TIER_CONNECTIONS = 300;
+export { BUDGET_SHARE, HEADROOM_FACTOR, LARGE_TIER_CONNECTIONS };
 
 export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server' | 'plan' | 'traffic';
 
@@ -66,10 +70,6 @@ export interface SizingResult {
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100));
 
-// Integer arithmetic where the guide multiplies by 1.2 or 0.8, so that 33 × 1.2 is 39.6 and not 39.599….
-const withHeadroom = (concurrency: number): number => Math.ceil((concurrency * 6) / 5);
-const capFor = (usable: number, instances: number): number => Math.floor((usable * 4) / (5 * instances));
-
 /**
  * The guide's formula, made budget-aware:
  *   perInstanceBudget = (max_connections − reserved − held by others) / instances
@@ -111,7 +111,7 @@ export function recommendPool(input: SizingInput): SizingResult {
     computation: `${usable} ÷ ${instances}`,
     value: Math.round(perInstanceBudget * 100) / 100,
   });
-  const cap = Math.max(0, capFor(usable, instances));
+  const cap = Math.max(0, budgetShare(usable, instances));
   trace.push({
     label: 'cap per instance',
     formula: `floor(budget per instance × ${BUDGET_SHARE})`,
@@ -126,7 +126,7 @@ export function recommendPool(input: SizingInput): SizingResult {
     trace.push({
       label: 'demand with headroom',
       formula: `ceil(concurrency × ${HEADROOM_FACTOR})`,
-      computation: `ceil(${concurrency} × ${HEADROOM_FACTOR}) = ceil(${fmt((concurrency * 6) / 5)})`,
+      computation: `ceil(${concurrency} × ${HEADROOM_FACTOR}) = ceil(${fmt(concurrency * HEADROOM_FACTOR)})`,
       value: demand,
     });
     maxConnections = Math.min(demand, cap);
@@ -205,15 +205,15 @@ export function recommendPool(input: SizingInput): SizingResult {
 /** The smallest server max_connections whose per-instance cap still carries `demand`. */
 export function maxConnectionsNeeded(demand: number, instances: number, budget: ServerBudget): number {
   const spokenFor = budget.reservedConnections + budget.otherConnections;
-  let usable = Math.ceil((demand * 5 * instances) / 4);
-  while (capFor(usable, instances) < demand) usable += 1;
+  let usable = slotsForShare(demand * instances);
+  while (budgetShare(usable, instances) < demand) usable += 1;
   return usable + spokenFor;
 }
 
 /** The most instances whose per-instance cap still carries `demand`, or 0 when not even one fits. */
 export function instancesThatFit(demand: number, usable: number): number {
   if (demand < 1) return 0;
-  return Math.max(0, Math.floor((usable * 4) / (5 * demand)));
+  return Math.max(0, budgetShare(usable, demand));
 }
 
 function budgetObserved(input: SizingInput, usable: number): string {
@@ -221,9 +221,9 @@ function budgetObserved(input: SizingInput, usable: number): string {
   return `${usable} usable slots (max_connections ${budget.maxConnections}, ${budget.reservedConnections} reserved, ${budget.otherConnections} held by others) shared by ${instances} instance${instances === 1 ? '' : 's'}`;
 }
 
-function remedies(input: SizingInput, demand: number, usable: number): { hints: string[]; sql: string[] } {
+function remedies(input: SizingInput, demand: number, usable: number): { hints: HintId[]; sql: string[] } {
   const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
-  const hints = ['raise-max-connections'];
+  const hints: HintId[] = ['raise-max-connections'];
   if (input.instances > 1) hints.push('fewer-instances');
   if (needed > LARGE_TIER_CONNECTIONS || demand * input.instances > usable) hints.push('pgbouncer');
   return { hints, sql: [`ALTER SYSTEM SET max_connections = ${needed};`] };
@@ -242,7 +242,7 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
     severity: severe ? 'critical' : 'warning',
     title: severe
       ? `The server budget carries ${cap} connections per instance, ${concurrency - cap} short of the ${concurrency} expected concurrent requests: requests will queue for a connection`
-      : `The server budget carries ${cap} connections per instance: enough for ${concurrency} concurrent requests, but ${shortBy} short of the 20 % headroom (${demand})`,
+      : `The server budget carries ${cap} connections per instance: enough for ${concurrency} concurrent requests, but ${shortBy} short of the ${Math.round((HEADROOM_FACTOR - 1) * 100)} % headroom (${demand})`,
     observed: budgetObserved(input, usable),
     expected: `max_connections of at least ${needed} to give each instance ${demand}${fewer}`,
     fix: { sql, restart: true },
@@ -262,7 +262,7 @@ function presetOverBudgetFinding(
     severity: 'warning',
     title: `The ${input.preset.name} preset's pool of ${presetMax} does not fit the server budget; capped at ${cap} per instance`,
     observed: budgetObserved(input, usable),
-    expected: `at most ${BUDGET_SHARE * 100} % of the usable slots across all instances`,
+    expected: `at most ${BUDGET_SHARE_PERCENT} % of the usable slots across all instances`,
     fix: { sql, restart: true },
     hints,
   };
@@ -277,7 +277,7 @@ function noRoomFinding(input: SizingInput, usable: number): Finding {
         ? 'The server has no connection slots left for this service: reserved and other connections take them all'
         : `The server's ${usable} usable slots, shared by ${input.instances} instances, leave less than one connection each`,
     observed: budgetObserved(input, usable),
-    expected: 'at least one connection per instance within 80 % of the usable slots',
+    expected: `at least one connection per instance within ${BUDGET_SHARE_PERCENT} % of the usable slots`,
     hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
   };
 }

@@ -1,6 +1,12 @@
 import type { Finding } from '../findings.js';
 import { formatMeasuredMs } from '../units.js';
-import { acquisitionRating, TIMEOUT_RATE_LIMIT } from '../health/rules.js';
+import {
+  ACQUISITION_EXCELLENT_MS,
+  ACQUISITION_POOR_MS,
+  acquisitionRating,
+  LOAD_GENERATOR_LIMITS,
+  TIMEOUT_RATE_LIMIT,
+} from '../guide.js';
 import type { Load } from './load.js';
 import type { BenchMeasurement } from './measurement.js';
 import type { PoolUnderTest } from './pool.js';
@@ -17,7 +23,7 @@ function waitFindings(m: BenchMeasurement): Finding[] {
       severity: rating === 'poor' ? 'warning' : 'ok',
       title: `Getting a connection took ${ms(m.acquire.meanMs)} on average (p99 ${ms(m.acquire.p99Ms)}); ${percent(m.waitedShare)} of requests found no idle connection: ${rating}`,
       observed: `p50 ${ms(m.acquire.p50Ms)}, p95 ${ms(m.acquire.p95Ms)}, p99 ${ms(m.acquire.p99Ms)}, max ${ms(m.acquire.maxMs)} over ${m.completed} requests`,
-      expected: 'a mean under 1ms is excellent, 1–10ms good, above 10ms poor',
+      expected: `a mean under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
       ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
     },
   ];
@@ -31,7 +37,7 @@ function timeoutFindings(m: BenchMeasurement, pool: PoolUnderTest): Finding[] {
       severity: m.timeoutRate > TIMEOUT_RATE_LIMIT ? 'critical' : 'warning',
       title: `${m.timeouts} requests gave up waiting for a connection after ${ms(pool.acquireTimeoutMs)} (${percent(m.timeoutRate)} of requests): the pool is too small for this load`,
       observed: `${m.timeouts} acquisition timeouts, ${Math.round((m.timeouts / m.windowMs) * 1000 * 10) / 10} per second`,
-      expected: 'under 0.1 % of requests',
+      expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
       hints: ['slow-acquisition'],
     },
   ];
@@ -76,7 +82,7 @@ function clientFindings(m: BenchMeasurement): Finding[] {
   if (!m.client.fellBehind) return [];
   const busy = `its event loop was ${Math.round(m.client.eventLoopUtilisation * 100)} % busy`;
   const title =
-    m.client.sentShare < 0.95
+    m.client.sentShare < LOAD_GENERATOR_LIMITS.minSentShare
       ? `pooltune sent only ${percent(m.client.sentShare)} of the requests due (${busy}): the load was lighter than asked, so these waits understate what that rate would cause`
       : `pooltune sent requests late (p99 ${ms(m.lag.p99Ms)} after they were due; ${busy}): arrivals bunched up more than the rate asks for, so the waits are less exact`;
   return [
@@ -85,7 +91,7 @@ function clientFindings(m: BenchMeasurement): Finding[] {
       severity: 'warning',
       title,
       observed: `${m.throughputPerSecond} requests/s done of ${m.offeredPerSecond ?? '?'} asked; sent late p99 ${ms(m.lag.p99Ms)}`,
-      expected: 'requests sent within 5ms of when they are due',
+      expected: `requests sent within ${LOAD_GENERATOR_LIMITS.lagP99Ms}ms of when they are due`,
       hints: ['load-generator'],
     },
   ];

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings.js';
 import { formatDuration } from '../units.js';
-import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from './timeouts.js';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../guide.js';
 import { outcome, type Check } from './types.js';
 
 const list = (items: readonly { name: string; count: number }[], most = 5) =>
@@ -37,9 +37,9 @@ export const checkSessionStates: Check = ({ facts }) => {
     findings.push({
       id: 'idle-in-transaction-sessions',
       severity: 'warning',
-      title: `A session has been idle inside a transaction for ${formatDuration(Math.round(idleTx) * 1000)}, longer than the guide's 5min`,
+      title: `A session has been idle inside a transaction for ${formatDuration(Math.round(idleTx) * 1000)}, longer than the guide's ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}`,
       observed: `${formatDuration(Math.round(idleTx) * 1000)} idle in transaction`,
-      expected: 'under 5min; set idle_in_transaction_session_timeout',
+      expected: `under ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}; set idle_in_transaction_session_timeout`,
       hints: ['slow-acquisition'],
     });
   }

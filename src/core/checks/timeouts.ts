@@ -1,11 +1,15 @@
 import { formatDuration } from '../units.js';
 import { majorVersion, settingMs } from '../server-facts.js';
-import { alterSystem } from './fix.js';
+import {
+  IDLE_IN_TRANSACTION_TIMEOUT_FAR_MS,
+  IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  STATEMENT_TIMEOUT_FAR_MS,
+  STATEMENT_TIMEOUT_MS,
+} from '../guide.js';
+import { alterSystem, idleInTransactionTimeoutFix } from './fix.js';
 import { outcome, type Check } from './types.js';
 
-/** The guide's server settings. */
-export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5 * 60_000;
-export const STATEMENT_TIMEOUT_MS = 30_000;
+export { IDLE_IN_TRANSACTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS };
 
 const show = (ms: number) => (ms === 0 ? '0 (disabled)' : formatDuration(ms));
 
@@ -17,11 +21,7 @@ export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
     current: show(ms),
     recommended: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
   };
-  const fix = alterSystem(
-    facts,
-    'idle_in_transaction_session_timeout',
-    formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
-  );
+  const fix = idleInTransactionTimeoutFix(facts);
   if (ms === 0) {
     return outcome([
       {
@@ -37,12 +37,12 @@ export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
       },
     ]);
   }
-  if (ms > 60 * 60_000) {
+  if (ms > IDLE_IN_TRANSACTION_TIMEOUT_FAR_MS) {
     return outcome([
       {
         id: 'idle-in-transaction-timeout-long',
         severity: 'info',
-        title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}, far above the guide's 5min`,
+        title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}, far above the guide's ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}`,
         observed: formatDuration(ms),
         expected: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
         fix,
@@ -102,12 +102,12 @@ export const checkStatementTimeout: Check = ({ facts, plan }) => {
       },
     ]);
   }
-  if (ms > 5 * 60_000) {
+  if (ms > STATEMENT_TIMEOUT_FAR_MS) {
     return outcome([
       {
         id: 'statement-timeout-long',
         severity: 'info',
-        title: `statement_timeout is ${formatDuration(ms)}, far above the guide's 30s for ${plan.workload}`,
+        title: `statement_timeout is ${formatDuration(ms)}, far above the guide's ${formatDuration(STATEMENT_TIMEOUT_MS)} for ${plan.workload}`,
         observed: formatDuration(ms),
         expected: formatDuration(STATEMENT_TIMEOUT_MS),
         fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),

@@ -1,5 +1,8 @@
-import { utilizationSeverity } from '../checks/connections.js';
-import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../checks/timeouts.js';
+import {
+  idleInTransactionTimeoutFix,
+  idleInTransactionTimeoutNote,
+  idleInTransactionTimeoutTooLong,
+} from '../checks/fix.js';
 import type { Finding, Skipped } from '../findings.js';
 import { formatDuration, formatMeasuredMs } from '../units.js';
 import type {
@@ -10,13 +13,27 @@ import type {
   UtilisationMetrics,
 } from './metrics.js';
 
-/** The guide's thresholds. */
-export const ACQUISITION_EXCELLENT_MS = 1;
-export const ACQUISITION_POOR_MS = 10;
-export const TIMEOUT_RATE_LIMIT = 0.001;
-export const QUERY_DEGRADED_MS = 100;
-/** New sessions per second from others above which the server is likely serving connections without a pool. */
-export const CHURN_PER_SECOND_LIMIT = 10;
+import {
+  ACQUISITION_EXCELLENT_MS,
+  ACQUISITION_POOR_MS,
+  acquisitionRating,
+  CHURN_PER_SECOND_LIMIT,
+  DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+  QUERY_DEGRADED_MS,
+  TIMEOUT_RATE_LIMIT,
+  UTILISATION_BANDS,
+  UTILISATION_WARNING_PERCENT,
+  utilisationSeverity,
+} from '../guide.js';
+
+export {
+  ACQUISITION_EXCELLENT_MS,
+  ACQUISITION_POOR_MS,
+  acquisitionRating,
+  CHURN_PER_SECOND_LIMIT,
+  QUERY_DEGRADED_MS,
+  TIMEOUT_RATE_LIMIT,
+};
 
 export interface HealthThresholds {
   /** Sessions idle in a transaction for longer than this are reported (the guide: 5min). */
@@ -24,52 +41,34 @@ export interface HealthThresholds {
 }
 
 export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
-  idleInTransactionMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  idleInTransactionMs: DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
 };
 
 const ms = formatMeasuredMs;
 const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
 
-export function acquisitionRating(meanMs: number): 'excellent' | 'good' | 'poor' {
-  if (meanMs < ACQUISITION_EXCELLENT_MS) return 'excellent';
-  return meanMs <= ACQUISITION_POOR_MS ? 'good' : 'poor';
-}
-
 function utilisationFindings(u: UtilisationMetrics, thresholds: HealthThresholds): Finding[] {
   const findings: Finding[] = [];
-  const severity = utilizationSeverity(u.utilisationPercent);
+  const severity = utilisationSeverity(u.utilisationPercent);
   findings.push({
     id: 'server-utilisation',
     severity,
     title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
     observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
-    expected: 'under 70 % (70–85 % warning, above 85 % critical)',
+    expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
     ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
   });
   const idleTx = u.longestIdleInTransactionSeconds;
   if (idleTx !== null && idleTx * 1000 > thresholds.idleInTransactionMs) {
     const timeout = u.idleInTransactionTimeoutMs;
-    const settingNote =
-      timeout === 0 || timeout === null
-        ? 'idle_in_transaction_session_timeout is off, so nothing ends it'
-        : `idle_in_transaction_session_timeout is ${formatDuration(timeout)}`;
+    const settingNote = idleInTransactionTimeoutNote(timeout, 'it');
     findings.push({
       id: 'idle-in-transaction',
       severity: 'warning',
       title: `${u.idleInTransaction ?? 'A'} session${u.idleInTransaction === 1 ? ' is' : 's are'} idle inside a transaction, the oldest for ${seconds(idleTx)}: ${settingNote}`,
       observed: `${seconds(idleTx)} idle in transaction`,
       expected: `under ${formatDuration(thresholds.idleInTransactionMs)}`,
-      ...(timeout === 0 || timeout === null || timeout > IDLE_IN_TRANSACTION_TIMEOUT_MS
-        ? {
-            fix: {
-              sql: [
-                `ALTER SYSTEM SET idle_in_transaction_session_timeout = '${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}';`,
-                'SELECT pg_reload_conf();',
-              ],
-              reload: true,
-            },
-          }
-        : {}),
+      ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
       hints: ['slow-acquisition'],
     });
   }
@@ -103,7 +102,7 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
     severity: rating === 'poor' ? 'warning' : 'ok',
     title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
     observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
-    expected: 'under 1ms excellent, 1–10ms good, above 10ms poor',
+    expected: `under ${ACQUISITION_EXCELLENT_MS}ms excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
     ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
   });
   const attempts = a.acquisitions + a.timeouts;
@@ -114,7 +113,7 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       severity: rate > TIMEOUT_RATE_LIMIT ? 'critical' : 'warning',
       title: `${a.timeouts} of ${attempts} acquisitions timed out (${Math.round(rate * 10000) / 100} %)`,
       observed: `${a.timeouts} timeouts`,
-      expected: 'under 0.1 % of requests',
+      expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
       hints: ['slow-acquisition', 'too-many-connections'],
     });
   }
@@ -158,10 +157,10 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
       id: 'query-latency',
       severity: degraded ? 'warning' : slowTail ? 'info' : 'ok',
       title: degraded
-        ? `Query latency is degraded: p50 ${ms(q.latency.p50Ms)} is above 100ms`
-        : `Query latency p50 ${ms(q.latency.p50Ms)}, p99 ${ms(q.latency.p99Ms)} over ${q.latency.count} round trips${slowTail ? ': the slowest 1 % take over 100ms' : ''}`,
+        ? `Query latency is degraded: p50 ${ms(q.latency.p50Ms)} is above ${QUERY_DEGRADED_MS}ms`
+        : `Query latency p50 ${ms(q.latency.p50Ms)}, p99 ${ms(q.latency.p99Ms)} over ${q.latency.count} round trips${slowTail ? `: the slowest 1 % take over ${QUERY_DEGRADED_MS}ms` : ''}`,
       observed: `p50 ${ms(q.latency.p50Ms)}, p95 ${ms(q.latency.p95Ms)}, p99 ${ms(q.latency.p99Ms)}, max ${ms(q.latency.maxMs)}`,
-      expected: 'under 100ms',
+      expected: `under ${QUERY_DEGRADED_MS}ms`,
       ...(degraded ? { hints: ['slow-acquisition'] } : {}),
     },
   ];

@@ -1,7 +1,17 @@
-import { utilizationSeverity } from '../checks/connections.js';
-import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../checks/timeouts.js';
+import {
+  idleInTransactionTimeoutFix,
+  idleInTransactionTimeoutNote,
+  idleInTransactionTimeoutTooLong,
+} from '../checks/fix.js';
 import type { Finding, Skipped } from '../findings.js';
-import { CHURN_NEEDS_14, CHURN_PER_SECOND_LIMIT, sessionStatesSkipped } from '../health/rules.js';
+import {
+  CHURN_PER_SECOND_LIMIT,
+  UTILISATION_BANDS,
+  UTILISATION_CRITICAL_PERCENT,
+  UTILISATION_WARNING_PERCENT,
+  utilisationSeverity,
+} from '../guide.js';
+import { CHURN_NEEDS_14, sessionStatesSkipped } from '../health/rules.js';
 import { formatDuration } from '../units.js';
 import type { MonitorSummary } from './summary.js';
 
@@ -37,19 +47,19 @@ function utilisationFinding(summary: MonitorSummary): Finding {
       title: 'No sample was taken: the run ended before the first interval was over',
     };
   }
-  const severity = utilizationSeverity(u.peakPercent);
+  const severity = utilisationSeverity(u.peakPercent);
   const spell =
     severity === 'critical'
-      ? `: above 85 % ${howLong(u.criticalSamples, summary, u.firstCriticalAt)}`
+      ? `: above ${UTILISATION_CRITICAL_PERCENT} % ${howLong(u.criticalSamples, summary, u.firstCriticalAt)}`
       : severity === 'warning'
-        ? `: 70–85 % ${howLong(u.warningSamples, summary, u.firstWarningAt)}`
+        ? `: ${UTILISATION_WARNING_PERCENT}–${UTILISATION_CRITICAL_PERCENT} % ${howLong(u.warningSamples, summary, u.firstWarningAt)}`
         : '';
   return {
     id: 'server-utilisation',
     severity,
     title: `Utilisation peaked at ${u.peakPercent} % (${u.peakClients} of ${u.usableSlots} usable slots) at ${clockTime(u.peakAt)} UTC${spell}`,
     observed: `peak ${u.peakPercent} %, mean ${u.meanPercent} %, p95 ${u.p95Percent} % over ${plural(summary.samples, 'sample')}`,
-    expected: 'under 70 % (70–85 % warning, above 85 % critical)',
+    expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
     ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
   };
 }
@@ -91,10 +101,7 @@ function idleInTransactionFinding(summary: MonitorSummary, context: MonitorConte
   const oldest = summary.idleInTransaction.oldestSeconds;
   if (oldest === null || oldest * 1000 <= context.idleInTransactionThresholdMs) return [];
   const timeout = context.idleInTransactionTimeoutMs;
-  const off = timeout === 0 || timeout === null;
-  const settingNote = off
-    ? 'idle_in_transaction_session_timeout is off, so nothing ends them'
-    : `idle_in_transaction_session_timeout is ${formatDuration(timeout)}`;
+  const settingNote = idleInTransactionTimeoutNote(timeout, 'them');
   return [
     {
       id: 'idle-in-transaction',
@@ -102,17 +109,7 @@ function idleInTransactionFinding(summary: MonitorSummary, context: MonitorConte
       title: `A session sat idle inside a transaction for ${seconds(oldest)} (seen at ${clockTime(summary.idleInTransaction.oldestAt)} UTC${summary.idleInTransaction.peak > 1 ? `; up to ${summary.idleInTransaction.peak} such sessions at once` : ''}): ${settingNote}`,
       observed: `${seconds(oldest)} idle in transaction`,
       expected: `under ${formatDuration(context.idleInTransactionThresholdMs)}`,
-      ...(off || timeout > IDLE_IN_TRANSACTION_TIMEOUT_MS
-        ? {
-            fix: {
-              sql: [
-                `ALTER SYSTEM SET idle_in_transaction_session_timeout = '${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}';`,
-                'SELECT pg_reload_conf();',
-              ],
-              reload: true,
-            },
-          }
-        : {}),
+      ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
       hints: ['slow-acquisition'],
     },
   ];

@@ -1,4 +1,13 @@
 import type { Finding } from '../findings.js';
+import {
+  BUDGET_SHARE_PERCENT,
+  budgetShare,
+  HEADROOM_FACTOR,
+  INTERACTIVE_ACQUIRE_LIMIT_MS,
+  slotsForShare,
+  spareSlots,
+  withHeadroom,
+} from '../guide.js';
 import { otherClients, settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
 import { formatDuration } from '../units.js';
 import type { WorkloadPreset } from '../workload.js';
@@ -30,11 +39,6 @@ export interface PlannedService {
   readonly preset: WorkloadPreset;
 }
 
-/** The guide's share of the usable slots a fleet of pools should stay within. */
-const FLEET_SHARE = 0.8;
-/** Interactive workloads should not keep a caller waiting for a connection longer than this. */
-const INTERACTIVE_ACQUIRE_LIMIT_MS = 10_000;
-
 const total = (s: ServicePlan) => s.instances * s.pool.maxConnections;
 const sumOf = (services: readonly PlannedService[]) => services.reduce((n, p) => n + total(p.service), 0);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -58,17 +62,17 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
     .map(({ service: s }) => `${s.name} ${s.instances} × ${s.pool.maxConnections} = ${total(s)}`)
     .join(', ');
   const arithmetic = `usable ${usable} = max_connections ${server.maxConnections} − ${server.reservedSlots} reserved; ${server.heldNow} held now by other sessions, so ${free} free`;
-  const within = Math.floor(usable * FLEET_SHARE);
+  const within = budgetShare(usable);
   if (needed > free) {
-    const room = Math.max(services.length, Math.floor(free * FLEET_SHARE));
+    const room = Math.max(services.length, budgetShare(free));
     const fitted = fittedSizes(services, room);
-    const neededMax = server.reservedSlots + server.heldNow + Math.ceil((needed * 5) / 4);
+    const neededMax = server.reservedSlots + server.heldNow + slotsForShare(needed);
     return {
       id: 'plan-fleet',
       severity: 'critical',
       title: `The plan needs ${needed} connections at peak but only ${free} slots are free: ${needed - free} short`,
       observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
-      expected: `at most ${free}; to stay within the guide's 80 % share, pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, or max_connections ${neededMax}`,
+      expected: `at most ${free}; to stay within the guide's ${BUDGET_SHARE_PERCENT} % share, pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, or max_connections ${neededMax}`,
       fix: {
         sql: [`ALTER SYSTEM SET max_connections = ${neededMax};`],
         restart: true,
@@ -84,10 +88,10 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
     severity: needed > within ? 'warning' : 'ok',
     title:
       needed > within
-        ? `The plan's ${needed} connections fit, but take more than the guide's 80 % of the ${usable} usable slots`
+        ? `The plan's ${needed} connections fit, but take more than the guide's ${BUDGET_SHARE_PERCENT} % of the ${usable} usable slots`
         : `The plan's ${needed} connections fit: ${Math.round((needed / usable) * 100)} % of the ${usable} usable slots`,
     observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
-    expected: `at most ${within} (80 % of usable)`,
+    expected: `at most ${within} (${BUDGET_SHARE_PERCENT} % of usable)`,
     ...(needed > within ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
   };
 }
@@ -111,7 +115,7 @@ function serviceFindings(
       expected: 'minConnections at most maxConnections',
     });
   }
-  const demand = service.concurrency === undefined ? undefined : Math.ceil((service.concurrency * 6) / 5);
+  const demand = service.concurrency === undefined ? undefined : withHeadroom(service.concurrency);
   if (service.concurrency !== undefined && pool.maxConnections < service.concurrency) {
     findings.push({
       id: 'pool-too-small',
@@ -119,7 +123,7 @@ function serviceFindings(
       subject,
       title: `${label} a pool of ${pool.maxConnections} for ${service.concurrency} concurrent requests per instance: requests will queue for a connection`,
       observed: `maxConnections ${pool.maxConnections}`,
-      expected: `about ${demand} (ceil(${service.concurrency} × 1.2))${share < (demand ?? 0) ? `, though its share of the server is ${share}` : ''}`,
+      expected: `about ${demand} (ceil(${service.concurrency} × ${HEADROOM_FACTOR}))${share < (demand ?? 0) ? `, though its share of the server is ${share}` : ''}`,
       hints: ['slow-acquisition'],
     });
   } else if (demand !== undefined ? pool.maxConnections > demand : pool.maxConnections > share) {
@@ -212,12 +216,12 @@ export function checkPlan(
   const findings = [fleetFinding(services, server)];
   const free = server.maxConnections - server.reservedSlots - server.heldNow;
   // Each service's fair share: the guide's 80 % of what is free, split in proportion to what each asks for.
-  const shares = fittedSizes(services, Math.max(services.length, Math.floor(free * FLEET_SHARE)));
+  const shares = fittedSizes(services, Math.max(services.length, budgetShare(free)));
   for (const planned of services) {
     findings.push(...serviceFindings(planned, shares[planned.service.name] ?? 1, server, pooler));
   }
   const left = free - sumOf(services);
-  const margin = Math.max(2, Math.ceil((server.maxConnections - server.reservedSlots) / 10));
+  const margin = spareSlots(server.maxConnections - server.reservedSlots);
   if (left >= 0 && left < margin) {
     findings.push({
       id: 'plan-last-free-slots',

@@ -1,23 +1,9 @@
-import type { FailOn } from '../core/findings.js';
+import type { CommonOptions } from '../cli/flags/common.js';
+import type { Format } from '../cli/flags/output.js';
 import { colorLevel, styleFor } from '../ui/color.js';
 import type { Io } from '../ui/io.js';
 import type { ReportDocument } from '../report/document.js';
 import { plainStyle, type RenderOptions } from '../report/style.js';
-
-export const FORMATS = ['text', 'json', 'markdown', 'github', 'junit'] as const;
-export type Format = (typeof FORMATS)[number];
-
-/** Options every command takes. */
-export interface CommonOptions {
-  readonly format: Format;
-  readonly failOn: FailOn;
-  /** false with --no-color; undefined lets the environment decide. */
-  readonly color?: boolean;
-  readonly quiet: boolean;
-  readonly verbose: boolean;
-  /** Write the report (in --format) to this file; the terminal then gets the text report. */
-  readonly output?: string;
-}
 
 export async function renderOptions(io: Io, options: CommonOptions): Promise<RenderOptions> {
   const style = await styleFor(colorLevel(io, options.color));

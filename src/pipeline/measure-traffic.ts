@@ -1,11 +1,11 @@
 import { UsageError } from '../core/errors.js';
 import { trafficFromCounters, type CounterReading, type MeasuredTraffic } from '../core/traffic-measure.js';
 import { formatDuration } from '../core/units.js';
-import type { Session } from '../probes/connect.js';
-import { readTrafficCounters, serverVersionNumber, SESSION_TIMES_SINCE } from '../probes/traffic.js';
+import { readTrafficCounters, SESSION_TIMES_SINCE } from '../probes/traffic.js';
 import { sleepUnlessStopped, stoppable, type StopSignal } from '../ui/interrupt.js';
 import { progressOn } from '../ui/progress.js';
 import type { Io } from '../ui/io.js';
+import type { TargetSession } from './session.js';
 
 /** How often the counters are read for the progress line; only the first and last reading size the pool. */
 const SAMPLE_EVERY_MS = 5000;
@@ -20,16 +20,16 @@ export interface Measurement {
 }
 
 /**
- * Watches pg_stat_database for `durationMs` on the given session. Before PostgreSQL 14 only the rate can be
- * measured, so without a hold time from the user it stops before measuring rather than after.
+ * Watches pg_stat_database for `durationMs` on the target's session. Before PostgreSQL 14 only the rate can
+ * be measured, so without a hold time from the user it stops before measuring rather than after.
  */
 export async function measureTraffic(
-  session: Session,
+  { connection, facts }: TargetSession,
   io: Io,
   options: { durationMs: number; database: string; holdGiven: boolean; progress: boolean },
 ): Promise<Measurement> {
-  const version = await serverVersionNumber(session);
-  const withTimes = version >= SESSION_TIMES_SINCE;
+  const { session } = connection;
+  const withTimes = facts.serverVersionNum >= SESSION_TIMES_SINCE;
   if (!withTimes && !options.holdGiven) {
     throw new UsageError(
       'this server is older than PostgreSQL 14, which is when pg_stat_database started counting busy time: --measure can measure the rate only; give --hold-ms too',

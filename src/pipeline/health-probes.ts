@@ -1,0 +1,92 @@
+import type { CommonOptions } from '../cli/flags/common.js';
+import type { Finding, Skipped } from '../core/findings.js';
+import { churnBetween } from '../core/health/churn.js';
+import type { HealthMetrics } from '../core/health/metrics.js';
+import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
+import { majorVersion } from '../core/server-facts.js';
+import type { SchemaSpec } from '../core/schema/types.js';
+import type { Session } from '../probes/connect.js';
+import type { Io } from '../ui/io.js';
+import type { Progress } from '../ui/progress.js';
+import { verbose } from './output.js';
+import type { TargetSession } from './session.js';
+
+export { DEFAULT_PROBE_QUERY } from '../probes/health.js';
+
+/** How many fresh connections the connectivity probe opens beyond the main session. */
+const CONNECT_SAMPLES = 4;
+
+/** What one health run measured on an open session. */
+export interface HealthRun {
+  readonly metrics: HealthMetrics;
+  readonly peakConnections: number;
+  readonly schema: { findings: Finding[]; skipped: Skipped[] };
+}
+
+export interface ProbeSettings {
+  readonly probeConnections: number;
+  readonly durationMs: number;
+  readonly samples: number;
+  readonly query: string;
+  readonly schemaSpec?: SchemaSpec;
+}
+
+/** health's probes, in order, on an open session whose facts are collected; preflight runs them too. */
+export async function probeHealth(
+  { connection: opened, facts, target }: TargetSession,
+  settings: ProbeSettings,
+  io: Io,
+  options: CommonOptions,
+  progress: Progress,
+): Promise<HealthRun> {
+  const probes = await import('../probes/health.js');
+  const hasSessionCounters = majorVersion(facts) >= 14;
+  const before = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const utilisation = utilisationFrom(facts);
+  const budget = probePoolSize(settings.probeConnections, utilisation);
+  const extraConnects = Math.max(0, Math.min(CONNECT_SAMPLES, budget.free - budget.margin));
+  await verbose(
+    io,
+    options,
+    `${budget.free} free slots, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
+  );
+
+  await progress.step('timing fresh connections');
+  const connectivity = await probes.measureConnectivity(opened, extraConnects);
+
+  await progress.step(`driving a pool of ${budget.size} for ${settings.durationMs}ms`);
+  const acquisition = await probes.measureAcquisition(opened, {
+    poolSize: budget.size,
+    requestedPoolSize: settings.probeConnections,
+    durationMs: settings.durationMs,
+    acquireTimeoutMs: Math.min(target.endpoint.sessionOptions.connectTimeoutMs, 5000),
+    query: settings.query,
+  });
+
+  await progress.step(`timing ${settings.samples} round trips`);
+  const queryLatency = await probes.measureQueryLatency(opened.session, settings.samples, settings.query);
+  const after = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
+
+  let schema: HealthRun['schema'] = { findings: [], skipped: [] };
+  if (settings.schemaSpec) {
+    await progress.step('verifying the schema');
+    schema = await verifySchemaOn(opened.session, settings.schemaSpec);
+  }
+  return {
+    metrics: { connectivity, acquisition, queryLatency, utilisation, churn },
+    peakConnections: Math.max(extraConnects > 0 ? 2 : 1, 1 + budget.size),
+    schema,
+  };
+}
+
+async function verifySchemaOn(
+  session: Session,
+  spec: SchemaSpec,
+): Promise<{ findings: Finding[]; skipped: Skipped[] }> {
+  const [{ readCatalog }, { verifySchema }] = await Promise.all([
+    import('../probes/schema.js'),
+    import('../core/schema/verify.js'),
+  ]);
+  return verifySchema(spec, await readCatalog(session, spec));
+}
