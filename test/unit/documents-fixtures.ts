@@ -200,8 +200,8 @@ export function healthReport(): HealthReport {
   const metrics = healthMetrics();
   const { findings, skipped } = evaluateHealth(metrics);
   const schemaSkipped: Skipped = {
-    id: 'schema',
-    reason: 'no --schema given',
+    id: 'schema-migrations',
+    reason: 'no _sqlx_migrations table',
     enableWith: '--schema schema.json',
   };
   return {

@@ -1,4 +1,4 @@
-import { SEVERITY_RANK, type Severity } from '../../core/findings.js';
+import { SEVERITY_RANK, type FindingId, type Severity } from '../../core/findings.js';
 import type { LatencySummary } from '../../core/health/percentiles.js';
 import { formatDuration } from '../../core/units.js';
 import { ms as millis, plural, postgres, type Pair, type ReportDocument } from '../document.js';
@@ -7,7 +7,7 @@ import type { HealthReport } from '../health-report.js';
 const HEALTH_AREAS = ['connectivity', 'utilisation', 'acquisition', 'latency', 'churn', 'schema'] as const;
 type HealthArea = (typeof HEALTH_AREAS)[number];
 
-const AREA_BY_FINDING: Readonly<Record<string, HealthArea>> = {
+const AREA_BY_FINDING: Readonly<Partial<Record<FindingId, HealthArea>>> = {
   connectivity: 'connectivity',
   'server-utilisation': 'utilisation',
   'idle-in-transaction': 'utilisation',
@@ -22,7 +22,7 @@ const AREA_BY_FINDING: Readonly<Record<string, HealthArea>> = {
   'sessions-ended-abnormally': 'churn',
 };
 
-function areaOf(findingId: string): HealthArea {
+function areaOf(findingId: FindingId): HealthArea {
   return AREA_BY_FINDING[findingId] ?? (findingId.startsWith('schema') ? 'schema' : 'utilisation');
 }
 
