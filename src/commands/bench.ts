@@ -212,17 +212,9 @@ async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string):
     exitCode,
     stoppedBy: stoppedBy ?? null,
   };
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () =>
-      (await import('../report/json.js')).renderJsonReport(
-        report,
-        { load, loadDescription: describeLoad(load), runs, stoppedBy: report.stoppedBy },
-        pooltuneVersion,
-      ),
-    markdown: async () => (await import('../report/bench-markdown.js')).renderBenchMarkdown(report),
-    text: async (render) => (await import('../report/bench-text.js')).renderBenchText(report, render),
-  });
+  await writeReport(io, options, pooltuneVersion, async () =>
+    (await import('../report/documents/bench.js')).benchDocument(report),
+  );
   return exitCode;
 }
 

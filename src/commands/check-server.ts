@@ -78,21 +78,9 @@ async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersi
     exitCode,
   };
 
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () => {
-      const [{ renderJsonReport }, { settingStatusRows }] = await Promise.all([
-        import('../report/json.js'),
-        import('../report/check-server-report.js'),
-      ]);
-      const body = { server: report.server, plan, settings: settingStatusRows(findings) };
-      return renderJsonReport(report, body, pooltuneVersion);
-    },
-    markdown: async () =>
-      (await import('../report/check-server-markdown.js')).renderCheckServerMarkdown(report),
-    text: async (render) =>
-      (await import('../report/check-server-text.js')).renderCheckServerText(report, render),
-  });
+  await writeReport(io, options, pooltuneVersion, async () =>
+    (await import('../report/documents/check-server.js')).checkServerDocument(report),
+  );
   return exitCode;
 }
 

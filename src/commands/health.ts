@@ -88,17 +88,9 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
     failOn: target.failOn,
     exitCode,
   };
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () =>
-      (await import('../report/json.js')).renderJsonReport(
-        report,
-        { probe: report.probe, metrics, schema: report.schema },
-        pooltuneVersion,
-      ),
-    markdown: async () => (await import('../report/health-markdown.js')).renderHealthMarkdown(report),
-    text: async (render) => (await import('../report/health-text.js')).renderHealthText(report, render),
-  });
+  await writeReport(io, options, pooltuneVersion, async () =>
+    (await import('../report/documents/health.js')).healthDocument(report),
+  );
   return exitCode;
 }
 

@@ -184,17 +184,9 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
     failOn: target.failOn,
     exitCode,
   };
-  const json = await import('../report/monitor-json.js');
-  await writeReport(io, options, {
-    envelope: report,
-    // Streamed samples are already out; a report file gets the whole run.
-    json: async () =>
-      options.output === undefined
-        ? json.renderMonitorSummaryLine(report, pooltuneVersion)
-        : json.renderMonitorNdjson(report, pooltuneVersion),
-    markdown: async () => (await import('../report/monitor-markdown.js')).renderMonitorMarkdown(report),
-    text: async (render) => (await import('../report/monitor-text.js')).renderMonitorText(report, render),
-  });
+  await writeReport(io, options, pooltuneVersion, async () =>
+    (await import('../report/documents/monitor.js')).monitorDocument(report),
+  );
   return exitCode;
 }
 

@@ -123,18 +123,9 @@ async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: 
     failOn,
     exitCode,
   };
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () =>
-      (await import('../report/json.js')).renderJsonReport(
-        report,
-        { configFile: report.configFile, plan: report.plan, server: report.server, metrics: report.metrics },
-        pooltuneVersion,
-      ),
-    markdown: async () => (await import('../report/preflight-render.js')).renderPreflightMarkdown(report),
-    text: async (render) =>
-      (await import('../report/preflight-render.js')).renderPreflightText(report, render),
-  });
+  await writeReport(io, options, pooltuneVersion, async () =>
+    (await import('../report/documents/preflight.js')).preflightDocument(report),
+  );
   return exitCode;
 }
 

@@ -281,12 +281,9 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
     exitCode,
   };
 
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () => (await import('../report/json.js')).renderRecommendJson(report, pooltuneVersion),
-    markdown: async () => (await import('../report/recommend-markdown.js')).renderRecommendMarkdown(report),
-    text: async (render) => (await import('../report/recommend-text.js')).renderRecommendText(report, render),
-  });
+  await writeReport(io, options, pooltuneVersion, async () =>
+    (await import('../report/documents/recommend.js')).recommendDocument(report),
+  );
   return exitCode;
 }
 

@@ -2,7 +2,7 @@ import type { CommonOptions } from '../cli/flags/common.js';
 import type { Format } from '../cli/flags/output.js';
 import { colorLevel, styleFor } from '../ui/color.js';
 import type { Io } from '../ui/io.js';
-import type { ReportEnvelope } from '../report/json.js';
+import type { ReportDocument } from '../report/document.js';
 import { plainStyle, type RenderOptions } from '../report/style.js';
 
 export async function renderOptions(io: Io, options: CommonOptions): Promise<RenderOptions> {
@@ -17,35 +17,37 @@ export async function verbose(io: Io, options: CommonOptions, message: string): 
   if (options.verbose) await io.stderr.write(`pooltune: ${message}\n`);
 }
 
-/** The renderings of one report; each is loaded only when asked for. */
-export interface Renderers {
-  readonly envelope: ReportEnvelope;
-  readonly json: () => Promise<string>;
-  readonly markdown: () => Promise<string>;
-  readonly text: (render: RenderOptions) => Promise<string>;
-}
+/** A command's report as a document, built when the report is written. */
+export type DocumentSource = () => Promise<ReportDocument>;
 
 async function render(
   format: Format,
-  renderers: Renderers,
+  document: ReportDocument,
   io: Io,
   options: CommonOptions,
+  pooltuneVersion: string,
   forFile: boolean,
 ): Promise<string> {
+  // Each format is loaded only when asked for: the text format brings cli-table3 with it.
   switch (format) {
     case 'json':
-      return renderers.json();
+      // On stdout, NDJSON lines went out as they happened; a file gets them all.
+      return (await import('../report/formats/json.js')).renderJson(document, pooltuneVersion, !forFile);
     case 'markdown':
-      return renderers.markdown();
+      return (await import('../report/formats/markdown.js')).renderMarkdown(document);
     case 'junit':
-      return (await import('../report/junit.js')).renderJunit(renderers.envelope);
+      return (await import('../report/formats/junit.js')).renderJunit(document.envelope);
     case 'github': {
-      const annotations = (await import('../report/github.js')).renderGithubAnnotations(renderers.envelope);
-      const text = await renderers.text({ ...(await renderOptions(io, options)), style: plainStyle });
-      return `${text}${annotations}`;
+      const [{ renderText }, { renderGithubAnnotations }] = await Promise.all([
+        import('../report/formats/text.js'),
+        import('../report/formats/github.js'),
+      ]);
+      const text = renderText(document, { ...(await renderOptions(io, options)), style: plainStyle });
+      return `${text}${renderGithubAnnotations(document.envelope)}`;
     }
     case 'text':
-      return renderers.text(
+      return (await import('../report/formats/text.js')).renderText(
+        document,
         forFile ? { style: plainStyle, width: 100, quiet: options.quiet } : await renderOptions(io, options),
       );
   }
@@ -55,17 +57,25 @@ async function render(
  * Writes the report: in --format on stdout, or with --output in --format to the file and as text on the
  * terminal. In GitHub Actions (--format github) the markdown report also goes to $GITHUB_STEP_SUMMARY.
  */
-export async function writeReport(io: Io, options: CommonOptions, renderers: Renderers): Promise<void> {
+export async function writeReport(
+  io: Io,
+  options: CommonOptions,
+  pooltuneVersion: string,
+  source: DocumentSource,
+): Promise<void> {
+  const document = await source();
+  const as = (format: Format, forFile: boolean) =>
+    render(format, document, io, options, pooltuneVersion, forFile);
   // Loaded only when there is a file to write: fs/promises costs a start-up a few milliseconds.
   const files = () => import('../ui/report-files.js');
   if (options.output !== undefined) {
     const { writeReportFile } = await files();
-    await writeReportFile(options.output, await render(options.format, renderers, io, options, true), io.cwd);
-    await io.stdout.write(await render('text', renderers, io, options, false));
+    await writeReportFile(options.output, await as(options.format, true), io.cwd);
+    await io.stdout.write(await as('text', false));
   } else {
-    await io.stdout.write(await render(options.format, renderers, io, options, false));
+    await io.stdout.write(await as(options.format, false));
   }
   const summary = io.env.GITHUB_STEP_SUMMARY;
   if (options.format === 'github' && summary)
-    await (await files()).appendStepSummary(summary, await renderers.markdown());
+    await (await files()).appendStepSummary(summary, await as('markdown', false));
 }
