@@ -21,7 +21,7 @@ const impureModules = [
 const impureSource = impureModules.map(({ regex }) => regex.replaceAll('/', '\\x2F')).join('|');
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/golden/', 'test/rust/'] },
+  { ignores: ['dist/', 'node_modules/', 'test/golden/', 'test/rust/', 'src/core/config/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

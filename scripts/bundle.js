@@ -2,9 +2,12 @@
 // 20 ms, more than the rest of pooltune's start-up put together. pooltune's own code and commander go
 // into one file, dist/bundle/cli.cjs; each heavier library (pg, chalk, cli-table3, the prompts) into a
 // file of its own under dist/bundle/vendor/, required only by the paths that use it, since esbuild turns
-// the dynamic import()s into require()s. `npm run bench` measures what this buys.
-import { rmSync } from 'node:fs';
+// the dynamic import()s into require()s. The validators generated from the JSON Schemas go into files of
+// their own under dist/bundle/validators/ too, loaded when a file is first read. `npm run bench` measures
+// what this buys.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { generateValidators, VALIDATORS } from './generate-validators.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const outdir = `${root}dist/bundle/`;
@@ -26,6 +29,9 @@ const common = {
   external: ['pg-native'],
 };
 
+// So that the bundle never holds validators older than the schemas.
+generateValidators();
+
 const VENDOR = ['pg', 'chalk', 'cli-table3', '@inquirer/prompts'];
 const vendorFile = (name) => `vendor/${name.replace('@', '').replace('/', '-')}.cjs`;
 
@@ -35,6 +41,16 @@ await Promise.all(
       ...common,
       stdin: { contents: `module.exports = require('${name}');`, resolveDir: root, loader: 'js' },
       outfile: `${outdir}${vendorFile(name)}`,
+    }),
+  ),
+);
+
+await Promise.all(
+  VALIDATORS.map(({ module }) =>
+    build({
+      ...common,
+      entryPoints: [`${root}src/core/config/generated/${module}.ts`],
+      outfile: `${outdir}validators/${module}.cjs`,
     }),
   ),
 );
@@ -61,6 +77,19 @@ await build({
             ? { path: 'child_process', namespace: 'lazy' }
             : undefined,
         );
+        // A validator is code for one kind of file: a stand-in requires it when it is first called.
+        b.onResolve({ filter: /[/\\]config[/\\]generated[/\\][\w-]+\.js$/ }, (args) => ({
+          path: args.path.replace(/.*[/\\]([\w-]+)\.js$/, '$1'),
+          namespace: 'lazy-validator',
+        }));
+        b.onLoad({ filter: /.*/, namespace: 'lazy-validator' }, (args) => ({
+          contents: `let loaded; module.exports = { get validate() { return (loaded ??= require('./validators/${args.path}.cjs')).validate; } };`,
+          loader: 'js',
+        }));
+        b.onResolve({ filter: /^\.\/validators\//, namespace: 'lazy-validator' }, (args) => ({
+          path: args.path,
+          external: true,
+        }));
         b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
           contents:
             "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
@@ -70,3 +99,9 @@ await build({
     },
   ],
 });
+
+// Ajv is a devDependency: the generated validators must not need it (or anything else) at run time.
+for (const file of ['cli.cjs', ...readdirSync(`${outdir}validators`).map((f) => `validators/${f}`)]) {
+  if (/require\(["']ajv/.test(readFileSync(`${outdir}${file}`, 'utf8')))
+    throw new Error(`dist/bundle/${file} requires ajv, which is not installed with pooltune`);
+}

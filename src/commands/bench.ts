@@ -1,5 +1,4 @@
 import { UsageError } from '../core/errors.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import {
   describeLoad,
   HOLD_DISTRIBUTIONS,
@@ -19,7 +18,7 @@ import { findService, loadPlan, planForService } from '../config/load-plan.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import type { BenchProgress } from '../probes/bench.js';
 import type { BenchReport, BenchRunReport } from '../report/bench-report.js';
-import { SIGNAL_EXIT_CODES, stoppable, type StopSignal } from '../ui/interrupt.js';
+import { untilStopped } from '../ui/interrupt.js';
 import { isInteractive, type Io } from '../ui/io.js';
 import { progressOn, type Progress } from '../ui/progress.js';
 import { isLocalTarget } from '../probes/target.js';
@@ -33,7 +32,10 @@ import {
   type PoolSelection,
 } from '../cli/flags/pool.js';
 import { count, decimal, duration, durationOrZero, hasControlCharacter } from '../cli/flags/values.js';
+import { BENCH_RUN } from '../core/guide.js';
 import { COUNT_RANGES, TRAFFIC_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
+import { verdict } from '../pipeline/finish.js';
 import { verbose, writeReport } from '../pipeline/output.js';
 import { withSession, type TargetSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
@@ -169,9 +171,7 @@ async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string):
   const db = target.endpoint;
   if (!isLocalTarget(db.connection)) await confirmRemoteLoad(options, db.display, io);
 
-  const controller = new AbortController();
-  let stoppedBy: StopSignal | undefined;
-  const { facts, load, runs } = await withSession(target, io, options, async (session) => {
+  const { facts, load, runs, stoppedBy } = await withSession(target, io, options, async (session) => {
     const { facts } = session;
     const first = await resolvePool(options.pool, plan, facts, io);
     const pools = [first, ...(options.compare ? [await resolvePool(options.compare, plan, facts, io)] : [])];
@@ -185,28 +185,21 @@ async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string):
     };
     await verbose(io, options, `load: ${describeLoad(load)}`);
     const progress = progressOn(io, options.format === 'text' && !options.quiet);
-    const runs = await stoppable(
-      (signal) => {
-        stoppedBy = signal;
-        controller.abort();
-      },
-      async () => {
-        const done: BenchRunReport[] = [];
-        for (const pool of pools) {
-          if (controller.signal.aborted) break;
-          await verbose(io, options, `driving ${pool.label}: ${pool.origin}`);
-          done.push(await runOne(session, pool, load, controller.signal, progress));
-        }
-        return done;
-      },
-    );
-    return { facts, load, runs };
+    const { value: runs, stoppedBy } = await untilStopped(async (stop) => {
+      const done: BenchRunReport[] = [];
+      for (const pool of pools) {
+        if (stop.aborted) break;
+        await verbose(io, options, `driving ${pool.label}: ${pool.origin}`);
+        done.push(await runOne(session, pool, load, stop, progress));
+      }
+      return done;
+    });
+    return { facts, load, runs, stoppedBy };
   });
   if (stoppedBy)
     await io.stderr.write(`pooltune: stopped by ${stoppedBy}; the report covers what was measured\n`);
 
-  const findings = runs[0]?.findings ?? [];
-  const exitCode = stoppedBy ? SIGNAL_EXIT_CODES[stoppedBy] : exitCodeFor(findings, target.failOn);
+  const { findings, exitCode } = verdict(runs[0]?.findings ?? [], { failOn: target.failOn, stoppedBy });
   const report: BenchReport = {
     command: 'bench',
     target: db.display,
@@ -271,12 +264,14 @@ export const bench: CommandDeclaration<BenchOptions> = {
       )
       .option('--query <sql>', 'a read-only query to run instead of SELECT 1')
       .addOption(
-        new Option('--duration <duration>', 'how long to measure').argParser(duration).default(10_000, '10s'),
+        new Option('--duration <duration>', 'how long to measure')
+          .argParser(duration)
+          .default(BENCH_RUN.durationMs, formatDuration(BENCH_RUN.durationMs)),
       )
       .addOption(
         new Option('--warmup <duration>', 'run the load this long first without counting it (0: none)')
           .argParser(durationOrZero)
-          .default(1000, '1s'),
+          .default(BENCH_RUN.warmupMs, formatDuration(BENCH_RUN.warmupMs)),
       )
       .option(
         '--compare <pool flags>',

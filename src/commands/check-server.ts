@@ -1,6 +1,4 @@
 import { runServerChecks, type ServerPlan } from '../core/checks/index.js';
-import { exitCodeFor } from '../core/exit-codes.js';
-import { applyIgnores } from '../core/ignore.js';
 import { checkPlan, planServerFrom } from '../core/plan/checks.js';
 import { usableSlots } from '../core/server-facts.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
@@ -8,6 +6,7 @@ import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, size } from '../cli/flags/values.js';
 import { COUNT_RANGES } from '../core/numbers.js';
+import { verdict } from '../pipeline/finish.js';
 import { verbose, writeReport } from '../pipeline/output.js';
 import { plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
@@ -53,9 +52,11 @@ async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersi
   const slots = usableSlots(facts);
   const checked = runServerChecks({ facts, plan });
   const planFindings = checkPlan(services, planServerFrom(facts), poolPlan?.pooler);
-  const { findings, ignored } = applyIgnores([...planFindings, ...checked.findings], poolPlan?.ignore ?? []);
+  const { findings, ignored, exitCode } = verdict([...planFindings, ...checked.findings], {
+    failOn,
+    ignore: poolPlan?.ignore ?? [],
+  });
   const { skipped } = checked;
-  const exitCode = exitCodeFor(findings, failOn);
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,

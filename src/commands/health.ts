@@ -1,9 +1,15 @@
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import { evaluateHealth } from '../core/health/rules.js';
+import {
+  DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  HEALTH_PROBE,
+} from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
+import { verdict } from '../pipeline/finish.js';
 import { writeReport } from '../pipeline/output.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
@@ -61,9 +67,8 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
   const { metrics, peakConnections, schema: schemaOutcome } = run;
 
   const evaluated = evaluateHealth(metrics, { idleInTransactionMs: options.idleInTransactionThresholdMs });
-  const findings = [...evaluated.findings, ...schemaOutcome.findings];
+  const { findings, exitCode } = verdict([...evaluated.findings, ...schemaOutcome.findings], target);
   const skipped = [...evaluated.skipped, ...schemaOutcome.skipped];
-  const exitCode = exitCodeFor(findings, target.failOn);
   const report: HealthReport = {
     command: 'health',
     target: db.display,
@@ -111,14 +116,14 @@ export const health: CommandDeclaration<HealthOptions> = {
         '--probe-connections <n>',
         'size of the probe pool (shrunk to leave free slots)',
         count(COUNT_RANGES.probeConnections),
-        4,
+        HEALTH_PROBE.connections,
       )
       .addOption(
         new Option('--duration <duration>', 'how long to drive the probe pool')
           .argParser(duration)
-          .default(2000, '2s'),
+          .default(HEALTH_PROBE.durationMs, formatDuration(HEALTH_PROBE.durationMs)),
       )
-      .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), 200)
+      .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), HEALTH_PROBE.samples)
       .option('--query <sql>', 'a read-only query to time instead of SELECT 1')
       .option(
         '--schema <eventcore|file>',
@@ -126,7 +131,7 @@ export const health: CommandDeclaration<HealthOptions> = {
       )
       .option(
         '--idle-in-transaction-threshold <duration>',
-        'report sessions idle in a transaction for longer than this (default 5min)',
+        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
         duration,
       )
       .addOption(
@@ -135,7 +140,7 @@ export const health: CommandDeclaration<HealthOptions> = {
           "statement_timeout of pooltune's sessions, for --query too",
         )
           .argParser(duration)
-          .default(10_000, '10s'),
+          .default(DEFAULT_STATEMENT_TIMEOUT_MS, formatDuration(DEFAULT_STATEMENT_TIMEOUT_MS)),
       ),
   read: (command) => {
     const raw = command.opts<{
@@ -160,7 +165,8 @@ export const health: CommandDeclaration<HealthOptions> = {
       samples: raw.samples,
       ...(raw.query === undefined ? {} : { query: raw.query }),
       ...(raw.schema === undefined ? {} : { schema: raw.schema }),
-      idleInTransactionThresholdMs: raw.idleInTransactionThreshold ?? 300_000,
+      idleInTransactionThresholdMs:
+        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
       statementTimeoutMs: raw.statementTimeout,
     };
   },

@@ -1,4 +1,3 @@
-import { exitCodeFor } from '../core/exit-codes.js';
 import { utilisationFrom } from '../core/health/utilisation.js';
 import { evaluateMonitor, type MonitorContext } from '../core/monitor/findings.js';
 import { sampleFrom, type MonitorReading, type MonitorSample } from '../core/monitor/sample.js';
@@ -6,13 +5,15 @@ import { summariseSamples } from '../core/monitor/summary.js';
 import { majorVersion } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
-import { SIGNAL_EXIT_CODES, sleepUnlessStopped, stoppable, type StopSignal } from '../ui/interrupt.js';
+import { sleepUnlessStopped, untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { duration, monitorInterval } from '../cli/flags/values.js';
+import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS, MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
+import { verdict } from '../pipeline/finish.js';
 import { renderOptions, writeReport } from '../pipeline/output.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
@@ -98,47 +99,44 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
   const db = target.endpoint;
   const { readMonitorReading } = await import('../probes/monitor.js');
   const samples: MonitorSample[] = [];
-  let stoppedBy: MonitorRun['stoppedBy'] = 'duration';
   let startedWall = new Date();
   let started = performance.now();
-  const { context, serverVersion } = await withSession(target, io, options, async ({ facts, connection }) => {
-    startedWall = new Date();
-    started = performance.now();
-    const utilisation = utilisationFrom(facts);
-    const usableSlots = utilisation.usableSlots;
-    const context: MonitorContext = {
-      role: utilisation.role,
-      canSeeOthers: utilisation.canSeeOthers,
-      hasSessionCounters: majorVersion(facts) >= 14,
-      idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
-      idleInTransactionTimeoutMs: utilisation.idleInTransactionTimeoutMs,
-    };
-    const readingOptions = {
-      canSeeOthers: context.canSeeOthers,
-      hasSessionCounters: context.hasSessionCounters,
-    };
-    const heading: MonitorHeading = {
-      target: db.display,
-      serverVersion: facts.serverVersion,
-      intervalMs: options.intervalMs,
-      durationMs: options.durationMs ?? null,
-      usableSlots,
-    };
-    const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
-    const stop = new AbortController();
-    await stoppable(
-      (signal: StopSignal) => {
-        stoppedBy = signal;
-        stop.abort();
-      },
-      async () => {
+  const { context, serverVersion, stoppedBy } = await withSession(
+    target,
+    io,
+    options,
+    async ({ facts, connection }) => {
+      startedWall = new Date();
+      started = performance.now();
+      const utilisation = utilisationFrom(facts);
+      const usableSlots = utilisation.usableSlots;
+      const context: MonitorContext = {
+        role: utilisation.role,
+        canSeeOthers: utilisation.canSeeOthers,
+        hasSessionCounters: majorVersion(facts) >= 14,
+        idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
+        idleInTransactionTimeoutMs: utilisation.idleInTransactionTimeoutMs,
+      };
+      const readingOptions = {
+        canSeeOthers: context.canSeeOthers,
+        hasSessionCounters: context.hasSessionCounters,
+      };
+      const heading: MonitorHeading = {
+        target: db.display,
+        serverVersion: facts.serverVersion,
+        intervalMs: options.intervalMs,
+        durationMs: options.durationMs ?? null,
+        usableSlots,
+      };
+      const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
+      const { stoppedBy } = await untilStopped(async (stop) => {
         let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
         const baseline = previous.at;
         for (let slot = 1; ; slot++) {
           const offset = slot * options.intervalMs;
           if (options.durationMs !== undefined && offset > options.durationMs) break;
-          await sleepUnlessStopped(baseline + offset - performance.now(), stop.signal);
-          if (stop.signal.aborted) break;
+          await sleepUnlessStopped(baseline + offset - performance.now(), stop);
+          if (stop.aborted) break;
           const current = await readMonitorReading(connection.session, readingOptions);
           samples.push(
             sampleFrom(previous, current, { seq: samples.length + 1, startedAt: baseline, usableSlots }),
@@ -148,17 +146,21 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
           // A reading that took longer than an interval skips the slots it overran instead of bunching up.
           slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
         }
-      },
-    );
-    await finish();
-    return { context, serverVersion: facts.serverVersion };
-  });
+      });
+      await finish();
+      const ended: MonitorRun['stoppedBy'] = stoppedBy ?? 'duration';
+      return { context, serverVersion: facts.serverVersion, stoppedBy: ended };
+    },
+  );
 
   const stats = summariseSamples(samples, options.intervalMs, context.hasSessionCounters);
-  const { findings, skipped } = evaluateMonitor(stats, context);
+  const evaluated = evaluateMonitor(stats, context);
+  const { skipped } = evaluated;
   const signalled = stoppedBy !== 'duration';
-  const exitCode =
-    stoppedBy === 'duration' ? exitCodeFor(findings, target.failOn) : SIGNAL_EXIT_CODES[stoppedBy];
+  const { findings, exitCode } = verdict(evaluated.findings, {
+    failOn: target.failOn,
+    stoppedBy: signalled ? stoppedBy : null,
+  });
   if (signalled) {
     await io.stderr.write(
       `pooltune: stopped by ${stoppedBy} after ${samples.length} sample${samples.length === 1 ? '' : 's'}; connection closed\n`,
@@ -211,12 +213,12 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
       .addOption(
         new Option('--interval <duration>', 'time between samples, at least 100ms')
           .argParser(monitorInterval)
-          .default(5000, '5s'),
+          .default(MONITOR_INTERVAL.defaultMs, formatDuration(MONITOR_INTERVAL.defaultMs)),
       )
       .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
       .option(
         '--idle-in-transaction-threshold <duration>',
-        'report sessions idle in a transaction for longer than this (default 5min)',
+        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
         duration,
       ),
   read: (command) => {
@@ -230,7 +232,8 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
       ...readShared(command),
       intervalMs,
       ...(raw.duration === undefined ? {} : { durationMs: raw.duration }),
-      idleInTransactionThresholdMs: raw.idleInTransactionThreshold ?? 300_000,
+      idleInTransactionThresholdMs:
+        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
     };
   },
   help: `

@@ -1,15 +1,16 @@
 import { runServerChecks } from '../core/checks/index.js';
 import { UsageError } from '../core/errors.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import type { Finding, Skipped } from '../core/findings.js';
 import { evaluateHealth } from '../core/health/rules.js';
-import { applyIgnores } from '../core/ignore.js';
+import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
 import { checkPlan, planServerFrom } from '../core/plan/checks.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration } from '../cli/flags/values.js';
+import { verdict } from '../pipeline/finish.js';
 import { verbose, writeReport } from '../pipeline/output.js';
 import { plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
@@ -89,15 +90,14 @@ async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: 
     : { findings: [] as Finding[], skipped: [] as Skipped[] };
   const health = { ...evaluated, findings: evaluated.findings.filter((f) => f.id !== 'server-utilisation') };
   const planFindings = checkPlan(services, planServer, plan.pooler);
-  const { findings, ignored } = applyIgnores(
-    [...planFindings, ...server.findings, ...health.findings],
-    plan.ignore,
-  );
+  const { findings, ignored, exitCode } = verdict([...planFindings, ...server.findings, ...health.findings], {
+    failOn,
+    ignore: plan.ignore,
+  });
   const skipped = [
     ...server.skipped,
     ...health.skipped.filter((s) => !server.skipped.some((t) => t.id === s.id)),
   ];
-  const exitCode = exitCodeFor(findings, failOn);
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,
@@ -153,14 +153,19 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
         '--probe-connections <n>',
         'size of the health probe pool',
         count(COUNT_RANGES.probeConnections),
-        2,
+        PREFLIGHT_PROBE.connections,
       )
       .addOption(
         new Option('--duration <duration>', 'how long to drive the probe pool')
           .argParser(duration)
-          .default(1000, '1s'),
+          .default(PREFLIGHT_PROBE.durationMs, formatDuration(PREFLIGHT_PROBE.durationMs)),
       )
-      .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), 100),
+      .option(
+        '--samples <n>',
+        'query round trips to time',
+        count(COUNT_RANGES.samples),
+        PREFLIGHT_PROBE.samples,
+      ),
   read: (command) => {
     const raw = command.opts<{
       config?: string;

@@ -1,5 +1,4 @@
 import { UsageError } from '../core/errors.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
 import {
   budgetFromServer,
@@ -26,9 +25,11 @@ import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addTrafficFlags, readTraffic, TRAFFIC_HELP, type TrafficOptions } from '../cli/flags/traffic.js';
 import { count } from '../cli/flags/values.js';
+import { MEASURE_WINDOW, POSTGRES_DEFAULT_MAX_CONNECTIONS } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { EMITTERS } from '../report/emit/types.js';
 import type { PlanConfig } from '../core/plan/config.js';
+import { verdict } from '../pipeline/finish.js';
 import { verbose, writeReport } from '../pipeline/output.js';
 import {
   failOnWithPlan,
@@ -211,9 +212,9 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
           : options.planOthers.description,
     };
   }
-  if (measurement?.stoppedBy && measurement.traffic.windowMs < MIN_WINDOW_MS) {
+  if (measurement?.stoppedBy && measurement.traffic.windowMs < MEASURE_WINDOW.minMs) {
     await io.stderr.write(
-      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MIN_WINDOW_MS)})\n`,
+      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MEASURE_WINDOW.minMs)})\n`,
     );
     return SIGNAL_EXIT_CODES[measurement.stoppedBy];
   }
@@ -229,19 +230,19 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
         traffic: null,
       };
   const { recommendation } = sized;
-  const findings = options.hardware
-    ? [
-        ...sized.findings,
-        cpuBoundFinding(
-          options.hardware,
-          recommendation.fleet.totalConnections,
-          sized.traffic?.sizing.fleetBusyConnections,
-        ),
-      ]
-    : sized.findings;
-  const exitCode = measurement?.stoppedBy
-    ? SIGNAL_EXIT_CODES[measurement.stoppedBy]
-    : exitCodeFor(findings, options.failOn);
+  const { findings, exitCode } = verdict(
+    options.hardware
+      ? [
+          ...sized.findings,
+          cpuBoundFinding(
+            options.hardware,
+            recommendation.fleet.totalConnections,
+            sized.traffic?.sizing.fleetBusyConnections,
+          ),
+        ]
+      : sized.findings,
+    { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null },
+  );
   const report: RecommendReport = {
     command: 'recommend',
     target,
@@ -288,8 +289,6 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
   });
   return exitCode;
 }
-
-const MIN_WINDOW_MS = 5000;
 
 /** Sizes from the given or measured traffic; a rate or hold time no model can use is a usage error. */
 function sizeFromTraffic(
@@ -370,7 +369,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
           '--server-max-connections <n>',
           "the server's max_connections",
           count(COUNT_RANGES.serverMaxConnections),
-          100,
+          POSTGRES_DEFAULT_MAX_CONNECTIONS,
         )
         .option(
           '--reserved-connections <n>',

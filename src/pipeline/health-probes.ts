@@ -1,5 +1,6 @@
 import type { CommonOptions } from '../cli/flags/common.js';
 import type { Finding, Skipped } from '../core/findings.js';
+import { HEALTH_PROBE } from '../core/guide.js';
 import { churnBetween } from '../core/health/churn.js';
 import type { HealthMetrics } from '../core/health/metrics.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
@@ -12,9 +13,6 @@ import { verbose } from './output.js';
 import type { TargetSession } from './session.js';
 
 export { DEFAULT_PROBE_QUERY } from '../probes/health.js';
-
-/** How many fresh connections the connectivity probe opens beyond the main session. */
-const CONNECT_SAMPLES = 4;
 
 /** What one health run measured on an open session. */
 export interface HealthRun {
@@ -44,7 +42,7 @@ export async function probeHealth(
   const before = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
   const utilisation = utilisationFrom(facts);
   const budget = probePoolSize(settings.probeConnections, utilisation);
-  const extraConnects = Math.max(0, Math.min(CONNECT_SAMPLES, budget.free - budget.margin));
+  const extraConnects = Math.max(0, Math.min(HEALTH_PROBE.connectSamples, budget.free - budget.margin));
   await verbose(
     io,
     options,
@@ -59,7 +57,10 @@ export async function probeHealth(
     poolSize: budget.size,
     requestedPoolSize: settings.probeConnections,
     durationMs: settings.durationMs,
-    acquireTimeoutMs: Math.min(target.endpoint.sessionOptions.connectTimeoutMs, 5000),
+    acquireTimeoutMs: Math.min(
+      target.endpoint.sessionOptions.connectTimeoutMs,
+      HEALTH_PROBE.acquireTimeoutCapMs,
+    ),
     query: settings.query,
   });
 

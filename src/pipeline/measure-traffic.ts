@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { trafficFromCounters, type CounterReading, type MeasuredTraffic } from '../core/traffic-measure.js';
 import { formatDuration } from '../core/units.js';
 import { readTrafficCounters, SESSION_TIMES_SINCE } from '../probes/traffic.js';
-import { sleepUnlessStopped, stoppable, type StopSignal } from '../ui/interrupt.js';
+import { sleepUnlessStopped, untilStopped, type StopSignal } from '../ui/interrupt.js';
 import { progressOn } from '../ui/progress.js';
 import type { Io } from '../ui/io.js';
 import type { TargetSession } from './session.js';
@@ -10,8 +10,6 @@ import type { TargetSession } from './session.js';
 /** How often the counters are read for the progress line; only the first and last reading size the pool. */
 const SAMPLE_EVERY_MS = 5000;
 const FLUSH_INTERVAL_MS = 1100;
-/** A window stopped by Ctrl-C still sizes the pool if it is at least this long. */
-export const MIN_WINDOW_MS = 5000;
 
 export interface Measurement {
   readonly traffic: MeasuredTraffic;
@@ -35,46 +33,38 @@ export async function measureTraffic(
       'this server is older than PostgreSQL 14, which is when pg_stat_database started counting busy time: --measure can measure the rate only; give --hold-ms too',
     );
   }
-  const controller = new AbortController();
-  let stoppedBy: StopSignal | null = null;
   const progress = progressOn(io, options.progress);
-  return stoppable(
-    (signal) => {
-      stoppedBy = signal;
-      controller.abort();
-    },
-    async () => {
-      // A backend flushes its counters at most once a second: wait that out and read once, so that the
-      // queries pooltune ran before the window are counted before it opens, not inside it.
-      await sleepUnlessStopped(FLUSH_INTERVAL_MS, controller.signal);
-      await readTrafficCounters(session, withTimes);
-      const first = await readTrafficCounters(session, withTimes);
-      let last: CounterReading = first;
-      let samples = 1;
-      const total = formatDuration(options.durationMs);
-      try {
-        while (last.atMs - first.atMs < options.durationMs && !controller.signal.aborted) {
-          const left = options.durationMs - (last.atMs - first.atMs);
-          await sleepUnlessStopped(Math.min(SAMPLE_EVERY_MS, left), controller.signal);
-          last = await readTrafficCounters(session, withTimes);
-          samples += 1;
-          const elapsed = Math.round((last.atMs - first.atMs) / 1000);
-          const rate =
-            (last.transactions - first.transactions - (samples - 1)) / ((last.atMs - first.atMs) / 1000);
-          await progress.step(
-            `measuring traffic on ${options.database}: ${elapsed}s of ${total}, ${Math.max(0, Math.round(rate))} transactions/s so far`,
-          );
-        }
-      } finally {
-        await progress.done();
+  const { value: traffic, stoppedBy } = await untilStopped(async (stop) => {
+    // A backend flushes its counters at most once a second: wait that out and read once, so that the
+    // queries pooltune ran before the window are counted before it opens, not inside it.
+    await sleepUnlessStopped(FLUSH_INTERVAL_MS, stop);
+    await readTrafficCounters(session, withTimes);
+    const first = await readTrafficCounters(session, withTimes);
+    let last: CounterReading = first;
+    let samples = 1;
+    const total = formatDuration(options.durationMs);
+    try {
+      while (last.atMs - first.atMs < options.durationMs && !stop.aborted) {
+        const left = options.durationMs - (last.atMs - first.atMs);
+        await sleepUnlessStopped(Math.min(SAMPLE_EVERY_MS, left), stop);
+        last = await readTrafficCounters(session, withTimes);
+        samples += 1;
+        const elapsed = Math.round((last.atMs - first.atMs) / 1000);
+        const rate =
+          (last.transactions - first.transactions - (samples - 1)) / ((last.atMs - first.atMs) / 1000);
+        await progress.step(
+          `measuring traffic on ${options.database}: ${elapsed}s of ${total}, ${Math.max(0, Math.round(rate))} transactions/s so far`,
+        );
       }
-      const traffic = trafficFromCounters(first, last, {
-        database: options.database,
-        requestedMs: options.durationMs,
-        stoppedEarly: stoppedBy !== null,
-        ownTransactions: samples - 1,
-      });
-      return { traffic, stoppedBy };
-    },
-  );
+    } finally {
+      await progress.done();
+    }
+    return trafficFromCounters(first, last, {
+      database: options.database,
+      requestedMs: options.durationMs,
+      stoppedEarly: stop.aborted,
+      ownTransactions: samples - 1,
+    });
+  });
+  return { traffic, stoppedBy };
 }

@@ -1,12 +1,11 @@
 import type { SharedOptions } from '../cli/declaration.js';
 import type { FailOn } from '../core/findings.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../core/guide.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import { failOnWithPlan } from '../config/load-plan.js';
 import type { SessionOptions } from '../probes/connect.js';
 import { describeTarget, resolveTarget, type ConnectionTarget } from '../probes/target.js';
 import type { Io } from '../ui/io.js';
-
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** A PostgreSQL server, reached with the extended query protocol through node-postgres. */
 export interface PostgresEndpoint {

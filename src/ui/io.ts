@@ -47,6 +47,11 @@ function wrap(stream: NodeJS.WriteStream, secrets: ReadonlySet<string>): OutStre
   };
 }
 
+/** Very short "passwords" would mask ordinary words and numbers; they are not worth hiding that way. */
+export function worthMasking(secret: string): boolean {
+  return secret.length >= 4;
+}
+
 export function processIo(): Io {
   const secrets = new Set<string>();
   return {
@@ -56,9 +61,8 @@ export function processIo(): Io {
     stdinIsTTY: isatty(0),
     env: process.env,
     cwd: process.cwd(),
-    // Very short "passwords" would mask ordinary words and numbers; they are not worth hiding that way.
     addSecret: (secret) => {
-      if (secret.length >= 4) secrets.add(secret);
+      if (worthMasking(secret)) secrets.add(secret);
     },
   };
 }

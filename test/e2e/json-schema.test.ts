@@ -202,7 +202,7 @@ describe('the JSON report schema, against real output', () => {
     });
 
     it('health with a schema that is not there: critical schema findings', async () => {
-      await validReport(
+      const doc = await validReport(
         [
           'health',
           '--db',
@@ -216,6 +216,10 @@ describe('the JSON report schema, against real output', () => {
         ],
         0,
       );
+      const findings = doc.findings as { id: string; severity: string; title: string }[];
+      const objects = findings.find((f) => f.id === 'schema-objects');
+      assert.equal(objects?.severity, 'critical', JSON.stringify(findings));
+      assert.match(objects.title, /missing/);
     });
 
     it('recommend --measure: what the server showed, with its caveats', async () => {

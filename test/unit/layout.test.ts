@@ -33,9 +33,7 @@ function sourceOf(from: string, specifier: string): string | undefined {
 }
 
 const files = sourceFiles(SRC);
-const graph = new Map(
-  files.map((file) => [file, imports(readFileSync(file, 'utf8'))] as const),
-);
+const graph = new Map(files.map((file) => [file, imports(readFileSync(file, 'utf8'))] as const));
 const name = (file: string) => relative(SRC, file);
 
 describe('source layout', () => {
@@ -78,6 +76,9 @@ describe('source layout', () => {
   it('keeps the program a loop over the command list (under 150 lines)', () => {
     const program = files.find((file) => /(^|\/)program\.ts$/.test(name(file)));
     assert.ok(program, 'a program.ts exists');
-    assert.ok(readFileSync(program, 'utf8').split('\n').length < 150, `${name(program)} is 150 lines or more`);
+    assert.ok(
+      readFileSync(program, 'utf8').split('\n').length < 150,
+      `${name(program)} is 150 lines or more`,
+    );
   });
 });

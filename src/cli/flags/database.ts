@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../core/guide.js';
+import { formatDuration } from '../../core/units.js';
 import { duration } from './values.js';
 
 /** How a command reaches its database: --db (else DATABASE_URL, else PG*) and --connect-timeout. */
@@ -19,7 +21,11 @@ Connection:
 export function addDatabaseFlags(command: Command): Command {
   return command
     .option('--db <url>', 'the database to connect to (else DATABASE_URL, else PG* variables)')
-    .option('--connect-timeout <duration>', 'give up connecting after this long (default 10s)', duration);
+    .option(
+      '--connect-timeout <duration>',
+      `give up connecting after this long (default ${formatDuration(DEFAULT_CONNECT_TIMEOUT_MS)})`,
+      duration,
+    );
 }
 
 export function readDatabase(command: Command): DatabaseOptions {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DatabaseHardware } from '../../core/cpu-bound.js';
+import { DEFAULT_TARGET_PERCENTILE, DEFAULT_TARGET_WAIT_MS } from '../../core/guide.js';
 import { TRAFFIC_RANGES } from '../../core/numbers.js';
 import { count, decimal, measureWindow, percentile } from './values.js';
 
@@ -47,12 +48,12 @@ export function addTrafficFlags(command: Command): Command {
     )
     .option(
       '--target-wait-ms <ms>',
-      'traffic sizing: the longest acceptable wait for a connection (default 10)',
+      `traffic sizing: the longest acceptable wait for a connection (default ${DEFAULT_TARGET_WAIT_MS})`,
       decimal(TRAFFIC_RANGES.targetWaitMs),
     )
     .option(
       '--target-percentile <p>',
-      'traffic sizing: the share of requests that must wait no longer than that, 0–100 (default 99)',
+      `traffic sizing: the share of requests that must wait no longer than that, 0–100 (default ${DEFAULT_TARGET_PERCENTILE})`,
       percentile,
     )
     .option(

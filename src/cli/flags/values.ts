@@ -6,7 +6,8 @@ import {
   parseDecimal,
   type CountRange,
 } from '../../core/numbers.js';
-import { DURATION_HELP, SIZE_HELP, parseDuration, parseSize } from '../../core/units.js';
+import { MEASURE_WINDOW, MONITOR_INTERVAL } from '../../core/guide.js';
+import { DURATION_HELP, SIZE_HELP, formatDuration, parseDuration, parseSize } from '../../core/units.js';
 
 // The parsers of flag values: each turns the text into a number or throws commander's InvalidArgumentError,
 // whose message commander prints after the flag and the value.
@@ -38,13 +39,12 @@ export function percentile(text: string): number {
   return value;
 }
 
-/** The shortest --measure window: backends report statistics about once a second, so shorter is mostly noise. */
-const MIN_MEASURE_MS = 5000;
-
 export function measureWindow(text: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined || ms < MIN_MEASURE_MS || ms > 3_600_000)
-    throw new InvalidArgumentError(`Expected ${DURATION_HELP}, from 5s to 1h.`);
+  if (ms === undefined || ms < MEASURE_WINDOW.minMs || ms > MEASURE_WINDOW.maxMs)
+    throw new InvalidArgumentError(
+      `Expected ${DURATION_HELP}, from ${formatDuration(MEASURE_WINDOW.minMs)} to ${formatDuration(MEASURE_WINDOW.maxMs)}.`,
+    );
   return Math.round(ms);
 }
 
@@ -62,10 +62,11 @@ export function durationOrZero(text: string): number {
   return /^\s*0+\s*$/.test(text) ? 0 : duration(text);
 }
 
-/** The monitor's sampling interval: shorter than 100ms would measure pooltune more than the server. */
+/** The monitor's sampling interval: a shorter one would measure pooltune more than the server. */
 export function monitorInterval(text: string): number {
   const ms = duration(text);
-  if (ms < 100) throw new InvalidArgumentError('Expected at least 100ms.');
+  if (ms < MONITOR_INTERVAL.minMs)
+    throw new InvalidArgumentError(`Expected at least ${formatDuration(MONITOR_INTERVAL.minMs)}.`);
   return ms;
 }
 
