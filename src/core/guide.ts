@@ -4,8 +4,6 @@
  * Values marked "pooltune's" are not in the guide; they are our own judgement, kept here beside the guide's
  * so that there is one place to look.
  */
-import type { Severity } from './findings.js';
-
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const MB = 1024 ** 2;
@@ -135,7 +133,7 @@ export function utilisationPercent(clients: number, usableSlots: number): number
 }
 
 /** The guide's utilisation thresholds: under 70 % healthy, 70–85 % warning, above 85 % critical. */
-export function utilisationSeverity(percent: number): Severity {
+export function utilisationSeverity(percent: number): 'ok' | 'warning' | 'critical' {
   if (percent > UTILISATION_CRITICAL_PERCENT) return 'critical';
   if (percent >= UTILISATION_WARNING_PERCENT) return 'warning';
   return 'ok';

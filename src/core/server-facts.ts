@@ -1,3 +1,5 @@
+import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from './guide.js';
+
 /** One row of pg_settings, as the checks need it. */
 export interface Setting {
   readonly name: string;
@@ -108,7 +110,7 @@ export function usableSlots(facts: ServerFacts): {
   reserved: number;
   usable: number;
 } {
-  const max = numericSetting(facts, 'max_connections') ?? 100;
+  const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const superuserReserved = numericSetting(facts, 'superuser_reserved_connections') ?? 0;
   const reserved = numericSetting(facts, 'reserved_connections') ?? 0;
   return { max, superuserReserved, reserved, usable: max - superuserReserved - reserved };

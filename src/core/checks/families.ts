@@ -10,8 +10,9 @@ import { planChecks } from './plan.js';
 import { runChecks, type CheckFamily, type CheckResult } from './registry.js';
 import { schemaChecks } from './schema.js';
 import { serverChecks } from './server.js';
+import { sizingChecks } from './sizing.js';
 
-export { benchChecks, healthChecks, monitorChecks, planChecks, schemaChecks, serverChecks };
+export { benchChecks, healthChecks, monitorChecks, planChecks, schemaChecks, serverChecks, sizingChecks };
 
 /** Every family, in the order their findings are reported when several run. */
 export const CHECK_FAMILIES: readonly CheckFamily[] = [
@@ -21,6 +22,7 @@ export const CHECK_FAMILIES: readonly CheckFamily[] = [
   schemaChecks,
   monitorChecks,
   benchChecks,
+  sizingChecks,
 ];
 
 /** health: the probes' checks, then the schema's when --schema asked for it. */

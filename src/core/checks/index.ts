@@ -13,6 +13,7 @@ export {
   type MonitorObservation,
   type PlanObservation,
   type SchemaObservation,
+  type SizingObservation,
 } from './input.js';
 export {
   defineCheck,

@@ -3,6 +3,7 @@
  * command (or the pipeline) fills the parts it collected; `runChecks` runs the families whose part is there.
  */
 import type { Load } from '../bench/load.js';
+import type { SizingInput } from '../budget.js';
 import type { BenchMeasurement } from '../bench/measurement.js';
 import type { PoolUnderTest } from '../bench/pool.js';
 import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS } from '../guide.js';
@@ -49,6 +50,19 @@ export interface SchemaObservation {
   readonly catalog: CatalogSnapshot;
 }
 
+/** What recommend's sizing computed, for its findings to judge. */
+export interface SizingObservation {
+  readonly input: SizingInput;
+  /** Server slots the fleet may use: max_connections − reserved − held by others. */
+  readonly usable: number;
+  /** The guide's share of the usable slots per instance. */
+  readonly cap: number;
+  /** What one instance asks for: its concurrency with headroom, or the preset's size without one. */
+  readonly wanted: number;
+  /** The fleet's connections at peak with the size chosen. */
+  readonly total: number;
+}
+
 export interface CheckInput {
   /** The server's facts and what the user told about its workload and fleet. */
   readonly server?: CheckContext | undefined;
@@ -57,6 +71,8 @@ export interface CheckInput {
   readonly bench?: BenchObservation | undefined;
   readonly plan?: PlanObservation | undefined;
   readonly schema?: SchemaObservation | undefined;
+  /** What recommend computed from the preset, the concurrency and the budget. */
+  readonly sizing?: SizingObservation | undefined;
 }
 
 /** A check family is named after the part of the input it judges. */
