@@ -10,7 +10,7 @@ import {
 } from '../core/bench/load.js';
 import { poolUnderTest, type PoolUnderTest } from '../core/bench/pool.js';
 import { modelFor } from '../core/bench/prediction.js';
-import { evaluateBench } from '../core/bench/rules.js';
+import { benchChecks, runChecks } from '../core/checks/index.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
 import type { ServerFacts } from '../core/server-facts.js';
 import { budgetFromServer, recommendPool } from '../core/sizing.js';
@@ -158,7 +158,7 @@ async function runOne(
     pool,
     measurement: run.measurement,
     model: modelFor(run.measurement, pool, load),
-    findings: evaluateBench(run.measurement, pool, load),
+    findings: runChecks([benchChecks], { bench: { measurement: run.measurement, pool, load } }).findings,
     stoppedEarly: run.stoppedEarly,
     peakConnections: run.peakPoolConnections + 1,
   };

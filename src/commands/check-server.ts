@@ -1,5 +1,5 @@
-import { runServerChecks, type ServerPlan } from '../core/checks/index.js';
-import { checkPlan, planServerFrom } from '../core/plan/checks.js';
+import { CHECK_SERVER_FAMILIES, runChecks, type ServerPlan } from '../core/checks/index.js';
+import { planServerFrom } from '../core/plan/server.js';
 import { usableSlots } from '../core/server-facts.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
@@ -50,9 +50,11 @@ async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersi
     behindPooler: options.behindPooler,
   };
   const slots = usableSlots(facts);
-  const checked = runServerChecks({ facts, plan });
-  const planFindings = checkPlan(services, planServerFrom(facts), poolPlan?.pooler);
-  const { findings, ignored, exitCode } = verdict([...planFindings, ...checked.findings], {
+  const checked = runChecks(CHECK_SERVER_FAMILIES, {
+    plan: { services, server: planServerFrom(facts), pooler: poolPlan?.pooler },
+    server: { facts, plan },
+  });
+  const { findings, ignored, exitCode } = verdict(checked.findings, {
     failOn,
     ignore: poolPlan?.ignore ?? [],
   });

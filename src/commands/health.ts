@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
-import { evaluateHealth } from '../core/health/rules.js';
+import { HEALTH_FAMILIES, runChecks } from '../core/checks/index.js';
 import {
   DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
   DEFAULT_STATEMENT_TIMEOUT_MS,
@@ -64,11 +64,15 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
     }),
     progress,
   );
-  const { metrics, peakConnections, schema: schemaOutcome } = run;
+  const { metrics, peakConnections } = run;
 
-  const evaluated = evaluateHealth(metrics, { idleInTransactionMs: options.idleInTransactionThresholdMs });
-  const { findings, exitCode } = verdict([...evaluated.findings, ...schemaOutcome.findings], target);
-  const skipped = [...evaluated.skipped, ...schemaOutcome.skipped];
+  const checked = runChecks(
+    HEALTH_FAMILIES,
+    { health: metrics, schema: run.schema },
+    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+  );
+  const { findings, exitCode } = verdict(checked.findings, target);
+  const { skipped } = checked;
   const report: HealthReport = {
     command: 'health',
     target: db.display,

@@ -1,8 +1,8 @@
 import { utilisationFrom } from '../core/health/utilisation.js';
-import { evaluateMonitor, type MonitorContext } from '../core/monitor/findings.js';
+import { monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
 import { sampleFrom, type MonitorReading, type MonitorSample } from '../core/monitor/sample.js';
 import { summariseSamples } from '../core/monitor/summary.js';
-import { majorVersion } from '../core/server-facts.js';
+import { hasSessionCounters } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
 import { sleepUnlessStopped, untilStopped } from '../ui/interrupt.js';
@@ -113,7 +113,7 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
       const context: MonitorContext = {
         role: utilisation.role,
         canSeeOthers: utilisation.canSeeOthers,
-        hasSessionCounters: majorVersion(facts) >= 14,
+        hasSessionCounters: hasSessionCounters(facts),
         idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
         idleInTransactionTimeoutMs: utilisation.idleInTransactionTimeoutMs,
       };
@@ -154,7 +154,11 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
   );
 
   const stats = summariseSamples(samples, options.intervalMs, context.hasSessionCounters);
-  const evaluated = evaluateMonitor(stats, context);
+  const evaluated = runChecks(
+    [monitorChecks],
+    { monitor: { summary: stats, context } },
+    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+  );
   const { skipped } = evaluated;
   const signalled = stoppedBy !== 'duration';
   const { findings, exitCode } = verdict(evaluated.findings, {

@@ -1,11 +1,9 @@
-import { runServerChecks } from '../core/checks/index.js';
+import { runPreflightChecks } from '../core/checks/index.js';
 import { UsageError } from '../core/errors.js';
-import type { Finding, Skipped } from '../core/findings.js';
-import { evaluateHealth } from '../core/health/rules.js';
 import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { formatDuration } from '../core/units.js';
-import { checkPlan, planServerFrom } from '../core/plan/checks.js';
+import { planServerFrom } from '../core/plan/server.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
@@ -75,29 +73,22 @@ async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: 
   );
 
   const planServer = planServerFrom(facts);
-  const server = runServerChecks({
-    facts,
-    plan: {
-      workload: workload.name,
-      workloadWantsStatementTimeout: workload.pool.queryTimeoutMs !== null,
-      instances: 1,
-      behindPooler: plan.pooler !== undefined,
+  // check-server's families and health's; health's utilisation gives way to the server's slot usage.
+  const checked = runPreflightChecks({
+    plan: { services, server: planServer, pooler: plan.pooler },
+    server: {
+      facts,
+      plan: {
+        workload: workload.name,
+        workloadWantsStatementTimeout: workload.pool.queryTimeoutMs !== null,
+        instances: 1,
+        behindPooler: plan.pooler !== undefined,
+      },
     },
+    health: run?.metrics,
   });
-  // check-server's slot-usage already judges how full the server is; health's own view would repeat it.
-  const evaluated = run
-    ? evaluateHealth(run.metrics)
-    : { findings: [] as Finding[], skipped: [] as Skipped[] };
-  const health = { ...evaluated, findings: evaluated.findings.filter((f) => f.id !== 'server-utilisation') };
-  const planFindings = checkPlan(services, planServer, plan.pooler);
-  const { findings, ignored, exitCode } = verdict([...planFindings, ...server.findings, ...health.findings], {
-    failOn,
-    ignore: plan.ignore,
-  });
-  const skipped = [
-    ...server.skipped,
-    ...health.skipped.filter((s) => !server.skipped.some((t) => t.id === s.id)),
-  ];
+  const { findings, ignored, exitCode } = verdict(checked.findings, { failOn, ignore: plan.ignore });
+  const { skipped } = checked;
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,

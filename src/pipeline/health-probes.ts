@@ -1,12 +1,11 @@
 import type { CommonOptions } from '../cli/flags/common.js';
-import type { Finding, Skipped } from '../core/findings.js';
+import type { SchemaObservation } from '../core/checks/index.js';
 import { HEALTH_PROBE } from '../core/guide.js';
 import { churnBetween } from '../core/health/churn.js';
 import type { HealthMetrics } from '../core/health/metrics.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
-import { majorVersion } from '../core/server-facts.js';
+import { hasSessionCounters } from '../core/server-facts.js';
 import type { SchemaSpec } from '../core/schema/types.js';
-import type { Session } from '../probes/connect.js';
 import type { Io } from '../ui/io.js';
 import type { Progress } from '../ui/progress.js';
 import { verbose } from './output.js';
@@ -18,7 +17,8 @@ export { DEFAULT_PROBE_QUERY } from '../probes/health.js';
 export interface HealthRun {
   readonly metrics: HealthMetrics;
   readonly peakConnections: number;
-  readonly schema: { findings: Finding[]; skipped: Skipped[] };
+  /** With a schema spec: what the catalogs hold, for the schema checks. */
+  readonly schema?: SchemaObservation;
 }
 
 export interface ProbeSettings {
@@ -38,8 +38,8 @@ export async function probeHealth(
   progress: Progress,
 ): Promise<HealthRun> {
   const probes = await import('../probes/health.js');
-  const hasSessionCounters = majorVersion(facts) >= 14;
-  const before = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const withCounters = hasSessionCounters(facts);
+  const before = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
   const utilisation = utilisationFrom(facts);
   const budget = probePoolSize(settings.probeConnections, utilisation);
   const extraConnects = Math.max(0, Math.min(HEALTH_PROBE.connectSamples, budget.free - budget.margin));
@@ -66,28 +66,17 @@ export async function probeHealth(
 
   await progress.step(`timing ${settings.samples} round trips`);
   const queryLatency = await probes.measureQueryLatency(opened.session, settings.samples, settings.query);
-  const after = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const after = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
   const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
 
-  let schema: HealthRun['schema'] = { findings: [], skipped: [] };
-  if (settings.schemaSpec) {
-    await progress.step('verifying the schema');
-    schema = await verifySchemaOn(opened.session, settings.schemaSpec);
-  }
+  const spec = settings.schemaSpec;
+  if (spec) await progress.step('verifying the schema');
+  const catalog = spec
+    ? await (await import('../probes/schema.js')).readCatalog(opened.session, spec)
+    : undefined;
   return {
     metrics: { connectivity, acquisition, queryLatency, utilisation, churn },
     peakConnections: Math.max(extraConnects > 0 ? 2 : 1, 1 + budget.size),
-    schema,
+    ...(spec && catalog ? { schema: { spec, catalog } } : {}),
   };
-}
-
-async function verifySchemaOn(
-  session: Session,
-  spec: SchemaSpec,
-): Promise<{ findings: Finding[]; skipped: Skipped[] }> {
-  const [{ readCatalog }, { verifySchema }] = await Promise.all([
-    import('../probes/schema.js'),
-    import('../core/schema/verify.js'),
-  ]);
-  return verifySchema(spec, await readCatalog(session, spec));
 }

@@ -1,7 +1,8 @@
 import { UsageError } from '../core/errors.js';
 import { trafficFromCounters, type CounterReading, type MeasuredTraffic } from '../core/traffic-measure.js';
 import { formatDuration } from '../core/units.js';
-import { readTrafficCounters, SESSION_TIMES_SINCE } from '../probes/traffic.js';
+import { hasSessionCounters } from '../core/server-facts.js';
+import { readTrafficCounters } from '../probes/traffic.js';
 import { sleepUnlessStopped, untilStopped, type StopSignal } from '../ui/interrupt.js';
 import { progressOn } from '../ui/progress.js';
 import type { Io } from '../ui/io.js';
@@ -27,7 +28,8 @@ export async function measureTraffic(
   options: { durationMs: number; database: string; holdGiven: boolean; progress: boolean },
 ): Promise<Measurement> {
   const { session } = connection;
-  const withTimes = facts.serverVersionNum >= SESSION_TIMES_SINCE;
+  // The busy-time counters came with the session counters, in PostgreSQL 14.
+  const withTimes = hasSessionCounters(facts);
   if (!withTimes && !options.holdGiven) {
     throw new UsageError(
       'this server is older than PostgreSQL 14, which is when pg_stat_database started counting busy time: --measure can measure the rate only; give --hold-ms too',
