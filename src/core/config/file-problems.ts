@@ -41,23 +41,29 @@ export type Obj = Record<string, unknown>;
 export const isObject = (value: unknown): value is Obj =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+// Printable ASCII needs no escapes: the common case, without printable's Unicode pattern.
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /** A value as a problem quotes it: short, on one line, with control characters shown as escapes. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'string')
-    return printable(JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value));
+  if (typeof value === 'string') {
+    const json = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return PLAIN.test(json) ? json : printable(json);
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
 }
 
 const PLAIN_KEY = /^[\w$]{1,40}$/;
+const showKey = (key: string) => (PLAIN_KEY.test(key) ? key : echo(key, 40));
 
 /** `services[0].pool.maxConnections`; keys are echoed, since an unknown one is the user's text. */
 export function showPath(path: KeyPath): string {
   let shown = '';
   for (const segment of path) {
     if (typeof segment === 'number') shown += `[${segment}]`;
-    else shown += `${shown ? '.' : ''}${PLAIN_KEY.test(segment) ? segment : echo(segment, 40)}`;
+    else shown += `${shown ? '.' : ''}${showKey(segment)}`;
   }
   return shown;
 }
@@ -92,30 +98,38 @@ const listed = (names: readonly string[]) =>
   names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 interface Problem {
-  /** Where, as a JSON Pointer (`/services/0/pool`), which is how the validator names a place. */
-  readonly at: string;
   readonly message: string;
-  /** Orders the problem after everything inside this place (a name used twice, after its entry). */
-  readonly after?: string;
+  /** A misspelt key: listed first within its object, since it often explains a "missing" below. */
   readonly unknownKey?: boolean;
+  /** For a problem listed after everything inside its place: the path it names. */
+  readonly shown?: string;
 }
 
-// JSON Pointer escapes; most keys have nothing to escape, and that is the fast path.
-const escape = (key: string) => (/[~/]/.test(key) ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key);
+/** A place in the file that holds problems, itself or below. */
+interface Place {
+  /** At most one: a later problem at the same place replaces an earlier one. */
+  own?: Problem;
+  /** Problems listed after everything inside this place (a name used twice, after its entry). */
+  after?: Problem[];
+  /** Keys and indexes (as strings) with problems, in the order the problems came. */
+  inside?: [string, Place][];
+}
+
+// Ajv names a place by JSON Pointer (`/services/0/pool`); most keys have nothing to escape.
 const unescape = (token: string) =>
   token.includes('~') ? token.replaceAll('~1', '/').replaceAll('~0', '~') : token;
-const pointer = (path: KeyPath): string => path.map((s) => `/${escape(String(s))}`).join('');
-const tokens = (at: string): string[] => (at === '' ? [] : at.slice(1).split('/').map(unescape));
+const escape = (key: string) => (/[~/]/.test(key) ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key);
+const pointer = (path: KeyPath): string => path.map((key) => `/${escape(String(key))}`).join('');
 
 /**
  * Every problem of one file, each with its path, so that one run shows them all: those of the file's JSON
  * Schema (through its generated validator) and those of the rules a schema cannot state. They are listed
- * in the order of the file, a misspelt key first within its object (it often explains a "missing" below).
+ * in the order of the file.
  */
 export class FileProblems {
-  private readonly problems = new Map<string, Problem>();
-  /** Every place that holds a problem, itself or below. */
-  private readonly troubled = new Set<string>();
+  private readonly root: Place = {};
+  /** Every place that holds a problem, itself or below, by pointer. */
+  private readonly places = new Map<string, Place>([['', this.root]]);
   private readonly raw: unknown;
 
   constructor(raw: unknown) {
@@ -126,27 +140,23 @@ export class FileProblems {
   check(validate: SchemaValidator): this {
     if (validate(this.raw)) return this;
     for (const error of validate.errors ?? []) {
+      const at = error.instancePath;
       const { missingProperty, additionalProperty } = error.params;
       if (error.keyword === 'additionalProperties' && additionalProperty !== undefined) {
         const allowed = Object.keys(error.parentSchema?.properties ?? {}).filter((k) => k !== '$schema');
-        this.put({
-          at: error.instancePath + pointer([additionalProperty]),
+        this.place(`${at}/${escape(additionalProperty)}`).own = {
           message: `unknown key (allowed: ${allowed.join(', ')})`,
           unknownKey: true,
-        });
+        };
       } else if (error.keyword === 'required' && missingProperty !== undefined) {
         const title = error.parentSchema?.properties?.[missingProperty]?.title;
-        this.put({
-          at: error.instancePath + pointer([missingProperty]),
+        this.place(`${at}/${escape(missingProperty)}`).own = {
           message: title ? `missing (${title})` : 'missing',
-        });
+        };
       } else {
         // A oneOf or anyOf reports its branches' errors first and its own last, and its node words the
         // problem best; so, at one place, a later error replaces an earlier one.
-        this.put({
-          at: error.instancePath,
-          message: `${expected(error.parentSchema)}, got ${describe(error.data)}`,
-        });
+        this.place(at).own = { message: `${expected(error.parentSchema)}, got ${describe(error.data)}` };
       }
     }
     return this;
@@ -157,14 +167,13 @@ export class FileProblems {
    * problem is listed after everything inside that place, and several may share a path.
    */
   add(path: KeyPath, message: string, after?: KeyPath): void {
-    const at = pointer(path);
-    if (after) this.put({ at, message, after: pointer(after) }, `#${this.problems.size}`);
-    else this.put({ at, message });
+    if (after) (this.place(pointer(after)).after ??= []).push({ message, shown: showPath(path) });
+    else this.place(pointer(path)).own = { message };
   }
 
   /** Whether the place, or anything in it, has a problem. */
   has(path: KeyPath): boolean {
-    return this.troubled.has(pointer(path));
+    return path.length > 0 && this.places.has(pointer(path));
   }
 
   /** The value at a place, if the file has it and it has no problem. */
@@ -203,30 +212,68 @@ export class FileProblems {
 
   /** Throws every problem, in the order of the file, as one InputFileError labelled `file`. */
   throwIfAny(file: string): void {
-    if (this.problems.size === 0) return;
-    const order = new DocumentOrder(this.raw);
-    const sorted = [...this.problems.values()]
-      .map((problem) => {
-        const place = order.place(problem.at);
-        return { problem, place, key: order.key(problem, place) };
-      })
-      .sort((a, b) => compareKeys(a.key, b.key));
-    throw new InputFileError(
-      file,
-      sorted.map(({ problem, place }) => {
-        const shown = showPath(place);
-        return shown ? `${shown}: ${problem.message}` : problem.message;
-      }),
-    );
+    if (this.places.size === 1 && !this.root.own && !this.root.after) return;
+    const lines: string[] = [];
+    list(this.root, this.raw, '', lines);
+    throw new InputFileError(file, lines);
   }
 
-  private put(problem: Problem, suffix = ''): void {
-    this.problems.set(problem.at + suffix, problem);
-    for (let at = problem.at; !this.troubled.has(at); at = at.slice(0, at.lastIndexOf('/'))) {
-      this.troubled.add(at);
-      if (at === '') break;
+  /** The place a pointer names, made (with the places around it) when it holds its first problem. */
+  private place(at: string): Place {
+    let place = this.places.get(at);
+    if (place) return place;
+    const cut = at.lastIndexOf('/');
+    const around = this.place(at.slice(0, cut));
+    place = {};
+    (around.inside ??= []).push([unescape(at.slice(cut + 1)), place]);
+    this.places.set(at, place);
+    return place;
+  }
+}
+
+/**
+ * A place's problems in the order of the file: its own, then its misspelt keys, then what is inside in
+ * the file's order, then the keys it misses, then those listed after it.
+ */
+function list(place: Place, value: unknown, shown: string, lines: string[]): void {
+  if (place.own) lines.push(shown ? `${shown}: ${place.own.message}` : place.own.message);
+  if (place.inside) {
+    if (Array.isArray(value)) listEntries(place.inside, value, shown, lines);
+    else listKeys(place.inside, isObject(value) ? value : {}, shown, lines);
+  }
+  for (const problem of place.after ?? []) lines.push(`${problem.shown}: ${problem.message}`);
+}
+
+function listEntries(inside: [string, Place][], entries: readonly unknown[], shown: string, lines: string[]) {
+  let ordered = inside;
+  // The validator's problems come in the order of the entries; those added after it may not.
+  for (let i = 1; i < inside.length; i++) {
+    if (Number(inside[i - 1]![0]) > Number(inside[i]![0])) {
+      ordered = [...inside].sort((a, b) => Number(a[0]) - Number(b[0]));
+      break;
     }
   }
+  for (const pair of ordered) listOne(pair[1], entries[Number(pair[0])], `${shown}[${pair[0]}]`, lines);
+}
+
+function listKeys(inside: [string, Place][], object: Obj, shown: string, lines: string[]) {
+  const dot = shown ? `${shown}.` : '';
+  const keys = Object.keys(object);
+  // An object may have thousands of keys; a Map finds them faster than indexOf then.
+  const index = inside.length > 16 ? new Map(keys.map((key, i) => [key, i])) : undefined;
+  const ranked = inside.map((pair) => {
+    if (pair[1].own?.unknownKey) return { pair, rank: -1 };
+    const at = index ? (index.get(pair[0]) ?? -1) : keys.indexOf(pair[0]);
+    return { pair, rank: at < 0 ? keys.length : at };
+  });
+  if (ranked.length > 1) ranked.sort((a, b) => a.rank - b.rank);
+  for (const { pair } of ranked) listOne(pair[1], object[pair[0]], dot + showKey(pair[0]), lines);
+}
+
+/** Most places hold one problem and nothing inside: a line, without a call of list. */
+function listOne(place: Place, value: unknown, shown: string, lines: string[]) {
+  if (place.inside || place.after) list(place, value, shown, lines);
+  else if (place.own) lines.push(`${shown}: ${place.own.message}`);
 }
 
 /** Whole milliseconds of a duration that checkDuration has passed. */
@@ -239,58 +286,4 @@ function valueAt(root: unknown, path: KeyPath): unknown {
     else node = isObject(node) && Object.hasOwn(node, segment) ? node[segment] : undefined;
   }
   return node;
-}
-
-/** Sort keys that put problems in the order of the file. */
-class DocumentOrder {
-  private readonly keyIndexes = new WeakMap<object, Map<string, number>>();
-  private readonly raw: unknown;
-
-  constructor(raw: unknown) {
-    this.raw = raw;
-  }
-
-  /** A pointer as keys and indexes, walking the file to tell an index from a key. */
-  place(at: string): KeyPath {
-    let node = this.raw;
-    return tokens(at).map((token) => {
-      const segment = Array.isArray(node) ? Number(token) : token;
-      node = valueAt(node, [segment]);
-      return segment;
-    });
-  }
-
-  key(problem: Problem, place: KeyPath): number[] {
-    const anchor = problem.after === undefined ? place : this.place(problem.after);
-    const key: number[] = [];
-    let node = this.raw;
-    anchor.forEach((segment, i) => {
-      if (typeof segment === 'number') key.push(segment);
-      else if (i === anchor.length - 1 && problem.unknownKey) key.push(-1);
-      else key.push(this.keyIndex(node, segment));
-      node = valueAt(node, [segment]);
-    });
-    if (problem.after) key.push(Infinity);
-    return key;
-  }
-
-  /** A key's place among its object's keys; a missing key comes after those present. */
-  private keyIndex(node: unknown, key: string): number {
-    if (!isObject(node)) return 0;
-    let indexes = this.keyIndexes.get(node);
-    if (!indexes) {
-      indexes = new Map(Object.keys(node).map((k, i) => [k, i]));
-      this.keyIndexes.set(node, indexes);
-    }
-    return indexes.get(key) ?? indexes.size;
-  }
-}
-
-function compareKeys(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
 }
