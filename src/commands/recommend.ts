@@ -280,10 +280,7 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
     exitCode,
   };
 
-  await writeReport(io, options, pooltuneVersion, async () =>
-    (await import('../report/documents/recommend.js')).recommendDocument(report),
-  );
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
 
 const MIN_WINDOW_MS = 5000;
