@@ -212,10 +212,7 @@ async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string):
     exitCode,
     stoppedBy: stoppedBy ?? null,
   };
-  await writeReport(io, options, pooltuneVersion, async () =>
-    (await import('../report/documents/bench.js')).benchDocument(report),
-  );
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
 
 export const bench: CommandDeclaration<BenchOptions> = {

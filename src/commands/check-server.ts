@@ -80,10 +80,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersi
     exitCode,
   };
 
-  await writeReport(io, options, pooltuneVersion, async () =>
-    (await import('../report/documents/check-server.js')).checkServerDocument(report),
-  );
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
 
 export const checkServer: CommandDeclaration<CheckServerOptions> = {

@@ -92,10 +92,7 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
     failOn: target.failOn,
     exitCode,
   };
-  await writeReport(io, options, pooltuneVersion, async () =>
-    (await import('../report/documents/health.js')).healthDocument(report),
-  );
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
 
 export const health: CommandDeclaration<HealthOptions> = {

@@ -188,10 +188,7 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
     failOn: target.failOn,
     exitCode,
   };
-  await writeReport(io, options, pooltuneVersion, async () =>
-    (await import('../report/documents/monitor.js')).monitorDocument(report),
-  );
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
 
 export const monitor: CommandDeclaration<MonitorOptions> = {

@@ -114,10 +114,7 @@ async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: 
     failOn,
     exitCode,
   };
-  await writeReport(io, options, pooltuneVersion, async () =>
-    (await import('../report/documents/preflight.js')).preflightDocument(report),
-  );
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
 
 export const preflight: CommandDeclaration<PreflightOptions> = {

@@ -281,10 +281,7 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
     exitCode,
   };
 
-  await writeReport(io, options, pooltuneVersion, async () =>
-    (await import('../report/documents/recommend.js')).recommendDocument(report),
-  );
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
 
 /** Sizes from the given or measured traffic; a rate or hold time no model can use is a usage error. */

@@ -3,6 +3,7 @@ import type { Format } from '../cli/flags/output.js';
 import { colorLevel, styleFor } from '../ui/color.js';
 import type { Io } from '../ui/io.js';
 import type { ReportDocument } from '../report/document.js';
+import type { CommandReport } from '../report/documents/index.js';
 import { plainStyle, type RenderOptions } from '../report/style.js';
 
 export async function renderOptions(io: Io, options: CommonOptions): Promise<RenderOptions> {
@@ -16,9 +17,6 @@ export async function renderOptions(io: Io, options: CommonOptions): Promise<Ren
 export async function verbose(io: Io, options: CommonOptions, message: string): Promise<void> {
   if (options.verbose) await io.stderr.write(`pooltune: ${message}\n`);
 }
-
-/** A command's report as a document, built when the report is written. */
-export type DocumentSource = () => Promise<ReportDocument>;
 
 async function render(
   format: Format,
@@ -53,17 +51,28 @@ async function render(
   }
 }
 
-/**
- * Writes the report: in --format on stdout, or with --output in --format to the file and as text on the
- * terminal. In GitHub Actions (--format github) the markdown report also goes to $GITHUB_STEP_SUMMARY.
- */
+/** Writes a command's report as its document (see writeDocument) and hands back the report's exit code. */
 export async function writeReport(
   io: Io,
   options: CommonOptions,
   pooltuneVersion: string,
-  source: DocumentSource,
+  report: CommandReport,
+): Promise<number> {
+  const { documentOf } = await import('../report/documents/index.js');
+  await writeDocument(io, options, pooltuneVersion, documentOf(report));
+  return report.exitCode;
+}
+
+/**
+ * Writes a report: in --format on stdout, or with --output in --format to the file and as text on the
+ * terminal. In GitHub Actions (--format github) the markdown report also goes to $GITHUB_STEP_SUMMARY.
+ */
+export async function writeDocument(
+  io: Io,
+  options: CommonOptions,
+  pooltuneVersion: string,
+  document: ReportDocument,
 ): Promise<void> {
-  const document = await source();
   const as = (format: Format, forFile: boolean) =>
     render(format, document, io, options, pooltuneVersion, forFile);
   // Loaded only when there is a file to write: fs/promises costs a start-up a few milliseconds.
