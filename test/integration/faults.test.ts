@@ -216,8 +216,8 @@ describe('fault matrix (PostgreSQL 18)', () => {
         },
       );
       const output = collectOutput(child);
-      // Its session and the probe pool's: mid-probe.
-      await untilPooltuneSessions(server, 2, output);
+      // Its session and two of the probe pool's (the fresh-connection timing has at most two open): mid-probe.
+      await untilPooltuneSessions(server, 3, output);
       await server.sql(
         "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pooltune'",
       );
@@ -245,7 +245,7 @@ describe('fault matrix (PostgreSQL 18)', () => {
         },
       );
       const output = collectOutput(child);
-      await untilPooltuneSessions(doomed, 2, output);
+      await untilPooltuneSessions(doomed, 3, output);
       await doomed.stop();
       const started = Date.now();
       const r = await output;
