@@ -9,12 +9,19 @@ export function serverGone(error: unknown): boolean {
     /^(08|57P0)/.test(code) ||
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
-    /Connection terminated/i.test(message)
+    (/Connection terminated/i.test(message) && !isAcquireTimeout(error))
   );
 }
 
+/**
+ * The pool's acquire timeout ran out. pg-pool applies it both to waiting for a free connection and to
+ * opening a new one; a new connection that takes too long is ended by pg "due to connection timeout",
+ * which on a busy machine is a slow acquisition, not a server that went away.
+ */
 export function isAcquireTimeout(error: unknown): boolean {
-  return /timeout exceeded when trying to connect/i.test((error as Error).message ?? '');
+  return /timeout exceeded when trying to connect|terminated due to connection timeout/i.test(
+    (error as Error).message ?? '',
+  );
 }
 
 /**
