@@ -199,17 +199,14 @@ async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string):
   if (stoppedBy)
     await io.stderr.write(`pooltune: stopped by ${stoppedBy}; the report covers what was measured\n`);
 
-  const { findings, exitCode } = verdict(runs[0]?.findings ?? [], { failOn: target.failOn, stoppedBy });
   const report: BenchReport = {
     command: 'bench',
     target: db.display,
     serverVersion: facts.serverVersion,
     load,
     runs,
-    findings,
-    skipped: [],
-    failOn: target.failOn,
-    exitCode,
+    // The first configuration decides; --compare's is shown beside it.
+    ...verdict({ findings: runs[0]?.findings ?? [] }, { failOn: target.failOn, stoppedBy }),
     stoppedBy: stoppedBy ?? null,
   };
   return writeReport(io, options, pooltuneVersion, report);

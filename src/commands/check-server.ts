@@ -54,11 +54,6 @@ async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersi
     plan: { services, server: planServerFrom(facts), pooler: poolPlan?.pooler },
     server: { facts, plan },
   });
-  const { findings, ignored, exitCode } = verdict(checked.findings, {
-    failOn,
-    ignore: poolPlan?.ignore ?? [],
-  });
-  const { skipped } = checked;
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,
@@ -73,11 +68,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersi
       canSeeOtherSessions: facts.activity.canSeeOthers,
     },
     plan,
-    findings,
-    skipped,
-    ignored,
-    failOn,
-    exitCode,
+    ...verdict(checked, { failOn, ignore: poolPlan?.ignore ?? [] }),
   };
 
   return writeReport(io, options, pooltuneVersion, report);

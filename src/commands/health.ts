@@ -71,8 +71,6 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
     { health: metrics, schema: run.schema },
     { idleInTransactionMs: options.idleInTransactionThresholdMs },
   );
-  const { findings, exitCode } = verdict(checked.findings, target);
-  const { skipped } = checked;
   const report: HealthReport = {
     command: 'health',
     target: db.display,
@@ -87,10 +85,7 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
       peakConnections,
     },
     schema: options.schema ?? null,
-    findings,
-    skipped,
-    failOn: target.failOn,
-    exitCode,
+    ...verdict(checked, { failOn: target.failOn }),
   };
   return writeReport(io, options, pooltuneVersion, report);
 }

@@ -159,12 +159,7 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
     { monitor: { summary: stats, context } },
     { idleInTransactionMs: options.idleInTransactionThresholdMs },
   );
-  const { skipped } = evaluated;
   const signalled = stoppedBy !== 'duration';
-  const { findings, exitCode } = verdict(evaluated.findings, {
-    failOn: target.failOn,
-    stoppedBy: signalled ? stoppedBy : null,
-  });
   if (signalled) {
     await io.stderr.write(
       `pooltune: stopped by ${stoppedBy} after ${samples.length} sample${samples.length === 1 ? '' : 's'}; connection closed\n`,
@@ -183,10 +178,7 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
     },
     stats,
     samples,
-    findings,
-    skipped,
-    failOn: target.failOn,
-    exitCode,
+    ...verdict(evaluated, { failOn: target.failOn, stoppedBy: signalled ? stoppedBy : null }),
   };
   return writeReport(io, options, pooltuneVersion, report);
 }

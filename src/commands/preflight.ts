@@ -87,8 +87,6 @@ async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: 
     },
     health: run?.metrics,
   });
-  const { findings, ignored, exitCode } = verdict(checked.findings, { failOn, ignore: plan.ignore });
-  const { skipped } = checked;
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,
@@ -108,11 +106,7 @@ async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: 
       heldNow: planServer.heldNow,
     },
     metrics: run?.metrics ?? null,
-    findings,
-    skipped,
-    ignored,
-    failOn,
-    exitCode,
+    ...verdict(checked, { failOn, ignore: plan.ignore }),
   };
   return writeReport(io, options, pooltuneVersion, report);
 }

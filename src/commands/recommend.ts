@@ -230,19 +230,16 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
         traffic: null,
       };
   const { recommendation } = sized;
-  const { findings, exitCode } = verdict(
-    options.hardware
-      ? [
-          ...sized.findings,
-          cpuBoundFinding(
-            options.hardware,
-            recommendation.fleet.totalConnections,
-            sized.traffic?.sizing.fleetBusyConnections,
-          ),
-        ]
-      : sized.findings,
-    { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null },
-  );
+  const findings = options.hardware
+    ? [
+        ...sized.findings,
+        cpuBoundFinding(
+          options.hardware,
+          recommendation.fleet.totalConnections,
+          sized.traffic?.sizing.fleetBusyConnections,
+        ),
+      ]
+    : sized.findings;
   const report: RecommendReport = {
     command: 'recommend',
     target,
@@ -275,10 +272,7 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
       workload: preset.name,
       pool: recommendation.pool,
     }),
-    findings,
-    skipped: [],
-    failOn: options.failOn,
-    exitCode,
+    ...verdict({ findings }, { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null }),
   };
 
   return writeReport(io, options, pooltuneVersion, report);

@@ -1,12 +1,16 @@
 import { exitCodeFor } from '../core/exit-codes.js';
-import type { FailOn, Finding, IgnoredFinding } from '../core/findings.js';
+import type { FailOn, Finding, IgnoredFinding, Skipped } from '../core/findings.js';
 import { applyIgnores } from '../core/ignore.js';
 import type { IgnoreRule } from '../core/plan/config.js';
 import { SIGNAL_EXIT_CODES, type StopSignal } from '../ui/interrupt.js';
 
+/** The judgement part of every report's envelope. */
 export interface Verdict {
   readonly findings: Finding[];
-  readonly ignored: IgnoredFinding[];
+  readonly skipped: Skipped[];
+  /** Present for the commands that honour the plan's ignore rules. */
+  readonly ignored?: IgnoredFinding[];
+  readonly failOn: FailOn;
   readonly exitCode: number;
 }
 
@@ -18,9 +22,28 @@ export interface Gate {
   readonly stoppedBy?: StopSignal | null;
 }
 
-/** The end of every run: the ignores set findings aside, then the gate (or a stop) gives the exit code. */
-export function verdict(all: readonly Finding[], gate: Gate): Verdict {
-  const { findings, ignored } = applyIgnores(all, gate.ignore ?? []);
+interface Checked {
+  readonly findings: readonly Finding[];
+  readonly skipped?: readonly Skipped[];
+}
+
+/**
+ * The end of every run: the ignores set findings aside, then the gate (or a stop) gives the exit code. The
+ * result is spread into the report, so that every command's envelope is filled the same way.
+ */
+export function verdict(
+  checked: Checked,
+  gate: Gate & { readonly ignore: readonly IgnoreRule[] },
+): Verdict & { readonly ignored: IgnoredFinding[] };
+export function verdict(checked: Checked, gate: Gate): Verdict;
+export function verdict(checked: Checked, gate: Gate): Verdict {
+  const { findings, ignored } = applyIgnores(checked.findings, gate.ignore ?? []);
   const exitCode = gate.stoppedBy ? SIGNAL_EXIT_CODES[gate.stoppedBy] : exitCodeFor(findings, gate.failOn);
-  return { findings, ignored, exitCode };
+  return {
+    findings,
+    skipped: [...(checked.skipped ?? [])],
+    ...(gate.ignore === undefined ? {} : { ignored }),
+    failOn: gate.failOn,
+    exitCode,
+  };
 }
