@@ -119,7 +119,11 @@ interface Place {
 const unescape = (token: string) =>
   token.includes('~') ? token.replaceAll('~1', '/').replaceAll('~0', '~') : token;
 const escape = (key: string) => (/[~/]/.test(key) ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key);
-const pointer = (path: KeyPath): string => path.map((key) => `/${escape(String(key))}`).join('');
+function pointer(path: KeyPath): string {
+  let at = '';
+  for (const key of path) at += `/${typeof key === 'number' ? key : escape(key)}`;
+  return at;
+}
 
 /**
  * Every problem of one file, each with its path, so that one run shows them all: those of the file's JSON
@@ -178,7 +182,8 @@ export class FileProblems {
 
   /** The value at a place, if the file has it and it has no problem. */
   sound(path: KeyPath): unknown {
-    return this.has(path) ? undefined : valueAt(this.raw, path);
+    const value = valueAt(this.raw, path);
+    return value === undefined || this.has(path) ? undefined : value;
   }
 
   /** The value at a place, whether or not it has a problem. */
