@@ -7,7 +7,7 @@ import { FAIL_ON_LEVELS } from '../../src/core/findings.js';
 import { parsePlanConfig } from '../../src/core/plan/config.js';
 import { TYPE_EXPECTED } from '../../src/core/schema/spec.js';
 import { DURATION_HELP } from '../../src/core/units.js';
-import { BUILTIN_WORKLOADS, parseWorkloadPreset } from '../../src/core/workload.js';
+import { BUILTIN_WORKLOADS, builtinWorkloadPreset, parseWorkloadPreset } from '../../src/core/workload.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 // The JSON Schemas are the one description of the files users write; the validators are generated from
@@ -48,6 +48,13 @@ describe('the file schemas and the code', () => {
       assert.equal(defs?.optionalDuration?.errorMessage, `expected ${DURATION_HELP}, or null for none`);
     }
     assert.equal(SPEC.$defs?.column?.properties?.type?.errorMessage, TYPE_EXPECTED);
+  });
+
+  it('the built-in presets pass their schema, which is not checked when pooltune reads them', () => {
+    for (const name of BUILTIN_WORKLOADS) {
+      const raw = JSON.parse(readFileSync(`${REPO_ROOT}workloads/${name}.json`, 'utf8')) as unknown;
+      assert.deepEqual(builtinWorkloadPreset(raw, name), parseWorkloadPreset(raw, name, name), name);
+    }
   });
 
   it('the generated validators are those of the schemas as they are now', async () => {
