@@ -57,7 +57,7 @@ await Promise.all(
 
 await build({
   ...common,
-  entryPoints: [`${root}src/cli.ts`],
+  entryPoints: [`${root}src/cli/main.ts`],
   outfile: `${outdir}cli.cjs`,
   // package-root.ts finds the package from its own location.
   define: { 'import.meta.url': '__pooltuneModuleUrl' },

@@ -1,44 +1,47 @@
 import { UsageError } from '../core/errors.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import {
   describeLoad,
+  HOLD_DISTRIBUTIONS,
   statementTimeoutFor,
   type Arrivals,
+  type HoldDistribution,
   type Load,
   type Work,
 } from '../core/bench/load.js';
-import { poolUnderTest, type PoolOverrides, type PoolUnderTest } from '../core/bench/pool.js';
+import { poolUnderTest, type PoolUnderTest } from '../core/bench/pool.js';
 import { modelFor } from '../core/bench/prediction.js';
-import { evaluateBench } from '../core/bench/rules.js';
+import { benchChecks, runChecks } from '../core/checks/index.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
 import type { ServerFacts } from '../core/server-facts.js';
 import { budgetFromServer, recommendPool } from '../core/sizing.js';
-import { failOnWithPlan, findService, loadPlan, planForService } from '../config/load-plan.js';
+import { findService, loadPlan, planForService } from '../config/load-plan.js';
 import type { PlanConfig } from '../core/plan/config.js';
-import type { OpenSession } from '../probes/connect.js';
 import type { BenchProgress } from '../probes/bench.js';
 import type { BenchReport, BenchRunReport } from '../report/bench-report.js';
-import { SIGNAL_EXIT_CODES, stoppable, type StopSignal } from '../ui/interrupt.js';
+import { untilStopped } from '../ui/interrupt.js';
 import { isInteractive, type Io } from '../ui/io.js';
 import { progressOn, type Progress } from '../ui/progress.js';
 import { isLocalTarget } from '../probes/target.js';
-import { verbose, writeReport, type CommonOptions } from './common.js';
-import { resolveDatabase, type DatabaseOptions } from './database.js';
+import { Option } from 'commander';
+import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
+import {
+  addPoolFlags,
+  comparedSelection,
+  parseCompare,
+  readPool,
+  type PoolSelection,
+} from '../cli/flags/pool.js';
+import { count, decimal, duration, durationOrZero, hasControlCharacter } from '../cli/flags/values.js';
+import { BENCH_RUN } from '../core/guide.js';
+import { COUNT_RANGES, TRAFFIC_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
+import { verdict } from '../pipeline/finish.js';
+import { verbose, writeReport } from '../pipeline/output.js';
+import { withSession, type TargetSession } from '../pipeline/session.js';
+import { targetOf } from '../pipeline/target.js';
 
-/** Which pool to drive: a plan service, a workload's recommendation, or flags alone; flags win. */
-export interface PoolSelection {
-  readonly service?: string;
-  readonly workload?: string;
-  readonly concurrency?: number;
-  readonly instances?: number;
-  readonly overrides: PoolOverrides;
-  /** How the user wrote it, for the column heading: `--pool-max 8`. */
-  readonly spelled: string;
-}
-
-export interface BenchOptions extends CommonOptions, DatabaseOptions {
+export interface BenchOptions extends SharedOptions {
   readonly config?: string;
-  readonly failOnGiven: boolean;
   readonly pool: PoolSelection;
   readonly compare?: PoolSelection;
   /** Absent: a closed loop of as many clients as the pool under test has connections. */
@@ -135,7 +138,7 @@ function progressLine(label: string, p: BenchProgress): string {
 }
 
 async function runOne(
-  opened: OpenSession,
+  { connection }: TargetSession,
   pool: PoolUnderTest,
   load: Load,
   stop: AbortSignal,
@@ -144,7 +147,7 @@ async function runOne(
   const { driveLoad } = await import('../probes/bench.js');
   // Progress writes are asynchronous; chained, so that the last one lands before the line is cleared.
   let last = Promise.resolve();
-  const run = await driveLoad(opened, pool, load, {
+  const run = await driveLoad(connection, pool, load, {
     stop,
     onProgress: (p: BenchProgress) =>
       void (last = last.then(() => progress.step(progressLine(pool.label, p)))),
@@ -155,45 +158,26 @@ async function runOne(
     pool,
     measurement: run.measurement,
     model: modelFor(run.measurement, pool, load),
-    findings: evaluateBench(run.measurement, pool, load),
+    findings: runChecks([benchChecks], { bench: { measurement: run.measurement, pool, load } }).findings,
     stoppedEarly: run.stoppedEarly,
     peakConnections: run.peakPoolConnections + 1,
   };
 }
 
 /** `pooltune bench`: a real pg.Pool under a chosen load, measured, judged by the guide's thresholds. */
-export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: string): Promise<number> {
-  const plan = await planFor(initial, io);
-  const options: BenchOptions = {
-    ...initial,
-    ...(plan ? { failOn: failOnWithPlan(initial, plan) } : {}),
-    ...(plan?.urlEnv && initial.urlEnv === undefined ? { urlEnv: plan.urlEnv } : {}),
-  };
-  const resolved = resolveDatabase(options, io);
-  if (!isLocalTarget(resolved.target)) await confirmRemoteLoad(options, resolved.display, io);
-  const db = {
-    ...resolved,
-    sessionOptions: { ...resolved.sessionOptions, statementTimeoutMs: statementTimeoutFor(options.work) },
-  };
+async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string): Promise<number> {
+  const plan = await planFor(options, io);
+  const target = targetOf(options, io, plan, { statementTimeoutMs: statementTimeoutFor(options.work) });
+  const db = target.endpoint;
+  if (!isLocalTarget(db.connection)) await confirmRemoteLoad(options, db.display, io);
 
-  const [{ openSession }, { collectServerFacts }] = await Promise.all([
-    import('../probes/connect.js'),
-    import('../probes/facts.js'),
-  ]);
-  await verbose(io, options, `connecting to ${db.display} (from ${db.target.source})`);
-  const opened = await openSession(db.target, db.sessionOptions);
-  const controller = new AbortController();
-  let stoppedBy: StopSignal | undefined;
-  let runs: BenchRunReport[] = [];
-  let facts: ServerFacts;
-  let load: Load;
-  try {
-    facts = await collectServerFacts(opened.session);
+  const { facts, load, runs, stoppedBy } = await withSession(target, io, options, async (session) => {
+    const { facts } = session;
     const first = await resolvePool(options.pool, plan, facts, io);
     const pools = [first, ...(options.compare ? [await resolvePool(options.compare, plan, facts, io)] : [])];
     ensureRoomFor(pools, facts);
     // Both configurations get the same load: by default as many callers as the first pool has connections.
-    load = {
+    const load: Load = {
       arrivals: options.arrivals ?? { kind: 'closed', clients: first.maxConnections },
       work: options.work,
       durationMs: options.durationMs,
@@ -201,29 +185,21 @@ export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: s
     };
     await verbose(io, options, `load: ${describeLoad(load)}`);
     const progress = progressOn(io, options.format === 'text' && !options.quiet);
-    runs = await stoppable(
-      (signal) => {
-        stoppedBy = signal;
-        controller.abort();
-      },
-      async () => {
-        const done: BenchRunReport[] = [];
-        for (const pool of pools) {
-          if (controller.signal.aborted) break;
-          await verbose(io, options, `driving ${pool.label}: ${pool.origin}`);
-          done.push(await runOne(opened, pool, load, controller.signal, progress));
-        }
-        return done;
-      },
-    );
-  } finally {
-    await opened.close();
-  }
+    const { value: runs, stoppedBy } = await untilStopped(async (stop) => {
+      const done: BenchRunReport[] = [];
+      for (const pool of pools) {
+        if (stop.aborted) break;
+        await verbose(io, options, `driving ${pool.label}: ${pool.origin}`);
+        done.push(await runOne(session, pool, load, stop, progress));
+      }
+      return done;
+    });
+    return { facts, load, runs, stoppedBy };
+  });
   if (stoppedBy)
     await io.stderr.write(`pooltune: stopped by ${stoppedBy}; the report covers what was measured\n`);
 
-  const findings = runs[0]?.findings ?? [];
-  const exitCode = stoppedBy ? SIGNAL_EXIT_CODES[stoppedBy] : exitCodeFor(findings, options.failOn);
+  const { findings, exitCode } = verdict(runs[0]?.findings ?? [], { failOn: target.failOn, stoppedBy });
   const report: BenchReport = {
     command: 'bench',
     target: db.display,
@@ -232,20 +208,119 @@ export async function runBench(initial: BenchOptions, io: Io, pooltuneVersion: s
     runs,
     findings,
     skipped: [],
-    failOn: options.failOn,
+    failOn: target.failOn,
     exitCode,
     stoppedBy: stoppedBy ?? null,
   };
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () =>
-      (await import('../report/json.js')).renderJsonReport(
-        report,
-        { load, loadDescription: describeLoad(load), runs, stoppedBy: report.stoppedBy },
-        pooltuneVersion,
-      ),
-    markdown: async () => (await import('../report/bench-markdown.js')).renderBenchMarkdown(report),
-    text: async (render) => (await import('../report/bench-text.js')).renderBenchText(report, render),
-  });
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
+
+export const bench: CommandDeclaration<BenchOptions> = {
+  description: [
+    'Drive a real node-postgres pool, set up as a recommendation, a plan service or',
+    'your flags say, with a chosen load, and measure per request the wait for a',
+    'connection, the query time and the total; judge them by the guide (a mean wait',
+    'under 1ms is excellent, above 10ms poor; timeouts under 0.1 %). Requests are',
+    'read-only: SELECT 1, a pg_sleep that holds the connection (--hold-ms), or your',
+    '--query. Open-loop load (--rate) arrives at random, as real traffic does, and',
+    'counts time from when each request was due. --compare runs a second pool under',
+    'the same load, side by side; the exit code follows the first. bench refuses a',
+    "pool that would take the server's last free slots, and asks before loading a",
+    'server on another machine.',
+  ].join('\n'),
+  flags: (command) =>
+    addPoolFlags(command)
+      .option(
+        '--clients <n>',
+        'closed loop: this many callers, each sending again when done (default: the pool size)',
+        count(COUNT_RANGES.clients),
+      )
+      .option(
+        '--rate <per-second>',
+        'open loop: requests per second, arriving at random (Poisson)',
+        decimal(TRAFFIC_RANGES.benchRatePerSecond, true),
+      )
+      .option(
+        '--hold-ms <ms>',
+        'each request holds its connection this long (read-only pg_sleep)',
+        decimal(TRAFFIC_RANGES.benchHoldMs, true),
+      )
+      .addOption(
+        new Option(
+          '--hold-dist <shape>',
+          'hold times: fixed, or exponential with --hold-ms as the mean',
+        ).choices(HOLD_DISTRIBUTIONS),
+      )
+      .option('--query <sql>', 'a read-only query to run instead of SELECT 1')
+      .addOption(
+        new Option('--duration <duration>', 'how long to measure')
+          .argParser(duration)
+          .default(BENCH_RUN.durationMs, formatDuration(BENCH_RUN.durationMs)),
+      )
+      .addOption(
+        new Option('--warmup <duration>', 'run the load this long first without counting it (0: none)')
+          .argParser(durationOrZero)
+          .default(BENCH_RUN.warmupMs, formatDuration(BENCH_RUN.warmupMs)),
+      )
+      .option(
+        '--compare <pool flags>',
+        'run a second pool under the same load: e.g. "--pool-max 8"; unset flags come from the first',
+        parseCompare,
+      )
+      .option('--config <file>', 'the plan for --service (default: the nearest pooltune.config.json)')
+      .option('-y, --yes', 'load a server that is not on this machine without asking'),
+  read: (command) => {
+    const raw = command.opts<{
+      clients?: number;
+      rate?: number;
+      holdMs?: number;
+      holdDist?: HoldDistribution;
+      query?: string;
+      duration: number;
+      warmup: number;
+      compare?: PoolSelection;
+      config?: string;
+      yes?: boolean;
+    }>();
+    if (raw.clients !== undefined && raw.rate !== undefined)
+      command.error(
+        "error: options '--clients' (closed loop) and '--rate' (open loop) cannot be used together",
+      );
+    if (raw.holdMs !== undefined && raw.query !== undefined)
+      command.error(
+        "error: options '--hold-ms' and '--query' cannot be used together: each request runs one of them",
+      );
+    if (raw.holdDist !== undefined && raw.holdMs === undefined)
+      command.error("error: option '--hold-dist' needs --hold-ms");
+    if (raw.query !== undefined && (raw.query.trim() === '' || hasControlCharacter(raw.query)))
+      command.error(
+        "error: option '--query <sql>' is empty or holds a control character; expected a read-only SQL query",
+      );
+    const first = readPool(command);
+    const work: Work =
+      raw.holdMs !== undefined
+        ? { kind: 'hold', holdMs: raw.holdMs, distribution: raw.holdDist ?? 'fixed' }
+        : raw.query !== undefined
+          ? { kind: 'query', sql: raw.query }
+          : { kind: 'select-1' };
+    return {
+      ...readShared(command),
+      ...(raw.config === undefined ? {} : { config: raw.config }),
+      pool: first,
+      ...(raw.compare ? { compare: comparedSelection(first, raw.compare) } : {}),
+      ...(raw.clients === undefined ? {} : { arrivals: { kind: 'closed', clients: raw.clients } }),
+      ...(raw.rate === undefined ? {} : { arrivals: { kind: 'open', ratePerSecond: raw.rate } }),
+      work,
+      durationMs: raw.duration,
+      warmupMs: raw.warmup,
+      yes: raw.yes === true,
+    };
+  },
+  help: `
+Examples:
+  pooltune bench --pool-max 4 --rate 400 --hold-ms 5 --hold-dist exp --compare "--pool-max 8"
+  pooltune bench --workload oltp --concurrency 30 --clients 40 --duration 30s
+  pooltune bench --service api --rate 200 --hold-ms 20 --format json
+  pooltune bench --pool-max 10 --clients 10 --query "select * from orders where id = 42"`,
+  run: runBench,
+};

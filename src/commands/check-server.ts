@@ -1,21 +1,22 @@
-import { runServerChecks, type ServerPlan } from '../core/checks/index.js';
-import { exitCodeFor } from '../core/exit-codes.js';
-import type { FailOn } from '../core/findings.js';
-import { applyIgnores } from '../core/ignore.js';
-import { checkPlan, planServerFrom } from '../core/plan/checks.js';
+import { CHECK_SERVER_FAMILIES, runChecks, type ServerPlan } from '../core/checks/index.js';
+import { planServerFrom } from '../core/plan/server.js';
 import { usableSlots } from '../core/server-facts.js';
-import { failOnWithPlan, loadPlan, resolvePlanPath } from '../config/load-plan.js';
-import { plannedServices } from './preflight.js';
+import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
+import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
+import { count, size } from '../cli/flags/values.js';
+import { COUNT_RANGES } from '../core/numbers.js';
+import { verdict } from '../pipeline/finish.js';
+import { verbose, writeReport } from '../pipeline/output.js';
+import { plannedServices } from '../pipeline/plan.js';
+import { withSession } from '../pipeline/session.js';
+import { targetOf } from '../pipeline/target.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
 import type { Io } from '../ui/io.js';
-import { verbose, writeReport, type CommonOptions } from './common.js';
-import { resolveDatabase, withDatabase, type DatabaseOptions } from './database.js';
 
-export interface CheckServerOptions extends CommonOptions, DatabaseOptions {
+export interface CheckServerOptions extends SharedOptions {
   readonly workload?: string;
   readonly config?: string;
-  readonly failOnGiven: boolean;
   readonly poolMax?: number;
   readonly instances: number;
   readonly serverMemoryBytes?: number;
@@ -23,22 +24,17 @@ export interface CheckServerOptions extends CommonOptions, DatabaseOptions {
 }
 
 /** `pooltune check-server`: facts from the server → pure checks → report; returns the exit code. */
-export async function runCheckServer(
-  options: CheckServerOptions,
-  io: Io,
-  pooltuneVersion: string,
-): Promise<number> {
+async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersion: string): Promise<number> {
   const poolPlan = await loadPlan(options.config, io.cwd);
-  const failOn: FailOn = failOnWithPlan(options, poolPlan);
-  const db = resolveDatabase({ ...options, ...(poolPlan?.urlEnv ? { urlEnv: poolPlan.urlEnv } : {}) }, io);
+  const target = targetOf(options, io, poolPlan);
+  const { failOn, endpoint: db } = target;
   const preset = await loadWorkload(
     options.workload ?? (poolPlan?.workload ? resolvePlanPath(poolPlan, poolPlan.workload, io.cwd) : 'oltp'),
     io.cwd,
   );
   // With a plan, its services are the fleet to check, unless --pool-max names one on the command line.
   const services = poolPlan && options.poolMax === undefined ? await plannedServices(poolPlan, io.cwd) : [];
-  const { collectServerFacts } = await import('../probes/facts.js');
-  const facts = await withDatabase(db, io, options, collectServerFacts);
+  const facts = await withSession(target, io, options, async (session) => session.facts);
   await verbose(
     io,
     options,
@@ -54,11 +50,15 @@ export async function runCheckServer(
     behindPooler: options.behindPooler,
   };
   const slots = usableSlots(facts);
-  const checked = runServerChecks({ facts, plan });
-  const planFindings = checkPlan(services, planServerFrom(facts), poolPlan?.pooler);
-  const { findings, ignored } = applyIgnores([...planFindings, ...checked.findings], poolPlan?.ignore ?? []);
+  const checked = runChecks(CHECK_SERVER_FAMILIES, {
+    plan: { services, server: planServerFrom(facts), pooler: poolPlan?.pooler },
+    server: { facts, plan },
+  });
+  const { findings, ignored, exitCode } = verdict(checked.findings, {
+    failOn,
+    ignore: poolPlan?.ignore ?? [],
+  });
   const { skipped } = checked;
-  const exitCode = exitCodeFor(findings, failOn);
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,
@@ -80,20 +80,61 @@ export async function runCheckServer(
     exitCode,
   };
 
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () => {
-      const [{ renderJsonReport }, { settingStatusRows }] = await Promise.all([
-        import('../report/json.js'),
-        import('../report/check-server-report.js'),
-      ]);
-      const body = { server: report.server, plan, settings: settingStatusRows(findings) };
-      return renderJsonReport(report, body, pooltuneVersion);
-    },
-    markdown: async () =>
-      (await import('../report/check-server-markdown.js')).renderCheckServerMarkdown(report),
-    text: async (render) =>
-      (await import('../report/check-server-text.js')).renderCheckServerText(report, render),
-  });
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
+
+export const checkServer: CommandDeclaration<CheckServerOptions> = {
+  description: [
+    "Judge a server's connection settings and current usage against the tuning",
+    'guide: the connection tier, reserved and usable slots and how many are taken,',
+    'the idle-in-transaction, statement and idle-session timeouts, work_mem, and',
+    'the memory connections may claim. With --pool-max and --instances it checks',
+    'a planned fleet against the usable slots. Each problem comes with the',
+    'ALTER SYSTEM statement that fixes it; pooltune prints it and never runs it.',
+  ].join('\n'),
+  flags: (command) =>
+    command
+      .option(
+        '-w, --workload <name|file>',
+        "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
+      )
+      .option('--config <file>', 'a pool plan to check as well (default: the nearest pooltune.config.json)')
+      .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
+      .option(
+        '--instances <n>',
+        'planned application instances (with --pool-max)',
+        count(COUNT_RANGES.instances),
+        1,
+      )
+      .option(
+        '--server-memory <size>',
+        "the server's memory, e.g. 16GB, to judge what connections may claim",
+        size,
+      )
+      .option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer'),
+  read: (command) => {
+    const raw = command.opts<{
+      workload?: string;
+      config?: string;
+      poolMax?: number;
+      instances: number;
+      serverMemory?: number;
+      behindPooler?: boolean;
+    }>();
+    return {
+      ...readShared(command),
+      ...(raw.workload === undefined ? {} : { workload: raw.workload }),
+      ...(raw.config === undefined ? {} : { config: raw.config }),
+      ...(raw.poolMax === undefined ? {} : { poolMax: raw.poolMax }),
+      instances: raw.instances,
+      ...(raw.serverMemory === undefined ? {} : { serverMemoryBytes: raw.serverMemory }),
+      behindPooler: raw.behindPooler === true,
+    };
+  },
+  help: `
+Examples:
+  pooltune check-server --db postgres://admin@db:5432/postgres
+  pooltune check-server --workload batch --server-memory 32GB
+  pooltune check-server --pool-max 50 --instances 6 --fail-on warning --format json`,
+  run: runCheckServer,
+};

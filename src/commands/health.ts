@@ -1,19 +1,23 @@
-import { exitCodeFor } from '../core/exit-codes.js';
-import type { Finding, Skipped } from '../core/findings.js';
-import { churnBetween } from '../core/health/churn.js';
-import type { HealthMetrics } from '../core/health/metrics.js';
-import { evaluateHealth } from '../core/health/rules.js';
-import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
-import { majorVersion, type ServerFacts } from '../core/server-facts.js';
-import type { SchemaSpec } from '../core/schema/types.js';
-import type { OpenSession, Session } from '../probes/connect.js';
+import { Option } from 'commander';
+import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
+import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
+import { HEALTH_FAMILIES, runChecks } from '../core/checks/index.js';
+import {
+  DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  HEALTH_PROBE,
+} from '../core/guide.js';
+import { COUNT_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
+import { verdict } from '../pipeline/finish.js';
+import { writeReport } from '../pipeline/output.js';
+import { withSession } from '../pipeline/session.js';
+import { targetOf } from '../pipeline/target.js';
 import type { HealthReport } from '../report/health-report.js';
 import type { Io } from '../ui/io.js';
-import { progressOn, type Progress } from '../ui/progress.js';
-import { verbose, writeReport, type CommonOptions } from './common.js';
-import { resolveDatabase, type DatabaseOptions, type ResolvedDatabase } from './database.js';
+import { progressOn } from '../ui/progress.js';
 
-export interface HealthOptions extends CommonOptions, DatabaseOptions {
+export interface HealthOptions extends SharedOptions {
   readonly probeConnections: number;
   readonly durationMs: number;
   readonly samples: number;
@@ -24,132 +28,51 @@ export interface HealthOptions extends CommonOptions, DatabaseOptions {
   readonly statementTimeoutMs: number;
 }
 
-/** How many fresh connections the connectivity probe opens beyond the main session. */
-const CONNECT_SAMPLES = 4;
+/** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
+async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string): Promise<number> {
+  const started = performance.now();
+  // health reads no plan: its target is --db, else DATABASE_URL, else PG*.
+  const target = targetOf(options, io, undefined, { statementTimeoutMs: options.statementTimeoutMs });
+  const db = target.endpoint;
+  const progress = progressOn(io, options.format === 'text' && !options.quiet);
+  const schemaSpec =
+    options.schema === undefined
+      ? undefined
+      : await (await import('../config/load-schema-spec.js')).loadSchemaSpec(options.schema, io.cwd);
+  const probes = await import('../pipeline/health-probes.js');
+  const query = options.query ?? probes.DEFAULT_PROBE_QUERY;
 
-/** What one health run measured on an open session. */
-export interface HealthRun {
-  readonly metrics: HealthMetrics;
-  readonly peakConnections: number;
-  readonly schema: { findings: Finding[]; skipped: Skipped[] };
-}
-
-export interface ProbeSettings {
-  readonly probeConnections: number;
-  readonly durationMs: number;
-  readonly samples: number;
-  readonly query: string;
-  readonly connectTimeoutMs: number;
-  readonly schemaSpec?: SchemaSpec;
-}
-
-/** The probes, in order, on a session that is already open and whose facts are collected. */
-export async function probeHealth(
-  opened: OpenSession,
-  facts: ServerFacts,
-  settings: ProbeSettings,
-  io: Io,
-  options: CommonOptions,
-  progress: Progress,
-): Promise<HealthRun> {
-  const probes = await import('../probes/health.js');
-  const hasSessionCounters = majorVersion(facts) >= 14;
-  const before = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
-  const utilisation = utilisationFrom(facts);
-  const budget = probePoolSize(settings.probeConnections, utilisation);
-  const extraConnects = Math.max(0, Math.min(CONNECT_SAMPLES, budget.free - budget.margin));
-  await verbose(
+  const { serverVersion, run } = await withSession(
+    target,
     io,
     options,
-    `${budget.free} free slots, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
+    async (session) => ({
+      serverVersion: session.facts.serverVersion,
+      run: await probes.probeHealth(
+        session,
+        {
+          probeConnections: options.probeConnections,
+          durationMs: options.durationMs,
+          samples: options.samples,
+          query,
+          ...(schemaSpec ? { schemaSpec } : {}),
+        },
+        io,
+        options,
+        progress,
+      ),
+    }),
+    progress,
   );
+  const { metrics, peakConnections } = run;
 
-  await progress.step('timing fresh connections');
-  const connectivity = await probes.measureConnectivity(opened, extraConnects);
-
-  await progress.step(`driving a pool of ${budget.size} for ${settings.durationMs}ms`);
-  const acquisition = await probes.measureAcquisition(opened, {
-    poolSize: budget.size,
-    requestedPoolSize: settings.probeConnections,
-    durationMs: settings.durationMs,
-    acquireTimeoutMs: Math.min(settings.connectTimeoutMs, 5000),
-    query: settings.query,
-  });
-
-  await progress.step(`timing ${settings.samples} round trips`);
-  const queryLatency = await probes.measureQueryLatency(opened.session, settings.samples, settings.query);
-  const after = hasSessionCounters ? await probes.readSessionCounters(opened.session) : undefined;
-  const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
-
-  let schema: HealthRun['schema'] = { findings: [], skipped: [] };
-  if (settings.schemaSpec) {
-    await progress.step('verifying the schema');
-    schema = await verifySchemaOn(opened.session, settings.schemaSpec);
-  }
-  return {
-    metrics: { connectivity, acquisition, queryLatency, utilisation, churn },
-    peakConnections: Math.max(extraConnects > 0 ? 2 : 1, 1 + budget.size),
-    schema,
-  };
-}
-
-/**
- * Opens the main session, collects the facts once, runs the probes when `settings` asks for them, and
- * closes everything, whatever happens. Shared by health and preflight.
- */
-export async function factsAndProbes(
-  db: ResolvedDatabase,
-  io: Io,
-  options: CommonOptions,
-  progress: Progress,
-  settings: ProbeSettings | undefined,
-): Promise<{ facts: ServerFacts; run?: HealthRun }> {
-  const [{ openSession }, { collectServerFacts }] = await Promise.all([
-    import('../probes/connect.js'),
-    import('../probes/facts.js'),
-  ]);
-  await progress.step(`connecting to ${db.display}`);
-  await verbose(io, options, `connecting to ${db.display} (from ${db.target.source})`);
-  const opened = await openSession(db.target, db.sessionOptions);
-  try {
-    const facts = await collectServerFacts(opened.session);
-    if (!settings) return { facts };
-    return { facts, run: await probeHealth(opened, facts, settings, io, options, progress) };
-  } finally {
-    await progress.done();
-    await opened.close();
-  }
-}
-
-/** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
-export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string): Promise<number> {
-  const started = performance.now();
-  const resolved = resolveDatabase(options, io);
-  const db = {
-    ...resolved,
-    sessionOptions: { ...resolved.sessionOptions, statementTimeoutMs: options.statementTimeoutMs },
-  };
-  const progress = progressOn(io, options.format === 'text' && !options.quiet);
-  const schemaSpec = options.schema === undefined ? undefined : await loadSchema(options.schema, io.cwd);
-  const { DEFAULT_PROBE_QUERY } = await import('../probes/health.js');
-  const query = options.query ?? DEFAULT_PROBE_QUERY;
-
-  const { facts, run } = await factsAndProbes(db, io, options, progress, {
-    probeConnections: options.probeConnections,
-    durationMs: options.durationMs,
-    samples: options.samples,
-    query,
-    connectTimeoutMs: db.sessionOptions.connectTimeoutMs,
-    ...(schemaSpec ? { schemaSpec } : {}),
-  });
-  if (!run) throw new Error('the health probes did not run');
-  const serverVersion = facts.serverVersion;
-  const { metrics, peakConnections, schema: schemaOutcome } = run;
-
-  const evaluated = evaluateHealth(metrics, { idleInTransactionMs: options.idleInTransactionThresholdMs });
-  const findings = [...evaluated.findings, ...schemaOutcome.findings];
-  const skipped = [...evaluated.skipped, ...schemaOutcome.skipped];
-  const exitCode = exitCodeFor(findings, options.failOn);
+  const checked = runChecks(
+    HEALTH_FAMILIES,
+    { health: metrics, schema: run.schema },
+    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+  );
+  const { findings, exitCode } = verdict(checked.findings, target);
+  const { skipped } = checked;
   const report: HealthReport = {
     command: 'health',
     target: db.display,
@@ -166,35 +89,85 @@ export async function runHealth(options: HealthOptions, io: Io, pooltuneVersion:
     schema: options.schema ?? null,
     findings,
     skipped,
-    failOn: options.failOn,
+    failOn: target.failOn,
     exitCode,
   };
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () =>
-      (await import('../report/json.js')).renderJsonReport(
-        report,
-        { probe: report.probe, metrics, schema: report.schema },
-        pooltuneVersion,
+  return writeReport(io, options, pooltuneVersion, report);
+}
+
+export const health: CommandDeclaration<HealthOptions> = {
+  description: [
+    'Probe a live server, read-only and bounded: the time a fresh connection takes, a',
+    'small pool driven by concurrent workers (acquisition waits, timeouts), query',
+    'latency percentiles over many round trips, how full the server is, sessions',
+    'idle in a transaction, connection churn, and optionally the schema. The pool',
+    "probe never takes the server's last free slots: it shrinks and says so.",
+  ].join('\n'),
+  flags: (command) =>
+    command
+      .option(
+        '--probe-connections <n>',
+        'size of the probe pool (shrunk to leave free slots)',
+        count(COUNT_RANGES.probeConnections),
+        HEALTH_PROBE.connections,
+      )
+      .addOption(
+        new Option('--duration <duration>', 'how long to drive the probe pool')
+          .argParser(duration)
+          .default(HEALTH_PROBE.durationMs, formatDuration(HEALTH_PROBE.durationMs)),
+      )
+      .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), HEALTH_PROBE.samples)
+      .option('--query <sql>', 'a read-only query to time instead of SELECT 1')
+      .option(
+        '--schema <eventcore|file>',
+        "verify the schema: EventCore 2.x's tables and migrations, or a JSON spec file",
+      )
+      .option(
+        '--idle-in-transaction-threshold <duration>',
+        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
+        duration,
+      )
+      .addOption(
+        new Option(
+          '--statement-timeout <duration>',
+          "statement_timeout of pooltune's sessions, for --query too",
+        )
+          .argParser(duration)
+          .default(DEFAULT_STATEMENT_TIMEOUT_MS, formatDuration(DEFAULT_STATEMENT_TIMEOUT_MS)),
       ),
-    markdown: async () => (await import('../report/health-markdown.js')).renderHealthMarkdown(report),
-    text: async (render) => (await import('../report/health-text.js')).renderHealthText(report, render),
-  });
-  return exitCode;
-}
-
-export async function loadSchema(value: string, cwd: string): Promise<SchemaSpec> {
-  const { loadSchemaSpec } = await import('../config/load-schema-spec.js');
-  return loadSchemaSpec(value, cwd);
-}
-
-async function verifySchemaOn(
-  session: Session,
-  spec: SchemaSpec,
-): Promise<{ findings: Finding[]; skipped: Skipped[] }> {
-  const [{ readCatalog }, { verifySchema }] = await Promise.all([
-    import('../probes/schema.js'),
-    import('../core/schema/verify.js'),
-  ]);
-  return verifySchema(spec, await readCatalog(session, spec));
-}
+  read: (command) => {
+    const raw = command.opts<{
+      probeConnections: number;
+      duration: number;
+      samples: number;
+      query?: string;
+      schema?: string;
+      idleInTransactionThreshold?: number;
+      statementTimeout: number;
+    }>();
+    if (raw.query !== undefined && raw.query.trim() === '')
+      command.error("error: option '--query <sql>' is empty");
+    if (raw.query !== undefined && hasControlCharacter(raw.query))
+      command.error(
+        "error: option '--query <sql>' holds a control character; expected a read-only SQL query",
+      );
+    return {
+      ...readShared(command),
+      probeConnections: raw.probeConnections,
+      durationMs: raw.duration,
+      samples: raw.samples,
+      ...(raw.query === undefined ? {} : { query: raw.query }),
+      ...(raw.schema === undefined ? {} : { schema: raw.schema }),
+      idleInTransactionThresholdMs:
+        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+      statementTimeoutMs: raw.statementTimeout,
+    };
+  },
+  help: `
+Examples:
+  pooltune health --db postgres://monitor@db:5432/app
+  pooltune health --probe-connections 2 --duration 5s --samples 1000 --format json
+  pooltune health --schema eventcore --fail-on warning
+  pooltune health --query "select count(*) from orders where created_at > now() - interval '1 minute'"`,
+  run: runHealth,
+};

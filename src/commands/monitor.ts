@@ -1,18 +1,24 @@
-import { exitCodeFor } from '../core/exit-codes.js';
 import { utilisationFrom } from '../core/health/utilisation.js';
-import { evaluateMonitor, type MonitorContext } from '../core/monitor/findings.js';
+import { monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
 import { sampleFrom, type MonitorReading, type MonitorSample } from '../core/monitor/sample.js';
 import { summariseSamples } from '../core/monitor/summary.js';
-import { majorVersion } from '../core/server-facts.js';
+import { hasSessionCounters } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
-import { SIGNAL_EXIT_CODES, sleepUnlessStopped, stoppable, type StopSignal } from '../ui/interrupt.js';
+import { sleepUnlessStopped, untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
-import { renderOptions, verbose, writeReport, type CommonOptions } from './common.js';
-import { resolveDatabase, type DatabaseOptions } from './database.js';
+import { Option } from 'commander';
+import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
+import { duration, monitorInterval } from '../cli/flags/values.js';
+import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS, MONITOR_INTERVAL } from '../core/guide.js';
+import { formatDuration } from '../core/units.js';
+import { verdict } from '../pipeline/finish.js';
+import { renderOptions, writeReport } from '../pipeline/output.js';
+import { withSession } from '../pipeline/session.js';
+import { targetOf } from '../pipeline/target.js';
 
-export interface MonitorOptions extends CommonOptions, DatabaseOptions {
+export interface MonitorOptions extends SharedOptions {
   readonly intervalMs: number;
   /** undefined: until Ctrl-C. */
   readonly durationMs?: number;
@@ -87,61 +93,51 @@ async function sampleSink(
  * Ctrl-C, then judges the whole run. A baseline reading is taken first, so that every sample, the first
  * included, carries the new sessions since the one before it.
  */
-export async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: string): Promise<number> {
-  const db = resolveDatabase(options, io);
-  const [{ openSession }, { collectServerFacts }, { readMonitorReading }] = await Promise.all([
-    import('../probes/connect.js'),
-    import('../probes/facts.js'),
-    import('../probes/monitor.js'),
-  ]);
-  await verbose(io, options, `connecting to ${db.display} (from ${db.target.source})`);
-  const opened = await openSession(db.target, db.sessionOptions);
+async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: string): Promise<number> {
+  // monitor reads no plan: its target is --db, else DATABASE_URL, else PG*.
+  const target = targetOf(options, io, undefined);
+  const db = target.endpoint;
+  const { readMonitorReading } = await import('../probes/monitor.js');
   const samples: MonitorSample[] = [];
-  let stoppedBy: MonitorRun['stoppedBy'] = 'duration';
-  let context: MonitorContext;
-  let serverVersion: string;
-  let usableSlots: number;
-  const startedWall = new Date();
-  const started = performance.now();
-  try {
-    const facts = await collectServerFacts(opened.session);
-    const utilisation = utilisationFrom(facts);
-    serverVersion = facts.serverVersion;
-    usableSlots = utilisation.usableSlots;
-    context = {
-      role: utilisation.role,
-      canSeeOthers: utilisation.canSeeOthers,
-      hasSessionCounters: majorVersion(facts) >= 14,
-      idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
-      idleInTransactionTimeoutMs: utilisation.idleInTransactionTimeoutMs,
-    };
-    const readingOptions = {
-      canSeeOthers: context.canSeeOthers,
-      hasSessionCounters: context.hasSessionCounters,
-    };
-    const heading: MonitorHeading = {
-      target: db.display,
-      serverVersion,
-      intervalMs: options.intervalMs,
-      durationMs: options.durationMs ?? null,
-      usableSlots,
-    };
-    const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
-    const stop = new AbortController();
-    await stoppable(
-      (signal: StopSignal) => {
-        stoppedBy = signal;
-        stop.abort();
-      },
-      async () => {
-        let previous: MonitorReading = await readMonitorReading(opened.session, readingOptions);
+  let startedWall = new Date();
+  let started = performance.now();
+  const { context, serverVersion, stoppedBy } = await withSession(
+    target,
+    io,
+    options,
+    async ({ facts, connection }) => {
+      startedWall = new Date();
+      started = performance.now();
+      const utilisation = utilisationFrom(facts);
+      const usableSlots = utilisation.usableSlots;
+      const context: MonitorContext = {
+        role: utilisation.role,
+        canSeeOthers: utilisation.canSeeOthers,
+        hasSessionCounters: hasSessionCounters(facts),
+        idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
+        idleInTransactionTimeoutMs: utilisation.idleInTransactionTimeoutMs,
+      };
+      const readingOptions = {
+        canSeeOthers: context.canSeeOthers,
+        hasSessionCounters: context.hasSessionCounters,
+      };
+      const heading: MonitorHeading = {
+        target: db.display,
+        serverVersion: facts.serverVersion,
+        intervalMs: options.intervalMs,
+        durationMs: options.durationMs ?? null,
+        usableSlots,
+      };
+      const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
+      const { stoppedBy } = await untilStopped(async (stop) => {
+        let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
         const baseline = previous.at;
         for (let slot = 1; ; slot++) {
           const offset = slot * options.intervalMs;
           if (options.durationMs !== undefined && offset > options.durationMs) break;
-          await sleepUnlessStopped(baseline + offset - performance.now(), stop.signal);
-          if (stop.signal.aborted) break;
-          const current = await readMonitorReading(opened.session, readingOptions);
+          await sleepUnlessStopped(baseline + offset - performance.now(), stop);
+          if (stop.aborted) break;
+          const current = await readMonitorReading(connection.session, readingOptions);
           samples.push(
             sampleFrom(previous, current, { seq: samples.length + 1, startedAt: baseline, usableSlots }),
           );
@@ -150,18 +146,25 @@ export async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersio
           // A reading that took longer than an interval skips the slots it overran instead of bunching up.
           slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
         }
-      },
-    );
-    await finish();
-  } finally {
-    await opened.close();
-  }
+      });
+      await finish();
+      const ended: MonitorRun['stoppedBy'] = stoppedBy ?? 'duration';
+      return { context, serverVersion: facts.serverVersion, stoppedBy: ended };
+    },
+  );
 
   const stats = summariseSamples(samples, options.intervalMs, context.hasSessionCounters);
-  const { findings, skipped } = evaluateMonitor(stats, context);
+  const evaluated = runChecks(
+    [monitorChecks],
+    { monitor: { summary: stats, context } },
+    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+  );
+  const { skipped } = evaluated;
   const signalled = stoppedBy !== 'duration';
-  const exitCode =
-    stoppedBy === 'duration' ? exitCodeFor(findings, options.failOn) : SIGNAL_EXIT_CODES[stoppedBy];
+  const { findings, exitCode } = verdict(evaluated.findings, {
+    failOn: target.failOn,
+    stoppedBy: signalled ? stoppedBy : null,
+  });
   if (signalled) {
     await io.stderr.write(
       `pooltune: stopped by ${stoppedBy} after ${samples.length} sample${samples.length === 1 ? '' : 's'}; connection closed\n`,
@@ -182,19 +185,59 @@ export async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersio
     samples,
     findings,
     skipped,
-    failOn: options.failOn,
+    failOn: target.failOn,
     exitCode,
   };
-  const json = await import('../report/monitor-json.js');
-  await writeReport(io, options, {
-    envelope: report,
-    // Streamed samples are already out; a report file gets the whole run.
-    json: async () =>
-      options.output === undefined
-        ? json.renderMonitorSummaryLine(report, pooltuneVersion)
-        : json.renderMonitorNdjson(report, pooltuneVersion),
-    markdown: async () => (await import('../report/monitor-markdown.js')).renderMonitorMarkdown(report),
-    text: async (render) => (await import('../report/monitor-text.js')).renderMonitorText(report, render),
-  });
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
+
+export const monitor: CommandDeclaration<MonitorOptions> = {
+  description: [
+    'Sample a live server every --interval on one read-only session: client',
+    'connections by state against the usable slots, new sessions per second and',
+    'sessions that ended abnormally (PostgreSQL 14+), sessions idle in a',
+    'transaction, the longest running query, and sessions waiting on locks. On a',
+    'terminal the view is redrawn in place; otherwise each sample is one line, or',
+    'one JSON object per line with --format json. At the end (--duration or',
+    'Ctrl-C) a summary judges the whole run: the peak utilisation decides.',
+  ].join('\n'),
+  flags: (command) =>
+    command
+      .addOption(
+        new Option('--interval <duration>', 'time between samples, at least 100ms')
+          .argParser(monitorInterval)
+          .default(MONITOR_INTERVAL.defaultMs, formatDuration(MONITOR_INTERVAL.defaultMs)),
+      )
+      .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
+      .option(
+        '--idle-in-transaction-threshold <duration>',
+        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
+        duration,
+      ),
+  read: (command) => {
+    const raw = command.opts<{ interval: number; duration?: number; idleInTransactionThreshold?: number }>();
+    const intervalMs = raw.interval;
+    if (raw.duration !== undefined && raw.duration < intervalMs)
+      command.error(
+        `error: option '--duration' (${formatDuration(raw.duration)}) is shorter than --interval (${formatDuration(intervalMs)}): no sample would be taken`,
+      );
+    return {
+      ...readShared(command),
+      intervalMs,
+      ...(raw.duration === undefined ? {} : { durationMs: raw.duration }),
+      idleInTransactionThresholdMs:
+        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+    };
+  },
+  help: `
+Examples:
+  pooltune monitor --db postgres://monitor@db:5432/app
+  pooltune monitor --interval 1s --duration 5min --fail-on warning     # watch a load test in CI
+  pooltune monitor --interval 1s --format json | jq -c 'select(.type == "sample") | .utilisationPercent'
+  pooltune monitor --duration 10min --format markdown -o monitor.md
+
+Each --format json line has "type": "sample" (schemas/monitor-sample.schema.json)
+or, last, "type": "summary" (the report, as in schemas/report.schema.json).
+Ctrl-C (or SIGTERM) ends the run early: the summary is still printed, exit 130 (143).`,
+  run: runMonitor,
+};

@@ -1,46 +1,33 @@
-import { runServerChecks } from '../core/checks/index.js';
+import { runPreflightChecks } from '../core/checks/index.js';
 import { UsageError } from '../core/errors.js';
-import { exitCodeFor } from '../core/exit-codes.js';
-import type { FailOn, Finding, Skipped } from '../core/findings.js';
-import { evaluateHealth } from '../core/health/rules.js';
-import { applyIgnores } from '../core/ignore.js';
-import { checkPlan, planServerFrom, type PlannedService } from '../core/plan/checks.js';
-import type { PlanConfig } from '../core/plan/config.js';
-import { failOnWithPlan, loadPlan, resolvePlanPath, serviceWorkload } from '../config/load-plan.js';
+import { PREFLIGHT_PROBE } from '../core/guide.js';
+import { COUNT_RANGES } from '../core/numbers.js';
+import { formatDuration } from '../core/units.js';
+import { planServerFrom } from '../core/plan/server.js';
+import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
+import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
+import { count, duration } from '../cli/flags/values.js';
+import { verdict } from '../pipeline/finish.js';
+import { verbose, writeReport } from '../pipeline/output.js';
+import { plannedServices } from '../pipeline/plan.js';
+import { withSession } from '../pipeline/session.js';
+import { targetOf } from '../pipeline/target.js';
 import type { PreflightReport } from '../report/preflight-report.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
-import { verbose, writeReport, type CommonOptions } from './common.js';
-import { resolveDatabase, type DatabaseOptions } from './database.js';
-import { factsAndProbes } from './health.js';
+import { Option } from 'commander';
 
-export interface PreflightOptions extends CommonOptions, DatabaseOptions {
+export interface PreflightOptions extends SharedOptions {
   readonly config?: string;
-  /** Whether --fail-on came from the command line or the environment (then it beats the config file). */
-  readonly failOnGiven: boolean;
   readonly health: boolean;
   readonly probeConnections: number;
   readonly durationMs: number;
   readonly samples: number;
 }
 
-/** The plan with each service's workload preset loaded (paths relative to the config file). */
-export async function plannedServices(plan: PlanConfig, cwd: string): Promise<PlannedService[]> {
-  return Promise.all(
-    plan.services.map(async (service) => ({
-      service,
-      preset: await loadWorkload(resolvePlanPath(plan, serviceWorkload(plan, service), cwd), cwd),
-    })),
-  );
-}
-
 /** `pooltune preflight`: check-server, a short health probe and the plan checks, one report, one exit code. */
-export async function runPreflight(
-  options: PreflightOptions,
-  io: Io,
-  pooltuneVersion: string,
-): Promise<number> {
+async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: string): Promise<number> {
   const plan = await loadPlan(options.config, io.cwd);
   if (!plan || plan.services.length === 0) {
     throw new UsageError(
@@ -49,59 +36,59 @@ export async function runPreflight(
         : 'preflight needs a plan: pooltune.config.json in this folder or above, or --config <file>',
     );
   }
-  const failOn: FailOn = failOnWithPlan(options, plan);
   const services = await plannedServices(plan, io.cwd);
   const workload = await loadWorkload(resolvePlanPath(plan, plan.workload ?? 'oltp', io.cwd), io.cwd);
-  const db = resolveDatabase({ ...options, ...(plan.urlEnv ? { urlEnv: plan.urlEnv } : {}) }, io);
+  const target = targetOf(options, io, plan);
+  const { failOn, endpoint: db } = target;
   const progress = progressOn(io, options.format === 'text' && !options.quiet);
-  const { DEFAULT_PROBE_QUERY } = await import('../probes/health.js');
+  const probes = await import('../pipeline/health-probes.js');
 
   await verbose(
     io,
     options,
-    `plan ${plan.file}: ${services.length} services; target ${db.display} (from ${db.target.source})`,
+    `plan ${plan.file}: ${services.length} services; target ${db.display} (from ${db.connection.source})`,
   );
-  const { facts, run } = await factsAndProbes(
-    db,
+  const { facts, run } = await withSession(
+    target,
     io,
     options,
+    async (session) => ({
+      facts: session.facts,
+      run: options.health
+        ? await probes.probeHealth(
+            session,
+            {
+              probeConnections: options.probeConnections,
+              durationMs: options.durationMs,
+              samples: options.samples,
+              query: probes.DEFAULT_PROBE_QUERY,
+            },
+            io,
+            options,
+            progress,
+          )
+        : undefined,
+    }),
     progress,
-    options.health
-      ? {
-          probeConnections: options.probeConnections,
-          durationMs: options.durationMs,
-          samples: options.samples,
-          query: DEFAULT_PROBE_QUERY,
-          connectTimeoutMs: db.sessionOptions.connectTimeoutMs,
-        }
-      : undefined,
   );
 
   const planServer = planServerFrom(facts);
-  const server = runServerChecks({
-    facts,
-    plan: {
-      workload: workload.name,
-      workloadWantsStatementTimeout: workload.pool.queryTimeoutMs !== null,
-      instances: 1,
-      behindPooler: plan.pooler !== undefined,
+  // check-server's families and health's; health's utilisation gives way to the server's slot usage.
+  const checked = runPreflightChecks({
+    plan: { services, server: planServer, pooler: plan.pooler },
+    server: {
+      facts,
+      plan: {
+        workload: workload.name,
+        workloadWantsStatementTimeout: workload.pool.queryTimeoutMs !== null,
+        instances: 1,
+        behindPooler: plan.pooler !== undefined,
+      },
     },
+    health: run?.metrics,
   });
-  // check-server's slot-usage already judges how full the server is; health's own view would repeat it.
-  const evaluated = run
-    ? evaluateHealth(run.metrics)
-    : { findings: [] as Finding[], skipped: [] as Skipped[] };
-  const health = { ...evaluated, findings: evaluated.findings.filter((f) => f.id !== 'server-utilisation') };
-  const planFindings = checkPlan(services, planServer, plan.pooler);
-  const { findings, ignored } = applyIgnores(
-    [...planFindings, ...server.findings, ...health.findings],
-    plan.ignore,
-  );
-  const skipped = [
-    ...server.skipped,
-    ...health.skipped.filter((s) => !server.skipped.some((t) => t.id === s.id)),
-  ];
-  const exitCode = exitCodeFor(findings, failOn);
+  const { findings, ignored, exitCode } = verdict(checked.findings, { failOn, ignore: plan.ignore });
+  const { skipped } = checked;
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,
@@ -127,17 +114,58 @@ export async function runPreflight(
     failOn,
     exitCode,
   };
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () =>
-      (await import('../report/json.js')).renderJsonReport(
-        report,
-        { configFile: report.configFile, plan: report.plan, server: report.server, metrics: report.metrics },
-        pooltuneVersion,
-      ),
-    markdown: async () => (await import('../report/preflight-render.js')).renderPreflightMarkdown(report),
-    text: async (render) =>
-      (await import('../report/preflight-render.js')).renderPreflightText(report, render),
-  });
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
+
+export const preflight: CommandDeclaration<PreflightOptions> = {
+  description: [
+    'Check the pool plan in pooltune.config.json (found from this folder upwards, or',
+    '--config) against its server in one go: the check-server checks, a short health',
+    'probe, and the plan checks (the fleet total against the free slots, and each',
+    "service's pool against its recommendation). One report, one exit code.",
+  ].join('\n'),
+  flags: (command) =>
+    command
+      .option('--config <file>', 'the plan file (default: the nearest pooltune.config.json)')
+      .option('--no-health', 'skip the live health probe')
+      .option(
+        '--probe-connections <n>',
+        'size of the health probe pool',
+        count(COUNT_RANGES.probeConnections),
+        PREFLIGHT_PROBE.connections,
+      )
+      .addOption(
+        new Option('--duration <duration>', 'how long to drive the probe pool')
+          .argParser(duration)
+          .default(PREFLIGHT_PROBE.durationMs, formatDuration(PREFLIGHT_PROBE.durationMs)),
+      )
+      .option(
+        '--samples <n>',
+        'query round trips to time',
+        count(COUNT_RANGES.samples),
+        PREFLIGHT_PROBE.samples,
+      ),
+  read: (command) => {
+    const raw = command.opts<{
+      config?: string;
+      health: boolean;
+      probeConnections: number;
+      duration: number;
+      samples: number;
+    }>();
+    return {
+      ...readShared(command),
+      ...(raw.config === undefined ? {} : { config: raw.config }),
+      health: raw.health,
+      probeConnections: raw.probeConnections,
+      durationMs: raw.duration,
+      samples: raw.samples,
+    };
+  },
+  help: `
+Examples:
+  pooltune preflight                                  # pooltune.config.json, target from its urlEnv
+  pooltune preflight --config deploy/pooltune.config.json --fail-on warning
+  pooltune preflight --format github                  # annotations + step summary in GitHub Actions`,
+  run: runPreflight,
+};

@@ -1,5 +1,4 @@
 import { UsageError } from '../core/errors.js';
-import { exitCodeFor } from '../core/exit-codes.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
 import {
   budgetFromServer,
@@ -22,8 +21,16 @@ import { loadWorkload } from '../config/load-workload.js';
 import { EMITTER_BY_NAME, type EmitterName } from '../report/emit/index.js';
 import type { Input, RecommendReport, TrafficReport } from '../report/recommend-report.js';
 import { isInteractive, type Io } from '../ui/io.js';
-import { verbose, writeReport, type CommonOptions } from './common.js';
-import type { DatabaseOptions } from './database.js';
+import { Option } from 'commander';
+import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
+import { addTrafficFlags, readTraffic, TRAFFIC_HELP, type TrafficOptions } from '../cli/flags/traffic.js';
+import { count } from '../cli/flags/values.js';
+import { MEASURE_WINDOW, POSTGRES_DEFAULT_MAX_CONNECTIONS } from '../core/guide.js';
+import { COUNT_RANGES } from '../core/numbers.js';
+import { EMITTERS } from '../report/emit/types.js';
+import type { PlanConfig } from '../core/plan/config.js';
+import { verdict } from '../pipeline/finish.js';
+import { verbose, writeReport } from '../pipeline/output.js';
 import {
   failOnWithPlan,
   findService,
@@ -33,12 +40,12 @@ import {
   serviceWorkload,
 } from '../config/load-plan.js';
 
-export interface RecommendOptions extends CommonOptions, DatabaseOptions {
+export interface RecommendOptions extends SharedOptions {
   readonly config?: string;
   /** A service of the plan to size; its inputs stand in for flags that were not given. */
   readonly service?: string;
-  readonly failOnGiven: boolean;
-  /** Filled from the plan: the inputs it supplied, and the other services' pools. */
+  /** Filled from the plan: the plan itself, the inputs it supplied, and the other services' pools. */
+  readonly plan?: PlanConfig;
   readonly fromPlan?: ReadonlySet<string>;
   readonly planOthers?: { readonly connections: number; readonly description: string };
   /** Count the client connections other applications hold now as taken (needs --db). */
@@ -52,31 +59,28 @@ export interface RecommendOptions extends CommonOptions, DatabaseOptions {
   readonly emit: EmitterName;
   readonly interactive: boolean;
   /** Which of the inputs the user gave on the command line (the rest are defaults). */
-  readonly given: ReadonlySet<
-    | 'db'
-    | 'workload'
-    | 'concurrency'
-    | 'instances'
-    | 'serverMaxConnections'
-    | 'reservedConnections'
-    | 'otherConnections'
-    | 'rps'
-    | 'measure'
-  >;
+  readonly given: ReadonlySet<GivenInput>;
   /** Size from traffic: a given rate and hold time, or a measurement on the --db server. */
   readonly traffic?: TrafficOptions;
   /** The database server's cores and spindles, for the CPU bound. */
   readonly hardware?: DatabaseHardware;
 }
 
-export interface TrafficOptions {
-  readonly ratePerSecond?: number;
-  readonly holdMs?: number;
-  readonly measureMs?: number;
-  readonly callers?: number;
-  readonly targetWaitMs?: number;
-  readonly targetPercentile?: number;
-}
+/** The inputs whose source (flag, plan or default) the report shows. */
+const INPUTS = [
+  'db',
+  'workload',
+  'concurrency',
+  'instances',
+  'serverMaxConnections',
+  'reservedConnections',
+  'otherConnections',
+  'rps',
+  'measure',
+] as const;
+type GivenInput = (typeof INPUTS)[number];
+/** What --db reads from the server itself. */
+const BUDGET_FLAGS = ['serverMaxConnections', 'reservedConnections', 'otherConnections'] as const;
 
 const DEFAULT_EMITTER: EmitterName = 'eventcore';
 
@@ -130,7 +134,7 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
     ...(concurrency === undefined ? {} : { concurrency }),
     instances,
     failOn: failOnWithPlan(options, plan),
-    ...(plan.urlEnv ? { urlEnv: plan.urlEnv } : {}),
+    plan,
     fromPlan,
     ...(service && others.length > 0
       ? {
@@ -144,11 +148,7 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
 }
 
 /** `pooltune recommend`: inputs → sizing → report; returns the exit code. */
-export async function runRecommend(
-  initial: RecommendOptions,
-  io: Io,
-  pooltuneVersion: string,
-): Promise<number> {
+async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: string): Promise<number> {
   const planned = await withWizardAnswers(await withPlan(initial, io), io);
   // Traffic sizes the pool by itself: a plan's concurrency does not apply, and the OLTP preset's timeouts
   // stand in when no workload was named.
@@ -178,22 +178,24 @@ export async function runRecommend(
   };
   if (options.db !== undefined) {
     // Loaded only here: the offline path never needs the connection layer.
-    const { resolveDatabase, withDatabase } = await import('./database.js');
-    const db = resolveDatabase(options, io);
-    const { collectServerFacts } = await import('../probes/facts.js');
+    const [{ targetOf }, { withSession }] = await Promise.all([
+      import('../pipeline/target.js'),
+      import('../pipeline/session.js'),
+    ]);
+    const session = targetOf(options, io, options.plan);
+    const db = session.endpoint;
     const measureMs = options.traffic?.measureMs;
-    const facts = await withDatabase(db, io, options, async (session) => {
-      const collected = await collectServerFacts(session);
+    const facts = await withSession(session, io, options, async (opened) => {
       if (measureMs !== undefined) {
-        const { measureTraffic } = await import('./recommend-measure.js');
-        measurement = await measureTraffic(session, io, {
+        const { measureTraffic } = await import('../pipeline/measure-traffic.js');
+        measurement = await measureTraffic(opened, io, {
           durationMs: measureMs,
-          database: db.target.database,
+          database: db.connection.database,
           holdGiven: options.traffic?.holdMs !== undefined,
           progress: !options.quiet,
         });
       }
-      return collected;
+      return opened.facts;
     });
     target = db.display;
     serverVersion = facts.serverVersion;
@@ -210,9 +212,9 @@ export async function runRecommend(
           : options.planOthers.description,
     };
   }
-  if (measurement?.stoppedBy && measurement.traffic.windowMs < MIN_WINDOW_MS) {
+  if (measurement?.stoppedBy && measurement.traffic.windowMs < MEASURE_WINDOW.minMs) {
     await io.stderr.write(
-      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MIN_WINDOW_MS)})\n`,
+      `pooltune: measurement stopped after ${Math.round(measurement.traffic.windowMs / 100) / 10}s, too short to size from (at least ${formatDuration(MEASURE_WINDOW.minMs)})\n`,
     );
     return SIGNAL_EXIT_CODES[measurement.stoppedBy];
   }
@@ -228,19 +230,19 @@ export async function runRecommend(
         traffic: null,
       };
   const { recommendation } = sized;
-  const findings = options.hardware
-    ? [
-        ...sized.findings,
-        cpuBoundFinding(
-          options.hardware,
-          recommendation.fleet.totalConnections,
-          sized.traffic?.sizing.fleetBusyConnections,
-        ),
-      ]
-    : sized.findings;
-  const exitCode = measurement?.stoppedBy
-    ? SIGNAL_EXIT_CODES[measurement.stoppedBy]
-    : exitCodeFor(findings, options.failOn);
+  const { findings, exitCode } = verdict(
+    options.hardware
+      ? [
+          ...sized.findings,
+          cpuBoundFinding(
+            options.hardware,
+            recommendation.fleet.totalConnections,
+            sized.traffic?.sizing.fleetBusyConnections,
+          ),
+        ]
+      : sized.findings,
+    { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null },
+  );
   const report: RecommendReport = {
     command: 'recommend',
     target,
@@ -279,16 +281,8 @@ export async function runRecommend(
     exitCode,
   };
 
-  await writeReport(io, options, {
-    envelope: report,
-    json: async () => (await import('../report/json.js')).renderRecommendJson(report, pooltuneVersion),
-    markdown: async () => (await import('../report/recommend-markdown.js')).renderRecommendMarkdown(report),
-    text: async (render) => (await import('../report/recommend-text.js')).renderRecommendText(report, render),
-  });
-  return exitCode;
+  return writeReport(io, options, pooltuneVersion, report);
 }
-
-const MIN_WINDOW_MS = 5000;
 
 /** Sizes from the given or measured traffic; a rate or hold time no model can use is a usage error. */
 function sizeFromTraffic(
@@ -337,3 +331,120 @@ function sizeFromTraffic(
     throw error;
   }
 }
+
+export const recommend: CommandDeclaration<RecommendOptions> = {
+  description: [
+    'Recommend a connection-pool configuration and print it as code to paste.',
+    '',
+    '  usable slots = server max_connections − reserved − held by others',
+    '  max          = min(ceil(concurrency × 1.2), floor(usable ÷ instances × 0.8))',
+    '  min          = the preset’s share of max, at least 1',
+    '',
+    "Without --concurrency the preset's own pool size stands, capped by the budget.",
+    'With --rps and --hold-ms, or --db … --measure, the pool is sized from traffic instead (below).',
+    'On a terminal with no flags, or with -i, a wizard asks for the inputs.',
+  ].join('\n'),
+  flags: (command) =>
+    addTrafficFlags(
+      command
+        .option('-w, --workload <name|file>', 'oltp, batch, microservice, or a preset file (.json)')
+        .option(
+          '-c, --concurrency <n>',
+          'expected concurrent requests per application instance',
+          count(COUNT_RANGES.concurrency),
+        )
+        .option(
+          '--instances <n>',
+          'application instances sharing the server',
+          count(COUNT_RANGES.instances),
+          1,
+        )
+        .option(
+          '--server-max-connections <n>',
+          "the server's max_connections",
+          count(COUNT_RANGES.serverMaxConnections),
+          POSTGRES_DEFAULT_MAX_CONNECTIONS,
+        )
+        .option(
+          '--reserved-connections <n>',
+          'slots ordinary roles cannot use (superuser_reserved_connections + reserved_connections)',
+          count(COUNT_RANGES.reservedConnections),
+          0,
+        )
+        .option(
+          '--other-connections <n>',
+          'slots already held by other applications',
+          count(COUNT_RANGES.otherConnections),
+          0,
+        )
+        .addOption(
+          new Option('--emit <library>', 'the configuration code to print')
+            .choices(EMITTERS)
+            .default('eventcore'),
+        )
+        .option('-i, --interactive', 'ask for the inputs (needs a terminal)')
+        .option(
+          '--account-for-others',
+          'with --db: count the connections other applications hold now as taken',
+        )
+        .option('--config <file>', 'the pool plan (default: the nearest pooltune.config.json)')
+        .option(
+          '--service <name>',
+          "size this service of the plan: its workload, concurrency and instances; the other services' pools count as taken",
+        ),
+    ),
+  read: (command) => {
+    const raw = command.opts<{
+      db?: string;
+      workload?: string;
+      concurrency?: number;
+      instances: number;
+      serverMaxConnections: number;
+      reservedConnections: number;
+      otherConnections: number;
+      emit: EmitterName;
+      interactive?: boolean;
+      accountForOthers?: boolean;
+      config?: string;
+      service?: string;
+    }>();
+    if (raw.db !== undefined) {
+      const clash = BUDGET_FLAGS.find((key) => command.getOptionValueSource(key) === 'cli');
+      if (clash) {
+        const flag = clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        command.error(`error: option '--db' reads the server budget itself; drop '--${flag}'`);
+      }
+    } else if (raw.accountForOthers) {
+      command.error(
+        "error: option '--account-for-others' needs --db (it counts the connections on that server)",
+      );
+    }
+    const traffic = readTraffic(command);
+    return {
+      ...readShared(command),
+      accountForOthers: raw.accountForOthers === true,
+      ...(raw.config === undefined ? {} : { config: raw.config }),
+      ...(raw.service === undefined ? {} : { service: raw.service }),
+      ...(raw.workload === undefined ? {} : { workload: raw.workload }),
+      ...(raw.concurrency === undefined ? {} : { concurrency: raw.concurrency }),
+      instances: raw.instances,
+      serverMaxConnections: raw.serverMaxConnections,
+      reservedConnections: raw.reservedConnections,
+      otherConnections: raw.otherConnections,
+      emit: raw.emit,
+      interactive: raw.interactive === true,
+      ...traffic,
+      given: new Set(INPUTS.filter((key) => command.getOptionValueSource(key) === 'cli')),
+    };
+  },
+  help: `
+Examples:
+  pooltune recommend --workload oltp --concurrency 33
+  pooltune recommend --workload microservice --instances 12 --server-max-connections 200 --emit node-postgres
+  pooltune recommend --workload ./my-preset.json --format json | jq .recommendation.pool
+  pooltune recommend --db postgres://app@db:5432/app --workload oltp --concurrency 33 --instances 4
+  pooltune recommend --rps 200 --hold-ms 20 --target-wait-ms 10
+  pooltune recommend --db postgres://app@db:5432/app --measure 60s --instances 4 --db-cores 8
+${TRAFFIC_HELP}`,
+  run: runRecommend,
+};

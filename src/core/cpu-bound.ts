@@ -4,6 +4,7 @@
  * the database faster; the extra queries share the cores and every one of them takes longer.
  */
 import type { Finding } from './findings.js';
+import { CONNECTIONS_PER_CORE, CPU_BOUND_FACTOR } from './guide.js';
 
 export interface DatabaseHardware {
   /** The database server's physical cores (not hyperthreads): SQL cannot read them, so the user says. */
@@ -12,15 +13,10 @@ export interface DatabaseHardware {
   readonly spindles: number;
 }
 
-/**
- * "Far" is over twice the bound. The wiki's number is a starting point to load-test around, and pools are
- * rarely all busy at once, so a fleet somewhat over it is normal; at twice it, a fleet at peak has every core
- * time-sliced between four or more queries, and each query's latency grows with the queue on the CPU.
- */
-export const CPU_BOUND_FACTOR = 2;
+export { CPU_BOUND_FACTOR };
 
 export function activeConnectionBound(hardware: DatabaseHardware): number {
-  return hardware.cores * 2 + hardware.spindles;
+  return hardware.cores * CONNECTIONS_PER_CORE + hardware.spindles;
 }
 
 /**
@@ -33,7 +29,7 @@ export function cpuBoundFinding(
   busyConnections?: number,
 ): Finding {
   const bound = activeConnectionBound(hardware);
-  const formula = `(${hardware.cores} cores × 2) + ${hardware.spindles} spindle${hardware.spindles === 1 ? '' : 's'} = ${bound}`;
+  const formula = `(${hardware.cores} cores × ${CONNECTIONS_PER_CORE}) + ${hardware.spindles} spindle${hardware.spindles === 1 ? '' : 's'} = ${bound}`;
   const observed =
     `${totalConnections} pool connections across the fleet` +
     (busyConnections === undefined ? '' : `, ${Math.round(busyConnections * 100) / 100} busy on average`);

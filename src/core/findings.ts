@@ -1,3 +1,9 @@
+import type { FindingId } from './finding-ids.js';
+import type { HintId } from './hints.js';
+
+export type { FindingId } from './finding-ids.js';
+export type { HintId } from './hints.js';
+
 /** How bad a finding is. `ok` records a check that passed, so reports can show what was verified. */
 export const SEVERITIES = ['ok', 'info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -26,8 +32,8 @@ export interface SettingSubject {
 
 /** The one shape every check produces and every renderer consumes. */
 export interface Finding {
-  /** Stable kebab-case id, e.g. `budget-shortfall`; baselines and ignores match on it. */
-  readonly id: string;
+  /** Stable kebab-case id, e.g. `budget-shortfall`; baselines and ignores match on it (core/finding-ids.ts). */
+  readonly id: FindingId;
   readonly severity: Severity;
   /** One line, in the domain's words. */
   readonly title: string;
@@ -35,7 +41,7 @@ export interface Finding {
   readonly expected?: string;
   readonly fix?: Fix;
   /** Ids into the troubleshooting catalogue (core/hints.ts). */
-  readonly hints?: readonly string[];
+  readonly hints?: readonly HintId[];
   readonly setting?: SettingSubject;
   /** What the finding is about when the id alone does not say, e.g. the service of a pool plan. */
   readonly subject?: string;
@@ -49,7 +55,7 @@ export interface IgnoredFinding {
 
 /** A check that could not run, with the reason and what would let it run. Never a silent "ok". */
 export interface Skipped {
-  readonly id: string;
+  readonly id: FindingId;
   readonly reason: string;
   readonly enableWith?: string;
 }

@@ -1,3 +1,5 @@
+import { MEMORY_PER_CONNECTION_BYTES } from './guide.js';
+
 /**
  * The troubleshooting catalogue: what to try, in our words, keyed by the ids that findings carry.
  * The three problem entries follow the guide's troubleshooting table; the others are single remedies.
@@ -12,7 +14,7 @@ export const HINTS = {
     title: 'Give the server more connection slots',
     steps: [
       'Raise max_connections with the ALTER SYSTEM statement shown, then restart PostgreSQL: the setting only changes at start-up.',
-      'Budget about 10 MB of server memory per extra connection, plus work_mem for each sort or hash it runs.',
+      `Budget about ${MEMORY_PER_CONNECTION_BYTES / 1024 ** 2} MB of server memory per extra connection, plus work_mem for each sort or hash it runs.`,
     ],
   },
   'fewer-instances': {
@@ -75,6 +77,8 @@ export const HINTS = {
 } as const satisfies Record<string, Hint>;
 
 export type HintId = keyof typeof HINTS;
+
+export const HINT_IDS = Object.keys(HINTS) as readonly HintId[];
 
 export function hintFor(id: string): Hint | undefined {
   return (HINTS as Record<string, Hint>)[id];

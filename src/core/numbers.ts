@@ -1,3 +1,5 @@
+import { MAX_POOL_SIZE, POSTGRES_MAX_CONNECTIONS_LIMIT } from './guide.js';
+
 /** The values a flag accepts, both ends included. */
 export interface CountRange {
   readonly min: number;
@@ -28,14 +30,14 @@ export function countExpectation(range: CountRange): string {
 export const COUNT_RANGES = {
   concurrency: { min: 1, max: 100_000 },
   instances: { min: 1, max: 10_000 },
-  poolMax: { min: 1, max: 10_000 },
+  poolMax: { min: 1, max: MAX_POOL_SIZE },
   probeConnections: { min: 1, max: 50 },
-  poolMin: { min: 0, max: 10_000 },
+  poolMin: { min: 0, max: MAX_POOL_SIZE },
   clients: { min: 1, max: 10_000 },
   samples: { min: 1, max: 1_000_000 },
-  serverMaxConnections: { min: 1, max: 262_143 },
-  reservedConnections: { min: 0, max: 262_143 },
-  otherConnections: { min: 0, max: 262_143 },
+  serverMaxConnections: { min: 1, max: POSTGRES_MAX_CONNECTIONS_LIMIT },
+  reservedConnections: { min: 0, max: POSTGRES_MAX_CONNECTIONS_LIMIT },
+  otherConnections: { min: 0, max: POSTGRES_MAX_CONNECTIONS_LIMIT },
 } as const satisfies Record<string, CountRange>;
 
 /** Decimal numbers as people type them (`200`, `12.5`): digits and one point, no signs or exponents. */

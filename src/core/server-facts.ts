@@ -1,3 +1,5 @@
+import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from './guide.js';
+
 /** One row of pg_settings, as the checks need it. */
 export interface Setting {
   readonly name: string;
@@ -108,7 +110,7 @@ export function usableSlots(facts: ServerFacts): {
   reserved: number;
   usable: number;
 } {
-  const max = numericSetting(facts, 'max_connections') ?? 100;
+  const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const superuserReserved = numericSetting(facts, 'superuser_reserved_connections') ?? 0;
   const reserved = numericSetting(facts, 'reserved_connections') ?? 0;
   return { max, superuserReserved, reserved, usable: max - superuserReserved - reserved };
@@ -116,4 +118,9 @@ export function usableSlots(facts: ServerFacts): {
 
 export function majorVersion(facts: Pick<ServerFacts, 'serverVersionNum'>): number {
   return Math.floor(facts.serverVersionNum / 10000);
+}
+
+/** pg_stat_database counts sessions (new, abandoned, fatal, killed) from PostgreSQL 14 on: churn needs them. */
+export function hasSessionCounters(facts: Pick<ServerFacts, 'serverVersionNum'>): boolean {
+  return majorVersion(facts) >= 14;
 }

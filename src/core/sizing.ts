@@ -1,37 +1,20 @@
+import type { ServerBudget, SizingInput, ValueSource } from './budget.js';
+import { sizingChecks } from './checks/sizing.js';
+import { runChecks } from './checks/registry.js';
 import type { Finding } from './findings.js';
+import { BUDGET_SHARE, budgetShare, HEADROOM_FACTOR, LARGE_TIER_CONNECTIONS, withHeadroom } from './guide.js';
 import { otherClients, usableSlots, type ServerFacts } from './server-facts.js';
-import { minConnectionsFor, type PoolSettings, type WorkloadPreset } from './workload.js';
+import { minConnectionsFor, type PoolSettings } from './workload.js';
 
-/** The guide's headroom over expected concurrency: `requests × 1.2`. */
-export const HEADROOM_FACTOR = 1.2;
-/** The guide's share of the server one pool may take: `postgres_max × 0.8`. */
-export const BUDGET_SHARE = 0.8;
-/** Above this many server connections the guide's "large" tier starts, where it recommends PgBouncer. */
-export const LARGE_TIER_CONNECTIONS = 300;
-
-export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server' | 'plan' | 'traffic';
-
-/** Where the server's connection budget comes from and what of it is already spoken for. */
-export interface ServerBudget {
-  readonly maxConnections: number;
-  /** superuser_reserved_connections (+ reserved_connections on 16+). */
-  readonly reservedConnections: number;
-  /** Slots held by other applications that this fleet cannot use. */
-  readonly otherConnections: number;
-  readonly source: ValueSource;
-  /** The settings the reserved slots add up from, when read from a server. */
-  readonly reservedParts?: readonly { readonly name: string; readonly value: number }[];
-  /** What the slots held by others are, when counted on a server. */
-  readonly otherDescription?: string;
-}
-
-export interface SizingInput {
-  readonly preset: WorkloadPreset;
-  /** Expected concurrent requests per application instance; absent means "use the preset's size". */
-  readonly concurrency?: number;
-  readonly instances: number;
-  readonly budget: ServerBudget;
-}
+export { BUDGET_SHARE, HEADROOM_FACTOR, LARGE_TIER_CONNECTIONS };
+export {
+  instancesThatFit,
+  maxConnectionsNeeded,
+  type ServerBudget,
+  type SizingInput,
+  type ValueSource,
+} from './budget.js';
+export { fleetFindings } from './checks/sizing.js';
 
 export interface TraceStep {
   readonly label: string;
@@ -66,10 +49,6 @@ export interface SizingResult {
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100));
 
-// Integer arithmetic where the guide multiplies by 1.2 or 0.8, so that 33 × 1.2 is 39.6 and not 39.599….
-const withHeadroom = (concurrency: number): number => Math.ceil((concurrency * 6) / 5);
-const capFor = (usable: number, instances: number): number => Math.floor((usable * 4) / (5 * instances));
-
 /**
  * The guide's formula, made budget-aware:
  *   perInstanceBudget = (max_connections − reserved − held by others) / instances
@@ -79,7 +58,6 @@ const capFor = (usable: number, instances: number): number => Math.floor((usable
 export function recommendPool(input: SizingInput): SizingResult {
   const { preset, concurrency, instances, budget } = input;
   const trace: TraceStep[] = [];
-  const findings: Finding[] = [];
 
   const usable = budget.maxConnections - budget.reservedConnections - budget.otherConnections;
   if (budget.reservedParts && budget.reservedParts.length > 0) {
@@ -111,7 +89,7 @@ export function recommendPool(input: SizingInput): SizingResult {
     computation: `${usable} ÷ ${instances}`,
     value: Math.round(perInstanceBudget * 100) / 100,
   });
-  const cap = Math.max(0, capFor(usable, instances));
+  const cap = Math.max(0, budgetShare(usable, instances));
   trace.push({
     label: 'cap per instance',
     formula: `floor(budget per instance × ${BUDGET_SHARE})`,
@@ -120,13 +98,14 @@ export function recommendPool(input: SizingInput): SizingResult {
   });
 
   let maxConnections: number;
+  let wanted: number;
   let maxSource: ValueSource;
   if (concurrency !== undefined) {
     const demand = withHeadroom(concurrency);
     trace.push({
       label: 'demand with headroom',
       formula: `ceil(concurrency × ${HEADROOM_FACTOR})`,
-      computation: `ceil(${concurrency} × ${HEADROOM_FACTOR}) = ceil(${fmt((concurrency * 6) / 5)})`,
+      computation: `ceil(${concurrency} × ${HEADROOM_FACTOR}) = ceil(${fmt(concurrency * HEADROOM_FACTOR)})`,
       value: demand,
     });
     maxConnections = Math.min(demand, cap);
@@ -137,7 +116,7 @@ export function recommendPool(input: SizingInput): SizingResult {
       computation: `min(${demand}, ${cap})`,
       value: maxConnections,
     });
-    if (demand > cap) findings.push(shortfallFinding(input, usable, demand, cap));
+    wanted = demand;
   } else {
     const presetMax = preset.pool.maxConnections;
     maxConnections = Math.min(presetMax, cap);
@@ -148,13 +127,11 @@ export function recommendPool(input: SizingInput): SizingResult {
       computation: `min(${presetMax}, ${cap})`,
       value: maxConnections,
     });
-    if (presetMax > cap) findings.push(presetOverBudgetFinding(input, usable, presetMax, cap));
+    wanted = presetMax;
   }
 
-  if (maxConnections < 1) {
-    findings.push(noRoomFinding(input, usable));
-    maxConnections = 1;
-  }
+  // No room at all still recommends one connection; the budget-exhausted finding says why it will not do.
+  if (maxConnections < 1) maxConnections = 1;
 
   // Without a computed max the preset's own min stands, unless the budget shrank the pool below it.
   const keepPresetMin = maxSource === 'preset';
@@ -178,7 +155,7 @@ export function recommendPool(input: SizingInput): SizingResult {
   );
 
   const total = maxConnections * instances;
-  findings.push(...fleetFindings(input, usable, total));
+  const { findings } = runChecks([sizingChecks], { sizing: { input, usable, cap, wanted, total } });
 
   const pool: PoolSettings = { ...preset.pool, maxConnections, minConnections };
   return {
@@ -200,109 +177,6 @@ export function recommendPool(input: SizingInput): SizingResult {
     },
     findings,
   };
-}
-
-/** The smallest server max_connections whose per-instance cap still carries `demand`. */
-export function maxConnectionsNeeded(demand: number, instances: number, budget: ServerBudget): number {
-  const spokenFor = budget.reservedConnections + budget.otherConnections;
-  let usable = Math.ceil((demand * 5 * instances) / 4);
-  while (capFor(usable, instances) < demand) usable += 1;
-  return usable + spokenFor;
-}
-
-/** The most instances whose per-instance cap still carries `demand`, or 0 when not even one fits. */
-export function instancesThatFit(demand: number, usable: number): number {
-  if (demand < 1) return 0;
-  return Math.max(0, Math.floor((usable * 4) / (5 * demand)));
-}
-
-function budgetObserved(input: SizingInput, usable: number): string {
-  const { budget, instances } = input;
-  return `${usable} usable slots (max_connections ${budget.maxConnections}, ${budget.reservedConnections} reserved, ${budget.otherConnections} held by others) shared by ${instances} instance${instances === 1 ? '' : 's'}`;
-}
-
-function remedies(input: SizingInput, demand: number, usable: number): { hints: string[]; sql: string[] } {
-  const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
-  const hints = ['raise-max-connections'];
-  if (input.instances > 1) hints.push('fewer-instances');
-  if (needed > LARGE_TIER_CONNECTIONS || demand * input.instances > usable) hints.push('pgbouncer');
-  return { hints, sql: [`ALTER SYSTEM SET max_connections = ${needed};`] };
-}
-
-function shortfallFinding(input: SizingInput, usable: number, demand: number, cap: number): Finding {
-  const concurrency = input.concurrency ?? 0;
-  const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
-  const fit = instancesThatFit(demand, usable);
-  const severe = cap < concurrency;
-  const { hints, sql } = remedies(input, demand, usable);
-  const shortBy = demand - cap;
-  const fewer = input.instances > 1 ? `, or run at most ${fit} instance${fit === 1 ? '' : 's'}` : '';
-  return {
-    id: 'budget-shortfall',
-    severity: severe ? 'critical' : 'warning',
-    title: severe
-      ? `The server budget carries ${cap} connections per instance, ${concurrency - cap} short of the ${concurrency} expected concurrent requests: requests will queue for a connection`
-      : `The server budget carries ${cap} connections per instance: enough for ${concurrency} concurrent requests, but ${shortBy} short of the 20 % headroom (${demand})`,
-    observed: budgetObserved(input, usable),
-    expected: `max_connections of at least ${needed} to give each instance ${demand}${fewer}`,
-    fix: { sql, restart: true },
-    hints,
-  };
-}
-
-function presetOverBudgetFinding(
-  input: SizingInput,
-  usable: number,
-  presetMax: number,
-  cap: number,
-): Finding {
-  const { hints, sql } = remedies(input, presetMax, usable);
-  return {
-    id: 'preset-exceeds-budget',
-    severity: 'warning',
-    title: `The ${input.preset.name} preset's pool of ${presetMax} does not fit the server budget; capped at ${cap} per instance`,
-    observed: budgetObserved(input, usable),
-    expected: `at most ${BUDGET_SHARE * 100} % of the usable slots across all instances`,
-    fix: { sql, restart: true },
-    hints,
-  };
-}
-
-function noRoomFinding(input: SizingInput, usable: number): Finding {
-  return {
-    id: 'budget-exhausted',
-    severity: 'critical',
-    title:
-      usable <= 0
-        ? 'The server has no connection slots left for this service: reserved and other connections take them all'
-        : `The server's ${usable} usable slots, shared by ${input.instances} instances, leave less than one connection each`,
-    observed: budgetObserved(input, usable),
-    expected: 'at least one connection per instance within 80 % of the usable slots',
-    hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
-  };
-}
-
-export function fleetFindings(input: SizingInput, usable: number, total: number): Finding[] {
-  const findings: Finding[] = [];
-  if (usable > 0) {
-    const share = Math.round((total / usable) * 100);
-    findings.push({
-      id: 'fleet-fits-budget',
-      severity: total <= usable ? 'ok' : 'critical',
-      title: `${input.instances} × ${total / input.instances} = ${total} connections at peak, ${share} % of the ${usable} usable server slots`,
-      observed: `${total} connections`,
-      expected: `at most ${usable}`,
-    });
-  }
-  if (total > LARGE_TIER_CONNECTIONS) {
-    findings.push({
-      id: 'large-tier',
-      severity: 'info',
-      title: `${total} connections at peak puts this fleet in the guide's large tier (over ${LARGE_TIER_CONNECTIONS}), where a pooler such as PgBouncer pays off`,
-      hints: ['pgbouncer'],
-    });
-  }
-  return findings;
 }
 
 /** The budget as the server states it: max_connections, its reserved slots, and optionally who holds slots now. */

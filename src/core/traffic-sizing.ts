@@ -4,7 +4,16 @@
  * Engset for a small fixed set of callers) then says how long requests wait for a connection at each pool
  * size, and the smallest pool that meets the wait target is chosen, within the server budget.
  */
-import type { Finding } from './findings.js';
+import type { Finding, HintId } from './findings.js';
+import {
+  COMFORTABLE_UTILISATION,
+  DEFAULT_TARGET_PERCENTILE,
+  DEFAULT_TARGET_WAIT_MS,
+  HEADROOM_FACTOR,
+  HIGH_UTILISATION,
+  POSTGRES_MAX_CONNECTIONS_LIMIT as MAX_BUSY_CONNECTIONS,
+  withHeadroom,
+} from './guide.js';
 import { predictEngset, predictErlangC, type WaitPrediction } from './queueing/index.js';
 import {
   fleetFindings,
@@ -17,9 +26,7 @@ import {
 } from './sizing.js';
 import { minConnectionsFor } from './workload.js';
 
-/** The guide calls an acquire wait above 10 ms poor; p99 keeps that true for all but 1 request in 100. */
-export const DEFAULT_TARGET_WAIT_MS = 10;
-export const DEFAULT_TARGET_PERCENTILE = 99;
+export { DEFAULT_TARGET_PERCENTILE, DEFAULT_TARGET_WAIT_MS, HIGH_UTILISATION, MAX_BUSY_CONNECTIONS };
 
 export interface TrafficDemand {
   /** Requests (transactions) per second across the whole fleet; each instance gets an equal share. */
@@ -161,9 +168,6 @@ function smallestMeeting(row: (size: number) => PoolSizeRow, busy: number): numb
   return high;
 }
 
-/** No PostgreSQL server runs more backends than this (max_connections' own limit), so no pool needs more. */
-export const MAX_BUSY_CONNECTIONS = 262_143;
-
 const percentileLabel = (p: number): string => `p${p}`;
 
 function describeRow(row: PoolSizeRow, demand: TrafficDemand): string {
@@ -207,14 +211,14 @@ export function recommendPoolFromTraffic(
   const p = percentileLabel(demand.targetPercentile);
   const target = `${p} wait for a connection of at most ${formatWaitMs(demand.targetWaitMs)}`;
 
-  const guideDemand = Math.ceil((guideConcurrency * 6) / 5);
+  const guideDemand = withHeadroom(guideConcurrency);
   const guideNote =
     guideDemand > cap
-      ? `The guide's formula (ceil(${guideConcurrency} × 1.2) = ${guideDemand}) is held to the same cap.`
+      ? `The guide's formula (ceil(${guideConcurrency} × ${HEADROOM_FACTOR}) = ${guideDemand}) is held to the same cap.`
       : guideSize === needed
         ? `The guide's formula gives the same ${guideSize}.`
         : guideSize < needed
-          ? `The guide's formula gives ${guideSize} (${guideConcurrency} concurrent requests + 20 % headroom), where ${describeRow(atGuide, demand)}: too little headroom at this size.`
+          ? `The guide's formula gives ${guideSize} (${guideConcurrency} concurrent requests + ${Math.round((HEADROOM_FACTOR - 1) * 100)} % headroom), where ${describeRow(atGuide, demand)}: too little headroom at this size.`
           : `The guide's formula gives ${guideSize}, more than the traffic needs.`;
   const reason =
     decidedBy === 'traffic'
@@ -309,14 +313,6 @@ export function recommendPoolFromTraffic(
   };
 }
 
-/**
- * Above this share of busy time the queueing waits are correct only for steady, random traffic: with large
- * pools the wait target is met at 90 %+ utilisation, where any burst above the mean rate queues at once. 80 %
- * is the usual ceiling (at 80 % an M/M/1 queue already waits 4 hold times on average).
- */
-export const HIGH_UTILISATION = 0.85;
-const COMFORTABLE_UTILISATION = 0.8;
-
 function highUtilisationFinding(chosen: number, busy: number): Finding {
   const comfortable = Math.ceil(busy / COMFORTABLE_UTILISATION);
   return {
@@ -346,7 +342,7 @@ function targetFinding(
     };
   }
   const needed = maxConnectionsNeeded(at.needed, input.instances, input.budget);
-  const hints = ['raise-max-connections'];
+  const hints: HintId[] = ['raise-max-connections'];
   if (input.instances > 1) hints.push('fewer-instances');
   if (needed > LARGE_TIER_CONNECTIONS) hints.push('pgbouncer');
   const fix = { sql: [`ALTER SYSTEM SET max_connections = ${needed};`], restart: true };

@@ -1,5 +1,6 @@
 import { describe, durationMs, FileProblems } from './config/file-problems.js';
 import { validate } from './config/generated/workload.js';
+import { GUIDE_DEFAULTS, MAX_POOL_SIZE } from './guide.js';
 
 /** Retry settings as EventCore 0.1's builder takes them. */
 export interface RetrySettings {
@@ -38,21 +39,7 @@ export function isBuiltinWorkload(name: string): name is BuiltinWorkload {
   return (BUILTIN_WORKLOADS as readonly string[]).includes(name);
 }
 
-/**
- * The defaults the guide lists for EventCore's pool. A preset file may leave any key but `maxConnections`
- * out; it then gets these, which are also what EventCore 0.1's builder does when a setter is not called.
- */
-export const GUIDE_DEFAULTS = {
-  minConnections: 2,
-  acquireTimeout: '10s',
-  queryTimeout: '30s',
-  idleTimeout: '600s',
-  maxLifetime: '1800s',
-  testBeforeAcquire: false,
-  retries: { maxRetries: 3, baseDelay: '100ms', maxDelay: '5s' },
-} as const;
-
-export const MAX_POOL_SIZE = 10_000;
+export { GUIDE_DEFAULTS, MAX_POOL_SIZE };
 
 /**
  * The longest timeout a preset may hold: PostgreSQL's timeouts (`statement_timeout`) and Node.js timers

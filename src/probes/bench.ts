@@ -7,6 +7,7 @@ import { measure, RequestLog, type BenchMeasurement, type PoolSample } from '../
 import type { PoolUnderTest } from '../core/bench/pool.js';
 import type { OpenSession } from './connect.js';
 import { isAcquireTimeout, refusedQuery, serverGone } from './pool-errors.js';
+import { closedLoop, poolRequest } from './pool-driver.js';
 
 export interface BenchProgress {
   readonly phase: 'warm-up' | 'measuring';
@@ -101,40 +102,39 @@ export async function driveLoad(
   hooks.stop.addEventListener('abort', onStop, { once: true });
   if (hooks.stop.aborted) onStop();
 
+  const notePeak = () => {
+    peakPool = Math.max(peakPool, pool.totalCount);
+  };
   const request = async (dueAt: number): Promise<void> => {
     const into = dueAt < measureFrom ? warmupLog : log;
-    const asked = performance.now();
-    const waited = pool.idleCount === 0;
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      if (isAcquireTimeout(error)) into.timeouts += 1;
-      else {
+    const statement = load.work.kind === 'select-1' ? 'SELECT 1' : requestStatement(load.work, random);
+    const outcome = await poolRequest(pool, statement, { held, onAcquired: notePeak });
+    switch (outcome.kind) {
+      case 'done':
+        into.add(
+          outcome.askedAt - dueAt,
+          outcome.acquiredAt - outcome.askedAt,
+          outcome.doneAt - outcome.acquiredAt,
+          outcome.waited,
+        );
+        return;
+      case 'acquire-timeout':
+        into.timeouts += 1;
+        return;
+      case 'acquire-error':
+        into.addError(codeOf(outcome.error));
+        if (serverGone(outcome.error)) fatal ??= lostServer(outcome.error);
+        return;
+      case 'query-error': {
+        const { error } = outcome;
+        // Queries cancelled because the run was stopped are not the server's failures.
+        if (stoppedAt !== undefined && codeOf(error) === '57014') return;
         into.addError(codeOf(error));
-        if (serverGone(error)) fatal ??= lostServer(error);
+        fatal ??=
+          (load.work.kind === 'query' ? refusedQuery(error, 'bench') : undefined) ??
+          (serverGone(error) ? lostServer(error) : undefined);
       }
-      return;
     }
-    const acquired = performance.now();
-    peakPool = Math.max(peakPool, pool.totalCount);
-    held.add(client);
-    try {
-      await client.query(load.work.kind === 'select-1' ? 'SELECT 1' : requestStatement(load.work, random));
-      held.delete(client);
-      client.release();
-    } catch (error) {
-      held.delete(client);
-      client.release(error as Error);
-      // Queries cancelled because the run was stopped are not the server's failures.
-      if (stoppedAt !== undefined && codeOf(error) === '57014') return;
-      into.addError(codeOf(error));
-      fatal ??=
-        (load.work.kind === 'query' ? refusedQuery(error, 'bench') : undefined) ??
-        (serverGone(error) ? lostServer(error) : undefined);
-      return;
-    }
-    into.add(asked - dueAt, acquired - asked, performance.now() - acquired, waited);
   };
   const launch = (dueAt: number) => {
     const done = request(dueAt).finally(() => inFlight.delete(done));
@@ -183,12 +183,11 @@ export async function driveLoad(
     else setTimeout(startClocks, load.warmupMs);
     let loadDone: Promise<unknown>;
     if (load.arrivals.kind === 'closed') {
-      const worker = async () => {
-        // Awaited in place: each caller has at most one request out.
-        for (let now = performance.now(); now < measureUntil && !stopped(); now = performance.now())
-          await request(now);
-      };
-      const workers = Array.from({ length: load.arrivals.clients }, worker);
+      const workers = closedLoop(
+        load.arrivals.clients,
+        () => performance.now() >= measureUntil || stopped(),
+        () => request(performance.now()),
+      );
       for (const w of workers) inFlight.add(w);
       loadDone = Promise.all(workers);
     } else {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type pg from 'pg';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../core/guide.js';
 import { NoPasswordError, connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
 import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
 import { track } from './open-connections.js';
@@ -9,7 +10,7 @@ import { describeTarget, type ConnectionTarget } from './target.js';
 
 /** Every pooltune session names itself, is read-only, and cannot run or wait for long. */
 export const SESSION_APPLICATION_NAME = 'pooltune';
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+export { DEFAULT_STATEMENT_TIMEOUT_MS };
 
 export interface SessionOptions {
   readonly connectTimeoutMs: number;

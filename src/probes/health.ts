@@ -3,7 +3,8 @@ import type { SessionCounters } from '../core/health/churn.js';
 import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
 import { summarizeLatencies } from '../core/health/percentiles.js';
 import type { OpenSession, Session } from './connect.js';
-import { isAcquireTimeout, refusedQuery, serverGone } from './pool-errors.js';
+import { refusedQuery, serverGone } from './pool-errors.js';
+import { closedLoop, poolRequest } from './pool-driver.js';
 
 export const DEFAULT_PROBE_QUERY = 'SELECT 1';
 // A cold process runs its first few thousand round trips slower, until V8 has optimised pg's query path:
@@ -123,39 +124,35 @@ export async function measureAcquisition(
     if (serverGone(error)) deadline = 0;
     return code;
   };
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const asked = performance.now();
-      if (pool.idleCount === 0 && pool.totalCount >= plan.poolSize && pool.waitingCount > 0)
-        exhaustedSamples += 1;
-      let client;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        if (isAcquireTimeout(error)) timeouts += 1;
-        else {
-          recordError(error);
-          // A server that refuses connections outright will not start accepting them within the window.
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        continue;
-      }
-      waits.push(performance.now() - asked);
-      try {
-        await client.query(plan.query);
-        client.release();
-      } catch (error) {
-        client.release(error as Error);
-        const code = recordError(error);
+  const request = async () => {
+    if (pool.idleCount === 0 && pool.totalCount >= plan.poolSize && pool.waitingCount > 0)
+      exhaustedSamples += 1;
+    const outcome = await poolRequest(pool, plan.query);
+    switch (outcome.kind) {
+      case 'done':
+        waits.push(outcome.acquiredAt - outcome.askedAt);
+        return;
+      case 'acquire-timeout':
+        timeouts += 1;
+        return;
+      case 'acquire-error':
+        recordError(outcome.error);
+        // A server that refuses connections outright will not start accepting them within the window.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return;
+      case 'query-error': {
+        // The connection was acquired: its wait counts, whatever the query did.
+        waits.push(outcome.acquiredAt - outcome.askedAt);
+        const code = recordError(outcome.error);
         if (code === '25006' || /^42/.test(code)) {
           deadline = 0;
-          queryProblem(error, plan.query);
+          queryProblem(outcome.error, plan.query);
         }
       }
     }
   };
   try {
-    await Promise.all(Array.from({ length: plan.poolSize }, worker));
+    await Promise.all(closedLoop(plan.poolSize, () => performance.now() >= deadline, request));
   } finally {
     await close();
   }

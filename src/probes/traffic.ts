@@ -11,16 +11,6 @@ export interface TrafficCounters {
   readonly idleInTransactionMs: number | null;
 }
 
-/** PostgreSQL 14 added the session time counters to pg_stat_database. */
-export const SESSION_TIMES_SINCE = 140000;
-
-export async function serverVersionNumber(session: Session): Promise<number> {
-  const [row] = await session.query<{ version: number }>(
-    `select current_setting('server_version_num')::int as version`,
-  );
-  return row?.version ?? 0;
-}
-
 /**
  * Reads the counters for the database this session is connected to. pg_stat_database is readable by every
  * role, so no special privilege is needed. Each call is its own transaction, so it sees fresh statistics.

@@ -4,9 +4,12 @@ import { clockTime } from '../core/monitor/findings.js';
 import type { MonitorSample } from '../core/monitor/sample.js';
 import type { MonitorSummary } from '../core/monitor/summary.js';
 import { formatDuration } from '../core/units.js';
-import { renderFindingsSection } from './findings-text.js';
-import { sparkBar, type MonitorReport } from './monitor-report.js';
-import type { RenderOptions, Style } from './style.js';
+import { paint } from './formats/text-inline.js';
+import { rate, secs, sparkline as bars } from './monitor-figures.js';
+import type { Style } from './style.js';
+
+// The monitor's live output: the heading, a line per sample for a pipe, the view a terminal redraws.
+// The summary at the end of a run is a document (documents/monitor.ts) like every other report.
 
 /** What the header and the live view say about the run before it ends. */
 export interface MonitorHeading {
@@ -17,19 +20,9 @@ export interface MonitorHeading {
   readonly usableSlots: number;
 }
 
-function paintPercent(style: Style, percent: number, text = `${percent} %`): string {
-  const severity = utilizationSeverity(percent);
-  if (severity === 'critical') return style.red(style.bold(text));
-  if (severity === 'warning') return style.yellow(text);
-  return style.green(text);
+function paintPercent(style: Style, percent: number): string {
+  return paint(style, utilizationSeverity(percent), `${percent} %`);
 }
-
-const secs = (s: number | null) =>
-  s === null ? '–' : s < 10 ? `${s.toFixed(1)}s` : formatDuration(Math.round(s) * 1000);
-const rate = (r: number) => r.toFixed(1);
-/** 2300 → `2.3s`; from a minute on, whole seconds (`2min`, `61s`). */
-const elapsed = (ms: number) =>
-  ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(Math.round(ms / 1000) * 1000);
 
 export function renderMonitorHeading(h: MonitorHeading, style: Style): string {
   const how =
@@ -71,10 +64,9 @@ export function renderSampleLine(s: MonitorSample, style: Style, tenths = false)
     .concat('\n');
 }
 
-function sparkline(samples: readonly MonitorSample[], width: number, style: Style): string {
-  return samples
-    .slice(-Math.max(8, width))
-    .map((s) => paintPercent(style, s.utilisationPercent, sparkBar(s.utilisationPercent)))
+function sparkline(samples: readonly MonitorSample[], columns: number, style: Style): string {
+  return bars(samples.slice(-Math.max(8, columns)))
+    .bars.map(({ bar, tone }) => paint(style, tone, bar))
     .join('');
 }
 
@@ -126,47 +118,4 @@ export function fitLine(line: string, columns: number): string {
     } else cut = true;
   }
   return cut && out.includes('\u001b[') ? `${out}\u001b[0m` : out;
-}
-
-/** The end of a run: what was seen over it, then findings and hints. */
-export function renderMonitorText(report: MonitorReport, options: RenderOptions): string {
-  const { style } = options;
-  const width = Math.max(60, Math.min(options.width ?? 100, 120));
-  const { run, stats } = report;
-  const out: string[] = [];
-  if (!options.quiet) {
-    const ended =
-      run.stoppedBy === 'duration'
-        ? ''
-        : ` (stopped by ${run.stoppedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'})`;
-    out.push(
-      `${style.bold('Monitor summary')} of ${report.target} · PostgreSQL ${report.serverVersion} · ${stats.samples} sample${stats.samples === 1 ? '' : 's'} every ${formatDuration(run.intervalMs)} over ${elapsed(run.wallMs)}${ended}`,
-      '',
-    );
-    const u = stats.utilisation;
-    const row = (name: string, text: string) => `  ${name.padEnd(14)}${text}`;
-    if (u.peakPercent !== null) {
-      out.push(
-        row(
-          'utilisation',
-          `peak ${paintPercent(style, u.peakPercent)} (${u.peakClients} of ${u.usableSlots} at ${clockTime(u.peakAt)} UTC), mean ${u.meanPercent} %, p95 ${u.p95Percent} %  ${sparkline(report.samples, width - 70, style)}`,
-        ),
-        row(
-          'churn',
-          stats.churn
-            ? `${stats.churn.newSessions} new sessions, peak ${rate(stats.churn.peakPerSecond)}/s · ${stats.churn.abandoned} abandoned, ${stats.churn.fatal} fatal, ${stats.churn.killed} killed`
-            : 'not measured (PostgreSQL 14+)',
-        ),
-        row(
-          'idle in tx',
-          `peak ${stats.idleInTransaction.peak} at once, oldest ${secs(stats.idleInTransaction.oldestSeconds)}`,
-        ),
-        row('longest query', secs(stats.longestQuerySeconds)),
-        row('lock waits', `peak ${stats.waitingOnLocks.peak}, in ${stats.waitingOnLocks.samples} samples`),
-        '',
-      );
-    }
-  }
-  out.push(...renderFindingsSection(report, style, width, options.quiet));
-  return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
-import type { FailOn, Finding, IgnoredFinding, Skipped } from '../core/findings.js';
+import type { IgnoredFinding } from '../core/findings.js';
 import type { HealthMetrics } from '../core/health/metrics.js';
+import type { ReportEnvelope } from './document.js';
 
 export interface PlanRow {
   readonly service: string;
@@ -10,7 +11,7 @@ export interface PlanRow {
 }
 
 /** check-server, health and the plan checks against one target, as one report. */
-export interface PreflightReport {
+export interface PreflightReport extends ReportEnvelope {
   readonly command: 'preflight';
   readonly target: string;
   readonly serverVersion: string;
@@ -23,9 +24,5 @@ export interface PreflightReport {
     readonly heldNow: number;
   };
   readonly metrics: HealthMetrics | null;
-  readonly findings: readonly Finding[];
-  readonly skipped: readonly Skipped[];
   readonly ignored: readonly IgnoredFinding[];
-  readonly failOn: FailOn;
-  readonly exitCode: number;
 }

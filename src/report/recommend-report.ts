@@ -1,9 +1,9 @@
-import type { FailOn, Finding, Skipped } from '../core/findings.js';
 import type { DatabaseHardware } from '../core/cpu-bound.js';
 import type { Recommendation, ValueSource } from '../core/sizing.js';
 import type { MeasuredTraffic } from '../core/traffic-measure.js';
 import type { TrafficSizing } from '../core/traffic-sizing.js';
 import type { Emitted } from './emit/index.js';
+import type { ReportEnvelope } from './document.js';
 
 export interface Input<T> {
   readonly value: T;
@@ -11,7 +11,7 @@ export interface Input<T> {
 }
 
 /** Everything `recommend` found out, handed whole to each renderer. */
-export interface RecommendReport {
+export interface RecommendReport extends ReportEnvelope {
   readonly command: 'recommend';
   readonly target: string | null;
   readonly serverVersion: string | null;
@@ -30,10 +30,6 @@ export interface RecommendReport {
   /** --db-cores and --db-spindles, when given. */
   readonly hardware?: DatabaseHardware | null;
   readonly emitted: Emitted;
-  readonly findings: readonly Finding[];
-  readonly skipped: readonly Skipped[];
-  readonly failOn: FailOn;
-  readonly exitCode: number;
 }
 
 /** What the traffic sizing used, where each input came from, and what was measured. */

@@ -12,13 +12,22 @@ type StopHandler = (signal: StopSignal) => void;
 let current: StopHandler | undefined;
 
 /**
- * Runs `work` with `onStop` as the handler of the first signal. `onStop` should make `work` finish soon
- * (cli.ts forces the exit if it has not within a few seconds).
+ * Runs `work` with the first signal as its stop: `stop` aborts, and `work` should then finish soon (the
+ * signal handler forces the exit if it has not within a few seconds). Says which signal stopped it, if one did.
  */
-export async function stoppable<T>(onStop: StopHandler, work: () => Promise<T>): Promise<T> {
+export async function untilStopped<T>(
+  work: (stop: AbortSignal) => Promise<T>,
+): Promise<{ readonly value: T; readonly stoppedBy: StopSignal | null }> {
+  const controller = new AbortController();
+  let stoppedBy: StopSignal | null = null;
+  const onStop: StopHandler = (signal) => {
+    stoppedBy = signal;
+    controller.abort();
+  };
   current = onStop;
   try {
-    return await work();
+    const value = await work(controller.signal);
+    return { value, stoppedBy };
   } finally {
     if (current === onStop) current = undefined;
   }

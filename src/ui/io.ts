@@ -1,3 +1,5 @@
+import { isatty } from 'node:tty';
+
 /** The process's streams and environment, passed in so that commands can be driven by tests. */
 export interface OutStream {
   write(text: string): Promise<void>;
@@ -45,17 +47,22 @@ function wrap(stream: NodeJS.WriteStream, secrets: ReadonlySet<string>): OutStre
   };
 }
 
+/** Very short "passwords" would mask ordinary words and numbers; they are not worth hiding that way. */
+export function worthMasking(secret: string): boolean {
+  return secret.length >= 4;
+}
+
 export function processIo(): Io {
   const secrets = new Set<string>();
   return {
     stdout: wrap(process.stdout, secrets),
     stderr: wrap(process.stderr, secrets),
-    stdinIsTTY: process.stdin.isTTY === true,
+    // isatty rather than process.stdin.isTTY: creating the stdin stream costs a start several milliseconds.
+    stdinIsTTY: isatty(0),
     env: process.env,
     cwd: process.cwd(),
-    // Very short "passwords" would mask ordinary words and numbers; they are not worth hiding that way.
     addSecret: (secret) => {
-      if (secret.length >= 4) secrets.add(secret);
+      if (worthMasking(secret)) secrets.add(secret);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { CancelledError } from '../core/errors.js';
+import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from '../core/guide.js';
 import { COUNT_RANGES, countExpectation, parseCount, type CountRange } from '../core/numbers.js';
 import { BUILTIN_WORKLOADS } from '../core/workload.js';
 
@@ -60,17 +61,18 @@ export async function askRecommendInputs(
     const serverText = options.askServerLimit
       ? await input({
           message: "The server's max_connections",
-          default: String(defaults.serverMaxConnections ?? 100),
+          default: String(defaults.serverMaxConnections ?? POSTGRES_DEFAULT_MAX_CONNECTIONS),
           validate: validateCount(COUNT_RANGES.serverMaxConnections, false),
         })
-      : String(defaults.serverMaxConnections ?? 100);
+      : String(defaults.serverMaxConnections ?? POSTGRES_DEFAULT_MAX_CONNECTIONS);
     const concurrency =
       concurrencyText.trim() === '' ? undefined : parseCount(concurrencyText, COUNT_RANGES.concurrency);
     return {
       workload: workload.trim(),
       ...(concurrency === undefined ? {} : { concurrency }),
       instances: parseCount(instancesText, COUNT_RANGES.instances) ?? 1,
-      serverMaxConnections: parseCount(serverText, COUNT_RANGES.serverMaxConnections) ?? 100,
+      serverMaxConnections:
+        parseCount(serverText, COUNT_RANGES.serverMaxConnections) ?? POSTGRES_DEFAULT_MAX_CONNECTIONS,
     };
   } catch (error) {
     if (isPromptCancel(error)) throw new CancelledError('cancelled at the prompt');

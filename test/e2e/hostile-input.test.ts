@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 /**
  * Hostile flag values and files for every command. Each must end in exit 2 with exactly one
  * `pooltune: error:` line that names the flag or file and what was expected (plus, where documented, hint
  * or problem-list lines), no stack trace, no control characters, no 100 000-character echo, and within a
  * few seconds. Commands that connect get an unreachable --db: a value that slips through shows as exit 3.
+ *
+ * The cases run in this process through `run(argv, io)`, as the executable does but without starting
+ * Node hundreds of times; the few that need a process of their own say why and run the executable.
  */
 
 const UNREACHABLE = 'postgres://x@127.0.0.1:1/x';
@@ -91,6 +95,8 @@ interface Case {
   readonly also?: readonly RegExp[];
   readonly cwd?: string;
   readonly env?: Record<string, string>;
+  /** Why this case runs the executable rather than in this process. */
+  readonly spawned?: string;
 }
 
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -313,6 +319,7 @@ choiceCases.push(
     name: `POOLTUNE_FAIL_ON=${shown(value)}`,
     args: COMMANDS.recommend.base,
     env: { POOLTUNE_FAIL_ON: value },
+    spawned: "commander reads the option's variable from process.env, which a test cannot set per case",
     expect:
       /^pooltune: error: option '--fail-on <severity>' value '.*' from env 'POOLTUNE_FAIL_ON' is invalid\. Allowed choices are info, warning, critical, never\.$/,
   })),
@@ -661,10 +668,13 @@ const STACK = /\n\s+at |node:internal|internal error|Error: /;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 const timings: number[] = [];
+/** How many runs the tests below declare, so that the totals can tell that each one ran. */
+let planned = 0;
 
 async function run(c: Case): Promise<{ result: CliResult; ms: number }> {
   const started = performance.now();
-  const result = await runCli(c.args, { cwd: c.cwd ?? DIR, env: { HOME: DIR, ...c.env } });
+  const options = { cwd: c.cwd ?? DIR, env: { HOME: DIR, ...c.env } };
+  const result = await (c.spawned ? runCli : runInProcess)(c.args, options);
   const ms = performance.now() - started;
   timings.push(ms);
   return { result, ms };
@@ -694,6 +704,7 @@ function assertRejected(c: Case, result: CliResult, ms: number): void {
 function suite(title: string, cases: readonly Case[]): void {
   describe(title, { concurrency: 4 }, () => {
     for (const c of cases) {
+      planned += 1;
       it(c.name.slice(0, 120), async () => {
         const { result, ms } = await run(c);
         assertRejected(c, result, ms);
@@ -730,6 +741,7 @@ describe('the hostile-input harness', { concurrency: 4 }, () => {
     ['preflight', ['--duration', '1s', '--probe-connections', '1', '--fail-on', 'warning'], 3],
   ];
   for (const [command, args, expected] of baseline) {
+    planned += 1;
     it(`${command} ${args.join(' ').replace(/\s+/g, ' ').slice(0, 80)} → exit ${expected}`, async () => {
       const { base, cwd } = COMMANDS[command];
       const { result, ms } = await run({ name: command, args: [...base, ...args], cwd, expect: /./ });
@@ -740,6 +752,7 @@ describe('the hostile-input harness', { concurrency: 4 }, () => {
     });
   }
 
+  planned += 1;
   it('connect_timeout=0 in the URL (libpq: wait forever) keeps the 10s bound', async () => {
     const db = `${UNREACHABLE}?connect_timeout=0`;
     const { result } = await run({
@@ -749,6 +762,24 @@ describe('the hostile-input harness', { concurrency: 4 }, () => {
     });
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /connect timeout 10s\)/);
+  });
+
+  // The cases run in this process; a sample of each kind also runs the executable, which must answer
+  // byte for byte the same, so that what is tested in-process is what a user gets.
+  it('the executable answers a sample of the cases exactly as run(argv, io) does', async () => {
+    const password = urlCases.find((c) => c.name.includes('password'));
+    const sample = [countCases, durationCases, sizeCases, choiceCases, queryCases, fileCases, urlCases]
+      .map((cases) => cases[cases.length >> 1])
+      .concat(password);
+    for (const c of sample) {
+      assert.ok(c && !c.spawned);
+      const options = { cwd: c.cwd ?? DIR, env: { HOME: DIR, ...c.env } };
+      const [inProcess, spawned] = await Promise.all([
+        runInProcess(c.args, options),
+        runCli(c.args, options),
+      ]);
+      assert.deepEqual(spawned, inProcess, c.name);
+    }
   });
 });
 
@@ -760,10 +791,14 @@ suite('hostile files (--workload, --config, --schema)', fileCases);
 suite('hostile URLs (--db, DATABASE_URL)', urlCases);
 
 describe('hostile-input totals', () => {
-  it('reports the number of spawns and the slowest', (t) => {
+  it('ran every case, the slowest within the time limit', (t) => {
     const sorted = [...timings].sort((a, b) => a - b);
+    const slowest = sorted.at(-1) ?? 0;
     t.diagnostic(
-      `${timings.length} spawns; median ${Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)}ms, slowest ${Math.round(sorted.at(-1) ?? 0)}ms`,
+      `${timings.length} runs; median ${Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)}ms, slowest ${Math.round(slowest)}ms`,
     );
+    assert.ok(planned > 300, `the case lists are built: ${planned}`);
+    assert.equal(timings.length, planned, 'each case ran to its end');
+    assert.ok(slowest < TIME_LIMIT_MS, `slowest ${Math.round(slowest)}ms`);
   });
 });

@@ -5,13 +5,25 @@ import { runOnTerminal } from '../helpers/terminal.js';
 const DOWN = '\u001b[B';
 const ENTER = '\r';
 const CTRL_C = '\u0003';
+const CLEAR_LINE = '\u0015';
+
+// Each prompt by words of its question, as the screen shows it.
+const WORKLOAD = /Workload/;
+const CONCURRENCY = /concurrent requests per instance/;
+const INSTANCES = /instances sharing the server/;
+const SERVER_LIMIT = /max_connections/;
 
 describe('the recommend wizard on a terminal', () => {
   it('asks workload, concurrency, instances and server limit, then recommends', async () => {
     // batch (one down from oltp), 33 concurrent requests, 2 instances, the default max_connections of 100
     const r = await runOnTerminal(
       ['recommend', '-i', '--emit', 'json'],
-      [DOWN, ENTER, `33${ENTER}`, `2${ENTER}`, ENTER],
+      [
+        { prompt: WORKLOAD, keys: `${DOWN}${ENTER}` },
+        { prompt: CONCURRENCY, keys: `33${ENTER}` },
+        { prompt: INSTANCES, keys: `2${ENTER}` },
+        { prompt: SERVER_LIMIT, keys: ENTER },
+      ],
     );
     assert.equal(r.code, 0, r.stdout);
     for (const question of [
@@ -28,7 +40,10 @@ describe('the recommend wizard on a terminal', () => {
   });
 
   it('starts by itself when recommend gets no flags on a terminal', async () => {
-    const r = await runOnTerminal(['recommend'], [ENTER, ENTER, ENTER, ENTER]);
+    const r = await runOnTerminal(
+      ['recommend'],
+      [WORKLOAD, CONCURRENCY, INSTANCES, SERVER_LIMIT].map((prompt) => ({ prompt, keys: ENTER })),
+    );
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /max_connections\s+│ 50\s+│ oltp preset/);
   });
@@ -36,7 +51,13 @@ describe('the recommend wizard on a terminal', () => {
   it('rejects a bad answer in place and asks again', async () => {
     const r = await runOnTerminal(
       ['recommend', '-i'],
-      [ENTER, `-4${ENTER}`, '\u0015', `12${ENTER}`, ENTER, ENTER],
+      [
+        { prompt: WORKLOAD, keys: ENTER },
+        { prompt: CONCURRENCY, keys: `-4${ENTER}` },
+        { prompt: /Enter a whole number from 1 to 100000/, keys: `${CLEAR_LINE}12${ENTER}` },
+        { prompt: INSTANCES, keys: ENTER },
+        { prompt: SERVER_LIMIT, keys: ENTER },
+      ],
     );
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /Enter a whole number from 1 to 100000/);
@@ -44,7 +65,7 @@ describe('the recommend wizard on a terminal', () => {
   });
 
   it('Ctrl-C at a prompt exits 130 without a stack trace', async () => {
-    const r = await runOnTerminal(['recommend', '-i'], [CTRL_C]);
+    const r = await runOnTerminal(['recommend', '-i'], [{ prompt: WORKLOAD, keys: CTRL_C }]);
     assert.equal(r.code, 130);
     assert.match(r.stdout, /pooltune: error: cancelled at the prompt/);
     assert.doesNotMatch(r.stdout, /\n\s+at /);

@@ -1,9 +1,17 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
 /** A TCP listener that accepts connections and never says a word: a hung server, or the wrong service. */
-export async function startSilentListener(): Promise<{ port: number; close: () => Promise<void> }> {
+export async function startSilentListener(): Promise<{
+  port: number;
+  /** Resolves once a client has connected: it is now waiting for an answer that never comes. */
+  connected: Promise<void>;
+  close: () => Promise<void>;
+}> {
   const sockets = new Set<Socket>();
+  let resolveConnected = () => {};
+  const connected = new Promise<void>((resolve) => (resolveConnected = resolve));
   const server: Server = createServer((socket) => {
+    resolveConnected();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
@@ -13,6 +21,7 @@ export async function startSilentListener(): Promise<{ port: number; close: () =
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     port,
+    connected,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -11,6 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
 
@@ -236,20 +237,38 @@ export function serverPerVersion(options: Omit<ServerOptions, 'version'>) {
   };
 }
 
+/** How many `pooltune` sessions the server holds now. */
+export async function pooltuneSessions(server: TestServer): Promise<number> {
+  const rows = await server.sql<{ n: number }>(
+    "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
+  );
+  return rows[0]?.n ?? -1;
+}
+
 /**
  * How many `pooltune` sessions are still on the server, given up to about 2 s to go (a backend takes a
  * moment to leave pg_stat_activity after its client closed): 0 as soon as none is left.
  */
 export async function pooltuneSessionsLeft(server: TestServer): Promise<number> {
-  const count = async () =>
-    (
-      await server.sql<{ n: number }>(
-        "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-      )
-    )[0]?.n ?? -1;
   for (let i = 0; i < 40; i++) {
-    if ((await count()) === 0) return 0;
+    if ((await pooltuneSessions(server)) === 0) return 0;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return count();
+  return pooltuneSessions(server);
+}
+
+/**
+ * Waits until the server holds at least `count` pooltune sessions: the command got that far. `unless`:
+ * the command's end, after which there is nothing more to wait for.
+ */
+export async function untilPooltuneSessions(
+  server: TestServer,
+  count: number,
+  unless?: Promise<unknown>,
+): Promise<void> {
+  await waitFor(
+    `${count} pooltune sessions on the server`,
+    async () => (await pooltuneSessions(server)) >= count,
+    unless ? { unless } : {},
+  );
 }

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectOutput, runCli } from '../helpers/cli.js';
 import { CLI } from '../helpers/paths.js';
-import { startServer, type TestServer, pooltuneSessionsLeft } from '../helpers/postgres.js';
+import {
+  startServer,
+  type TestServer,
+  pooltuneSessionsLeft,
+  untilPooltuneSessions,
+} from '../helpers/postgres.js';
+import { sleep } from '../helpers/wait.js';
 
 interface Latency {
   count: number;
@@ -77,16 +83,19 @@ describe('bench on PostgreSQL 18', () => {
     await server?.stop();
   });
 
-  it('open loop: a pool of 4 at 400/s × 5ms waits more than a pool of 8 under the same load', async () => {
+  // The loads below keep well away from the thresholds whose findings set the exit code, so that a busy
+  // machine (slower round trips, a late load generator) cannot tip them over: holds long next to a round
+  // trip, and acquire timeouts long next to opening a connection (pg.Pool bounds that by the same timeout).
+  it('open loop: a pool of 4 at 80/s × 30ms waits more than a pool of 8 under the same load', async () => {
     const { code, doc } = await bench([
       '--db',
       server.url(),
       '--pool-max',
       '4',
       '--rate',
-      '400',
+      '80',
       '--hold-ms',
-      '5',
+      '30',
       '--hold-dist',
       'exp',
       '--duration',
@@ -104,7 +113,7 @@ describe('bench on PostgreSQL 18', () => {
       [4, 8, '--pool-max 8'],
     );
     for (const run of doc.runs) {
-      assert.ok(run.measurement.completed > 900, `about 1200 requests in 3s: ${run.measurement.completed}`);
+      assert.ok(run.measurement.completed > 180, `about 240 requests in 3s: ${run.measurement.completed}`);
       assert.equal(run.measurement.errors, 0);
       assert.ok(run.measurement.query.p50Ms >= 1, 'pg_sleep held the connection');
       assert.ok(run.peakConnections <= run.pool.maxConnections + 1);
@@ -113,7 +122,7 @@ describe('bench on PostgreSQL 18', () => {
       small.measurement.waitedShare > large.measurement.waitedShare,
       `${small.measurement.waitedShare} > ${large.measurement.waitedShare}`,
     );
-    assert.ok(small.measurement.waitedShare > 0.05, 'A ≈ 2.4 on 4 connections: a good share waits');
+    assert.ok(small.measurement.waitedShare > 0.05, 'A = 2.4 on 4 connections: a good share waits');
     assert.ok(small.measurement.acquire.meanMs > large.measurement.acquire.meanMs);
     assert.ok(small.measurement.total.p99Ms >= small.measurement.query.p99Ms);
     assert.deepEqual(
@@ -134,7 +143,7 @@ describe('bench on PostgreSQL 18', () => {
       '--hold-ms',
       '10',
       '--acquire-timeout',
-      '20ms',
+      '200ms',
       '--duration',
       '2s',
       '--warmup',
@@ -159,7 +168,7 @@ describe('bench on PostgreSQL 18', () => {
       '--clients',
       '6',
       '--duration',
-      '1s',
+      '2s',
       '--warmup',
       '200ms',
     ]);
@@ -253,11 +262,19 @@ describe('bench on PostgreSQL 18', () => {
     assert.equal((await server.sql<{ n: number }>('select count(*)::int n from public.t'))[0]?.n, 0);
   });
 
+  // Each load with the pooltune sessions that show it running (its own and the pool's), and how long to
+  // let it run after that: past the 200ms warm-up, and long enough for the requests the test expects.
   const interrupted = [
-    ['open loop, short holds', ['--pool-max', '3', '--rate', '200', '--hold-ms', '5'], 100],
-    ['closed loop, 5 s holds in flight', ['--pool-max', '2', '--clients', '2', '--hold-ms', '5000'], 0],
+    ['open loop, short holds', ['--pool-max', '3', '--rate', '200', '--hold-ms', '5'], 100, 2, 1500],
+    [
+      'closed loop, 5 s holds in flight',
+      ['--pool-max', '2', '--clients', '2', '--hold-ms', '5000'],
+      0,
+      3,
+      300,
+    ],
   ] as const;
-  for (const [name, load, minimumDone] of interrupted) {
+  for (const [name, load, minimumDone, running, runMs] of interrupted) {
     it(`Ctrl-C (${name}): the report within a second, exit 130, no session left`, async () => {
       const child = spawn(
         process.execPath,
@@ -265,7 +282,8 @@ describe('bench on PostgreSQL 18', () => {
         { env: { PATH: process.env.PATH ?? '' } },
       );
       const output = collectOutput(child);
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await untilPooltuneSessions(server, running, output);
+      await sleep(runMs);
       const sent = Date.now();
       child.kill('SIGINT');
       const r = await output;

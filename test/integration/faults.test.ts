@@ -13,7 +13,13 @@ import type pg from 'pg';
 import { collectOutput, runCli, type CliResult } from '../helpers/cli.js';
 import { startSilentListener } from '../helpers/hanging-server.js';
 import { CLI } from '../helpers/paths.js';
-import { freePort, startServer, type TestServer, pooltuneSessionsLeft } from '../helpers/postgres.js';
+import {
+  freePort,
+  startServer,
+  type TestServer,
+  pooltuneSessionsLeft,
+  untilPooltuneSessions,
+} from '../helpers/postgres.js';
 
 const PASSWORD = 'Fault-matrix-pw-9913';
 const NO_STACK = /\n\s+at |node:internal|Error: /;
@@ -210,7 +216,8 @@ describe('fault matrix (PostgreSQL 18)', () => {
         },
       );
       const output = collectOutput(child);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      // Its session and two of the probe pool's (the fresh-connection timing has at most two open): mid-probe.
+      await untilPooltuneSessions(server, 3, output);
       await server.sql(
         "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pooltune'",
       );
@@ -238,7 +245,7 @@ describe('fault matrix (PostgreSQL 18)', () => {
         },
       );
       const output = collectOutput(child);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await untilPooltuneSessions(doomed, 3, output);
       await doomed.stop();
       const started = Date.now();
       const r = await output;

@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { collectOutput, runCli } from '../helpers/cli.js';
 import { applyLoad } from '../helpers/load.js';
 import { CLI } from '../helpers/paths.js';
-import { PG_VERSIONS, startServer, type TestServer } from '../helpers/postgres.js';
+import { PG_VERSIONS, startServer, type TestServer, untilPooltuneSessions } from '../helpers/postgres.js';
+import { sleep } from '../helpers/wait.js';
 
 interface MeasureJson {
   exitCode: number;
@@ -103,7 +104,10 @@ for (const version of PG_VERSIONS) {
         { env: { PATH: process.env.PATH ?? '' } },
       );
       const benchDone = collectOutput(bench);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // Its session and its 8 prewarmed connections: the load is on; then a second for it to get going
+      // (and its first counters flushed) before the window opens, well inside the 10 s the load lasts.
+      await untilPooltuneSessions(server, 9, benchDone);
+      await sleep(1000);
       const r = await runCli(['recommend', '--db', server.url('watcher'), '--measure', '6s', '--json']);
       const benchRun = await benchDone;
       assert.equal(r.code, 0, r.stderr);
@@ -147,7 +151,9 @@ describe('recommend --measure and Ctrl-C', () => {
       env: { PATH: process.env.PATH ?? '' },
     });
     const output = collectOutput(child);
-    await new Promise((resolve) => setTimeout(resolve, 7000));
+    // Its session is on the server; then past the 5 s a measurement needs at least.
+    await untilPooltuneSessions(server, 1, output);
+    await sleep(6500);
     child.kill('SIGINT');
     const r = await output;
     await load.stop();

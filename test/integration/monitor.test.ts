@@ -7,6 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import type pg from 'pg';
 import { collectOutput, runCli } from '../helpers/cli.js';
 import { CLI, REPO_ROOT } from '../helpers/paths.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 import {
   PG_VERSIONS,
   freePort,
@@ -59,30 +60,27 @@ function parseNdjson(stdout: string, validators: { sample: ValidateFunction; rep
   return { samples, summary };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A sample line, in NDJSON or in text. */
+const SAMPLE_LINE = /"type":"sample"|\n\d\d:\d\d:\d\d(\.\d)? · /g;
 
-/** Starts monitor and resolves `firstSample` once its first line is out. */
+/** Starts monitor; `samplesOut(n)` resolves once its first `n` sample lines are out. */
 function startMonitor(args: string[]) {
   const child = spawn(process.execPath, [CLI, 'monitor', ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '' },
   });
   let seen = '';
-  // Fails rather than hangs when no sample line ever comes.
-  const firstSample = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+  child.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+  const output = collectOutput(child);
+  // Fails rather than hangs when the sample lines never come.
+  const samplesOut = (n: number) =>
+    waitFor(`${n} sample lines`, () => (seen.match(SAMPLE_LINE) ?? []).length >= n, {
+      unless: output,
+    }).catch((error: unknown) => {
       child.kill('SIGKILL');
-      reject(new Error(`no sample within 15s; stdout so far: ${seen}`));
-    }, 15_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (/"type":"sample"|\n\d\d:\d\d:\d\d(\.\d)? · /.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
+      throw new Error(`${(error as Error).message}; stdout so far: ${seen}`);
     });
-  });
-  return { child, output: collectOutput(child), firstSample };
+  return { child, output, samplesOut };
 }
 
 let validators: { sample: ValidateFunction; report: ValidateFunction };
@@ -107,7 +105,7 @@ for (const version of PG_VERSIONS) {
     after(() => server?.stop());
 
     it('--interval 1s --duration 5s --format json: 5 samples, and the churn is what the test did', async () => {
-      const { output, firstSample } = startMonitor([
+      const { output, samplesOut } = startMonitor([
         '--db',
         server.url(),
         '--interval',
@@ -117,13 +115,14 @@ for (const version of PG_VERSIONS) {
         '--format',
         'json',
       ]);
-      await firstSample;
-      // 20 sessions opened and closed, all between the first and the last sample.
+      await samplesOut(1);
+      // 20 sessions opened and closed, all between the first and the last sample: in four bursts of five,
+      // so that they spread over several samples and still end well inside the window on a busy machine.
       const cycles = 20;
-      for (let i = 0; i < cycles; i++) {
-        const client = await server.client();
-        await client.end();
-        await sleep(80);
+      for (let burst = 0; burst < 4; burst++) {
+        const clients = await Promise.all(Array.from({ length: cycles / 4 }, () => server.client()));
+        await Promise.all(clients.map((client) => client.end()));
+        await sleep(250);
       }
       const r = await output;
       assert.equal(r.code, 0, r.stderr);
@@ -152,7 +151,12 @@ for (const version of PG_VERSIONS) {
         await locker.query('BEGIN');
         await locker.query('LOCK TABLE public.t');
         const waiting = waiter.query('SELECT * FROM public.t').catch(() => undefined);
-        await sleep(200);
+        await waitFor('the lock wait', async () => {
+          const rows = await server.sql<{ n: number }>(
+            "select count(*)::int n from pg_stat_activity where wait_event_type = 'Lock'",
+          );
+          return rows[0]?.n === 1;
+        });
         const r = await runCli([
           'monitor',
           '--db',
@@ -212,15 +216,14 @@ for (const version of PG_VERSIONS) {
     });
 
     it('SIGINT after 2s: a summary within a second, exit 130, no session left', async () => {
-      const { child, output, firstSample } = startMonitor([
+      const { child, output, samplesOut } = startMonitor([
         '--db',
         server.url(),
         '--interval',
         '500ms',
         '--json',
       ]);
-      await firstSample;
-      await sleep(1500);
+      await samplesOut(2);
       const sent = Date.now();
       child.kill('SIGINT');
       const r = await output;
@@ -236,9 +239,8 @@ for (const version of PG_VERSIONS) {
     });
 
     it('SIGTERM, text on a pipe: one line per sample, then the summary, exit 143', async () => {
-      const { child, output, firstSample } = startMonitor(['--db', server.url(), '--interval', '300ms']);
-      await firstSample;
-      await sleep(700);
+      const { child, output, samplesOut } = startMonitor(['--db', server.url(), '--interval', '300ms']);
+      await samplesOut(2);
       child.kill('SIGTERM');
       const r = await output;
       assert.equal(r.code, 143, r.stderr);
@@ -250,8 +252,8 @@ for (const version of PG_VERSIONS) {
     });
 
     it('the session killed mid-run: one line, exit 3', async () => {
-      const { output, firstSample } = startMonitor(['--db', server.url(), '--interval', '200ms']);
-      await firstSample;
+      const { output, samplesOut } = startMonitor(['--db', server.url(), '--interval', '200ms']);
+      await samplesOut(1);
       await server.sql(
         "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pooltune'",
       );

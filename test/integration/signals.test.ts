@@ -9,7 +9,12 @@ import { after, before, describe, it } from 'node:test';
 import { collectOutput } from '../helpers/cli.js';
 import { startSilentListener } from '../helpers/hanging-server.js';
 import { CLI } from '../helpers/paths.js';
-import { startServer, type TestServer, pooltuneSessionsLeft } from '../helpers/postgres.js';
+import {
+  startServer,
+  type TestServer,
+  pooltuneSessionsLeft,
+  untilPooltuneSessions,
+} from '../helpers/postgres.js';
 
 const SIGNALS = [
   ['SIGINT', 130],
@@ -32,13 +37,18 @@ describe('signals', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function interrupt(args: string[], signal: NodeJS.Signals, afterMs: number) {
+  /** Sends `signal` once `ready` says the command got as far as the test means to interrupt. */
+  async function interrupt(
+    args: string[],
+    signal: NodeJS.Signals,
+    ready: (ended: Promise<unknown>) => Promise<unknown>,
+  ) {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '' },
     });
     const output = collectOutput(child);
-    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    await ready(output);
     const sent = Date.now();
     child.kill(signal);
     const r = await output;
@@ -52,7 +62,8 @@ describe('signals', () => {
         const r = await interrupt(
           [command, '--db', server.url(), '--duration', '20s', '--format', 'json', '--output', report],
           signal,
-          1500,
+          // Its own session and two of the probe pool's (the fresh-connection timing has at most two open).
+          (ended) => untilPooltuneSessions(server, 3, ended),
         );
         assert.equal(r.code, code, r.stderr);
         assert.ok(r.afterSignalMs < 3000, `promptly: ${r.afterSignalMs} ms`);
@@ -79,7 +90,7 @@ describe('signals', () => {
             '20s',
             ...(command === 'recommend' ? ['-w', 'oltp'] : []),
           ];
-          const r = await interrupt(args, signal, 700);
+          const r = await interrupt(args, signal, (ended) => Promise.race([silent.connected, ended]));
           assert.equal(r.code, code, r.stderr);
           assert.ok(r.afterSignalMs < 3000, `promptly: ${r.afterSignalMs} ms`);
         } finally {

@@ -5,10 +5,14 @@ import { measure, RequestLog } from '../../src/core/bench/measurement.js';
 import { poolUnderTest } from '../../src/core/bench/pool.js';
 import { modelFor } from '../../src/core/bench/prediction.js';
 import { evaluateBench } from '../../src/core/bench/rules.js';
-import { renderBenchMarkdown } from '../../src/report/bench-markdown.js';
 import type { BenchReport, BenchRunReport } from '../../src/report/bench-report.js';
-import { renderBenchText } from '../../src/report/bench-text.js';
-import { plainStyle } from '../../src/report/style.js';
+import { benchDocument } from '../../src/report/documents/bench.js';
+import { renderMarkdown } from '../../src/report/formats/markdown.js';
+import { renderText } from '../../src/report/formats/text.js';
+import { plainStyle, type RenderOptions } from '../../src/report/style.js';
+
+const renderBenchText = (r: BenchReport, options: RenderOptions) => renderText(benchDocument(r), options);
+const renderBenchMarkdown = (r: BenchReport) => renderMarkdown(benchDocument(r));
 
 const open: Load = {
   arrivals: { kind: 'open', ratePerSecond: 400 },

@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import type { FailOn, Finding, IgnoredFinding, Skipped } from '../../src/core/findings.js';
-import { renderGithubAnnotations } from '../../src/report/github.js';
-import type { ReportEnvelope } from '../../src/report/json.js';
-import { renderJunit } from '../../src/report/junit.js';
+import type { ReportEnvelope } from '../../src/report/document.js';
+import { renderGithubAnnotations } from '../../src/report/formats/github.js';
+import { renderJunit } from '../../src/report/formats/junit.js';
 
 const critical: Finding = {
   id: 'slot-usage',

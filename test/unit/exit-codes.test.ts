@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { EXIT_CODE, exitCodeFor } from '../../src/core/exit-codes.js';
 import type { Finding, Severity } from '../../src/core/findings.js';
 
-const finding = (severity: Severity): Finding => ({ id: `x-${severity}`, severity, title: severity });
+const finding = (severity: Severity): Finding => ({ id: 'slot-usage', severity, title: severity });
 
 describe('exitCodeFor', () => {
   const table: [Severity[], 'info' | 'warning' | 'critical' | 'never', number][] = [

@@ -790,7 +790,19 @@ describe('parser fuzz (seeded)', () => {
     assert.ok(r.accepted > 100 && r.rejected > 100, `both outcomes explored: ${JSON.stringify(r)}`);
   });
 
-  it('reports the counts', (t) => {
+  it('fuzzed every parser, and the seed replays the same run', (t) => {
     t.diagnostic(`seed ${SEED}: ${JSON.stringify(counts)}`);
+    assert.deepEqual(Object.keys(counts), [
+      'parseWorkloadPreset',
+      'parsePlanConfig',
+      'parseSchemaSpec',
+      'parseDuration',
+      'parseSize',
+      'parseCount',
+      'resolveTarget',
+    ]);
+    // What makes a failure's FUZZ_SEED worth reporting: the same seed generates the same cases.
+    const again = fuzz('parseDuration', CASES * 2, flagText, parseDuration, () => undefined, FLAG_CORPUS);
+    assert.deepEqual(again, counts.parseDuration);
   });
 });

@@ -155,7 +155,7 @@ describe('plan checks', () => {
       },
       'p.json',
     );
-    const ids = checkPlan(planned(config), server, config.pooler).map((f) => f.id);
+    const ids: readonly string[] = checkPlan(planned(config), server, config.pooler).map((f) => f.id);
     for (const id of [
       'pool-min-above-max',
       'pool-acquire-timeout-long',

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommanderError } from 'commander';
-import { createProgram, type Invocation } from '../../src/program.js';
+import type { Invocation } from '../../src/cli/commands.js';
+import { createProgram } from '../../src/cli/program.js';
 import type { Io } from '../../src/ui/io.js';
 
-function parse(args: string[]): { invocation?: Invocation; stderr: string; error?: CommanderError } {
+async function parse(
+  args: string[],
+): Promise<{ invocation?: Invocation; stderr: string; error?: CommanderError }> {
   let stderr = '';
   const stream = (sink: (t: string) => void) => ({ write: async (t: string) => sink(t), isTTY: false });
   const io: Io = {
@@ -16,9 +19,9 @@ function parse(args: string[]): { invocation?: Invocation; stderr: string; error
     addSecret: () => {},
   };
   let invocation: Invocation | undefined;
-  const program = createProgram(io, '0.0.0-test', (i) => (invocation = i));
+  const program = await createProgram(io, '0.0.0-test', (i) => (invocation = i), args);
   try {
-    program.parse(['node', 'pooltune', ...args]);
+    await program.parseAsync(['node', 'pooltune', ...args]);
   } catch (error) {
     if (error instanceof CommanderError) return { stderr, error };
     throw error;
@@ -27,8 +30,8 @@ function parse(args: string[]): { invocation?: Invocation; stderr: string; error
 }
 
 describe('command-line parsing', () => {
-  it('reads the recommend inputs and records which were given', () => {
-    const { invocation } = parse([
+  it('reads the recommend inputs and records which were given', async () => {
+    const { invocation } = await parse([
       'recommend',
       '--workload',
       'oltp',
@@ -50,10 +53,10 @@ describe('command-line parsing', () => {
     assert.deepEqual([...o.given].sort(), ['concurrency', 'workload']);
   });
 
-  it('takes --no-color before or after the command', () => {
-    assert.equal(parse(['--no-color', 'recommend', '-w', 'oltp']).invocation?.options.color, false);
-    assert.equal(parse(['recommend', '-w', 'oltp', '--no-color']).invocation?.options.color, false);
-    assert.equal(parse(['recommend', '-w', 'oltp']).invocation?.options.color, undefined);
+  it('takes --no-color before or after the command', async () => {
+    assert.equal((await parse(['--no-color', 'recommend', '-w', 'oltp'])).invocation?.options.color, false);
+    assert.equal((await parse(['recommend', '-w', 'oltp', '--no-color'])).invocation?.options.color, false);
+    assert.equal((await parse(['recommend', '-w', 'oltp'])).invocation?.options.color, undefined);
   });
 
   const rejected: [string[], RegExp][] = [
@@ -68,8 +71,8 @@ describe('command-line parsing', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];
   for (const [args, message] of rejected) {
-    it(`rejects ${args.join(' ')}`, () => {
-      const { error, stderr } = parse(args);
+    it(`rejects ${args.join(' ')}`, async () => {
+      const { error, stderr } = await parse(args);
       assert.ok(error, 'a commander error');
       assert.match(stderr, message);
       assert.match(stderr, /^pooltune: error: /);
@@ -78,33 +81,42 @@ describe('command-line parsing', () => {
 });
 
 describe('bench command line', () => {
-  const benchOptions = (args: string[]) => {
-    const { invocation, stderr } = parse(['bench', ...args]);
+  const benchOptions = async (args: string[]) => {
+    const { invocation, stderr } = await parse(['bench', ...args]);
     assert.equal(invocation?.command, 'bench', stderr);
     if (invocation?.command !== 'bench') throw new Error('not bench');
     return invocation.options;
   };
 
-  it('reads the pool, the load and the work', () => {
-    const o = benchOptions(['--pool-max', '4', '--rate', '400', '--hold-ms', '5', '--hold-dist', 'exp']);
+  it('reads the pool, the load and the work', async () => {
+    const o = await benchOptions([
+      '--pool-max',
+      '4',
+      '--rate',
+      '400',
+      '--hold-ms',
+      '5',
+      '--hold-dist',
+      'exp',
+    ]);
     assert.deepEqual(o.pool, { overrides: { maxConnections: 4 }, spelled: '--pool-max 4' });
     assert.deepEqual(o.arrivals, { kind: 'open', ratePerSecond: 400 });
     assert.deepEqual(o.work, { kind: 'hold', holdMs: 5, distribution: 'exp' });
     assert.equal(o.durationMs, 10_000);
     assert.equal(o.warmupMs, 1000);
     assert.equal(o.yes, false);
-    assert.equal(benchOptions(['--warmup', '0']).warmupMs, 0);
-    assert.deepEqual(benchOptions([]).work, { kind: 'select-1' });
-    assert.equal(benchOptions([]).arrivals, undefined, 'closed loop of the pool size, decided later');
+    assert.equal((await benchOptions(['--warmup', '0'])).warmupMs, 0);
+    assert.deepEqual((await benchOptions([])).work, { kind: 'select-1' });
+    assert.equal((await benchOptions([])).arrivals, undefined, 'closed loop of the pool size, decided later');
   });
 
-  it('--compare takes the same pool flags in either spelling; unset ones come from the first pool', () => {
+  it('--compare takes the same pool flags in either spelling; unset ones come from the first pool', async () => {
     for (const spelling of ['--pool-max 8', 'pool-max=8', '--pool-max=8']) {
-      const o = benchOptions(['--pool-max', '4', '--acquire-timeout', '50ms', '--compare', spelling]);
+      const o = await benchOptions(['--pool-max', '4', '--acquire-timeout', '50ms', '--compare', spelling]);
       assert.deepEqual(o.compare?.overrides, { maxConnections: 8, acquireTimeoutMs: 50 }, spelling);
       assert.equal(o.compare?.spelled, '--pool-max 8');
     }
-    const rebased = benchOptions(['--workload', 'oltp', '--compare', '--service api']);
+    const rebased = await benchOptions(['--workload', 'oltp', '--compare', '--service api']);
     assert.equal(rebased.compare?.service, 'api');
     assert.equal(rebased.compare?.workload, undefined, 'naming a service drops the first pool’s workload');
   });
@@ -125,8 +137,8 @@ describe('bench command line', () => {
     [['--query', '  '], /'--query <sql>' is empty/],
   ];
   for (const [args, message] of rejected) {
-    it(`rejects bench ${args.join(' ')}`, () => {
-      const { error, stderr } = parse(['bench', ...args]);
+    it(`rejects bench ${args.join(' ')}`, async () => {
+      const { error, stderr } = await parse(['bench', ...args]);
       assert.ok(error, 'a commander error');
       assert.match(stderr, message);
       assert.match(stderr, /^pooltune: error: /);

@@ -3,13 +3,20 @@ import { describe, it } from 'node:test';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import { recommendPool } from '../../src/core/sizing.js';
 import { EMITTER_BY_NAME } from '../../src/report/emit/index.js';
-import { renderRecommendJson } from '../../src/report/json.js';
-import { renderRecommendMarkdown } from '../../src/report/recommend-markdown.js';
+import { recommendDocument } from '../../src/report/documents/recommend.js';
+import { renderJson } from '../../src/report/formats/json.js';
+import { renderMarkdown } from '../../src/report/formats/markdown.js';
+import { renderText } from '../../src/report/formats/text.js';
 import type { RecommendReport } from '../../src/report/recommend-report.js';
-import { plainStyle } from '../../src/report/style.js';
-import { renderRecommendText } from '../../src/report/recommend-text.js';
+import { plainStyle, type RenderOptions } from '../../src/report/style.js';
 import { ANSI_ESCAPE } from '../helpers/cli.js';
 import { builtinPreset } from '../helpers/presets.js';
+
+const renderRecommendText = (r: RecommendReport, options: RenderOptions) =>
+  renderText(recommendDocument(r), options);
+const renderRecommendMarkdown = (r: RecommendReport) => renderMarkdown(recommendDocument(r));
+const renderRecommendJson = (r: RecommendReport, version: string) =>
+  renderJson(recommendDocument(r), version);
 
 function report(concurrency: number, serverMax: number): RecommendReport {
   const budget = {

@@ -1,3 +1,5 @@
+import { BENCH_RUN } from '../guide.js';
+
 /**
  * The load `pooltune bench` applies: who calls (a closed loop of clients, or open-loop arrivals at a rate),
  * and what each request does while it holds a connection.
@@ -76,7 +78,7 @@ export function requestStatement(work: Work, random: Random): string {
 
 /** The longest one request may run on the server, for the sessions' statement_timeout. */
 export function statementTimeoutFor(work: Work): number {
-  const floor = 10_000;
+  const floor = BENCH_RUN.statementTimeoutFloorMs;
   return work.kind === 'hold'
     ? Math.max(floor, Math.ceil(work.holdMs * (work.distribution === 'exp' ? LONGEST_HOLD_IN_MEANS : 1) * 2))
     : floor;

@@ -1,3 +1,4 @@
+import { LOAD_GENERATOR_LIMITS } from '../guide.js';
 import { summarizeLatencies, type LatencySummary } from '../health/percentiles.js';
 
 /** The pool's own counters at one moment. */
@@ -117,9 +118,8 @@ export interface BenchMeasurement {
   };
 }
 
-// The generator is late by a timer tick or two even when idle; beyond this it is a bottleneck itself.
-const LAG_P99_LIMIT_MS = 5;
-const BUSY_EVENT_LOOP = 0.9;
+// The generator is late by a timer tick or two even when idle; beyond the limits it is a bottleneck itself.
+const LIMITS = LOAD_GENERATOR_LIMITS;
 
 const round = (n: number, places = 3) => Math.round(n * 10 ** places) / 10 ** places;
 
@@ -174,7 +174,9 @@ export function measure(input: MeasurementInput): BenchMeasurement {
       sentShare: round(Math.min(1, sentShare), 4),
       fellBehind:
         input.offeredPerSecond !== null &&
-        (lag.p99Ms > LAG_P99_LIMIT_MS || sentShare < 0.95 || input.eventLoopUtilisation > BUSY_EVENT_LOOP),
+        (lag.p99Ms > LIMITS.lagP99Ms ||
+          sentShare < LIMITS.minSentShare ||
+          input.eventLoopUtilisation > LIMITS.busyEventLoop),
     },
   };
 }

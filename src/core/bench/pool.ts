@@ -1,6 +1,6 @@
 import type { ConfiguredPool } from '../plan/config.js';
 import { parseDuration } from '../units.js';
-import { GUIDE_DEFAULTS } from '../workload.js';
+import { GUIDE_DEFAULTS } from '../guide.js';
 
 const guideMs = (text: string): number => parseDuration(text) ?? 0;
 

@@ -1,7 +1,9 @@
 import type { Finding } from '../findings.js';
 import { formatDuration } from '../units.js';
-import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from './timeouts.js';
-import { outcome, type Check } from './types.js';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../guide.js';
+import { sessionStatesSkipped } from './skipped.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule } from './types.js';
 
 const list = (items: readonly { name: string; count: number }[], most = 5) =>
   items
@@ -10,17 +12,16 @@ const list = (items: readonly { name: string; count: number }[], most = 5) =>
     .join(', ') + (items.length > most ? `, … (${items.length - most} more)` : '');
 
 /** What the other sessions are doing: needs the privilege to see their state. */
-export const checkSessionStates: Check = ({ facts }) => {
+export const checkSessionStates: ServerRule = ({ facts }) => {
   const { activity } = facts;
   if (!activity.canSeeOthers) {
     return outcome(
       [],
       [
-        {
-          id: 'session-states',
-          reason: `role "${facts.currentRole}" cannot see other sessions' state, so idle-in-transaction sessions and connections per application are not checked`,
-          enableWith: `GRANT pg_monitor TO "${facts.currentRole.replaceAll('"', '""')}";`,
-        },
+        sessionStatesSkipped(
+          facts.currentRole,
+          `role "${facts.currentRole}" cannot see other sessions' state, so idle-in-transaction sessions and connections per application are not checked`,
+        ),
       ],
     );
   }
@@ -37,9 +38,9 @@ export const checkSessionStates: Check = ({ facts }) => {
     findings.push({
       id: 'idle-in-transaction-sessions',
       severity: 'warning',
-      title: `A session has been idle inside a transaction for ${formatDuration(Math.round(idleTx) * 1000)}, longer than the guide's 5min`,
+      title: `A session has been idle inside a transaction for ${formatDuration(Math.round(idleTx) * 1000)}, longer than the guide's ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}`,
       observed: `${formatDuration(Math.round(idleTx) * 1000)} idle in transaction`,
-      expected: 'under 5min; set idle_in_transaction_session_timeout',
+      expected: `under ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}; set idle_in_transaction_session_timeout`,
       hints: ['slow-acquisition'],
     });
   }
@@ -47,7 +48,7 @@ export const checkSessionStates: Check = ({ facts }) => {
 };
 
 /** Settings changed in the configuration that only take effect after a restart. */
-export const checkPendingRestart: Check = ({ facts }) => {
+export const checkPendingRestart: ServerRule = ({ facts }) => {
   const pending = [...facts.settings.values()].filter((s) => s.pendingRestart).map((s) => s.name);
   if (pending.length === 0) return outcome();
   return outcome([
@@ -58,3 +59,9 @@ export const checkPendingRestart: Check = ({ facts }) => {
     },
   ]);
 };
+
+/** The server family's checks of what the other sessions are doing, in report order. */
+export const activityChecks: readonly Check<'server'>[] = [
+  { id: 'session-states', run: checkSessionStates },
+  { id: 'pending-restart', run: checkPendingRestart },
+];

@@ -1,39 +1,42 @@
-import type { Finding, Severity } from '../findings.js';
+import type { Finding } from '../findings.js';
+import {
+  BUDGET_SHARE_PERCENT,
+  budgetShare,
+  CONNECTION_TIERS,
+  LARGE_TIER_CONNECTIONS,
+  LARGEST_TIER_TO,
+  MIN_SUPERUSER_RESERVED,
+  POSTGRES_DEFAULT_MAX_CONNECTIONS,
+  slotsForShare,
+  SMALLEST_TIER_FROM,
+  UTILISATION_BANDS,
+  UTILISATION_WARNING_PERCENT,
+  utilisationPercent,
+  utilisationSeverity,
+} from '../guide.js';
 import { numericSetting, otherClients, usableSlots } from '../server-facts.js';
 import { alterSystem } from './fix.js';
-import { outcome, type Check, type CheckContext } from './types.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule, type CheckContext } from './types.js';
 
-/** The guide's connection tiers for max_connections. */
-export const CONNECTION_TIERS = [
-  { name: 'development', from: 20, to: 50 },
-  { name: 'small production', from: 50, to: 100 },
-  { name: 'medium production', from: 100, to: 300 },
-  { name: 'large production', from: 300, to: 1000 },
-] as const;
-export const PGBOUNCER_ABOVE = 300;
-export const MIN_SUPERUSER_RESERVED = 3;
+export { CONNECTION_TIERS, MIN_SUPERUSER_RESERVED, utilisationSeverity as utilizationSeverity };
 
-/** The guide's utilisation thresholds: under 70 % healthy, 70–85 % warning, above 85 % critical. */
-export function utilizationSeverity(percent: number): Severity {
-  if (percent > 85) return 'critical';
-  if (percent >= 70) return 'warning';
-  return 'ok';
-}
-
-const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 100);
-
-export const checkConnectionTier: Check = ({ facts }) => {
-  const max = numericSetting(facts, 'max_connections') ?? 100;
+export const checkConnectionTier: ServerRule = ({ facts }) => {
+  const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const tier = CONNECTION_TIERS.find((t) => max >= t.from && max <= t.to);
-  const setting = { name: 'max_connections', current: String(max), recommended: '20–1000 by tier' };
-  if (max > 1000) {
+  const setting = {
+    name: 'max_connections',
+    current: String(max),
+    recommended: `${SMALLEST_TIER_FROM}–${LARGEST_TIER_TO} by tier`,
+  };
+  if (max > LARGEST_TIER_TO) {
     return outcome([
       {
         id: 'connection-tier',
         severity: 'warning',
-        title: `max_connections is ${max}, above the guide's largest tier (1000): put PgBouncer in front and lower it`,
+        title: `max_connections is ${max}, above the guide's largest tier (${LARGEST_TIER_TO}): put PgBouncer in front and lower it`,
         observed: String(max),
-        expected: 'at most 1000, with a pooler above 300',
+        expected: `at most ${LARGEST_TIER_TO}, with a pooler above ${LARGE_TIER_CONNECTIONS}`,
         hints: ['pgbouncer'],
         setting,
       },
@@ -44,16 +47,16 @@ export const checkConnectionTier: Check = ({ facts }) => {
       {
         id: 'connection-tier',
         severity: 'warning',
-        title: `max_connections is ${max}, below the guide's development tier (20–50)`,
+        title: `max_connections is ${max}, below the guide's development tier (${CONNECTION_TIERS[0].from}–${CONNECTION_TIERS[0].to})`,
         observed: String(max),
-        expected: 'at least 20',
-        fix: alterSystem(facts, 'max_connections', 20),
+        expected: `at least ${SMALLEST_TIER_FROM}`,
+        fix: alterSystem(facts, 'max_connections', SMALLEST_TIER_FROM),
         hints: ['raise-max-connections'],
-        setting: { ...setting, recommended: 'at least 20' },
+        setting: { ...setting, recommended: `at least ${SMALLEST_TIER_FROM}` },
       },
     ]);
   }
-  const large = max > PGBOUNCER_ABOVE;
+  const large = max > LARGE_TIER_CONNECTIONS;
   return outcome([
     {
       id: 'connection-tier',
@@ -67,7 +70,7 @@ export const checkConnectionTier: Check = ({ facts }) => {
   ]);
 };
 
-export const checkReservedSlots: Check = ({ facts }) => {
+export const checkReservedSlots: ServerRule = ({ facts }) => {
   const { max, superuserReserved, reserved, usable } = usableSlots(facts);
   const findings: Finding[] = [];
   findings.push(
@@ -118,19 +121,19 @@ export const checkReservedSlots: Check = ({ facts }) => {
   return outcome(findings);
 };
 
-export const checkSlotUsage: Check = ({ facts }) => {
+export const checkSlotUsage: ServerRule = ({ facts }) => {
   const { max, superuserReserved, reserved, usable } = usableSlots(facts);
   if (usable < 1) return outcome();
   const others = otherClients(facts);
-  const share = pct(others, usable);
-  const severity = utilizationSeverity(share);
+  const share = utilisationPercent(others, usable);
+  const severity = utilisationSeverity(share);
   return outcome([
     {
       id: 'slot-usage',
       severity,
       title: `${others} of ${usable} usable connection slots are taken now (${share} %)`,
       observed: `${others} client connections besides pooltune's; ${usable} usable = ${max} − ${superuserReserved} superuser-reserved${facts.settings.has('reserved_connections') ? ` − ${reserved} reserved` : ''}`,
-      expected: 'under 70 % in use (70–85 % warning, above 85 % critical)',
+      expected: `under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
       ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
     },
   ]);
@@ -149,28 +152,30 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
         severity: 'critical',
         title: `The planned fleet needs ${total} connections but the server has ${usable} usable slots: ${missing} missing`,
         observed: fleet,
-        expected: `at most ${usable}, ideally at most ${Math.floor(usable * 0.8)} (80 %)`,
+        expected: `at most ${usable}, ideally at most ${budgetShare(usable)} (${BUDGET_SHARE_PERCENT} %)`,
         fix: alterSystem(
           facts,
           'max_connections',
-          (numericSetting(facts, 'max_connections') ?? 100) + Math.ceil((total * 5) / 4) - usable,
+          (numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS) +
+            slotsForShare(total) -
+            usable,
         ),
         hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
       },
     ];
   }
   const findings: Finding[] = [];
-  const share = pct(total, usable);
+  const share = utilisationPercent(total, usable);
   findings.push({
     id: 'fleet-plan',
-    severity: share > 80 ? 'warning' : 'ok',
+    severity: share > BUDGET_SHARE_PERCENT ? 'warning' : 'ok',
     title:
-      share > 80
-        ? `The planned fleet takes ${share} % of the ${usable} usable slots, above the guide's 80 %: little room for anything else`
+      share > BUDGET_SHARE_PERCENT
+        ? `The planned fleet takes ${share} % of the ${usable} usable slots, above the guide's ${BUDGET_SHARE_PERCENT} %: little room for anything else`
         : `The planned fleet fits: ${fleet}, ${share} % of the ${usable} usable slots`,
     observed: fleet,
-    expected: `at most ${Math.floor(usable * 0.8)} (80 % of usable)`,
-    ...(share > 80 ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
+    expected: `at most ${budgetShare(usable)} (${BUDGET_SHARE_PERCENT} % of usable)`,
+    ...(share > BUDGET_SHARE_PERCENT ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
   });
   if (total + others > usable) {
     findings.push({
@@ -219,7 +224,15 @@ function limitFindings({ facts, plan }: CheckContext, poolMax: number | undefine
   return findings;
 }
 
-export const checkFleetPlan: Check = (ctx) => {
+export const checkFleetPlan: ServerRule = (ctx) => {
   const findings = ctx.plan.poolMax === undefined ? [] : fleetFindings(ctx, ctx.plan.poolMax);
   return outcome([...findings, ...limitFindings(ctx, ctx.plan.poolMax)]);
 };
+
+/** The server family's checks of the server's connection slots, in report order. */
+export const connectionChecks: readonly Check<'server'>[] = [
+  { id: 'connection-tier', run: checkConnectionTier },
+  { id: 'superuser-reserved-connections', run: checkReservedSlots },
+  { id: 'slot-usage', run: checkSlotUsage },
+  { id: 'fleet-plan', run: checkFleetPlan },
+];

@@ -1,16 +1,22 @@
 import { formatSize } from '../units.js';
 import { numericSetting, settingBytes } from '../server-facts.js';
+import {
+  CONNECTION_MEMORY_CRITICAL_PERCENT,
+  CONNECTION_MEMORY_WARNING_PERCENT,
+  MAINTENANCE_WORK_MEM_BYTES,
+  MEMORY_PER_CONNECTION_BYTES,
+  POSTGRES_DEFAULT_MAX_CONNECTIONS,
+  WORK_MEM_BYTES,
+  WORK_MEM_HIGH_BYTES,
+} from '../guide.js';
 import { alterSystem } from './fix.js';
-import { outcome, type Check } from './types.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule } from './types.js';
 
 const MB = 1024 ** 2;
-/** The guide's values, and the rough per-connection memory it quotes. */
-export const WORK_MEM_BYTES = 4 * MB;
-export const WORK_MEM_HIGH_BYTES = 64 * MB;
-export const MAINTENANCE_WORK_MEM_BYTES = 64 * MB;
-export const MEMORY_PER_CONNECTION_BYTES = 10 * MB;
+export { MAINTENANCE_WORK_MEM_BYTES, MEMORY_PER_CONNECTION_BYTES, WORK_MEM_BYTES, WORK_MEM_HIGH_BYTES };
 
-export const checkWorkMem: Check = ({ facts }) => {
+export const checkWorkMem: ServerRule = ({ facts }) => {
   const bytes = settingBytes(facts, 'work_mem');
   if (bytes === undefined) return outcome();
   const setting = { name: 'work_mem', current: formatSize(bytes), recommended: formatSize(WORK_MEM_BYTES) };
@@ -42,7 +48,7 @@ export const checkWorkMem: Check = ({ facts }) => {
   ]);
 };
 
-export const checkMaintenanceWorkMem: Check = ({ facts }) => {
+export const checkMaintenanceWorkMem: ServerRule = ({ facts }) => {
   const bytes = settingBytes(facts, 'maintenance_work_mem');
   if (bytes === undefined) return outcome();
   const setting = {
@@ -70,9 +76,9 @@ export const checkMaintenanceWorkMem: Check = ({ facts }) => {
   ]);
 };
 
-/** About 10 MB per connection plus work_mem, times max_connections, against the server's memory. */
-export const checkConnectionMemory: Check = ({ facts, plan }) => {
-  const max = numericSetting(facts, 'max_connections') ?? 100;
+/** About 10MB per connection plus work_mem, times max_connections, against the server's memory. */
+export const checkConnectionMemory: ServerRule = ({ facts, plan }) => {
+  const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const workMem = settingBytes(facts, 'work_mem') ?? WORK_MEM_BYTES;
   const claim = max * (MEMORY_PER_CONNECTION_BYTES + workMem);
   if (plan.serverMemoryBytes === undefined) {
@@ -88,8 +94,13 @@ export const checkConnectionMemory: Check = ({ facts, plan }) => {
     );
   }
   const share = Math.round((claim / plan.serverMemoryBytes) * 100);
-  const claimText = `${max} connections × (10MB + work_mem ${formatSize(workMem)}) ≈ ${formatSize(Math.round(claim / MB) * MB)}`;
-  const severity = share > 100 ? 'critical' : share > 75 ? 'warning' : 'ok';
+  const claimText = `${max} connections × (${formatSize(MEMORY_PER_CONNECTION_BYTES)} + work_mem ${formatSize(workMem)}) ≈ ${formatSize(Math.round(claim / MB) * MB)}`;
+  const severity =
+    share > CONNECTION_MEMORY_CRITICAL_PERCENT
+      ? 'critical'
+      : share > CONNECTION_MEMORY_WARNING_PERCENT
+        ? 'warning'
+        : 'ok';
   return outcome([
     {
       id: 'connection-memory',
@@ -99,8 +110,15 @@ export const checkConnectionMemory: Check = ({ facts, plan }) => {
           ? `Connections may claim about ${share} % of the server's ${formatSize(plan.serverMemoryBytes)}`
           : `Connections may claim about ${share} % of the server's ${formatSize(plan.serverMemoryBytes)}: a busy server can run out of memory`,
       observed: claimText,
-      expected: "at most 75 % of the server's memory, leaving room for shared_buffers and the OS cache",
+      expected: `at most ${CONNECTION_MEMORY_WARNING_PERCENT} % of the server's memory, leaving room for shared_buffers and the OS cache`,
       ...(severity === 'ok' ? {} : { hints: ['pgbouncer'] }),
     },
   ]);
 };
+
+/** The server family's checks of the server's memory settings, in report order. */
+export const memoryChecks: readonly Check<'server'>[] = [
+  { id: 'work-mem', run: checkWorkMem },
+  { id: 'maintenance-work-mem', run: checkMaintenanceWorkMem },
+  { id: 'connection-memory', run: checkConnectionMemory },
+];

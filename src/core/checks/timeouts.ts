@@ -1,15 +1,20 @@
 import { formatDuration } from '../units.js';
 import { majorVersion, settingMs } from '../server-facts.js';
-import { alterSystem } from './fix.js';
-import { outcome, type Check } from './types.js';
+import {
+  IDLE_IN_TRANSACTION_TIMEOUT_FAR_MS,
+  IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  STATEMENT_TIMEOUT_FAR_MS,
+  STATEMENT_TIMEOUT_MS,
+} from '../guide.js';
+import { alterSystem, idleInTransactionTimeoutFix } from './fix.js';
+import type { Check } from './registry.js';
+import { outcome, type ServerRule } from './types.js';
 
-/** The guide's server settings. */
-export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5 * 60_000;
-export const STATEMENT_TIMEOUT_MS = 30_000;
+export { IDLE_IN_TRANSACTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS };
 
 const show = (ms: number) => (ms === 0 ? '0 (disabled)' : formatDuration(ms));
 
-export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
+export const checkIdleInTransactionTimeout: ServerRule = ({ facts }) => {
   const ms = settingMs(facts, 'idle_in_transaction_session_timeout');
   if (ms === undefined) return outcome();
   const setting = {
@@ -17,11 +22,7 @@ export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
     current: show(ms),
     recommended: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
   };
-  const fix = alterSystem(
-    facts,
-    'idle_in_transaction_session_timeout',
-    formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
-  );
+  const fix = idleInTransactionTimeoutFix(facts);
   if (ms === 0) {
     return outcome([
       {
@@ -37,12 +38,12 @@ export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
       },
     ]);
   }
-  if (ms > 60 * 60_000) {
+  if (ms > IDLE_IN_TRANSACTION_TIMEOUT_FAR_MS) {
     return outcome([
       {
         id: 'idle-in-transaction-timeout-long',
         severity: 'info',
-        title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}, far above the guide's 5min`,
+        title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}, far above the guide's ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}`,
         observed: formatDuration(ms),
         expected: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
         fix,
@@ -60,7 +61,7 @@ export const checkIdleInTransactionTimeout: Check = ({ facts }) => {
   ]);
 };
 
-export const checkStatementTimeout: Check = ({ facts, plan }) => {
+export const checkStatementTimeout: ServerRule = ({ facts, plan }) => {
   const ms = settingMs(facts, 'statement_timeout');
   if (ms === undefined) return outcome();
   const wanted = plan.workloadWantsStatementTimeout;
@@ -102,12 +103,12 @@ export const checkStatementTimeout: Check = ({ facts, plan }) => {
       },
     ]);
   }
-  if (ms > 5 * 60_000) {
+  if (ms > STATEMENT_TIMEOUT_FAR_MS) {
     return outcome([
       {
         id: 'statement-timeout-long',
         severity: 'info',
-        title: `statement_timeout is ${formatDuration(ms)}, far above the guide's 30s for ${plan.workload}`,
+        title: `statement_timeout is ${formatDuration(ms)}, far above the guide's ${formatDuration(STATEMENT_TIMEOUT_MS)} for ${plan.workload}`,
         observed: formatDuration(ms),
         expected: formatDuration(STATEMENT_TIMEOUT_MS),
         fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
@@ -120,7 +121,7 @@ export const checkStatementTimeout: Check = ({ facts, plan }) => {
   ]);
 };
 
-export const checkIdleSessionTimeout: Check = ({ facts, plan }) => {
+export const checkIdleSessionTimeout: ServerRule = ({ facts, plan }) => {
   const ms = settingMs(facts, 'idle_session_timeout');
   if (ms === undefined || majorVersion(facts) < 14) return outcome();
   const setting = {
@@ -147,3 +148,10 @@ export const checkIdleSessionTimeout: Check = ({ facts, plan }) => {
     },
   ]);
 };
+
+/** The server family's checks of the server's timeouts, in report order. */
+export const timeoutChecks: readonly Check<'server'>[] = [
+  { id: 'idle-in-transaction-timeout', run: checkIdleInTransactionTimeout },
+  { id: 'statement-timeout', run: checkStatementTimeout },
+  { id: 'idle-session-timeout', run: checkIdleSessionTimeout },
+];

@@ -24,8 +24,8 @@ export interface CheckOutcome {
   readonly skipped: readonly Skipped[];
 }
 
-/** A family of checks: pure, over facts collected once. */
-export type Check = (ctx: CheckContext) => CheckOutcome;
+/** One of check-server's rules: pure, over the facts collected once and what the user told of the plan. */
+export type ServerRule = (ctx: CheckContext) => CheckOutcome;
 
 export const outcome = (findings: Finding[] = [], skipped: Skipped[] = []): CheckOutcome => ({
   findings,

@@ -1,3 +1,4 @@
+import { spareSlots, utilisationPercent } from '../guide.js';
 import { otherClients, settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
 import type { UtilisationMetrics } from './metrics.js';
 
@@ -19,7 +20,7 @@ export function utilisationFrom(facts: ServerFacts): UtilisationMetrics {
     maxConnections: max,
     reservedSlots: superuserReserved + reserved,
     otherClients: otherClients(facts),
-    utilisationPercent: usable > 0 ? Math.round((otherClients(facts) / usable) * 100) : 100,
+    utilisationPercent: utilisationPercent(otherClients(facts), usable),
     canSeeOthers: activity.canSeeOthers,
     active: countIn(facts, 'active'),
     idle: countIn(facts, 'idle'),
@@ -42,6 +43,6 @@ export function probePoolSize(
   utilisation: UtilisationMetrics,
 ): { size: number; margin: number; free: number } {
   const free = utilisation.usableSlots - utilisation.otherClients - 1;
-  const margin = Math.max(2, Math.ceil(utilisation.usableSlots / 10));
+  const margin = spareSlots(utilisation.usableSlots);
   return { size: Math.max(0, Math.min(requested, free - margin)), margin, free };
 }

@@ -1,4 +1,5 @@
 import { churnBetween, type SessionCounters } from '../health/churn.js';
+import { utilisationPercent } from '../guide.js';
 import type { ChurnMetrics } from '../health/metrics.js';
 
 /** What one read of pg_stat_activity (and pg_stat_database, 14+) saw, pooltune's own session left out. */
@@ -46,10 +47,7 @@ export interface MonitorSample {
   readonly churn: ChurnMetrics | null;
 }
 
-/** Client connections against the usable slots, in whole percent as health rounds it. */
-export function utilisationPercent(clients: number, usableSlots: number): number {
-  return usableSlots > 0 ? Math.round((clients / usableSlots) * 100) : 100;
-}
+export { utilisationPercent };
 
 const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 

@@ -1,4 +1,4 @@
-import { utilizationSeverity } from '../checks/connections.js';
+import { utilisationSeverity } from '../guide.js';
 import { percentile } from '../health/percentiles.js';
 import type { MonitorSample } from './sample.js';
 
@@ -71,8 +71,8 @@ function peakOf(
 function utilisationSummary(samples: readonly MonitorSample[]): UtilisationSummary {
   const values = samples.map((s) => s.utilisationPercent);
   const peak = peakOf(samples, (s) => s.utilisationPercent);
-  const warning = samples.filter((s) => utilizationSeverity(s.utilisationPercent) === 'warning');
-  const critical = samples.filter((s) => utilizationSeverity(s.utilisationPercent) === 'critical');
+  const warning = samples.filter((s) => utilisationSeverity(s.utilisationPercent) === 'warning');
+  const critical = samples.filter((s) => utilisationSeverity(s.utilisationPercent) === 'critical');
   return {
     peakPercent: peak?.utilisationPercent ?? null,
     meanPercent: values.length ? round1(values.reduce((a, b) => a + b, 0) / values.length) : null,

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import type { Io } from '../ui/io.js';
+import { readCommon, type CommonOptions } from './flags/common.js';
+import { readDatabase, type DatabaseOptions } from './flags/database.js';
+
+/** What every command's options carry: the program adds these flags to each command after its own. */
+export type SharedOptions = CommonOptions & DatabaseOptions;
+
+/**
+ * A command as a value: its flags, how it reads them into typed options, its help, and what it runs. The
+ * program loops over these; each lives in src/commands/<name>.ts and is loaded only when its name is on the
+ * command line.
+ */
+export interface CommandDeclaration<Options> {
+  /** The long description under the usage line. */
+  readonly description: string;
+  /** Help after the flags: the examples, and any note of the command's own. */
+  readonly help: string;
+  /** Adds the command's own flags, in the order help lists them. */
+  flags(command: Command): void;
+  /** The parsed flags as options (`readShared` for the shared ones); a clash ends in `command.error`. */
+  read(command: Command): Options;
+  /** Runs the command and returns its exit code. */
+  run(options: Options, io: Io, pooltuneVersion: string): Promise<number>;
+}
+
+export function readShared(command: Command): SharedOptions {
+  return { ...readCommon(command), ...readDatabase(command) };
+}

@@ -1,0 +1,12 @@
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    ran; no finding at or above --fail-on
+  1    ran; a finding at or above --fail-on (the gate failed)
+  2    usage or input error: bad flag, bad value, unreadable or invalid file
+  3    could not reach or log in to the target database
+  130  cancelled (Ctrl-C, or a cancelled prompt); 143 on SIGTERM. bench and
+       monitor still print what they measured before they stopped
+
+Environment:
+  NO_COLOR     any non-empty value turns colour off (so does --no-color)
+  FORCE_COLOR  turns colour on when output is not a terminal (0 turns it off)`;

@@ -1,0 +1,76 @@
+import { Command, Help } from 'commander';
+import { echo } from '../core/echo.js';
+import type { Io } from '../ui/io.js';
+import { COMMANDS, type CommandName, type CommandOptions, type Invocation } from './commands.js';
+import type { CommandDeclaration } from './declaration.js';
+import { addCommonFlags } from './flags/common.js';
+import { addDatabaseFlags, CONNECTION_HELP } from './flags/database.js';
+import { EXIT_CODES_HELP } from './help.js';
+
+/**
+ * commander repeats a bad value in its message (`argument '…' is invalid`, `unknown option '…'`): shown
+ * through `echo`, so that a newline, an escape sequence or 100 000 characters keep the error one short line.
+ */
+function commanderMessage(text: string): string {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const match =
+    /^(error: option '[^']*' value ')([\s\S]*)(' from env '[^']*' is invalid\.[^\n]*)$/.exec(body) ??
+    /^(error: option '[^']*' argument ')([\s\S]*)(' is invalid\.[^\n]*)$/.exec(body) ??
+    /^(error: unknown (?:option|command) ')([\s\S]*?)('(?:\n\(Did you mean [^\n]*\))?)$/.exec(body);
+  return `${match ? `${match[1]}${echo(match[2] ?? '')}${match[3]}` : body}\n`;
+}
+
+/**
+ * commander wiring only: a loop over the command list. Each action records what to run; nothing runs here, so
+ * the parser can be tested on its own and run.ts owns errors and exit codes. Only the commands named in
+ * `argv` are loaded (with their flags and help); the others are a name and a summary.
+ */
+export async function createProgram(
+  io: Io,
+  version: string,
+  onInvoke: (invocation: Invocation) => void,
+  argv: readonly string[],
+): Promise<Command> {
+  const program = new Command('pooltune')
+    .description('Size, check and diagnose PostgreSQL connection pools.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--no-color', 'never print colour')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: (text, write) => write(`pooltune: ${commanderMessage(text)}`),
+    })
+    // Every command has flags, also one whose declaration (and so its flags) is not loaded.
+    .configureHelp({
+      subcommandTerm: (command) =>
+        COMMANDS.some((entry) => entry.name === command.name())
+          ? `${command.name()} [options]`
+          : new Help().subcommandTerm(command),
+    })
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  const register = async <N extends CommandName>(
+    name: N,
+    summary: string,
+    load: () => Promise<CommandDeclaration<CommandOptions[N]>>,
+  ) => {
+    const command = program.command(name).summary(summary);
+    if (!argv.includes(name)) return;
+    const declaration = await load();
+    command.description(declaration.description);
+    declaration.flags(command);
+    addCommonFlags(addDatabaseFlags(command));
+    command.addHelpText('after', `${declaration.help}\n${CONNECTION_HELP}\n${EXIT_CODES_HELP}`);
+    command.action(() => {
+      const options = declaration.read(command);
+      const run = () => declaration.run(options, io, version);
+      // The name and the options come from the same entry; TypeScript cannot follow that through N.
+      onInvoke({ command: name, options, run } as Invocation);
+    });
+  };
+  for (const entry of COMMANDS) await register(entry.name, entry.summary, entry.load);
+  return program;
+}

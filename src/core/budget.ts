@@ -1,0 +1,40 @@
+import { budgetShare, slotsForShare } from './guide.js';
+import type { WorkloadPreset } from './workload.js';
+
+export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server' | 'plan' | 'traffic';
+
+/** Where the server's connection budget comes from and what of it is already spoken for. */
+export interface ServerBudget {
+  readonly maxConnections: number;
+  /** superuser_reserved_connections (+ reserved_connections on 16+). */
+  readonly reservedConnections: number;
+  /** Slots held by other applications that this fleet cannot use. */
+  readonly otherConnections: number;
+  readonly source: ValueSource;
+  /** The settings the reserved slots add up from, when read from a server. */
+  readonly reservedParts?: readonly { readonly name: string; readonly value: number }[];
+  /** What the slots held by others are, when counted on a server. */
+  readonly otherDescription?: string;
+}
+
+export interface SizingInput {
+  readonly preset: WorkloadPreset;
+  /** Expected concurrent requests per application instance; absent means "use the preset's size". */
+  readonly concurrency?: number;
+  readonly instances: number;
+  readonly budget: ServerBudget;
+}
+
+/** The smallest server max_connections whose per-instance cap still carries `demand`. */
+export function maxConnectionsNeeded(demand: number, instances: number, budget: ServerBudget): number {
+  const spokenFor = budget.reservedConnections + budget.otherConnections;
+  let usable = slotsForShare(demand * instances);
+  while (budgetShare(usable, instances) < demand) usable += 1;
+  return usable + spokenFor;
+}
+
+/** The most instances whose per-instance cap still carries `demand`, or 0 when not even one fits. */
+export function instancesThatFit(demand: number, usable: number): number {
+  if (demand < 1) return 0;
+  return Math.max(0, budgetShare(usable, demand));
+}

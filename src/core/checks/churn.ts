@@ -1,0 +1,49 @@
+import type { Finding } from '../findings.js';
+import { CHURN_PER_SECOND_LIMIT } from '../guide.js';
+
+/** What a churn finding says, in the words of the command that measured it. */
+export interface ChurnWords {
+  /** The title when the rate is above the limit. */
+  readonly busy: string;
+  readonly observed: string;
+  /** The title when it is not. */
+  readonly calm: string;
+}
+
+/** New sessions per second from others against the limit: above it, connections are not being reused. */
+export function churnFinding(perSecond: number, words: ChurnWords): Finding {
+  if (perSecond <= CHURN_PER_SECOND_LIMIT)
+    return { id: 'connection-churn', severity: 'ok', title: words.calm };
+  return {
+    id: 'connection-churn',
+    severity: 'warning',
+    title: words.busy,
+    observed: words.observed,
+    expected: `fewer than ${CHURN_PER_SECOND_LIMIT} per second from pooled applications`,
+    hints: ['intermittent-failures', 'pgbouncer'],
+  };
+}
+
+export interface AbnormalEnds {
+  readonly abandoned: number;
+  readonly fatal: number;
+  readonly killed: number;
+}
+
+/** Sessions abandoned, ended by a fatal error or killed; `title` gets their count and the breakdown. */
+export function abnormalEndFindings(
+  c: AbnormalEnds,
+  title: (count: number, breakdown: string) => string,
+): Finding[] {
+  const count = c.abandoned + c.fatal + c.killed;
+  if (count === 0) return [];
+  const breakdown = `${c.abandoned} abandoned, ${c.fatal} fatal, ${c.killed} killed`;
+  return [
+    {
+      id: 'sessions-ended-abnormally',
+      severity: 'info',
+      title: title(count, breakdown),
+      hints: ['intermittent-failures'],
+    },
+  ];
+}

@@ -1,0 +1,46 @@
+/**
+ * The check registry: every family, and the compositions the commands run. A command names the families it
+ * runs; the input it observed decides which of them have something to judge.
+ */
+import { benchChecks } from './bench.js';
+import { healthChecks } from './health.js';
+import type { CheckInput, CheckSettings } from './input.js';
+import { monitorChecks } from './monitor.js';
+import { planChecks } from './plan.js';
+import { runChecks, type CheckFamily, type CheckResult } from './registry.js';
+import { schemaChecks } from './schema.js';
+import { serverChecks } from './server.js';
+import { sizingChecks } from './sizing.js';
+
+export { benchChecks, healthChecks, monitorChecks, planChecks, schemaChecks, serverChecks, sizingChecks };
+
+/** Every family, in the order their findings are reported when several run. */
+export const CHECK_FAMILIES: readonly CheckFamily[] = [
+  planChecks,
+  serverChecks,
+  healthChecks,
+  schemaChecks,
+  monitorChecks,
+  benchChecks,
+  sizingChecks,
+];
+
+/** health: the probes' checks, then the schema's when --schema asked for it. */
+export const HEALTH_FAMILIES: readonly CheckFamily[] = [healthChecks, schemaChecks];
+
+/** check-server: the plan (when there is one) and the server's settings and usage. */
+export const CHECK_SERVER_FAMILIES: readonly CheckFamily[] = [planChecks, serverChecks];
+
+/**
+ * preflight: check-server's families and health's. Where both judge the same thing, the health check says
+ * which server check supersedes it (utilisation gives way to slot usage), so nothing is reported twice.
+ */
+export const PREFLIGHT_FAMILIES: readonly CheckFamily[] = [...CHECK_SERVER_FAMILIES, healthChecks];
+
+/** preflight's checks over what it observed; without `health` (--no-health) the probes' checks do not run. */
+export function runPreflightChecks(
+  input: Pick<CheckInput, 'plan' | 'server' | 'health'>,
+  settings?: CheckSettings,
+): CheckResult {
+  return runChecks(PREFLIGHT_FAMILIES, input, settings);
+}

@@ -1,0 +1,215 @@
+import type { Finding } from '../findings.js';
+import {
+  ACQUISITION_EXCELLENT_MS,
+  ACQUISITION_POOR_MS,
+  acquisitionRating,
+  QUERY_DEGRADED_MS,
+  TIMEOUT_RATE_LIMIT,
+  UTILISATION_BANDS,
+  UTILISATION_WARNING_PERCENT,
+  utilisationSeverity,
+} from '../guide.js';
+import type {
+  AcquisitionMetrics,
+  ChurnMetrics,
+  HealthMetrics,
+  QueryLatencyMetrics,
+  UtilisationMetrics,
+} from '../health/metrics.js';
+import { formatDuration, formatMeasuredMs } from '../units.js';
+import { abnormalEndFindings, churnFinding } from './churn.js';
+import {
+  idleInTransactionTimeoutFix,
+  idleInTransactionTimeoutNote,
+  idleInTransactionTimeoutTooLong,
+} from './fix.js';
+import type { CheckSettings } from './input.js';
+import { defineFamily } from './registry.js';
+import { CHURN_NEEDS_14, sessionStatesSkipped } from './skipped.js';
+import { outcome } from './types.js';
+
+const ms = formatMeasuredMs;
+const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
+
+function connectivityFinding({ connectivity: c }: HealthMetrics): Finding {
+  return {
+    id: 'connectivity',
+    severity: 'ok',
+    title: `Connected: a fresh connection takes ${ms(c.medianMs)} (median of ${c.samples}, max ${ms(c.maxMs)})`,
+  };
+}
+
+function utilisationFinding(u: UtilisationMetrics): Finding {
+  const severity = utilisationSeverity(u.utilisationPercent);
+  return {
+    id: 'server-utilisation',
+    severity,
+    title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
+    observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
+    expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
+    ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
+  };
+}
+
+function idleInTransactionFindings(u: UtilisationMetrics, settings: CheckSettings): Finding[] {
+  const idleTx = u.longestIdleInTransactionSeconds;
+  if (idleTx === null || idleTx * 1000 <= settings.idleInTransactionMs) return [];
+  const timeout = u.idleInTransactionTimeoutMs;
+  return [
+    {
+      id: 'idle-in-transaction',
+      severity: 'warning',
+      title: `${u.idleInTransaction ?? 'A'} session${u.idleInTransaction === 1 ? ' is' : 's are'} idle inside a transaction, the oldest for ${seconds(idleTx)}: ${idleInTransactionTimeoutNote(timeout, 'it')}`,
+      observed: `${seconds(idleTx)} idle in transaction`,
+      expected: `under ${formatDuration(settings.idleInTransactionMs)}`,
+      ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
+      hints: ['slow-acquisition'],
+    },
+  ];
+}
+
+function lockFindings(u: UtilisationMetrics): Finding[] {
+  if (u.waitingOnLocks === null || u.waitingOnLocks <= 0) return [];
+  return [
+    {
+      id: 'lock-waits',
+      severity: 'warning',
+      title: `${u.waitingOnLocks} session${u.waitingOnLocks === 1 ? ' is' : 's are'} waiting on a lock, holding ${u.waitingOnLocks === 1 ? 'its' : 'their'} connection while they wait`,
+      hints: ['slow-acquisition'],
+    },
+  ];
+}
+
+function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
+  const findings: Finding[] = [];
+  if (a.poolSize < a.requestedPoolSize) {
+    findings.push({
+      id: 'probe-pool-shrunk',
+      severity: 'info',
+      title:
+        a.poolSize === 0
+          ? `The pool probe did not run: the server has no free slot to spare beyond a safety margin`
+          : `The pool probe used ${a.poolSize} connection${a.poolSize === 1 ? '' : 's'} instead of ${a.requestedPoolSize}, to leave the server's last free slots to the applications`,
+    });
+  }
+  if (a.poolSize === 0 || a.acquisitions + a.timeouts + a.errors === 0) return findings;
+  const rating = acquisitionRating(a.waits.meanMs);
+  findings.push({
+    id: 'acquisition-wait',
+    severity: rating === 'poor' ? 'warning' : 'ok',
+    title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
+    observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
+    expected: `under ${ACQUISITION_EXCELLENT_MS}ms excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
+    ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
+  });
+  const attempts = a.acquisitions + a.timeouts;
+  const rate = attempts > 0 ? a.timeouts / attempts : 0;
+  if (a.timeouts > 0) {
+    findings.push({
+      id: 'acquisition-timeouts',
+      severity: rate > TIMEOUT_RATE_LIMIT ? 'critical' : 'warning',
+      title: `${a.timeouts} of ${attempts} acquisitions timed out (${Math.round(rate * 10000) / 100} %)`,
+      observed: `${a.timeouts} timeouts`,
+      expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
+      hints: ['slow-acquisition', 'too-many-connections'],
+    });
+  }
+  if (a.exhaustedSamples > 0 && a.timeouts > 0) {
+    findings.push({
+      id: 'pool-exhausted',
+      severity: 'warning',
+      title: 'The probe pool ran out: no idle connection and no room to open one while callers waited',
+      hints: ['slow-acquisition'],
+    });
+  }
+  if (a.errors > 0) {
+    const codes = Object.entries(a.errorCodes)
+      .map(([code, n]) => `${code} × ${n}`)
+      .join(', ');
+    findings.push({
+      id: 'acquisition-errors',
+      severity: 'warning',
+      title: `${a.errors} probe request${a.errors === 1 ? '' : 's'} failed (${codes})`,
+      hints: ['intermittent-failures'],
+    });
+  }
+  return findings;
+}
+
+function latencyFindings(q: QueryLatencyMetrics): Finding[] {
+  if (q.timedOut) {
+    return [
+      {
+        id: 'query-latency',
+        severity: 'critical',
+        title: `The probe query ran into the statement timeout: ${q.query}`,
+        hints: ['slow-acquisition'],
+      },
+    ];
+  }
+  const degraded = q.latency.p50Ms > QUERY_DEGRADED_MS;
+  const slowTail = !degraded && q.latency.p99Ms > QUERY_DEGRADED_MS;
+  return [
+    {
+      id: 'query-latency',
+      severity: degraded ? 'warning' : slowTail ? 'info' : 'ok',
+      title: degraded
+        ? `Query latency is degraded: p50 ${ms(q.latency.p50Ms)} is above ${QUERY_DEGRADED_MS}ms`
+        : `Query latency p50 ${ms(q.latency.p50Ms)}, p99 ${ms(q.latency.p99Ms)} over ${q.latency.count} round trips${slowTail ? `: the slowest 1 % take over ${QUERY_DEGRADED_MS}ms` : ''}`,
+      observed: `p50 ${ms(q.latency.p50Ms)}, p95 ${ms(q.latency.p95Ms)}, p99 ${ms(q.latency.p99Ms)}, max ${ms(q.latency.maxMs)}`,
+      expected: `under ${QUERY_DEGRADED_MS}ms`,
+      ...(degraded ? { hints: ['slow-acquisition'] } : {}),
+    },
+  ];
+}
+
+function churnFindings(c: ChurnMetrics): Finding[] {
+  return [
+    churnFinding(c.newSessionsPerSecond, {
+      busy: `Other clients opened ${Math.round(c.newSessionsPerSecond)} new sessions per second: connections are not being reused`,
+      observed: `${c.newSessions} new sessions in ${formatDuration(Math.round(c.windowMs))}`,
+      calm: `Other clients opened ${c.newSessionsPerSecond} new sessions per second during the probe`,
+    }),
+    ...abnormalEndFindings(
+      c,
+      (n, breakdown) => `During the probe ${n} session${n === 1 ? '' : 's'} ended abnormally (${breakdown})`,
+    ),
+  ];
+}
+
+/** health's family: the guide's thresholds over what the probes measured. */
+export const healthChecks = defineFamily('health', [
+  { id: 'connectivity', run: (m) => outcome([connectivityFinding(m)]) },
+  // check-server's slot usage judges the same slots from the same facts, with the reserved ones spelled out.
+  {
+    id: 'server-utilisation',
+    supersededBy: 'slot-usage',
+    run: (m) => outcome([utilisationFinding(m.utilisation)]),
+  },
+  {
+    id: 'idle-in-transaction',
+    run: (m, settings) => outcome(idleInTransactionFindings(m.utilisation, settings)),
+  },
+  { id: 'lock-waits', run: (m) => outcome(lockFindings(m.utilisation)) },
+  {
+    id: 'session-states',
+    run: ({ utilisation: u }) =>
+      outcome(
+        [],
+        u.canSeeOthers
+          ? []
+          : [
+              sessionStatesSkipped(
+                u.role,
+                "the role cannot see other sessions' state: idle-in-transaction sessions, lock waits and the longest sessions are not checked",
+              ),
+            ],
+      ),
+  },
+  { id: 'acquisition-wait', run: (m) => outcome(m.acquisition ? acquisitionFindings(m.acquisition) : []) },
+  { id: 'query-latency', run: (m) => outcome(latencyFindings(m.queryLatency)) },
+  {
+    id: 'connection-churn',
+    run: (m) => (m.churn ? outcome(churnFindings(m.churn)) : outcome([], [CHURN_NEEDS_14])),
+  },
+]);

@@ -1,0 +1,89 @@
+/**
+ * What the check families judge: one part per family, each present only when the run observed it. A
+ * command (or the pipeline) fills the parts it collected; `runChecks` runs the families whose part is there.
+ */
+import type { Load } from '../bench/load.js';
+import type { SizingInput } from '../budget.js';
+import type { BenchMeasurement } from '../bench/measurement.js';
+import type { PoolUnderTest } from '../bench/pool.js';
+import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS } from '../guide.js';
+import type { HealthMetrics } from '../health/metrics.js';
+import type { MonitorSummary } from '../monitor/summary.js';
+import type { PoolerLimits } from '../plan/config.js';
+import type { PlannedService, PlanServer } from '../plan/server.js';
+import type { CatalogSnapshot, SchemaSpec } from '../schema/types.js';
+import type { CheckContext } from './types.js';
+
+/** What monitor knows of the role and the server beside the samples. */
+export interface MonitorContext {
+  readonly role: string;
+  readonly canSeeOthers: boolean;
+  readonly hasSessionCounters: boolean;
+  /** Report sessions idle in a transaction for longer than this (the run's setting, also in CheckSettings). */
+  readonly idleInTransactionThresholdMs: number;
+  /** The server's idle_in_transaction_session_timeout; 0 or null: off. */
+  readonly idleInTransactionTimeoutMs: number | null;
+}
+
+export interface MonitorObservation {
+  readonly summary: MonitorSummary;
+  readonly context: MonitorContext;
+}
+
+/** One configuration's bench run: what it measured, the pool it drove and the load it applied. */
+export interface BenchObservation {
+  readonly measurement: BenchMeasurement;
+  readonly pool: PoolUnderTest;
+  readonly load: Load;
+}
+
+/** A plan's services, with their presets, against the server's slots. */
+export interface PlanObservation {
+  readonly services: readonly PlannedService[];
+  readonly server: PlanServer;
+  readonly pooler?: PoolerLimits | undefined;
+}
+
+/** What an application expects of the schema, and what the catalogs hold. */
+export interface SchemaObservation {
+  readonly spec: SchemaSpec;
+  readonly catalog: CatalogSnapshot;
+}
+
+/** What recommend's sizing computed, for its findings to judge. */
+export interface SizingObservation {
+  readonly input: SizingInput;
+  /** Server slots the fleet may use: max_connections − reserved − held by others. */
+  readonly usable: number;
+  /** The guide's share of the usable slots per instance. */
+  readonly cap: number;
+  /** What one instance asks for: its concurrency with headroom, or the preset's size without one. */
+  readonly wanted: number;
+  /** The fleet's connections at peak with the size chosen. */
+  readonly total: number;
+}
+
+export interface CheckInput {
+  /** The server's facts and what the user told about its workload and fleet. */
+  readonly server?: CheckContext | undefined;
+  readonly health?: HealthMetrics | undefined;
+  readonly monitor?: MonitorObservation | undefined;
+  readonly bench?: BenchObservation | undefined;
+  readonly plan?: PlanObservation | undefined;
+  readonly schema?: SchemaObservation | undefined;
+  /** What recommend computed from the preset, the concurrency and the budget. */
+  readonly sizing?: SizingObservation | undefined;
+}
+
+/** A check family is named after the part of the input it judges. */
+export type FamilyName = keyof CheckInput;
+
+/** The thresholds a user may move; everything else is the guide's (core/guide.ts). */
+export interface CheckSettings {
+  /** Sessions idle in a transaction for longer than this are reported. */
+  readonly idleInTransactionMs: number;
+}
+
+export const GUIDE_CHECK_SETTINGS: CheckSettings = {
+  idleInTransactionMs: DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+};

@@ -1,0 +1,220 @@
+import type { Finding } from '../findings.js';
+import {
+  BUDGET_SHARE_PERCENT,
+  budgetShare,
+  HEADROOM_FACTOR,
+  INTERACTIVE_ACQUIRE_LIMIT_MS,
+  slotsForShare,
+  spareSlots,
+  withHeadroom,
+} from '../guide.js';
+import { formatDuration } from '../units.js';
+import type { PoolerLimits, ServicePlan } from '../plan/config.js';
+import type { PlannedService, PlanServer } from '../plan/server.js';
+import type { PlanObservation } from './input.js';
+import { defineFamily } from './registry.js';
+import { outcome } from './types.js';
+
+const total = (s: ServicePlan) => s.instances * s.pool.maxConnections;
+const sumOf = (services: readonly PlannedService[]) => services.reduce((n, p) => n + total(p.service), 0);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Pool sizes that share what is free in proportion to what each service asked for. */
+function fittedSizes(services: readonly PlannedService[], room: number): Record<string, number> {
+  const needed = sumOf(services);
+  return Object.fromEntries(
+    services.map(({ service }) => [
+      service.name,
+      Math.max(1, Math.floor((room * total(service)) / needed / service.instances)),
+    ]),
+  );
+}
+
+function fleetFinding(services: readonly PlannedService[], server: PlanServer): Finding {
+  const usable = server.maxConnections - server.reservedSlots;
+  const free = usable - server.heldNow;
+  const needed = sumOf(services);
+  const breakdown = services
+    .map(({ service: s }) => `${s.name} ${s.instances} × ${s.pool.maxConnections} = ${total(s)}`)
+    .join(', ');
+  const arithmetic = `usable ${usable} = max_connections ${server.maxConnections} − ${server.reservedSlots} reserved; ${server.heldNow} held now by other sessions, so ${free} free`;
+  const within = budgetShare(usable);
+  if (needed > free) {
+    const room = Math.max(services.length, budgetShare(free));
+    const fitted = fittedSizes(services, room);
+    const neededMax = server.reservedSlots + server.heldNow + slotsForShare(needed);
+    return {
+      id: 'plan-fleet',
+      severity: 'critical',
+      title: `The plan needs ${needed} connections at peak but only ${free} slots are free: ${needed - free} short`,
+      observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
+      expected: `at most ${free}; to stay within the guide's ${BUDGET_SHARE_PERCENT} % share, pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, or max_connections ${neededMax}`,
+      fix: {
+        sql: [`ALTER SYSTEM SET max_connections = ${neededMax};`],
+        restart: true,
+        config: Object.fromEntries(
+          Object.entries(fitted).map(([name, max]) => [name, { maxConnections: max }]),
+        ),
+      },
+      hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
+    };
+  }
+  return {
+    id: 'plan-fleet',
+    severity: needed > within ? 'warning' : 'ok',
+    title:
+      needed > within
+        ? `The plan's ${needed} connections fit, but take more than the guide's ${BUDGET_SHARE_PERCENT} % of the ${usable} usable slots`
+        : `The plan's ${needed} connections fit: ${Math.round((needed / usable) * 100)} % of the ${usable} usable slots`,
+    observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
+    expected: `at most ${within} (${BUDGET_SHARE_PERCENT} % of usable)`,
+    ...(needed > within ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
+  };
+}
+
+function serviceFindings(
+  { service, preset }: PlannedService,
+  share: number,
+  server: PlanServer,
+  pooler: PoolerLimits | undefined,
+): Finding[] {
+  const findings: Finding[] = [];
+  const { pool } = service;
+  const subject = service.name;
+  const label = `${service.name}:`;
+  if (pool.minConnections !== undefined && pool.minConnections > pool.maxConnections) {
+    findings.push({
+      id: 'pool-min-above-max',
+      severity: 'critical',
+      subject,
+      title: `${label} minConnections ${pool.minConnections} is above maxConnections ${pool.maxConnections}`,
+      expected: 'minConnections at most maxConnections',
+    });
+  }
+  const demand = service.concurrency === undefined ? undefined : withHeadroom(service.concurrency);
+  if (service.concurrency !== undefined && pool.maxConnections < service.concurrency) {
+    findings.push({
+      id: 'pool-too-small',
+      severity: 'warning',
+      subject,
+      title: `${label} a pool of ${pool.maxConnections} for ${service.concurrency} concurrent requests per instance: requests will queue for a connection`,
+      observed: `maxConnections ${pool.maxConnections}`,
+      expected: `about ${demand} (ceil(${service.concurrency} × ${HEADROOM_FACTOR}))${share < (demand ?? 0) ? `, though its share of the server is ${share}` : ''}`,
+      hints: ['slow-acquisition'],
+    });
+  } else if (demand !== undefined ? pool.maxConnections > demand : pool.maxConnections > share) {
+    // With a known concurrency the pool is judged by what it needs; the fleet finding judges the budget.
+    const reason =
+      demand !== undefined
+        ? `its ${service.concurrency} concurrent requests need about ${demand}`
+        : `its share of the free slots is ${share} per instance`;
+    findings.push({
+      id: 'pool-too-large',
+      severity: 'warning',
+      subject,
+      title: `${label} a pool of ${pool.maxConnections} per instance is larger than it needs to be: ${reason}`,
+      observed: `${service.instances} × ${pool.maxConnections} = ${total(service)} connections`,
+      expected: `at most ${demand ?? share} per instance`,
+      hints: ['too-many-connections'],
+    });
+  }
+  const wantsFastFailure = preset.pool.queryTimeoutMs !== null;
+  if (
+    pool.acquireTimeoutMs !== undefined &&
+    wantsFastFailure &&
+    pool.acquireTimeoutMs > INTERACTIVE_ACQUIRE_LIMIT_MS
+  ) {
+    findings.push({
+      id: 'pool-acquire-timeout-long',
+      severity: 'warning',
+      subject,
+      title: `${label} callers wait up to ${formatDuration(pool.acquireTimeoutMs)} for a connection; the ${preset.name} workload fails fast (its preset: ${formatDuration(preset.pool.acquireTimeoutMs)})`,
+      expected: `at most ${formatDuration(INTERACTIVE_ACQUIRE_LIMIT_MS)}`,
+      hints: ['slow-acquisition'],
+    });
+  }
+  if (
+    pool.acquireTimeoutMs !== undefined &&
+    typeof pool.queryTimeoutMs === 'number' &&
+    pool.acquireTimeoutMs > pool.queryTimeoutMs
+  ) {
+    findings.push({
+      id: 'pool-acquire-exceeds-query-timeout',
+      severity: 'warning',
+      subject,
+      title: `${label} a caller may wait ${formatDuration(pool.acquireTimeoutMs)} for a connection, longer than a query may run (${formatDuration(pool.queryTimeoutMs)})`,
+      expected: 'an acquire timeout no longer than the query timeout',
+    });
+  }
+  const lifetimeLimits: [string, number | undefined][] = [
+    ['the pooler’s server_lifetime', pooler?.serverLifetimeMs],
+  ];
+  const idleLimits: [string, number | undefined][] = [
+    ['the pooler’s server_idle_timeout', pooler?.serverIdleTimeoutMs],
+    ["the server's idle_session_timeout", server.idleSessionTimeoutMs || undefined],
+  ];
+  for (const [what, limit] of lifetimeLimits) {
+    if (limit === undefined || pool.maxLifetimeMs === undefined) continue;
+    if (pool.maxLifetimeMs === null || pool.maxLifetimeMs >= limit) {
+      findings.push({
+        id: 'pool-lifetime-beyond-limit',
+        severity: 'warning',
+        subject,
+        title: `${label} maxLifetime ${pool.maxLifetimeMs === null ? 'none' : formatDuration(pool.maxLifetimeMs)} is not shorter than ${what} (${formatDuration(limit)}): connections get closed under the pool`,
+        expected: `a few seconds shorter than ${formatDuration(limit)}`,
+        hints: ['intermittent-failures'],
+      });
+    }
+  }
+  for (const [what, limit] of idleLimits) {
+    if (limit === undefined || pool.idleTimeoutMs === undefined) continue;
+    if (pool.idleTimeoutMs === null || pool.idleTimeoutMs >= limit) {
+      findings.push({
+        id: 'pool-idle-beyond-limit',
+        severity: 'warning',
+        subject,
+        title: `${label} idleTimeout ${pool.idleTimeoutMs === null ? 'none' : formatDuration(pool.idleTimeoutMs)} is not shorter than ${what} (${formatDuration(limit)}): idle connections are closed under the pool`,
+        expected: `shorter than ${formatDuration(limit)}`,
+        hints: ['intermittent-failures'],
+      });
+    }
+  }
+  return findings;
+}
+
+const freeSlots = (server: PlanServer) => server.maxConnections - server.reservedSlots - server.heldNow;
+
+function poolFindings({ services, server, pooler }: PlanObservation): Finding[] {
+  // Each service's fair share: the guide's 80 % of what is free, split in proportion to what each asks for.
+  const shares = fittedSizes(services, Math.max(services.length, budgetShare(freeSlots(server))));
+  return services.flatMap((planned) =>
+    serviceFindings(planned, shares[planned.service.name] ?? 1, server, pooler),
+  );
+}
+
+function lastFreeSlotsFindings({ services, server }: PlanObservation): Finding[] {
+  const left = freeSlots(server) - sumOf(services);
+  const margin = spareSlots(server.maxConnections - server.reservedSlots);
+  if (left < 0 || left >= margin) return [];
+  return [
+    {
+      id: 'plan-last-free-slots',
+      severity: 'warning',
+      title: `At peak the plan leaves ${plural(left, 'free slot')} for everything else: migrations, consoles and a new deploy's overlap`,
+      expected: `at least ${margin} free`,
+      hints: ['too-many-connections'],
+    },
+  ];
+}
+
+/** A plan without services has nothing to judge. */
+const planned = (judge: (plan: PlanObservation) => Finding[]) => (plan: PlanObservation) =>
+  outcome(plan.services.length === 0 ? [] : judge(plan));
+
+/** The plan's family: the fleet total against the server, then each service's pool, then what is left over. */
+export const planChecks = defineFamily('plan', [
+  { id: 'plan-fleet', run: planned(({ services, server }) => [fleetFinding(services, server)]) },
+  // Named after the first of the per-service findings; it reports each pool's problems.
+  { id: 'pool-min-above-max', run: planned(poolFindings) },
+  { id: 'plan-last-free-slots', run: planned(lastFreeSlotsFindings) },
+]);

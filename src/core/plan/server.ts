@@ -1,0 +1,29 @@
+import { otherClients, settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
+import type { WorkloadPreset } from '../workload.js';
+import type { ServicePlan } from './config.js';
+
+/** What the plan checks know of the server: its slots and what is taken now. */
+export interface PlanServer {
+  readonly maxConnections: number;
+  readonly reservedSlots: number;
+  /** Client connections other than pooltune's, now. */
+  readonly heldNow: number;
+  /** The server's idle_session_timeout in ms (0: off), when known. */
+  readonly idleSessionTimeoutMs?: number;
+}
+
+/** The plan checks' view of a server, from the facts collected once. */
+export function planServerFrom(facts: ServerFacts): PlanServer {
+  const slots = usableSlots(facts);
+  return {
+    maxConnections: slots.max,
+    reservedSlots: slots.superuserReserved + slots.reserved,
+    heldNow: otherClients(facts),
+    idleSessionTimeoutMs: settingMs(facts, 'idle_session_timeout') ?? 0,
+  };
+}
+
+export interface PlannedService {
+  readonly service: ServicePlan;
+  readonly preset: WorkloadPreset;
+}

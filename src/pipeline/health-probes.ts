@@ -1,0 +1,82 @@
+import type { CommonOptions } from '../cli/flags/common.js';
+import type { SchemaObservation } from '../core/checks/index.js';
+import { HEALTH_PROBE } from '../core/guide.js';
+import { churnBetween } from '../core/health/churn.js';
+import type { HealthMetrics } from '../core/health/metrics.js';
+import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
+import { hasSessionCounters } from '../core/server-facts.js';
+import type { SchemaSpec } from '../core/schema/types.js';
+import type { Io } from '../ui/io.js';
+import type { Progress } from '../ui/progress.js';
+import { verbose } from './output.js';
+import type { TargetSession } from './session.js';
+
+export { DEFAULT_PROBE_QUERY } from '../probes/health.js';
+
+/** What one health run measured on an open session. */
+export interface HealthRun {
+  readonly metrics: HealthMetrics;
+  readonly peakConnections: number;
+  /** With a schema spec: what the catalogs hold, for the schema checks. */
+  readonly schema?: SchemaObservation;
+}
+
+export interface ProbeSettings {
+  readonly probeConnections: number;
+  readonly durationMs: number;
+  readonly samples: number;
+  readonly query: string;
+  readonly schemaSpec?: SchemaSpec;
+}
+
+/** health's probes, in order, on an open session whose facts are collected; preflight runs them too. */
+export async function probeHealth(
+  { connection: opened, facts, target }: TargetSession,
+  settings: ProbeSettings,
+  io: Io,
+  options: CommonOptions,
+  progress: Progress,
+): Promise<HealthRun> {
+  const probes = await import('../probes/health.js');
+  const withCounters = hasSessionCounters(facts);
+  const before = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const utilisation = utilisationFrom(facts);
+  const budget = probePoolSize(settings.probeConnections, utilisation);
+  const extraConnects = Math.max(0, Math.min(HEALTH_PROBE.connectSamples, budget.free - budget.margin));
+  await verbose(
+    io,
+    options,
+    `${budget.free} free slots, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
+  );
+
+  await progress.step('timing fresh connections');
+  const connectivity = await probes.measureConnectivity(opened, extraConnects);
+
+  await progress.step(`driving a pool of ${budget.size} for ${settings.durationMs}ms`);
+  const acquisition = await probes.measureAcquisition(opened, {
+    poolSize: budget.size,
+    requestedPoolSize: settings.probeConnections,
+    durationMs: settings.durationMs,
+    acquireTimeoutMs: Math.min(
+      target.endpoint.sessionOptions.connectTimeoutMs,
+      HEALTH_PROBE.acquireTimeoutCapMs,
+    ),
+    query: settings.query,
+  });
+
+  await progress.step(`timing ${settings.samples} round trips`);
+  const queryLatency = await probes.measureQueryLatency(opened.session, settings.samples, settings.query);
+  const after = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
+  const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
+
+  const spec = settings.schemaSpec;
+  if (spec) await progress.step('verifying the schema');
+  const catalog = spec
+    ? await (await import('../probes/schema.js')).readCatalog(opened.session, spec)
+    : undefined;
+  return {
+    metrics: { connectivity, acquisition, queryLatency, utilisation, churn },
+    peakConnections: Math.max(extraConnects > 0 ? 2 : 1, 1 + budget.size),
+    ...(spec && catalog ? { schema: { spec, catalog } } : {}),
+  };
+}

@@ -1,0 +1,90 @@
+import type { CommonOptions } from '../cli/flags/common.js';
+import type { Format } from '../cli/flags/output.js';
+import { colorLevel, styleFor } from '../ui/color.js';
+import type { Io } from '../ui/io.js';
+import type { ReportDocument } from '../report/document.js';
+import type { CommandReport } from '../report/documents/index.js';
+import { plainStyle, type RenderOptions } from '../report/style.js';
+
+export async function renderOptions(io: Io, options: CommonOptions): Promise<RenderOptions> {
+  const style = await styleFor(colorLevel(io, options.color));
+  // A pseudo-terminal may report 0 columns; wrapping to that would put every word on its own line.
+  const columns = io.stdout.columns ?? 0;
+  return { style, width: columns >= 40 ? columns : 100, quiet: options.quiet };
+}
+
+/** Progress and diagnostics go to stderr, so that stdout stays one document. */
+export async function verbose(io: Io, options: CommonOptions, message: string): Promise<void> {
+  if (options.verbose) await io.stderr.write(`pooltune: ${message}\n`);
+}
+
+async function render(
+  format: Format,
+  document: ReportDocument,
+  io: Io,
+  options: CommonOptions,
+  pooltuneVersion: string,
+  forFile: boolean,
+): Promise<string> {
+  // Each format is loaded only when asked for: the text format brings cli-table3 with it.
+  switch (format) {
+    case 'json':
+      // On stdout, NDJSON lines went out as they happened; a file gets them all.
+      return (await import('../report/formats/json.js')).renderJson(document, pooltuneVersion, !forFile);
+    case 'markdown':
+      return (await import('../report/formats/markdown.js')).renderMarkdown(document);
+    case 'junit':
+      return (await import('../report/formats/junit.js')).renderJunit(document.envelope);
+    case 'github': {
+      const [{ renderText }, { renderGithubAnnotations }] = await Promise.all([
+        import('../report/formats/text.js'),
+        import('../report/formats/github.js'),
+      ]);
+      const text = renderText(document, { ...(await renderOptions(io, options)), style: plainStyle });
+      return `${text}${renderGithubAnnotations(document.envelope)}`;
+    }
+    case 'text':
+      return (await import('../report/formats/text.js')).renderText(
+        document,
+        forFile ? { style: plainStyle, width: 100, quiet: options.quiet } : await renderOptions(io, options),
+      );
+  }
+}
+
+/** Writes a command's report as its document (see writeDocument) and hands back the report's exit code. */
+export async function writeReport(
+  io: Io,
+  options: CommonOptions,
+  pooltuneVersion: string,
+  report: CommandReport,
+): Promise<number> {
+  const { documentOf } = await import('../report/documents/index.js');
+  await writeDocument(io, options, pooltuneVersion, documentOf(report));
+  return report.exitCode;
+}
+
+/**
+ * Writes a report: in --format on stdout, or with --output in --format to the file and as text on the
+ * terminal. In GitHub Actions (--format github) the markdown report also goes to $GITHUB_STEP_SUMMARY.
+ */
+export async function writeDocument(
+  io: Io,
+  options: CommonOptions,
+  pooltuneVersion: string,
+  document: ReportDocument,
+): Promise<void> {
+  const as = (format: Format, forFile: boolean) =>
+    render(format, document, io, options, pooltuneVersion, forFile);
+  // Loaded only when there is a file to write: fs/promises costs a start-up a few milliseconds.
+  const files = () => import('../ui/report-files.js');
+  if (options.output !== undefined) {
+    const { writeReportFile } = await files();
+    await writeReportFile(options.output, await as(options.format, true), io.cwd);
+    await io.stdout.write(await as('text', false));
+  } else {
+    await io.stdout.write(await as(options.format, false));
+  }
+  const summary = io.env.GITHUB_STEP_SUMMARY;
+  if (options.format === 'github' && summary)
+    await (await files()).appendStepSummary(summary, await as('markdown', false));
+}

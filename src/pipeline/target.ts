@@ -1,0 +1,73 @@
+import type { SharedOptions } from '../cli/declaration.js';
+import type { FailOn } from '../core/findings.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../core/guide.js';
+import type { PlanConfig } from '../core/plan/config.js';
+import { failOnWithPlan } from '../config/load-plan.js';
+import type { SessionOptions } from '../probes/connect.js';
+import { describeTarget, resolveTarget, type ConnectionTarget } from '../probes/target.js';
+import type { Io } from '../ui/io.js';
+
+/** A PostgreSQL server, reached with the extended query protocol through node-postgres. */
+export interface PostgresEndpoint {
+  readonly kind: 'postgres';
+  readonly connection: ConnectionTarget;
+  /** user@host:port/db, never with the password. */
+  readonly display: string;
+  readonly sessionOptions: SessionOptions;
+}
+
+/**
+ * Where a session goes. One kind today; a pooler's admin console (simple query protocol only, facts of its
+ * own) is meant to join this union as a kind of its own.
+ */
+export type Endpoint = PostgresEndpoint;
+
+/** One target of a run, resolved once: the endpoint, the plan it is checked against, and the gate. */
+export interface Target {
+  readonly endpoint: Endpoint;
+  readonly plan: PlanConfig | undefined;
+  /** --fail-on (given) beats the plan's failOn, which beats the default. */
+  readonly failOn: FailOn;
+}
+
+export interface TargetSettings {
+  /** statement_timeout of pooltune's sessions on this target (default 10s). */
+  readonly statementTimeoutMs?: number;
+}
+
+/**
+ * Resolves --db (else the plan's urlEnv, else DATABASE_URL, else PG*) and registers the password as a
+ * secret before anything can print it.
+ */
+export function resolveEndpoint(
+  options: SharedOptions,
+  io: Io,
+  plan: PlanConfig | undefined,
+  settings: TargetSettings = {},
+): PostgresEndpoint {
+  // The plan's urlEnv names the variable that holds the URL when there is no --db.
+  const connection = resolveTarget(options.db, io.env, plan?.urlEnv || undefined);
+  if (connection.password) io.addSecret(connection.password);
+  const connectTimeoutMs =
+    options.connectTimeoutMs ?? connection.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return {
+    kind: 'postgres',
+    connection,
+    display: describeTarget(connection),
+    sessionOptions: { connectTimeoutMs, env: io.env, ...settings },
+  };
+}
+
+/** The target of a command that has one server: its endpoint, its plan (if any) and the gate. */
+export function targetOf(
+  options: SharedOptions,
+  io: Io,
+  plan: PlanConfig | undefined,
+  settings: TargetSettings = {},
+): Target {
+  return {
+    endpoint: resolveEndpoint(options, io, plan, settings),
+    plan,
+    failOn: failOnWithPlan(options, plan),
+  };
+}

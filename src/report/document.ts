@@ -1,0 +1,123 @@
+import type { FailOn, Finding, IgnoredFinding, Severity, Skipped } from '../core/findings.js';
+
+/** The fields every command's report has; JSON writes them around the command's own fields. */
+export interface ReportEnvelope {
+  readonly command: string;
+  readonly target: string | null;
+  readonly serverVersion: string | null;
+  readonly findings: readonly Finding[];
+  readonly skipped: readonly Skipped[];
+  /** Findings the config file ignores, with the reason; absent when there are none. */
+  readonly ignored?: readonly IgnoredFinding[];
+  readonly failOn: FailOn;
+  readonly exitCode: number;
+}
+
+/**
+ * How a piece of text is marked. Each format decides what a mark looks like: the text format colours
+ * severities and dims asides, markdown puts `code` in backticks; the words are the same everywhere.
+ */
+export type Tone = Severity | 'skipped' | 'strong' | 'dim' | 'code';
+
+/** A measure over time, one bar per sample, each marked with how the guide judges its value. */
+export interface Sparkline {
+  readonly bars: readonly { readonly bar: string; readonly tone: Severity }[];
+}
+
+export type Span = string | { readonly text: string; readonly tone: Tone } | Sparkline;
+/** Text with marks: one span or several in a row. */
+export type Inline = Span | readonly Span[];
+
+// Array.isArray does not narrow a union with a readonly array; a guard of our own does.
+const isSpanList = (inline: Inline): inline is readonly Span[] => Array.isArray(inline);
+
+/** The spans of an inline, one or several. */
+export function spansOf(inline: Inline): readonly Span[] {
+  return isSpanList(inline) ? inline : [inline];
+}
+
+export const code = (text: string): Span => ({ text, tone: 'code' });
+export const dim = (text: string): Span => ({ text, tone: 'dim' });
+export const toned = (text: string, tone: Tone): Span => ({ text, tone });
+
+/** A label with its value, for a two- or three-column listing; `status` is the middle column. */
+export interface Pair {
+  readonly label: string;
+  readonly value: Inline;
+  readonly status?: Severity | 'skipped';
+}
+
+/** One step of a derivation: what it computes, the formula, and the formula with the numbers in. */
+export interface Step {
+  readonly label: string;
+  readonly formula: string;
+  readonly result: string;
+}
+
+export type Block =
+  /** A sentence or two; `label` leads it ("Load: …"). */
+  | { readonly kind: 'paragraph'; readonly text: Inline; readonly label?: string }
+  | {
+      readonly kind: 'table';
+      readonly head: readonly string[];
+      readonly rows: readonly (readonly Inline[])[];
+    }
+  /** Labels and values; `head` names the columns where a format draws them as a table. */
+  | { readonly kind: 'pairs'; readonly head: readonly [string, string]; readonly rows: readonly Pair[] }
+  | { readonly kind: 'steps'; readonly steps: readonly Step[] }
+  | { readonly kind: 'code'; readonly language: string; readonly code: string }
+  /** Asides, each led by `label` in the text format ("note: …"); left out of a quiet report. */
+  | { readonly kind: 'notes'; readonly label: string; readonly items: readonly string[] }
+  /** Findings that are shown but do not decide the exit code, with a note saying so. */
+  | { readonly kind: 'findings'; readonly findings: readonly Finding[]; readonly note: string };
+
+export interface Section {
+  readonly heading?: Inline;
+  readonly blocks: readonly Block[];
+  /** Shown in a --quiet text report too (its notes still left out); other sections are not. */
+  readonly keepWhenQuiet?: boolean;
+}
+
+/**
+ * What the report is about: "Health of <subject> · <facts>" in text, "## pooltune health: <subject>" and
+ * the facts in markdown.
+ */
+export interface Header {
+  /** The text report's first word. */
+  readonly title: string;
+  /** The word between title and subject; "of" unless given. */
+  readonly about?: string;
+  readonly subject: string;
+  readonly facts: readonly string[];
+}
+
+/** The command's own JSON fields, and for a run that streams NDJSON, the lines before the summary. */
+export interface JsonPayload {
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly ndjson?: { readonly lines: readonly Readonly<Record<string, unknown>>[] };
+}
+
+/**
+ * One command's report, ready for any format: the header, the sections, and the findings that close
+ * every report (they live in the envelope). Formats render documents; they know no command.
+ */
+export interface ReportDocument {
+  readonly envelope: ReportEnvelope;
+  readonly header: Header;
+  readonly sections: readonly Section[];
+  readonly json: JsonPayload;
+}
+
+/** "PostgreSQL 17.1", the fact every report about a server states. */
+export function postgres(serverVersion: string): string {
+  return `PostgreSQL ${serverVersion}`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Milliseconds to three significant places or so: 123, 12.3, 1.23 (`small` decimals under 10). */
+export function ms(value: number, small = 2): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(small);
+}

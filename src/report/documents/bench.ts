@@ -1,0 +1,126 @@
+import { describeLoad } from '../../core/bench/load.js';
+import type { BenchMeasurement } from '../../core/bench/measurement.js';
+import { formatDuration } from '../../core/units.js';
+import type { BenchReport, BenchRunReport } from '../bench-report.js';
+import { dim, ms, postgres, type ReportDocument, type Section } from '../document.js';
+
+/**
+ * The rows every rendering shows, one value per run: times in ms unless the value says otherwise. Kept
+ * short, so that two runs side by side fit an 80-column terminal.
+ */
+function comparisonRows(report: BenchReport): { label: string; values: string[] }[] {
+  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  const each = (f: (m: BenchMeasurement, r: BenchRunReport) => string) =>
+    report.runs.map((r) => f(r.measurement, r));
+  const spread = (pick: (m: BenchMeasurement) => BenchMeasurement['acquire']) =>
+    each((m) => {
+      const l = pick(m);
+      return [l.p50Ms, l.p95Ms, l.p99Ms, l.maxMs].map((v) => ms(v)).join(' / ');
+    });
+  const rows = [
+    {
+      label: 'pool max (min), timeout',
+      values: each(
+        (_, r) =>
+          `${r.pool.maxConnections} (${r.pool.minConnections}), ${formatDuration(r.pool.acquireTimeoutMs)}`,
+      ),
+    },
+    { label: 'requests done', values: each((m) => `${m.completed}, ${m.throughputPerSecond}/s`) },
+    { label: 'waited', values: each((m) => pct(m.waitedShare)) },
+    ...(report.runs.some((r) => r.model)
+      ? [
+          {
+            label: 'Erlang C: waited, mean',
+            values: each((_, r) =>
+              r.model
+                ? `${pct(r.model.waitProbability)}, ${r.model.meanWaitMs === null ? 'unbounded' : ms(r.model.meanWaitMs)}`
+                : '',
+            ),
+          },
+        ]
+      : []),
+    { label: 'acquire p50/95/99/max', values: spread((m) => m.acquire) },
+    { label: 'query p50/95/99/max', values: spread((m) => m.query) },
+    { label: 'total p50/95/99/max', values: spread((m) => m.total) },
+    {
+      label: 'acquire timeouts',
+      values: each((m) => `${m.timeouts} (${(m.timeoutRate * 100).toFixed(2)} %)`),
+    },
+    {
+      label: 'errors',
+      values: each((m) =>
+        m.errors === 0
+          ? '0'
+          : `${m.errors}: ${Object.entries(m.errorCodes)
+              .map(([c, n]) => `${c} × ${n}`)
+              .join(', ')}`,
+      ),
+    },
+    { label: 'busy connections', values: each((m) => `${m.busyConnections} (mean)`) },
+    {
+      label: 'peak size / waiting',
+      values: each((m) => `${m.pool.peakTotal} / ${m.pool.peakWaiting} (mean ${m.pool.meanWaiting})`),
+    },
+  ];
+  if (report.load.arrivals.kind === 'open') {
+    rows.push({
+      label: 'sent late p99',
+      values: each((m) => `${ms(m.lag.p99Ms)}${m.client.fellBehind ? ', fell behind' : ''}`),
+    });
+  }
+  rows.push({ label: 'client CPU per request', values: each((m) => `${m.client.cpuPerRequestUs} µs`) });
+  return rows;
+}
+
+/** The load, one column per configuration, then the findings of the configuration under test. */
+export function benchDocument(report: BenchReport): ReportDocument {
+  const measured = report.runs[0]?.measurement.windowMs ?? 0;
+  const compared = report.runs.slice(1).flatMap((run): Section[] => {
+    const attention = run.findings.filter((f) => f.severity !== 'ok');
+    return attention.length === 0
+      ? []
+      : [
+          {
+            heading: `Compared: ${run.pool.label}`,
+            blocks: [{ kind: 'findings', findings: attention, note: 'not part of the exit code' }],
+          },
+        ];
+  });
+  return {
+    envelope: report,
+    header: { title: 'Bench', subject: report.target, facts: [postgres(report.serverVersion)] },
+    sections: [
+      {
+        blocks: [
+          {
+            kind: 'paragraph',
+            label: 'Load',
+            text: `${describeLoad(report.load)}; ${(measured / 1000).toFixed(1)}s measured after ${formatDuration(report.load.warmupMs)} of warm-up${report.stoppedBy ? ` (stopped early by ${report.stoppedBy})` : ''}`,
+          },
+        ],
+      },
+      {
+        blocks: [
+          {
+            kind: 'table',
+            head: ['', ...report.runs.map((r) => r.pool.label)],
+            rows: comparisonRows(report).map((row) => [row.label, ...row.values]),
+          },
+          {
+            kind: 'paragraph',
+            text: dim('times in ms; "waited": no idle connection was ready when the request asked'),
+          },
+        ],
+      },
+      ...compared,
+    ],
+    json: {
+      body: {
+        load: report.load,
+        loadDescription: describeLoad(report.load),
+        runs: report.runs,
+        stoppedBy: report.stoppedBy,
+      },
+    },
+  };
+}

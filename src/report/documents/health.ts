@@ -1,0 +1,128 @@
+import { SEVERITY_RANK, type FindingId, type Severity } from '../../core/findings.js';
+import type { LatencySummary } from '../../core/health/percentiles.js';
+import { formatDuration } from '../../core/units.js';
+import { ms as millis, plural, postgres, type Pair, type ReportDocument } from '../document.js';
+import type { HealthReport } from '../health-report.js';
+
+const HEALTH_AREAS = ['connectivity', 'utilisation', 'acquisition', 'latency', 'churn', 'schema'] as const;
+type HealthArea = (typeof HEALTH_AREAS)[number];
+
+const AREA_BY_FINDING: Readonly<Partial<Record<FindingId, HealthArea>>> = {
+  connectivity: 'connectivity',
+  'server-utilisation': 'utilisation',
+  'idle-in-transaction': 'utilisation',
+  'lock-waits': 'utilisation',
+  'probe-pool-shrunk': 'acquisition',
+  'acquisition-wait': 'acquisition',
+  'acquisition-timeouts': 'acquisition',
+  'acquisition-errors': 'acquisition',
+  'pool-exhausted': 'acquisition',
+  'query-latency': 'latency',
+  'connection-churn': 'churn',
+  'sessions-ended-abnormally': 'churn',
+};
+
+function areaOf(findingId: FindingId): HealthArea {
+  return AREA_BY_FINDING[findingId] ?? (findingId.startsWith('schema') ? 'schema' : 'utilisation');
+}
+
+/** The worst severity per area, or 'skipped' / absent when nothing ran there. */
+function areaStatus(report: HealthReport): Map<HealthArea, Severity | 'skipped'> {
+  const status = new Map<HealthArea, Severity | 'skipped'>();
+  for (const f of report.findings) {
+    const area = areaOf(f.id);
+    const current = status.get(area);
+    if (current === undefined || current === 'skipped' || SEVERITY_RANK[f.severity] > SEVERITY_RANK[current])
+      status.set(area, f.severity);
+  }
+  for (const s of report.skipped) {
+    const area = areaOf(s.id);
+    if (!status.has(area)) status.set(area, 'skipped');
+  }
+  return status;
+}
+
+const ms = (v: number) => millis(v, 3);
+
+function areaSummary(report: HealthReport, area: HealthArea): string {
+  const { connectivity, utilisation, acquisition, queryLatency, churn } = report.metrics;
+  switch (area) {
+    case 'connectivity':
+      return `fresh connection ${ms(connectivity.medianMs)}ms median of ${connectivity.samples}, max ${ms(connectivity.maxMs)}ms`;
+    case 'utilisation': {
+      const states = utilisation.canSeeOthers
+        ? ` · active ${utilisation.active}, idle ${utilisation.idle}, idle in transaction ${utilisation.idleInTransaction}`
+        : '';
+      return `${utilisation.otherClients} of ${utilisation.usableSlots} usable slots in use (${utilisation.utilisationPercent} %)${states}`;
+    }
+    case 'acquisition':
+      if (!acquisition || acquisition.poolSize === 0) return 'not probed: no free slot to spare';
+      return `pool of ${acquisition.poolSize}: mean ${ms(acquisition.waits.meanMs)}ms, p99 ${ms(acquisition.waits.p99Ms)}ms over ${acquisition.acquisitions} acquisitions, ${acquisition.timeouts} timeouts`;
+    case 'latency':
+      return queryLatency.timedOut
+        ? `${queryLatency.query}: ran into the statement timeout`
+        : `${queryLatency.query}: p50 ${ms(queryLatency.latency.p50Ms)}ms, p99 ${ms(queryLatency.latency.p99Ms)}ms over ${queryLatency.latency.count}`;
+    case 'churn':
+      return churn
+        ? `${churn.newSessionsPerSecond} new sessions/s from others over ${formatDuration(churn.windowMs)}`
+        : 'not measured (PostgreSQL 14+)';
+    case 'schema': {
+      const summary =
+        report.findings.find((f) => f.id === 'schema-migrations') ??
+        report.findings.find((f) => f.id === 'schema-objects');
+      return summary?.title ?? (report.schema ? `checked against ${report.schema}` : '');
+    }
+  }
+}
+
+function latencyRow(label: string, l: LatencySummary): string[] {
+  return [label, ms(l.p50Ms), ms(l.p95Ms), ms(l.p99Ms), ms(l.maxMs), String(l.count)];
+}
+
+/** A status line per area, a latency table, then findings and hints. */
+export function healthDocument(report: HealthReport): ReportDocument {
+  const { probe, metrics } = report;
+  const { connectivity, acquisition, queryLatency } = metrics;
+  const status = areaStatus(report);
+  const areas = HEALTH_AREAS.flatMap((area): Pair[] => {
+    const s = status.get(area);
+    return s === undefined ? [] : [{ label: area, status: s, value: areaSummary(report, area) }];
+  });
+  return {
+    envelope: report,
+    header: {
+      title: 'Health',
+      subject: report.target,
+      facts: [
+        postgres(report.serverVersion),
+        `probed in ${(probe.wallMs / 1000).toFixed(1)}s with at most ${plural(probe.peakConnections, 'connection')}`,
+      ],
+    },
+    sections: [
+      { blocks: [{ kind: 'pairs', head: ['area', 'summary'], rows: areas }] },
+      {
+        blocks: [
+          {
+            kind: 'table',
+            head: ['latency (ms)', 'p50', 'p95', 'p99', 'max', 'samples'],
+            rows: [
+              [
+                'connect',
+                ms(connectivity.medianMs),
+                '',
+                '',
+                ms(connectivity.maxMs),
+                String(connectivity.samples),
+              ],
+              ...(acquisition && acquisition.acquisitions > 0
+                ? [latencyRow('acquisition wait', acquisition.waits)]
+                : []),
+              ...(queryLatency.latency.count > 0 ? [latencyRow('query', queryLatency.latency)] : []),
+            ],
+          },
+        ],
+      },
+    ],
+    json: { body: { probe, metrics, schema: report.schema } },
+  };
+}

@@ -1,0 +1,63 @@
+import { utilizationSeverity } from '../../core/checks/connections.js';
+import { clockTime } from '../../core/monitor/findings.js';
+import { formatDuration } from '../../core/units.js';
+import { plural, postgres, toned, type Pair, type ReportDocument } from '../document.js';
+import { rate, secs, sparkline } from '../monitor-figures.js';
+import { sampleRecord } from '../monitor-json.js';
+import type { MonitorReport } from '../monitor-report.js';
+
+/** 2300 → `2.3s`; from a minute on, whole seconds (`2min`, `61s`). */
+const elapsed = (ms: number) =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(Math.round(ms / 1000) * 1000);
+
+/** The end of a run: what was seen over it, then findings and hints. JSON is NDJSON: samples, then the report. */
+export function monitorDocument(report: MonitorReport): ReportDocument {
+  const { run, stats } = report;
+  const u = stats.utilisation;
+  const c = stats.churn;
+  const ended =
+    run.stoppedBy === 'duration' ? '' : ` (stopped by ${run.stoppedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'})`;
+  const figures: Pair[] =
+    u.peakPercent === null
+      ? []
+      : [
+          {
+            label: 'utilisation',
+            value: [
+              'peak ',
+              toned(`${u.peakPercent} %`, utilizationSeverity(u.peakPercent)),
+              ` (${u.peakClients} of ${u.usableSlots} at ${clockTime(u.peakAt)} UTC), mean ${u.meanPercent} %, p95 ${u.p95Percent} %  `,
+              sparkline(report.samples),
+            ],
+          },
+          {
+            label: 'churn',
+            value: c
+              ? `${c.newSessions} new sessions, peak ${rate(c.peakPerSecond)}/s · ${c.abandoned} abandoned, ${c.fatal} fatal, ${c.killed} killed`
+              : 'not measured (PostgreSQL 14+)',
+          },
+          {
+            label: 'idle in tx',
+            value: `peak ${stats.idleInTransaction.peak} at once, oldest ${secs(stats.idleInTransaction.oldestSeconds)}`,
+          },
+          { label: 'longest query', value: secs(stats.longestQuerySeconds) },
+          {
+            label: 'lock waits',
+            value: `peak ${stats.waitingOnLocks.peak}, in ${stats.waitingOnLocks.samples} samples`,
+          },
+        ];
+  return {
+    envelope: report,
+    header: {
+      title: 'Monitor summary',
+      subject: report.target,
+      facts: [
+        postgres(report.serverVersion),
+        `${plural(stats.samples, 'sample')} every ${formatDuration(run.intervalMs)} over ${elapsed(run.wallMs)}${ended}`,
+      ],
+    },
+    sections:
+      figures.length > 0 ? [{ blocks: [{ kind: 'pairs', head: ['figure', 'value'], rows: figures }] }] : [],
+    json: { body: { run, stats }, ndjson: { lines: report.samples.map(sampleRecord) } },
+  };
+}

@@ -1,0 +1,95 @@
+import { code, postgres, type ReportDocument } from '../document.js';
+import type { RecommendReport } from '../recommend-report.js';
+import { rowCells, settingRows, traceEquation, type Row } from './pool-settings.js';
+import { trafficInputRows, trafficSections } from './recommend-traffic.js';
+
+/** The inputs the sizing used, each with its source. */
+function inputRows(report: RecommendReport): Row[] {
+  const { inputs } = report;
+  const counted = (label: string, input: { value: number; source: string }): Row => ({
+    label,
+    value: String(input.value),
+    source: input.source,
+  });
+  const rows: Row[] = [
+    {
+      label: 'workload',
+      value: inputs.workload.value,
+      source: inputs.workloadOrigin === inputs.workload.value ? 'built-in preset' : inputs.workloadOrigin,
+    },
+    ...(report.traffic
+      ? trafficInputRows(report.traffic)
+      : [
+          inputs.concurrency
+            ? counted('concurrency per instance', inputs.concurrency)
+            : { label: 'concurrency per instance', value: 'not given', source: 'preset size stands' },
+        ]),
+    counted('instances', inputs.instances),
+    counted('server max_connections', inputs.serverMaxConnections),
+  ];
+  const { reservedConnections: reserved, otherConnections: others } = inputs;
+  if (reserved.value > 0 || reserved.source !== 'default') rows.push(counted('reserved slots', reserved));
+  if (others.value > 0 || others.source !== 'default') rows.push(counted('held by others', others));
+  return rows;
+}
+
+/** Inputs, the traffic sizing, the settings with sources, the formula trace, the code to paste. */
+export function recommendDocument(report: RecommendReport): ReportDocument {
+  const { recommendation, emitted } = report;
+  return {
+    envelope: report,
+    header: {
+      title: 'Recommendation',
+      about: 'for',
+      subject: recommendation.workload,
+      facts: report.target === null ? [] : [report.target, postgres(report.serverVersion ?? '?')],
+    },
+    sections: [
+      {
+        heading: 'Inputs',
+        blocks: [{ kind: 'table', head: ['input', 'value', 'source'], rows: rowCells(inputRows(report)) }],
+      },
+      ...(report.traffic ? trafficSections(report.traffic) : []),
+      {
+        heading: `Recommended pool (${recommendation.workload})`,
+        blocks: [
+          {
+            kind: 'table',
+            head: ['setting', 'value', 'source'],
+            rows: rowCells(settingRows(recommendation)),
+          },
+        ],
+      },
+      {
+        heading: 'How the pool size was computed',
+        blocks: [
+          {
+            kind: 'steps',
+            steps: recommendation.trace.map((s) => ({
+              label: s.label,
+              formula: s.formula,
+              result: traceEquation(s),
+            })),
+          },
+        ],
+      },
+      {
+        heading: ['Configuration (', code(`--emit ${emitted.emitter}`), ')'],
+        blocks: [
+          { kind: 'code', language: emitted.language, code: emitted.code },
+          { kind: 'notes', label: 'note', items: emitted.notes },
+        ],
+        keepWhenQuiet: true,
+      },
+    ],
+    // Durations are milliseconds; null means none.
+    json: {
+      body: {
+        inputs: report.inputs,
+        recommendation,
+        traffic: report.traffic ?? null,
+        emitted,
+      },
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { summarize } from '../../core/findings.js';
+import type { ReportDocument, ReportEnvelope } from '../document.js';
+
+/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
+export const JSON_SCHEMA_VERSION = 1;
+
+/** The envelope around a command's own fields, as an object (schemas/report.schema.json). */
+export function jsonReportDocument(
+  envelope: ReportEnvelope,
+  body: Readonly<Record<string, unknown>>,
+  pooltuneVersion: string,
+): Record<string, unknown> {
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    pooltuneVersion,
+    command: envelope.command,
+    target: envelope.target,
+    serverVersion: envelope.serverVersion,
+    ...body,
+    findings: envelope.findings,
+    skipped: envelope.skipped,
+    ignored: envelope.ignored ?? [],
+    summary: summarize(envelope.findings, envelope.skipped),
+    failOn: envelope.failOn,
+    exitCode: envelope.exitCode,
+  };
+}
+
+/**
+ * Exactly one JSON document, or for a run that writes NDJSON, its lines and then the report as a
+ * `summary` line. `streamed`: the lines already went to stdout as they happened, so only the summary is left.
+ */
+export function renderJson(document: ReportDocument, pooltuneVersion: string, streamed = false): string {
+  const report = jsonReportDocument(document.envelope, document.json.body, pooltuneVersion);
+  const { ndjson } = document.json;
+  if (!ndjson) return `${JSON.stringify(report, null, 2)}\n`;
+  return [...(streamed ? [] : ndjson.lines), { type: 'summary', ...report }]
+    .map((line) => `${JSON.stringify(line)}\n`)
+    .join('');
+}

@@ -1,0 +1,29 @@
+import { utilizationSeverity } from '../core/checks/connections.js';
+import type { MonitorSample } from '../core/monitor/sample.js';
+import { formatDuration } from '../core/units.js';
+import type { Sparkline } from './document.js';
+
+/** Eight levels over 0–100 %, so that bars read the same whatever the run's range. */
+const BARS = '▁▂▃▄▅▆▇█';
+
+export function sparkBar(percent: number): string {
+  const level = Math.min(BARS.length - 1, Math.max(0, Math.floor((percent / 100) * BARS.length)));
+  return BARS[level] ?? '▁';
+}
+
+/** The samples' utilisation as bars, each marked with the severity the guide gives that utilisation. */
+export function sparkline(samples: readonly MonitorSample[]): Sparkline {
+  return {
+    bars: samples.map((s) => ({
+      bar: sparkBar(s.utilisationPercent),
+      tone: utilizationSeverity(s.utilisationPercent),
+    })),
+  };
+}
+
+/** Seconds as the monitor shows them: `4.2s` under ten, else whole (`42s`, `2min`); `–` when unknown. */
+export const secs = (s: number | null): string =>
+  s === null ? '–' : s < 10 ? `${s.toFixed(1)}s` : formatDuration(Math.round(s) * 1000);
+
+/** Sessions per second, to a tenth. */
+export const rate = (r: number): string => r.toFixed(1);

@@ -1,0 +1,389 @@
+// Fixed reports of every command, for the golden snapshots and the format-agreement test: no clock, no
+// terminal, no server; every number is written here or computed from numbers written here.
+import type { Load } from '../../src/core/bench/load.js';
+import { measure, RequestLog } from '../../src/core/bench/measurement.js';
+import { poolUnderTest } from '../../src/core/bench/pool.js';
+import { modelFor } from '../../src/core/bench/prediction.js';
+import { evaluateBench } from '../../src/core/bench/rules.js';
+import { runServerChecks } from '../../src/core/checks/index.js';
+import { exitCodeFor } from '../../src/core/exit-codes.js';
+import type { Finding, IgnoredFinding, Skipped } from '../../src/core/findings.js';
+import type { HealthMetrics } from '../../src/core/health/metrics.js';
+import { evaluateHealth } from '../../src/core/health/rules.js';
+import { evaluateMonitor } from '../../src/core/monitor/findings.js';
+import { sampleFrom, type MonitorReading, type MonitorSample } from '../../src/core/monitor/sample.js';
+import { summariseSamples } from '../../src/core/monitor/summary.js';
+import { recommendPool } from '../../src/core/sizing.js';
+import { recommendPoolFromTraffic } from '../../src/core/traffic-sizing.js';
+import type { BenchReport, BenchRunReport } from '../../src/report/bench-report.js';
+import type { CheckServerReport } from '../../src/report/check-server-report.js';
+import { EMITTER_BY_NAME } from '../../src/report/emit/index.js';
+import type { HealthReport } from '../../src/report/health-report.js';
+import type { MonitorReport } from '../../src/report/monitor-report.js';
+import type { PreflightReport } from '../../src/report/preflight-report.js';
+import type { RecommendReport } from '../../src/report/recommend-report.js';
+import { plan, serverFacts } from '../helpers/facts.js';
+import { builtinPreset } from '../helpers/presets.js';
+
+const TARGET = 'app@db.internal:5432/orders';
+const flag = <T>(value: T) => ({ value, source: 'flag' as const });
+const gate = (findings: readonly Finding[]) => exitCodeFor(findings, 'critical');
+
+/** 100 concurrent requests against 50 slots: a capped pool, a critical finding with a fix and hints. */
+export function recommendReport(): RecommendReport {
+  const budget = { maxConnections: 50, reservedConnections: 0, otherConnections: 0, source: 'flag' as const };
+  const { recommendation, findings } = recommendPool({
+    preset: builtinPreset('oltp'),
+    concurrency: 100,
+    instances: 1,
+    budget,
+  });
+  return {
+    command: 'recommend',
+    target: null,
+    serverVersion: null,
+    inputs: {
+      workload: flag('oltp'),
+      workloadOrigin: 'oltp',
+      concurrency: flag(100),
+      instances: flag(1),
+      serverMaxConnections: flag(50),
+      reservedConnections: { value: 0, source: 'default' },
+      otherConnections: { value: 0, source: 'default' },
+    },
+    recommendation,
+    emitted: EMITTER_BY_NAME.sqlx({ workload: 'oltp', pool: recommendation.pool }),
+    findings,
+    skipped: [],
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
+/** 200 requests a second held 20 ms, measured on a server: the traffic sections. */
+export function trafficRecommendReport(): RecommendReport {
+  const budget = {
+    maxConnections: 100,
+    reservedConnections: 3,
+    otherConnections: 4,
+    source: 'server' as const,
+  };
+  const result = recommendPoolFromTraffic(
+    { preset: builtinPreset('oltp'), instances: 2, budget },
+    { ratePerSecond: 400, holdMs: 20, targetWaitMs: 10, targetPercentile: 99 },
+  );
+  const server = <T>(value: T) => ({ value, source: 'server' as const });
+  return {
+    command: 'recommend',
+    target: TARGET,
+    serverVersion: '17.1',
+    inputs: {
+      workload: flag('oltp'),
+      workloadOrigin: 'oltp',
+      concurrency: null,
+      instances: flag(2),
+      serverMaxConnections: server(100),
+      reservedConnections: server(3),
+      otherConnections: server(4),
+    },
+    recommendation: result.recommendation,
+    traffic: {
+      sizing: result.traffic,
+      rateSource: 'measured',
+      holdSource: 'measured',
+      targetSource: 'default',
+      measured: {
+        database: 'orders',
+        requestedMs: 60_000,
+        windowMs: 30_000,
+        stoppedEarly: true,
+        transactions: 12_000,
+        ownTransactions: 31,
+        ratePerSecond: 400,
+        busyConnections: 8,
+        activeConnections: 6,
+        idleInTransactionConnections: 2,
+        holdMs: 20,
+        caveats: ['Measured over 30s only: a longer window evens out bursts.'],
+      },
+    },
+    emitted: EMITTER_BY_NAME['node-postgres']({ workload: 'oltp', pool: result.recommendation.pool }),
+    findings: result.findings,
+    skipped: [],
+    failOn: 'critical',
+    exitCode: gate(result.findings),
+  };
+}
+
+const ignoredFinding: IgnoredFinding = {
+  finding: { id: 'plan-fleet', severity: 'warning', title: 'The fleet is large', subject: 'api' },
+  reason: 'the api scales down at night',
+};
+
+/** A server with no statement timeout that a role cannot see whole, one finding ignored by the plan. */
+export function checkServerReport(): CheckServerReport {
+  const facts = serverFacts({
+    settings: { statement_timeout: 0, max_connections: 200 },
+    activity: { canSeeOthers: false, clientBackends: 12 },
+  });
+  const serverPlan = plan({ poolMax: 40, instances: 3 });
+  const { findings, skipped } = runServerChecks({ facts, plan: serverPlan });
+  return {
+    command: 'check-server',
+    target: TARGET,
+    serverVersion: facts.serverVersion,
+    server: {
+      role: 'app',
+      database: 'orders',
+      maxConnections: 200,
+      reservedConnections: 3,
+      usableSlots: 197,
+      clientConnections: 12,
+      canSeeOtherSessions: false,
+    },
+    plan: serverPlan,
+    findings,
+    skipped,
+    ignored: [ignoredFinding],
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
+const latency = (p50Ms: number, p99Ms: number, count: number) => ({
+  count,
+  meanMs: p50Ms * 1.1,
+  p50Ms,
+  p95Ms: (p50Ms + p99Ms) / 2,
+  p99Ms,
+  maxMs: p99Ms * 2,
+});
+
+function healthMetrics(): HealthMetrics {
+  return {
+    connectivity: { samples: 5, medianMs: 4.25, maxMs: 12.5 },
+    acquisition: {
+      poolSize: 4,
+      requestedPoolSize: 4,
+      durationMs: 5000,
+      acquisitions: 1800,
+      waits: latency(0.12, 48.5, 1800),
+      timeouts: 3,
+      errors: 0,
+      errorCodes: {},
+      exhaustedSamples: 7,
+    },
+    queryLatency: { query: 'SELECT 1', latency: latency(0.4, 2.75, 600), warmupSamples: 20, timedOut: false },
+    utilisation: {
+      role: 'app',
+      usableSlots: 97,
+      maxConnections: 100,
+      reservedSlots: 3,
+      otherClients: 81,
+      utilisationPercent: 84,
+      canSeeOthers: true,
+      active: 30,
+      idle: 45,
+      idleInTransaction: 6,
+      waitingOnLocks: 0,
+      longestActiveSeconds: 2,
+      longestIdleSeconds: 600,
+      longestIdleInTransactionSeconds: 400,
+      idleInTransactionTimeoutMs: 0,
+    },
+    churn: { windowMs: 5000, newSessions: 60, newSessionsPerSecond: 12, abandoned: 1, fatal: 0, killed: 0 },
+  };
+}
+
+/** A busy server: utilisation over the line, sessions idle in transaction, a pool that waited. */
+export function healthReport(): HealthReport {
+  const metrics = healthMetrics();
+  const { findings, skipped } = evaluateHealth(metrics);
+  const schemaSkipped: Skipped = {
+    id: 'schema-migrations',
+    reason: 'no _sqlx_migrations table',
+    enableWith: '--schema schema.json',
+  };
+  return {
+    command: 'health',
+    target: TARGET,
+    serverVersion: '17.1',
+    metrics,
+    probe: {
+      wallMs: 6400,
+      durationMs: 5000,
+      samples: 5,
+      query: 'SELECT 1',
+      requestedConnections: 4,
+      peakConnections: 5,
+    },
+    schema: null,
+    findings,
+    skipped: [...skipped, schemaSkipped],
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
+/** Two services that need more than the server has, plus a health probe's metrics. */
+export function preflightReport(): PreflightReport {
+  const metrics = healthMetrics();
+  const findings: Finding[] = [
+    {
+      id: 'plan-fleet',
+      severity: 'critical',
+      title: 'The plan needs 320 connections but the server has 97 usable slots',
+      observed: '2 services × their instances × pool max = 320',
+      expected: 'at most 77 (80 % of the usable slots)',
+      fix: { sql: ['ALTER SYSTEM SET max_connections = 420;'], restart: true },
+      hints: ['too-many-connections'],
+    },
+    {
+      id: 'statement-timeout-disabled',
+      severity: 'warning',
+      title: 'No statement timeout',
+      observed: 'statement_timeout = 0',
+      expected: '30s',
+      fix: { sql: ["ALTER ROLE app SET statement_timeout = '30s';"], reload: true },
+    },
+    ...evaluateHealth(metrics).findings.filter((f) => f.id !== 'server-utilisation'),
+  ];
+  return {
+    command: 'preflight',
+    target: TARGET,
+    serverVersion: '17.1',
+    configFile: 'pooltune.config.json',
+    plan: [
+      { service: 'api', workload: 'oltp', instances: 6, poolMax: 40, total: 240 },
+      { service: 'worker', workload: 'batch', instances: 4, poolMax: 20, total: 80 },
+    ],
+    server: { maxConnections: 100, reservedSlots: 3, usableSlots: 97, heldNow: 81 },
+    metrics,
+    findings,
+    skipped: [],
+    ignored: [{ ...ignoredFinding, finding: { ...ignoredFinding.finding, id: 'pool-too-large' } }],
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
+const openLoad: Load = {
+  arrivals: { kind: 'open', ratePerSecond: 400 },
+  work: { kind: 'hold', holdMs: 5, distribution: 'exp' },
+  durationMs: 1000,
+  warmupMs: 0,
+};
+
+function benchRun(max: number, acquireMs: number, timeouts: number): BenchRunReport {
+  const log = new RequestLog();
+  for (let i = 0; i < 400; i++) log.add(0.5, acquireMs, 6, acquireMs > 1);
+  log.timeouts = timeouts;
+  const measurement = measure({
+    log,
+    windowMs: 1000,
+    offeredPerSecond: 400,
+    scheduled: 400 + timeouts,
+    samples: [{ atMs: 250, total: max, idle: 0, waiting: 2 }],
+    cpuMicros: 8000,
+    eventLoopUtilisation: 0.3,
+  });
+  const pool = poolUnderTest(`--pool-max ${max}`, 'flags', undefined, {
+    maxConnections: max,
+    acquireTimeoutMs: 50,
+  });
+  return {
+    pool,
+    measurement,
+    model: modelFor(measurement, pool, openLoad),
+    findings: evaluateBench(measurement, pool, openLoad),
+    stoppedEarly: false,
+    peakConnections: max + 1,
+  };
+}
+
+/** A pool of 2 that times out often, compared with a pool of 4 that times out now and then, under an open load. */
+export function benchReport(): BenchReport {
+  const runs = [benchRun(2, 12, 40), benchRun(4, 3, 2)];
+  const findings = runs[0]?.findings ?? [];
+  return {
+    command: 'bench',
+    target: TARGET,
+    serverVersion: '17.1',
+    load: openLoad,
+    runs,
+    findings,
+    skipped: [],
+    failOn: 'critical',
+    exitCode: gate(findings),
+    stoppedBy: null,
+  };
+}
+
+const T0 = Date.parse('2026-11-26T17:00:00.000Z');
+
+function reading(atMs: number, clients: number, sessions: number, idleInTransaction: number): MonitorReading {
+  return {
+    at: atMs,
+    wallTime: new Date(T0 + atMs),
+    clients,
+    active: 2,
+    idle: clients - 2 - idleInTransaction,
+    idleInTransaction,
+    otherState: 0,
+    unknownState: 0,
+    oldestIdleInTransactionSeconds: idleInTransaction > 0 ? 42 : null,
+    longestQuerySeconds: 0.25,
+    waitingOnLocks: 0,
+    counters: { at: atMs, sessions, abandoned: 0, fatal: 0, killed: 0 },
+  };
+}
+
+/** Ten samples a second apart that climb to 92 % of 100 slots, stopped by Ctrl-C. */
+export function monitorReport(): MonitorReport {
+  const percents = [40, 45, 52, 60, 71, 80, 88, 92, 90, 85];
+  let previous = reading(0, 40, 100, 0);
+  const samples: MonitorSample[] = percents.map((percent, i) => {
+    const at = (i + 1) * 1000;
+    const current = reading(at, percent, 100 + 3 * (i + 1), i >= 6 ? 3 : 0);
+    const sample = sampleFrom(previous, current, { seq: i + 1, startedAt: 0, usableSlots: 100 });
+    previous = current;
+    return sample;
+  });
+  const stats = summariseSamples(samples, 1000);
+  const { findings, skipped } = evaluateMonitor(stats, {
+    role: 'app',
+    canSeeOthers: true,
+    hasSessionCounters: true,
+    idleInTransactionThresholdMs: 30_000,
+    idleInTransactionTimeoutMs: 0,
+  });
+  return {
+    command: 'monitor',
+    target: TARGET,
+    serverVersion: '17.1',
+    run: {
+      intervalMs: 1000,
+      durationMs: null,
+      startedAt: new Date(T0).toISOString(),
+      wallMs: 10_250,
+      stoppedBy: 'SIGINT',
+    },
+    stats,
+    samples,
+    findings,
+    skipped,
+    failOn: 'critical',
+    exitCode: 130,
+  };
+}
+
+/** Every command's fixture report, by the name its golden files carry. */
+export const FIXTURE_REPORTS = {
+  recommend: recommendReport,
+  'recommend-traffic': trafficRecommendReport,
+  'check-server': checkServerReport,
+  health: healthReport,
+  preflight: preflightReport,
+  bench: benchReport,
+  monitor: monitorReport,
+} as const;
