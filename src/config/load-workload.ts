@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { BUILTIN_WORKLOADS, parseWorkloadPreset, type WorkloadPreset } from '../core/workload.js';
+import {
+  BUILTIN_WORKLOADS,
+  builtinWorkloadPreset,
+  parseWorkloadPreset,
+  type BuiltinWorkload,
+  type WorkloadPreset,
+} from '../core/workload.js';
 import { loadBuiltinOrFile, readJsonFile } from './json-file.js';
 import { packageRoot } from './package-root.js';
 
@@ -13,7 +19,7 @@ export async function loadWorkload(value: string, cwd: string): Promise<Workload
     what: 'workload file',
     builtin: async (name) => {
       const raw = await readJsonFile(join(packageRoot(), 'workloads', `${name}.json`), name, 'workload file');
-      return { ...parseWorkloadPreset(raw, name, name), origin: name };
+      return builtinWorkloadPreset(raw, name as BuiltinWorkload);
     },
     parse: parseWorkloadPreset,
   });

@@ -7,7 +7,7 @@ import { FAIL_ON_LEVELS } from '../../src/core/findings.js';
 import { parsePlanConfig } from '../../src/core/plan/config.js';
 import { TYPE_EXPECTED } from '../../src/core/schema/spec.js';
 import { DURATION_HELP } from '../../src/core/units.js';
-import { BUILTIN_WORKLOADS, parseWorkloadPreset } from '../../src/core/workload.js';
+import { BUILTIN_WORKLOADS, builtinWorkloadPreset, parseWorkloadPreset } from '../../src/core/workload.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 // The JSON Schemas are the one description of the files users write; the validators are generated from
@@ -50,6 +50,13 @@ describe('the file schemas and the code', () => {
     assert.equal(SPEC.$defs?.column?.properties?.type?.errorMessage, TYPE_EXPECTED);
   });
 
+  it('the built-in presets pass their schema, which is not checked when pooltune reads them', () => {
+    for (const name of BUILTIN_WORKLOADS) {
+      const raw = JSON.parse(readFileSync(`${REPO_ROOT}workloads/${name}.json`, 'utf8')) as unknown;
+      assert.deepEqual(builtinWorkloadPreset(raw, name), parseWorkloadPreset(raw, name, name), name);
+    }
+  });
+
   it('the generated validators are those of the schemas as they are now', async () => {
     const url = pathToFileURL(`${REPO_ROOT}scripts/generate-validators.js`).href;
     const generator = (await import(url)) as {
@@ -67,7 +74,7 @@ describe('the file schemas and the code', () => {
 });
 
 describe('problems of a file', () => {
-  it('come in the order of the file, a misspelt key first within its object', () => {
+  it('come in the order the schema describes the file; a check beyond the schema beside its neighbours', () => {
     const found = problems(() =>
       parsePlanConfig(
         {
@@ -82,11 +89,11 @@ describe('problems of a file', () => {
       ),
     );
     assert.deepEqual(found, [
+      'failOn: expected one of info, warning, critical, never, got "always"',
       'services[0].colour: unknown key (allowed: name, workload, concurrency, instances, pool)',
       'services[0].pool.maxConnections: expected a whole number from 1 to 100000, got 0',
       'services[0].pool.acquireTimeout: expected a duration such as 500ms, 5s, 10min or 1h, got "0s"',
       'services: the name "api" is used twice',
-      'failOn: expected one of info, warning, critical, never, got "always"',
     ]);
   });
 
@@ -96,21 +103,22 @@ describe('problems of a file', () => {
         parseWorkloadPreset({ minConnectionsFraction: 0, retries: [], testBeforeAcquire: 1 }, 'w.json', 'w'),
       ),
       [
-        'minConnectionsFraction: expected a number above 0 and at most 1, got 0',
-        'retries: expected an object with maxRetries, baseDelay, maxDelay, got an array',
-        'testBeforeAcquire: expected true or false, got 1',
         'maxConnections: missing (the pool size this workload starts from)',
+        'minConnectionsFraction: expected a number above 0 and at most 1, got 0',
+        'testBeforeAcquire: expected true or false, got 1',
+        'retries: expected an object with maxRetries, baseDelay, maxDelay, got an array',
       ],
     );
   });
 
   it('a key the prototype has is still unknown, and a value never comes through the prototype', () => {
+    // A missing key first, then the misspelt ones: ajv's order within an object.
     const found = problems(() =>
       parseWorkloadPreset(JSON.parse('{"constructor": 1, "toString": 2}'), 'w.json', 'w'),
     );
     assert.deepEqual(
       found.map((p) => p.split(':')[0]),
-      ['constructor', 'toString', 'maxConnections'],
+      ['maxConnections', 'constructor', 'toString'],
     );
   });
 });

@@ -98,38 +98,69 @@ const listed = (names: readonly string[]) =>
   names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 interface Problem {
-  readonly message: string;
-  /** A misspelt key: listed first within its object, since it often explains a "missing" below. */
-  readonly unknownKey?: boolean;
-  /** For a problem listed after everything inside its place: the path it names. */
-  readonly shown?: string;
+  /** Where, as a JSON Pointer (`/services/0/pool`), as the validator names a place. */
+  readonly at: string;
+  message: string;
+  /** The path as shown. */
+  readonly shown: string;
 }
 
-/** A place in the file that holds problems, itself or below. */
-interface Place {
-  /** At most one: a later problem at the same place replaces an earlier one. */
-  own?: Problem;
-  /** Problems listed after everything inside this place (a name used twice, after its entry). */
-  after?: Problem[];
-  /** Keys and indexes (as strings) with problems, in the order the problems came. */
-  inside?: [string, Place][];
+/** A place's first and last problem in the list. */
+interface Bounds {
+  first: Problem;
+  last: Problem;
 }
 
 // Ajv names a place by JSON Pointer (`/services/0/pool`); most keys have nothing to escape.
 const unescape = (token: string) =>
   token.includes('~') ? token.replaceAll('~1', '/').replaceAll('~0', '~') : token;
 const escape = (key: string) => (/[~/]/.test(key) ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key);
-const pointer = (path: KeyPath): string => path.map((key) => `/${escape(String(key))}`).join('');
+function pointer(path: KeyPath): string {
+  let at = '';
+  for (const key of path) at += `/${typeof key === 'number' ? key : escape(key)}`;
+  return at;
+}
+const INDEX = /^\d+$/;
+const parentOf = (at: string) => at.slice(0, at.lastIndexOf('/'));
+
+/**
+ * A place the validator names. It goes only into keys the schema knows (plain names, shown as they are),
+ * so a number is an index.
+ */
+function showPointer(at: string): string {
+  let shown = '';
+  let start = 1;
+  while (start <= at.length && at !== '') {
+    let end = at.indexOf('/', start);
+    if (end < 0) end = at.length;
+    const token = at.slice(start, end);
+    const first = token.charCodeAt(0);
+    if (first >= 48 && first <= 57) shown += `[${token}]`;
+    else shown += shown ? `.${unescape(token)}` : unescape(token);
+    start = end + 1;
+  }
+  return shown;
+}
+
+/** How far back a problem looks among the entries before its own for one to follow. */
+const SIBLINGS_LOOKED_AT = 64;
 
 /**
  * Every problem of one file, each with its path, so that one run shows them all: those of the file's JSON
  * Schema (through its generated validator) and those of the rules a schema cannot state. They are listed
- * in the order of the file.
+ * in the order the schema describes the file, a missing key and then a misspelt one first within their
+ * object; a problem beyond the schema goes beside the problems of its part of the file.
+ *
+ * Plain arrays and strings, no structure per place: a file may have ten thousand problems, and the
+ * code runs cold.
  */
 export class FileProblems {
-  private readonly root: Place = {};
-  /** Every place that holds a problem, itself or below, by pointer. */
-  private readonly places = new Map<string, Place>([['', this.root]]);
+  /** In the order they are listed. */
+  private readonly problems: Problem[] = [];
+  /** For every place with problems in it (built when first asked). */
+  private bounds?: Map<string, Bounds>;
+  /** Each place's own problem (built when first asked). */
+  private index?: Map<string, Problem>;
   private readonly raw: unknown;
 
   constructor(raw: unknown) {
@@ -140,23 +171,21 @@ export class FileProblems {
   check(validate: SchemaValidator): this {
     if (validate(this.raw)) return this;
     for (const error of validate.errors ?? []) {
-      const at = error.instancePath;
-      const { missingProperty, additionalProperty } = error.params;
-      if (error.keyword === 'additionalProperties' && additionalProperty !== undefined) {
-        const allowed = Object.keys(error.parentSchema?.properties ?? {}).filter((k) => k !== '$schema');
-        this.place(`${at}/${escape(additionalProperty)}`).own = {
-          message: `unknown key (allowed: ${allowed.join(', ')})`,
-          unknownKey: true,
-        };
-      } else if (error.keyword === 'required' && missingProperty !== undefined) {
-        const title = error.parentSchema?.properties?.[missingProperty]?.title;
-        this.place(`${at}/${escape(missingProperty)}`).own = {
-          message: title ? `missing (${title})` : 'missing',
-        };
+      const { keyword, instancePath, parentSchema } = error;
+      const key = keyword === 'required' ? error.params.missingProperty : error.params.additionalProperty;
+      if (key !== undefined && (keyword === 'required' || keyword === 'additionalProperties')) {
+        const shown = showPointer(instancePath);
+        const title = parentSchema?.properties?.[key]?.title;
+        const allowed = Object.keys(parentSchema?.properties ?? {}).filter((k) => k !== '$schema');
+        this.push(
+          `${instancePath}/${escape(key)}`,
+          keyword === 'required'
+            ? `missing${title ? ` (${title})` : ''}`
+            : `unknown key (allowed: ${allowed.join(', ')})`,
+          `${shown}${shown ? '.' : ''}${showKey(key)}`,
+        );
       } else {
-        // A oneOf or anyOf reports its branches' errors first and its own last, and its node words the
-        // problem best; so, at one place, a later error replaces an earlier one.
-        this.place(at).own = { message: `${expected(error.parentSchema)}, got ${describe(error.data)}` };
+        this.push(instancePath, `${expected(parentSchema)}, got ${describe(error.data)}`);
       }
     }
     return this;
@@ -164,21 +193,40 @@ export class FileProblems {
 
   /**
    * Adds a problem, or replaces the schema's at the same place with a more telling one. With `after`, the
-   * problem is listed after everything inside that place, and several may share a path.
+   * problem goes after everything inside that place, and several may share a path.
    */
   add(path: KeyPath, message: string, after?: KeyPath): void {
-    if (after) (this.place(pointer(after)).after ??= []).push({ message, shown: showPath(path) });
-    else this.place(pointer(path)).own = { message };
+    const at = pointer(path);
+    const own = after ? undefined : this.ownProblems().get(at);
+    if (own) {
+      own.message = message;
+      return;
+    }
+    const problem: Problem = { at, message, shown: showPath(path) };
+    const { beside, before } = this.placeFor(after ? pointer(after) : at);
+    const bounds = this.placeBounds();
+    if (beside) this.problems.splice(this.problems.indexOf(beside) + (before ? 0 : 1), 0, problem);
+    else this.problems.push(problem);
+    if (!after) this.ownProblems().set(at, problem);
+    for (let place = at; ; place = parentOf(place)) {
+      const known = bounds.get(place);
+      if (!known) bounds.set(place, { first: problem, last: problem });
+      else if (before) {
+        if (known.first === beside) known.first = problem;
+      } else if (!beside || known.last === beside) known.last = problem;
+      if (place === '') break;
+    }
   }
 
   /** Whether the place, or anything in it, has a problem. */
   has(path: KeyPath): boolean {
-    return path.length > 0 && this.places.has(pointer(path));
+    return path.length > 0 && this.placeBounds().has(pointer(path));
   }
 
   /** The value at a place, if the file has it and it has no problem. */
   sound(path: KeyPath): unknown {
-    return this.has(path) ? undefined : valueAt(this.raw, path);
+    const value = valueAt(this.raw, path);
+    return value === undefined || this.has(path) ? undefined : value;
   }
 
   /** The value at a place, whether or not it has a problem. */
@@ -210,70 +258,61 @@ export class FileProblems {
       this.add(path, `expected at most ${max.ms}ms (${max.why}), got ${describe(value)}`);
   }
 
-  /** Throws every problem, in the order of the file, as one InputFileError labelled `file`. */
+  /** Throws every problem, in order, as one InputFileError labelled `file`. */
   throwIfAny(file: string): void {
-    if (this.places.size === 1 && !this.root.own && !this.root.after) return;
-    const lines: string[] = [];
-    list(this.root, this.raw, '', lines);
-    throw new InputFileError(file, lines);
+    if (this.problems.length === 0) return;
+    throw new InputFileError(
+      file,
+      this.problems.map((p) => (p.shown ? `${p.shown}: ${p.message}` : p.message)),
+    );
   }
 
-  /** The place a pointer names, made (with the places around it) when it holds its first problem. */
-  private place(at: string): Place {
-    let place = this.places.get(at);
-    if (place) return place;
-    const cut = at.lastIndexOf('/');
-    const around = this.place(at.slice(0, cut));
-    place = {};
-    (around.inside ??= []).push([unescape(at.slice(cut + 1)), place]);
-    this.places.set(at, place);
-    return place;
+  /** A validator's problem; a oneOf or anyOf reports its branches' errors and then its own, which words it best. */
+  private push(at: string, message: string, shown = showPointer(at)): void {
+    const previous = this.problems.at(-1);
+    if (previous?.at === at) previous.message = message;
+    else this.problems.push({ at, message, shown });
   }
-}
 
-/**
- * A place's problems in the order of the file: its own, then its misspelt keys, then what is inside in
- * the file's order, then the keys it misses, then those listed after it.
- */
-function list(place: Place, value: unknown, shown: string, lines: string[]): void {
-  if (place.own) lines.push(shown ? `${shown}: ${place.own.message}` : place.own.message);
-  if (place.inside) {
-    if (Array.isArray(value)) listEntries(place.inside, value, shown, lines);
-    else listKeys(place.inside, isObject(value) ? value : {}, shown, lines);
-  }
-  for (const problem of place.after ?? []) lines.push(`${problem.shown}: ${problem.message}`);
-}
-
-function listEntries(inside: [string, Place][], entries: readonly unknown[], shown: string, lines: string[]) {
-  let ordered = inside;
-  // The validator's problems come in the order of the entries; those added after it may not.
-  for (let i = 1; i < inside.length; i++) {
-    if (Number(inside[i - 1]![0]) > Number(inside[i]![0])) {
-      ordered = [...inside].sort((a, b) => Number(a[0]) - Number(b[0]));
-      break;
+  /**
+   * Where a problem at or after a place goes: after the last problem in that place or, going outwards,
+   * in the nearest entry before it; before the first problem of the list around it; else last.
+   */
+  private placeFor(at: string): { beside?: Problem; before?: boolean } {
+    const bounds = this.placeBounds();
+    for (let place = at; place !== ''; place = parentOf(place)) {
+      const here = bounds.get(place);
+      if (here) return { beside: here.last };
+      const entry = place.slice(place.lastIndexOf('/') + 1);
+      if (!INDEX.test(entry)) continue;
+      const around = parentOf(place);
+      for (let i = Number(entry) - 1; i >= 0 && i >= Number(entry) - SIBLINGS_LOOKED_AT; i--) {
+        const sibling = bounds.get(`${around}/${i}`);
+        if (sibling) return { beside: sibling.last };
+      }
+      const list = bounds.get(around);
+      if (list) return { beside: list.first, before: true };
     }
+    return {};
   }
-  for (const pair of ordered) listOne(pair[1], entries[Number(pair[0])], `${shown}[${pair[0]}]`, lines);
-}
 
-function listKeys(inside: [string, Place][], object: Obj, shown: string, lines: string[]) {
-  const dot = shown ? `${shown}.` : '';
-  const keys = Object.keys(object);
-  // An object may have thousands of keys; a Map finds them faster than indexOf then.
-  const index = inside.length > 16 ? new Map(keys.map((key, i) => [key, i])) : undefined;
-  const ranked = inside.map((pair) => {
-    if (pair[1].own?.unknownKey) return { pair, rank: -1 };
-    const at = index ? (index.get(pair[0]) ?? -1) : keys.indexOf(pair[0]);
-    return { pair, rank: at < 0 ? keys.length : at };
-  });
-  if (ranked.length > 1) ranked.sort((a, b) => a.rank - b.rank);
-  for (const { pair } of ranked) listOne(pair[1], object[pair[0]], dot + showKey(pair[0]), lines);
-}
+  private placeBounds(): Map<string, Bounds> {
+    if (this.bounds) return this.bounds;
+    const bounds = new Map<string, Bounds>();
+    for (const problem of this.problems) {
+      for (let place = problem.at; ; place = parentOf(place)) {
+        const known = bounds.get(place);
+        if (known) known.last = problem;
+        else bounds.set(place, { first: problem, last: problem });
+        if (place === '') break;
+      }
+    }
+    return (this.bounds = bounds);
+  }
 
-/** Most places hold one problem and nothing inside: a line, without a call of list. */
-function listOne(place: Place, value: unknown, shown: string, lines: string[]) {
-  if (place.inside || place.after) list(place, value, shown, lines);
-  else if (place.own) lines.push(`${shown}: ${place.own.message}`);
+  private ownProblems(): Map<string, Problem> {
+    return (this.index ??= new Map(this.problems.map((p) => [p.at, p])));
+  }
 }
 
 /** Whole milliseconds of a duration that checkDuration has passed. */

@@ -100,9 +100,10 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
     if (names.has(name)) p.add(['services'], `the name ${describe(name)} is used twice`, ['services']);
     names.add(name);
   }
-  for (let i = 0; i < p.length(['ignore']); i++) {
-    const service = p.sound(['ignore', i, 'service']);
-    if (typeof service === 'string' && !p.has(['ignore', i]) && !names.has(service))
+  const ignoreCount = p.length(['ignore']);
+  for (let i = 0; i < ignoreCount; i++) {
+    const service = p.value(['ignore', i, 'service']);
+    if (typeof service === 'string' && !names.has(service) && !p.has(['ignore', i]))
       p.add(['ignore', i, 'service'], `no service named ${describe(service)} in services`);
   }
   p.throwIfAny(file);
