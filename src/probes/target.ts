@@ -106,6 +106,15 @@ function decode(text: string, where: string): string {
   }
 }
 
+/** URL parameters whose value is the part as it is, and the part each sets. */
+const PLAIN_URL_PARAMETERS = new Map<string, 'host' | 'user' | 'password' | 'database' | 'sslRootCert'>([
+  ['host', 'host'],
+  ['user', 'user'],
+  ['password', 'password'],
+  ['dbname', 'database'],
+  ['sslrootcert', 'sslRootCert'],
+]);
+
 /** Parses a postgres:// URL. Error messages never repeat the URL: it may hold a password. */
 export function parseConnectionUrl(text: string, where: string): UrlParts {
   // The URL parser drops newlines and tabs silently (`/app\nx` would become database `appx`).
@@ -130,27 +139,17 @@ export function parseConnectionUrl(text: string, where: string): UrlParts {
   for (const [key, value] of url.searchParams) {
     if (value === '' && key !== 'application_name' && key !== 'options')
       throw new UsageError(`${where}: the URL parameter '${echo(key, 40)}' is empty`);
+    const plain = PLAIN_URL_PARAMETERS.get(key);
+    if (plain !== undefined) {
+      parts[plain] = value;
+      continue;
+    }
     switch (key) {
-      case 'host':
-        parts.host = value;
-        break;
       case 'port':
         parts.port = parsePort(value, where);
         break;
-      case 'user':
-        parts.user = value;
-        break;
-      case 'password':
-        parts.password = value;
-        break;
-      case 'dbname':
-        parts.database = value;
-        break;
       case 'sslmode':
         parts.sslMode = parseSslMode(value, where);
-        break;
-      case 'sslrootcert':
-        parts.sslRootCert = value;
         break;
       case 'connect_timeout': {
         const ms = parseSeconds(value, where);

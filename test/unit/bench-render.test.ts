@@ -4,7 +4,7 @@ import type { Load } from '../../src/core/bench/load.js';
 import { measure, RequestLog } from '../../src/core/bench/measurement.js';
 import { poolUnderTest } from '../../src/core/bench/pool.js';
 import { modelFor } from '../../src/core/bench/prediction.js';
-import { evaluateBench } from '../../src/core/bench/rules.js';
+import { benchChecks, runChecks } from '../../src/core/checks/index.js';
 import type { BenchReport, BenchRunReport } from '../../src/report/bench-report.js';
 import { benchDocument } from '../../src/report/documents/bench.js';
 import { renderMarkdown } from '../../src/report/formats/markdown.js';
@@ -42,7 +42,7 @@ function run(max: number, acquireMs: number, timeouts: number, load: Load): Benc
     pool,
     measurement,
     model: modelFor(measurement, pool, load),
-    findings: evaluateBench(measurement, pool, load),
+    findings: runChecks([benchChecks], { bench: { measurement, pool, load } }).findings,
     stoppedEarly: false,
     peakConnections: max + 1,
   };

@@ -9,9 +9,9 @@ import {
   type Load,
 } from '../../src/core/bench/load.js';
 import { measure, RequestLog, type BenchMeasurement } from '../../src/core/bench/measurement.js';
-import { poolUnderTest } from '../../src/core/bench/pool.js';
-import { evaluateBench } from '../../src/core/bench/rules.js';
+import { poolUnderTest, type PoolUnderTest } from '../../src/core/bench/pool.js';
 import { modelFor } from '../../src/core/bench/prediction.js';
+import { benchChecks, runChecks } from '../../src/core/checks/index.js';
 
 const openLoad: Load = {
   arrivals: { kind: 'open', ratePerSecond: 400 },
@@ -156,6 +156,9 @@ describe('bench measurement', () => {
     assert.equal(measured(late, { offeredPerSecond: null }).client.fellBehind, false);
   });
 });
+
+const evaluateBench = (measurement: BenchMeasurement, pool: PoolUnderTest, load: Load) =>
+  runChecks([benchChecks], { bench: { measurement, pool, load } }).findings;
 
 describe('bench findings', () => {
   const ids = (m: BenchMeasurement, load: Load = openLoad) =>

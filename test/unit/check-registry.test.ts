@@ -5,19 +5,15 @@ import {
   CHECK_SERVER_FAMILIES,
   HEALTH_FAMILIES,
   healthChecks,
-  planChecks,
   runChecks,
   runPreflightChecks,
-  serverChecks,
   type CheckInput,
 } from '../../src/core/checks/index.js';
 import { FINDING_IDS, FINDINGS, isFindingId } from '../../src/core/finding-ids.js';
 import type { HealthMetrics } from '../../src/core/health/metrics.js';
-import { evaluateHealth } from '../../src/core/health/rules.js';
 import { utilisationFrom } from '../../src/core/health/utilisation.js';
 import { HINT_IDS, HINTS } from '../../src/core/hints.js';
-import { checkPlan, planServerFrom, type PlannedService } from '../../src/core/plan/checks.js';
-import { runServerChecks } from '../../src/core/checks/index.js';
+import { planServerFrom, type PlannedService } from '../../src/core/plan/server.js';
 import { EVENTCORE_SCHEMA_SPEC } from '../../src/core/schema/eventcore.js';
 import { verifySchema } from '../../src/core/schema/verify.js';
 import { eventcoreCatalog } from '../helpers/schema-fixtures.js';
@@ -84,25 +80,13 @@ describe('the check registry', () => {
     assert.ok(health.findings.some((f) => f.id === 'server-utilisation'));
     assert.ok(!health.findings.some((f) => f.id === 'slot-usage'));
   });
-
-  it('keeps the old evaluators as the same families', () => {
-    const facts = serverFacts({ activity: { clientBackends: 80, canSeeOthers: false } });
-    const ctx = { facts, plan: plan() };
-    assert.deepEqual(runServerChecks(ctx), runChecks([serverChecks], { server: ctx }));
-    assert.deepEqual(evaluateHealth(healthOf(facts)), runChecks([healthChecks], { health: healthOf(facts) }));
-    const planServer = planServerFrom(facts);
-    assert.deepEqual(
-      checkPlan(services, planServer, undefined),
-      runChecks([planChecks], { plan: { services, server: planServer } }).findings,
-    );
-  });
 });
 
 describe('health by composition', () => {
   it("is the probes' findings, then the schema's", () => {
     const facts = serverFacts();
     const catalog = eventcoreCatalog();
-    const probes = evaluateHealth(healthOf(facts));
+    const probes = runChecks([healthChecks], { health: healthOf(facts) });
     const schema = verifySchema(EVENTCORE_SCHEMA_SPEC, catalog);
     assert.ok(schema.findings.length > 0);
     assert.deepEqual(
@@ -126,7 +110,7 @@ describe('preflight by composition', () => {
   it("is check-server's findings then health's, without health's utilisation", () => {
     const { findings } = runPreflightChecks(input);
     const server = runChecks(CHECK_SERVER_FAMILIES, input);
-    const health = evaluateHealth(healthOf(facts));
+    const health = runChecks([healthChecks], { health: healthOf(facts) });
     assert.ok(health.findings.some((f) => f.id === 'server-utilisation'));
     assert.deepEqual(findings, [
       ...server.findings,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runServerChecks } from '../../src/core/checks/index.js';
+import { runChecks, serverChecks } from '../../src/core/checks/index.js';
 import { utilizationSeverity } from '../../src/core/checks/connections.js';
 import type { Finding } from '../../src/core/findings.js';
 import { plan, serverFacts } from '../helpers/facts.js';
 
 function check(...args: Parameters<typeof serverFacts>) {
-  return (p = plan()) => runServerChecks({ facts: serverFacts(...args), plan: p });
+  return (p = plan()) => runChecks([serverChecks], { server: { facts: serverFacts(...args), plan: p } });
 }
 const find = (findings: Finding[], id: string) => findings.find((f) => f.id === id);
 const problems = (findings: Finding[]) =>

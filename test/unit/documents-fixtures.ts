@@ -4,13 +4,16 @@ import type { Load } from '../../src/core/bench/load.js';
 import { measure, RequestLog } from '../../src/core/bench/measurement.js';
 import { poolUnderTest } from '../../src/core/bench/pool.js';
 import { modelFor } from '../../src/core/bench/prediction.js';
-import { evaluateBench } from '../../src/core/bench/rules.js';
-import { runServerChecks } from '../../src/core/checks/index.js';
+import {
+  benchChecks,
+  healthChecks,
+  monitorChecks,
+  runChecks,
+  serverChecks,
+} from '../../src/core/checks/index.js';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import type { Finding, IgnoredFinding, Skipped } from '../../src/core/findings.js';
 import type { HealthMetrics } from '../../src/core/health/metrics.js';
-import { evaluateHealth } from '../../src/core/health/rules.js';
-import { evaluateMonitor } from '../../src/core/monitor/findings.js';
 import { sampleFrom, type MonitorReading, type MonitorSample } from '../../src/core/monitor/sample.js';
 import { summariseSamples } from '../../src/core/monitor/summary.js';
 import { recommendPool } from '../../src/core/sizing.js';
@@ -127,7 +130,7 @@ export function checkServerReport(): CheckServerReport {
     activity: { canSeeOthers: false, clientBackends: 12 },
   });
   const serverPlan = plan({ poolMax: 40, instances: 3 });
-  const { findings, skipped } = runServerChecks({ facts, plan: serverPlan });
+  const { findings, skipped } = runChecks([serverChecks], { server: { facts, plan: serverPlan } });
   return {
     command: 'check-server',
     target: TARGET,
@@ -198,7 +201,7 @@ function healthMetrics(): HealthMetrics {
 /** A busy server: utilisation over the line, sessions idle in transaction, a pool that waited. */
 export function healthReport(): HealthReport {
   const metrics = healthMetrics();
-  const { findings, skipped } = evaluateHealth(metrics);
+  const { findings, skipped } = runChecks([healthChecks], { health: metrics });
   const schemaSkipped: Skipped = {
     id: 'schema-migrations',
     reason: 'no _sqlx_migrations table',
@@ -246,7 +249,7 @@ export function preflightReport(): PreflightReport {
       expected: '30s',
       fix: { sql: ["ALTER ROLE app SET statement_timeout = '30s';"], reload: true },
     },
-    ...evaluateHealth(metrics).findings.filter((f) => f.id !== 'server-utilisation'),
+    ...runChecks([healthChecks], { health: metrics }).findings.filter((f) => f.id !== 'server-utilisation'),
   ];
   return {
     command: 'preflight',
@@ -295,7 +298,7 @@ function benchRun(max: number, acquireMs: number, timeouts: number): BenchRunRep
     pool,
     measurement,
     model: modelFor(measurement, pool, openLoad),
-    findings: evaluateBench(measurement, pool, openLoad),
+    findings: runChecks([benchChecks], { bench: { measurement, pool, load: openLoad } }).findings,
     stoppedEarly: false,
     peakConnections: max + 1,
   };
@@ -350,13 +353,18 @@ export function monitorReport(): MonitorReport {
     return sample;
   });
   const stats = summariseSamples(samples, 1000);
-  const { findings, skipped } = evaluateMonitor(stats, {
+  const context = {
     role: 'app',
     canSeeOthers: true,
     hasSessionCounters: true,
     idleInTransactionThresholdMs: 30_000,
     idleInTransactionTimeoutMs: 0,
-  });
+  };
+  const { findings, skipped } = runChecks(
+    [monitorChecks],
+    { monitor: { summary: stats, context } },
+    { idleInTransactionMs: context.idleInTransactionThresholdMs },
+  );
   return {
     command: 'monitor',
     target: TARGET,

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { healthChecks, runChecks } from '../../src/core/checks/index.js';
 import { churnBetween } from '../../src/core/health/churn.js';
 import type { HealthMetrics, UtilisationMetrics } from '../../src/core/health/metrics.js';
 import { percentile, summarizeLatencies } from '../../src/core/health/percentiles.js';
-import { acquisitionRating, evaluateHealth } from '../../src/core/health/rules.js';
+import { acquisitionRating } from '../../src/core/guide.js';
 import { probePoolSize } from '../../src/core/health/utilisation.js';
 
 const latency = (p50: number, p99 = p50) => ({
@@ -54,6 +55,8 @@ function metrics(
     },
   };
 }
+
+const evaluateHealth = (m: HealthMetrics) => runChecks([healthChecks], { health: m });
 
 const severityOf = (m: HealthMetrics, id: string) =>
   evaluateHealth(m).findings.find((f) => f.id === id)?.severity;

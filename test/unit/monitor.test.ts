@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { monitorChecks, runChecks, type MonitorContext } from '../../src/core/checks/index.js';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
-import { evaluateMonitor, type MonitorContext } from '../../src/core/monitor/findings.js';
 import {
   sampleFrom,
   utilisationPercent,
   type MonitorReading,
   type MonitorSample,
 } from '../../src/core/monitor/sample.js';
-import { summariseSamples } from '../../src/core/monitor/summary.js';
+import { summariseSamples, type MonitorSummary } from '../../src/core/monitor/summary.js';
 import { renderLiveView, renderSampleLine } from '../../src/report/monitor-text.js';
 import { plainStyle } from '../../src/report/style.js';
 
@@ -56,6 +56,14 @@ const context: MonitorContext = {
   idleInTransactionThresholdMs: 300_000,
   idleInTransactionTimeoutMs: 0,
 };
+
+/** As monitor runs its family: the threshold the context reports is the one the check applies. */
+const evaluateMonitor = (summary: MonitorSummary, ctx: MonitorContext) =>
+  runChecks(
+    [monitorChecks],
+    { monitor: { summary, context: ctx } },
+    { idleInTransactionMs: ctx.idleInTransactionThresholdMs },
+  );
 
 const judge = (samples: readonly MonitorSample[], over: Partial<MonitorContext> = {}) =>
   evaluateMonitor(summariseSamples(samples, 1000), { ...context, ...over });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { planChecks, runChecks } from '../../src/core/checks/index.js';
 import { InputFileError } from '../../src/core/errors.js';
 import { applyIgnores } from '../../src/core/ignore.js';
-import { checkPlan, type PlannedService } from '../../src/core/plan/checks.js';
 import { parsePlanConfig, type PlanConfig } from '../../src/core/plan/config.js';
+import type { PlannedService } from '../../src/core/plan/server.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { builtinPreset } from '../helpers/presets.js';
 
@@ -40,6 +41,9 @@ function planned(config: PlanConfig): PlannedService[] {
 }
 
 const server = { maxConnections: 100, reservedSlots: 3, heldNow: 1 };
+
+const judgePlan = (config: PlanConfig) =>
+  runChecks([planChecks], { plan: { services: planned(config), server, pooler: config.pooler } }).findings;
 
 describe('the plan file', () => {
   it('parses services, ignores and the target variable', () => {
@@ -105,7 +109,7 @@ describe('the plan file', () => {
 describe('plan checks', () => {
   it('a fleet over the free slots is critical and shows the arithmetic and the fixes', () => {
     const config = parsePlanConfig(TWO_SERVICES, 'p.json');
-    const fleet = checkPlan(planned(config), server, config.pooler).find((f) => f.id === 'plan-fleet');
+    const fleet = judgePlan(config).find((f) => f.id === 'plan-fleet');
     assert.equal(fleet?.severity, 'critical');
     assert.match(fleet?.title ?? '', /needs 320 connections at peak but only 96 slots are free: 224 short/);
     assert.match(
@@ -125,7 +129,7 @@ describe('plan checks', () => {
       { services: [{ ...TWO_SERVICES.services[0], pool: { maxConnections: 10 } }, TWO_SERVICES.services[1]] },
       'p.json',
     );
-    const findings = checkPlan(planned(config), server, config.pooler);
+    const findings = judgePlan(config);
     assert.notEqual(findings.find((f) => f.id === 'plan-fleet')?.severity, 'critical');
     assert.equal(
       findings.find((f) => f.id === 'pool-too-small')?.subject,
@@ -155,7 +159,7 @@ describe('plan checks', () => {
       },
       'p.json',
     );
-    const ids: readonly string[] = checkPlan(planned(config), server, config.pooler).map((f) => f.id);
+    const ids: readonly string[] = judgePlan(config).map((f) => f.id);
     for (const id of [
       'pool-min-above-max',
       'pool-acquire-timeout-long',
@@ -168,7 +172,7 @@ describe('plan checks', () => {
 
   it('an ignored finding moves aside with its reason and no longer counts', () => {
     const config = parsePlanConfig(TWO_SERVICES, 'p.json');
-    const findings = checkPlan(planned(config), server, config.pooler);
+    const findings = judgePlan(config);
     const { findings: kept, ignored } = applyIgnores(findings, [
       { id: 'pool-too-large', service: 'worker', reason: 'batch jobs burst' },
     ]);

@@ -1,7 +1,3 @@
-import { serverChecks } from './server.js';
-import { runChecks, type CheckResult } from './registry.js';
-import type { CheckContext } from './types.js';
-
 export * from './families.js';
 export {
   GUIDE_CHECK_SETTINGS,
@@ -24,11 +20,3 @@ export {
   type CheckResult,
 } from './registry.js';
 export type { CheckContext, ServerPlan } from './types.js';
-
-/**
- * check-server's checks, in report order.
- * @deprecated runChecks([serverChecks], { server: ctx }); kept until the commands move to the registry.
- */
-export function runServerChecks(ctx: CheckContext): CheckResult {
-  return runChecks([serverChecks], { server: ctx });
-}

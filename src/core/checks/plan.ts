@@ -72,6 +72,37 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
   };
 }
 
+/** A pool setting that must close connections before something outside the pool does. */
+interface OutsideLimits {
+  readonly id: 'pool-lifetime-beyond-limit' | 'pool-idle-beyond-limit';
+  readonly setting: string;
+  /** The pool's setting; null: never, undefined: not set in the plan (nothing to judge). */
+  readonly value: number | null | undefined;
+  /** What else closes connections, and after how long; undefined: it does not. */
+  readonly limits: readonly (readonly [string, number | undefined])[];
+  readonly consequence: string;
+  readonly expected: (limit: number) => string;
+}
+
+function closedUnderThePool(subject: string, check: OutsideLimits): Finding[] {
+  const { value } = check;
+  if (value === undefined) return [];
+  return check.limits.flatMap(([what, limit]): Finding[] =>
+    limit === undefined || (value !== null && value < limit)
+      ? []
+      : [
+          {
+            id: check.id,
+            severity: 'warning',
+            subject,
+            title: `${subject}: ${check.setting} ${value === null ? 'none' : formatDuration(value)} is not shorter than ${what} (${formatDuration(limit)}): ${check.consequence}`,
+            expected: check.expected(limit),
+            hints: ['intermittent-failures'],
+          },
+        ],
+  );
+}
+
 function serviceFindings(
   { service, preset }: PlannedService,
   share: number,
@@ -146,39 +177,27 @@ function serviceFindings(
       expected: 'an acquire timeout no longer than the query timeout',
     });
   }
-  const lifetimeLimits: [string, number | undefined][] = [
-    ['the pooler’s server_lifetime', pooler?.serverLifetimeMs],
-  ];
-  const idleLimits: [string, number | undefined][] = [
-    ['the pooler’s server_idle_timeout', pooler?.serverIdleTimeoutMs],
-    ["the server's idle_session_timeout", server.idleSessionTimeoutMs || undefined],
-  ];
-  for (const [what, limit] of lifetimeLimits) {
-    if (limit === undefined || pool.maxLifetimeMs === undefined) continue;
-    if (pool.maxLifetimeMs === null || pool.maxLifetimeMs >= limit) {
-      findings.push({
-        id: 'pool-lifetime-beyond-limit',
-        severity: 'warning',
-        subject,
-        title: `${label} maxLifetime ${pool.maxLifetimeMs === null ? 'none' : formatDuration(pool.maxLifetimeMs)} is not shorter than ${what} (${formatDuration(limit)}): connections get closed under the pool`,
-        expected: `a few seconds shorter than ${formatDuration(limit)}`,
-        hints: ['intermittent-failures'],
-      });
-    }
-  }
-  for (const [what, limit] of idleLimits) {
-    if (limit === undefined || pool.idleTimeoutMs === undefined) continue;
-    if (pool.idleTimeoutMs === null || pool.idleTimeoutMs >= limit) {
-      findings.push({
-        id: 'pool-idle-beyond-limit',
-        severity: 'warning',
-        subject,
-        title: `${label} idleTimeout ${pool.idleTimeoutMs === null ? 'none' : formatDuration(pool.idleTimeoutMs)} is not shorter than ${what} (${formatDuration(limit)}): idle connections are closed under the pool`,
-        expected: `shorter than ${formatDuration(limit)}`,
-        hints: ['intermittent-failures'],
-      });
-    }
-  }
+  findings.push(
+    ...closedUnderThePool(service.name, {
+      id: 'pool-lifetime-beyond-limit',
+      setting: 'maxLifetime',
+      value: pool.maxLifetimeMs,
+      limits: [['the pooler’s server_lifetime', pooler?.serverLifetimeMs]],
+      consequence: 'connections get closed under the pool',
+      expected: (limit) => `a few seconds shorter than ${formatDuration(limit)}`,
+    }),
+    ...closedUnderThePool(service.name, {
+      id: 'pool-idle-beyond-limit',
+      setting: 'idleTimeout',
+      value: pool.idleTimeoutMs,
+      limits: [
+        ['the pooler’s server_idle_timeout', pooler?.serverIdleTimeoutMs],
+        ["the server's idle_session_timeout", server.idleSessionTimeoutMs || undefined],
+      ],
+      consequence: 'idle connections are closed under the pool',
+      expected: (limit) => `shorter than ${formatDuration(limit)}`,
+    }),
+  );
   return findings;
 }
 

@@ -1,3 +1,4 @@
+import type { Finding, FindingId, Fix, SettingSubject } from '../findings.js';
 import { formatDuration } from '../units.js';
 import { majorVersion, settingMs } from '../server-facts.js';
 import {
@@ -14,50 +15,70 @@ export { IDLE_IN_TRANSACTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS };
 
 const show = (ms: number) => (ms === 0 ? '0 (disabled)' : formatDuration(ms));
 
+/** A timeout the guide wants on: off is a warning, far above the guide's value is worth a note. */
+interface GuideTimeout {
+  readonly setting: SettingSubject;
+  readonly guideMs: number;
+  readonly farMs: number;
+  /** The findings: off, far above the guide, and on as the guide advises. */
+  readonly ids: { readonly disabled: FindingId; readonly long: FindingId; readonly ok: FindingId };
+  /** What happens while it is off. */
+  readonly whileOff: string;
+  readonly expectedWhenOff: string;
+  /** Whose value the guide's is, when that is worth saying (e.g. ` for oltp`). */
+  readonly guideFor?: string;
+  readonly fix: Fix;
+}
+
+function guideTimeoutFinding(ms: number, t: GuideTimeout): Finding {
+  const { setting, guideMs } = t;
+  if (ms === 0) {
+    return {
+      id: t.ids.disabled,
+      severity: 'warning',
+      title: `${setting.name} is off: ${t.whileOff}`,
+      observed: '0 (disabled)',
+      expected: t.expectedWhenOff,
+      fix: t.fix,
+      hints: ['slow-acquisition'],
+      setting,
+    };
+  }
+  if (ms > t.farMs) {
+    return {
+      id: t.ids.long,
+      severity: 'info',
+      title: `${setting.name} is ${formatDuration(ms)}, far above the guide's ${formatDuration(guideMs)}${t.guideFor ?? ''}`,
+      observed: formatDuration(ms),
+      expected: formatDuration(guideMs),
+      fix: t.fix,
+      setting,
+    };
+  }
+  return { id: t.ids.ok, severity: 'ok', title: `${setting.name} is ${formatDuration(ms)}`, setting };
+}
+
 export const checkIdleInTransactionTimeout: ServerRule = ({ facts }) => {
   const ms = settingMs(facts, 'idle_in_transaction_session_timeout');
   if (ms === undefined) return outcome();
-  const setting = {
-    name: 'idle_in_transaction_session_timeout',
-    current: show(ms),
-    recommended: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
-  };
-  const fix = idleInTransactionTimeoutFix(facts);
-  if (ms === 0) {
-    return outcome([
-      {
-        id: 'idle-in-transaction-timeout-disabled',
-        severity: 'warning',
-        title:
-          'idle_in_transaction_session_timeout is off: a client that stalls inside a transaction holds its connection and locks forever',
-        observed: '0 (disabled)',
-        expected: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
-        fix,
-        hints: ['slow-acquisition'],
-        setting,
-      },
-    ]);
-  }
-  if (ms > IDLE_IN_TRANSACTION_TIMEOUT_FAR_MS) {
-    return outcome([
-      {
-        id: 'idle-in-transaction-timeout-long',
-        severity: 'info',
-        title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}, far above the guide's ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}`,
-        observed: formatDuration(ms),
-        expected: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
-        fix,
-        setting,
-      },
-    ]);
-  }
   return outcome([
-    {
-      id: 'idle-in-transaction-timeout',
-      severity: 'ok',
-      title: `idle_in_transaction_session_timeout is ${formatDuration(ms)}`,
-      setting,
-    },
+    guideTimeoutFinding(ms, {
+      setting: {
+        name: 'idle_in_transaction_session_timeout',
+        current: show(ms),
+        recommended: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+      },
+      guideMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      farMs: IDLE_IN_TRANSACTION_TIMEOUT_FAR_MS,
+      ids: {
+        disabled: 'idle-in-transaction-timeout-disabled',
+        long: 'idle-in-transaction-timeout-long',
+        ok: 'idle-in-transaction-timeout',
+      },
+      whileOff: 'a client that stalls inside a transaction holds its connection and locks forever',
+      expectedWhenOff: formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+      fix: idleInTransactionTimeoutFix(facts),
+    }),
   ]);
 };
 
@@ -89,35 +110,21 @@ export const checkStatementTimeout: ServerRule = ({ facts, plan }) => {
           },
     ]);
   }
-  if (ms === 0) {
-    return outcome([
-      {
-        id: 'statement-timeout-disabled',
-        severity: 'warning',
-        title: `statement_timeout is off: a runaway query on the ${plan.workload} workload holds its connection until it finishes`,
-        observed: '0 (disabled)',
-        expected: `${formatDuration(STATEMENT_TIMEOUT_MS)} server-wide (pools may set shorter ones per session)`,
-        fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
-        hints: ['slow-acquisition'],
-        setting,
-      },
-    ]);
-  }
-  if (ms > STATEMENT_TIMEOUT_FAR_MS) {
-    return outcome([
-      {
-        id: 'statement-timeout-long',
-        severity: 'info',
-        title: `statement_timeout is ${formatDuration(ms)}, far above the guide's ${formatDuration(STATEMENT_TIMEOUT_MS)} for ${plan.workload}`,
-        observed: formatDuration(ms),
-        expected: formatDuration(STATEMENT_TIMEOUT_MS),
-        fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
-        setting,
-      },
-    ]);
-  }
   return outcome([
-    { id: 'statement-timeout', severity: 'ok', title: `statement_timeout is ${formatDuration(ms)}`, setting },
+    guideTimeoutFinding(ms, {
+      setting,
+      guideMs: STATEMENT_TIMEOUT_MS,
+      farMs: STATEMENT_TIMEOUT_FAR_MS,
+      ids: {
+        disabled: 'statement-timeout-disabled',
+        long: 'statement-timeout-long',
+        ok: 'statement-timeout',
+      },
+      whileOff: `a runaway query on the ${plan.workload} workload holds its connection until it finishes`,
+      expectedWhenOff: `${formatDuration(STATEMENT_TIMEOUT_MS)} server-wide (pools may set shorter ones per session)`,
+      guideFor: ` for ${plan.workload}`,
+      fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
+    }),
   ]);
 };
 
