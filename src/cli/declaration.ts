@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CommandReport } from '../report/documents/index.js';
 import type { Io } from '../ui/io.js';
 import { readCommon, type CommonOptions } from './flags/common.js';
 import { readDatabase, type DatabaseOptions } from './flags/database.js';
@@ -20,8 +21,11 @@ export interface CommandDeclaration<Options> {
   flags(command: Command): void;
   /** The parsed flags as options (`readShared` for the shared ones); a clash ends in `command.error`. */
   read(command: Command): Options;
-  /** Runs the command and returns its exit code. */
-  run(options: Options, io: Io, pooltuneVersion: string): Promise<number>;
+  /**
+   * Runs the command: its report, which the pipeline finishes (document, format, file, exit code), or the
+   * exit code of a run that stopped before it had anything to report.
+   */
+  run(options: Options, io: Io): Promise<CommandReport | number>;
 }
 
 export function readShared(command: Command): SharedOptions {

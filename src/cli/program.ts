@@ -66,7 +66,11 @@ export async function createProgram(
     command.addHelpText('after', `${declaration.help}\n${CONNECTION_HELP}\n${EXIT_CODES_HELP}`);
     command.action(() => {
       const options = declaration.read(command);
-      const run = () => declaration.run(options, io, version);
+      const run = async () => {
+        const outcome = await declaration.run(options, io);
+        if (typeof outcome === 'number') return outcome;
+        return (await import('../pipeline/output.js')).writeReport(io, options, version, outcome);
+      };
       // The name and the options come from the same entry; TypeScript cannot follow that through N.
       onInvoke({ command: name, options, run } as Invocation);
     });

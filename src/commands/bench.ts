@@ -36,7 +36,7 @@ import { BENCH_RUN } from '../core/guide.js';
 import { COUNT_RANGES, TRAFFIC_RANGES } from '../core/numbers.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
-import { verbose, writeReport } from '../pipeline/output.js';
+import { verbose } from '../pipeline/output.js';
 import { withSession, type TargetSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 
@@ -165,7 +165,7 @@ async function runOne(
 }
 
 /** `pooltune bench`: a real pg.Pool under a chosen load, measured, judged by the guide's thresholds. */
-async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string): Promise<number> {
+async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
   const plan = await planFor(options, io);
   const target = targetOf(options, io, plan, { statementTimeoutMs: statementTimeoutFor(options.work) });
   const db = target.endpoint;
@@ -209,7 +209,7 @@ async function runBench(options: BenchOptions, io: Io, pooltuneVersion: string):
     ...verdict({ findings: runs[0]?.findings ?? [] }, { failOn: target.failOn, stoppedBy }),
     stoppedBy: stoppedBy ?? null,
   };
-  return writeReport(io, options, pooltuneVersion, report);
+  return report;
 }
 
 export const bench: CommandDeclaration<BenchOptions> = {

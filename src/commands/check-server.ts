@@ -7,7 +7,7 @@ import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/
 import { count, size } from '../cli/flags/values.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { verdict } from '../pipeline/finish.js';
-import { verbose, writeReport } from '../pipeline/output.js';
+import { verbose } from '../pipeline/output.js';
 import { plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
@@ -23,8 +23,8 @@ export interface CheckServerOptions extends SharedOptions {
   readonly behindPooler: boolean;
 }
 
-/** `pooltune check-server`: facts from the server → pure checks → report; returns the exit code. */
-async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersion: string): Promise<number> {
+/** `pooltune check-server`: facts from the server → pure checks → the report the pipeline finishes. */
+async function runCheckServer(options: CheckServerOptions, io: Io): Promise<CheckServerReport> {
   const poolPlan = await loadPlan(options.config, io.cwd);
   const target = targetOf(options, io, poolPlan);
   const { failOn, endpoint: db } = target;
@@ -71,7 +71,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io, pooltuneVersi
     ...verdict(checked, { failOn, ignore: poolPlan?.ignore ?? [] }),
   };
 
-  return writeReport(io, options, pooltuneVersion, report);
+  return report;
 }
 
 export const checkServer: CommandDeclaration<CheckServerOptions> = {

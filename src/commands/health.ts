@@ -10,7 +10,6 @@ import {
 import { COUNT_RANGES } from '../core/numbers.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
-import { writeReport } from '../pipeline/output.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 import type { HealthReport } from '../report/health-report.js';
@@ -29,7 +28,7 @@ export interface HealthOptions extends SharedOptions {
 }
 
 /** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
-async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string): Promise<number> {
+async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> {
   const started = performance.now();
   // health reads no plan: its target is --db, else DATABASE_URL, else PG*.
   const target = targetOf(options, io, undefined, { statementTimeoutMs: options.statementTimeoutMs });
@@ -87,7 +86,7 @@ async function runHealth(options: HealthOptions, io: Io, pooltuneVersion: string
     schema: options.schema ?? null,
     ...verdict(checked, { failOn: target.failOn }),
   };
-  return writeReport(io, options, pooltuneVersion, report);
+  return report;
 }
 
 export const health: CommandDeclaration<HealthOptions> = {

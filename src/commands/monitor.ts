@@ -14,7 +14,7 @@ import { duration, monitorInterval } from '../cli/flags/values.js';
 import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS, MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
-import { renderOptions, writeReport } from '../pipeline/output.js';
+import { renderOptions } from '../pipeline/output.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 
@@ -93,7 +93,7 @@ async function sampleSink(
  * Ctrl-C, then judges the whole run. A baseline reading is taken first, so that every sample, the first
  * included, carries the new sessions since the one before it.
  */
-async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: string): Promise<number> {
+async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorReport> {
   // monitor reads no plan: its target is --db, else DATABASE_URL, else PG*.
   const target = targetOf(options, io, undefined);
   const db = target.endpoint;
@@ -180,7 +180,7 @@ async function runMonitor(options: MonitorOptions, io: Io, pooltuneVersion: stri
     samples,
     ...verdict(evaluated, { failOn: target.failOn, stoppedBy: signalled ? stoppedBy : null }),
   };
-  return writeReport(io, options, pooltuneVersion, report);
+  return report;
 }
 
 export const monitor: CommandDeclaration<MonitorOptions> = {

@@ -9,7 +9,7 @@ import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration } from '../cli/flags/values.js';
 import { verdict } from '../pipeline/finish.js';
-import { verbose, writeReport } from '../pipeline/output.js';
+import { verbose } from '../pipeline/output.js';
 import { plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
@@ -27,7 +27,7 @@ export interface PreflightOptions extends SharedOptions {
 }
 
 /** `pooltune preflight`: check-server, a short health probe and the plan checks, one report, one exit code. */
-async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: string): Promise<number> {
+async function runPreflight(options: PreflightOptions, io: Io): Promise<PreflightReport> {
   const plan = await loadPlan(options.config, io.cwd);
   if (!plan || plan.services.length === 0) {
     throw new UsageError(
@@ -108,7 +108,7 @@ async function runPreflight(options: PreflightOptions, io: Io, pooltuneVersion: 
     metrics: run?.metrics ?? null,
     ...verdict(checked, { failOn, ignore: plan.ignore }),
   };
-  return writeReport(io, options, pooltuneVersion, report);
+  return report;
 }
 
 export const preflight: CommandDeclaration<PreflightOptions> = {

@@ -30,7 +30,7 @@ import { COUNT_RANGES } from '../core/numbers.js';
 import { EMITTERS } from '../report/emit/types.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import { verdict } from '../pipeline/finish.js';
-import { verbose, writeReport } from '../pipeline/output.js';
+import { verbose } from '../pipeline/output.js';
 import {
   failOnWithPlan,
   findService,
@@ -147,8 +147,8 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
   };
 }
 
-/** `pooltune recommend`: inputs → sizing → report; returns the exit code. */
-async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: string): Promise<number> {
+/** `pooltune recommend`: inputs → sizing → the report (or the exit code of a --measure stopped by a signal). */
+async function runRecommend(initial: RecommendOptions, io: Io): Promise<RecommendReport | number> {
   const planned = await withWizardAnswers(await withPlan(initial, io), io);
   // Traffic sizes the pool by itself: a plan's concurrency does not apply, and the OLTP preset's timeouts
   // stand in when no workload was named.
@@ -275,7 +275,7 @@ async function runRecommend(initial: RecommendOptions, io: Io, pooltuneVersion: 
     ...verdict({ findings }, { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null }),
   };
 
-  return writeReport(io, options, pooltuneVersion, report);
+  return report;
 }
 
 /** Sizes from the given or measured traffic; a rate or hold time no model can use is a usage error. */
