@@ -1,4 +1,4 @@
-import type { PlannedService } from '../core/plan/checks.js';
+import type { PlannedService } from '../core/plan/server.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import { resolvePlanPath, serviceWorkload } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';

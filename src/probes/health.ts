@@ -2,15 +2,15 @@ import { ConnectionError, UsageError } from '../core/errors.js';
 import type { SessionCounters } from '../core/health/churn.js';
 import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
 import { summarizeLatencies } from '../core/health/percentiles.js';
+import { HEALTH_PROBE } from '../core/guide.js';
 import type { OpenSession, Session } from './connect.js';
 import { refusedQuery, serverGone } from './pool-errors.js';
 import { closedLoop, poolRequest } from './pool-driver.js';
 
 export const DEFAULT_PROBE_QUERY = 'SELECT 1';
 // A cold process runs its first few thousand round trips slower, until V8 has optimised pg's query path:
-// warm up for a while (at least WARMUP_QUERIES round trips) before counting.
-const WARMUP_QUERIES = 100;
-const WARMUP_MS = 300;
+// warm up for a while before counting.
+const { warmupQueries: WARMUP_QUERIES, warmupMs: WARMUP_MS } = HEALTH_PROBE;
 
 /** Times `extra` more fresh connections, one at a time, next to the main session's own connect time. */
 export async function measureConnectivity(opened: OpenSession, extra: number): Promise<ConnectivityMetrics> {

@@ -1,4 +1,4 @@
-import { utilizationSeverity } from '../core/checks/connections.js';
+import { utilisationSeverity } from '../core/guide.js';
 import type { MonitorSample } from '../core/monitor/sample.js';
 import { formatDuration } from '../core/units.js';
 import type { Sparkline } from './document.js';
@@ -16,7 +16,7 @@ export function sparkline(samples: readonly MonitorSample[]): Sparkline {
   return {
     bars: samples.map((s) => ({
       bar: sparkBar(s.utilisationPercent),
-      tone: utilizationSeverity(s.utilisationPercent),
+      tone: utilisationSeverity(s.utilisationPercent),
     })),
   };
 }

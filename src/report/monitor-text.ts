@@ -1,6 +1,6 @@
-import { utilizationSeverity } from '../core/checks/connections.js';
-import { CHURN_PER_SECOND_LIMIT } from '../core/health/rules.js';
-import { clockTime } from '../core/monitor/findings.js';
+import { utilisationSeverity } from '../core/guide.js';
+import { CHURN_PER_SECOND_LIMIT } from '../core/guide.js';
+import { clockTime } from '../core/monitor/clock.js';
 import type { MonitorSample } from '../core/monitor/sample.js';
 import type { MonitorSummary } from '../core/monitor/summary.js';
 import { formatDuration } from '../core/units.js';
@@ -21,7 +21,7 @@ export interface MonitorHeading {
 }
 
 function paintPercent(style: Style, percent: number): string {
-  return paint(style, utilizationSeverity(percent), `${percent} %`);
+  return paint(style, utilisationSeverity(percent), `${percent} %`);
 }
 
 export function renderMonitorHeading(h: MonitorHeading, style: Style): string {

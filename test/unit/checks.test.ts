@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runChecks, serverChecks } from '../../src/core/checks/index.js';
-import { utilizationSeverity } from '../../src/core/checks/connections.js';
+import { utilisationSeverity } from '../../src/core/guide.js';
 import type { Finding } from '../../src/core/findings.js';
 import { plan, serverFacts } from '../helpers/facts.js';
 
@@ -49,7 +49,7 @@ describe('check-server checks over fixture facts', () => {
   });
 
   it("judges slot usage with the guide's 70 / 85 % thresholds", () => {
-    assert.deepEqual([69, 70, 85, 86].map(utilizationSeverity), ['ok', 'warning', 'warning', 'critical']);
+    assert.deepEqual([69, 70, 85, 86].map(utilisationSeverity), ['ok', 'warning', 'warning', 'critical']);
     const busy = check({ activity: { clientBackends: 90 } })().findings;
     assert.equal(find(busy, 'slot-usage')?.severity, 'critical', '89 of 97');
   });

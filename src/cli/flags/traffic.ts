@@ -19,8 +19,8 @@ Sizing from traffic (--rps and --hold-ms, or --measure):
   Little's law gives the mean busy connections per instance, A = rate ÷ instances
   × hold time. Erlang C (random arrivals, exponential hold times) then gives each
   pool size's chance of waiting and its waits; the smallest pool whose
-  --target-percentile wait is within --target-wait-ms is chosen (default: p99
-  within 10ms), capped by the server budget. With --callers n (a fixed set of
+  --target-percentile wait is within --target-wait-ms is chosen (default: p${DEFAULT_TARGET_PERCENTILE}
+  within ${DEFAULT_TARGET_WAIT_MS}ms), capped by the server budget. With --callers n (a fixed set of
   n callers per instance) the finite-source Engset model is used instead: fewer
   requests wait, and n connections are always enough. The guide's formula is
   shown beside the result, fed with ceil(A) as the concurrency.

@@ -19,7 +19,7 @@ import { alterSystem } from './fix.js';
 import type { Check } from './registry.js';
 import { outcome, type ServerRule, type CheckContext } from './types.js';
 
-export { CONNECTION_TIERS, MIN_SUPERUSER_RESERVED, utilisationSeverity as utilizationSeverity };
+export { CONNECTION_TIERS, MIN_SUPERUSER_RESERVED };
 
 export const checkConnectionTier: ServerRule = ({ facts }) => {
   const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;

@@ -1,5 +1,5 @@
-import { utilizationSeverity } from '../../core/checks/connections.js';
-import { clockTime } from '../../core/monitor/findings.js';
+import { utilisationSeverity } from '../../core/guide.js';
+import { clockTime } from '../../core/monitor/clock.js';
 import { formatDuration } from '../../core/units.js';
 import { plural, postgres, toned, type Pair, type ReportDocument } from '../document.js';
 import { rate, secs, sparkline } from '../monitor-figures.js';
@@ -25,7 +25,7 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
             label: 'utilisation',
             value: [
               'peak ',
-              toned(`${u.peakPercent} %`, utilizationSeverity(u.peakPercent)),
+              toned(`${u.peakPercent} %`, utilisationSeverity(u.peakPercent)),
               ` (${u.peakClients} of ${u.usableSlots} at ${clockTime(u.peakAt)} UTC), mean ${u.meanPercent} %, p95 ${u.p95Percent} %  `,
               sparkline(report.samples),
             ],
