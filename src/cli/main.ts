@@ -6,11 +6,8 @@ export { run };
 
 /** The executable's entry point (bin/pooltune.cjs). */
 export async function main(): Promise<void> {
-  // A reader that goes away (`| head`) is not an error worth a stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
-  const io = processIo();
+  // A reader that went away (`| head`) has all it wanted: end as the command would have.
+  const io = processIo(() => process.exit(process.exitCode ?? 0));
   closeOnSignals(io);
   process.exitCode = await run(process.argv, io);
 }
