@@ -1,4 +1,5 @@
 import type { SharedOptions } from '../cli/declaration.js';
+import { UsageError } from '../core/errors.js';
 import type { FailOn } from '../core/findings.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../core/guide.js';
 import type { PlanConfig } from '../core/plan/config.js';
@@ -36,8 +37,8 @@ export interface TargetSettings {
 }
 
 /**
- * Resolves --db (else the plan's urlEnv, else DATABASE_URL, else PG*) and registers the password as a
- * secret before anything can print it.
+ * Resolves --db, else the plan's urlEnv (which must then be set), else DATABASE_URL, else PG*; and registers
+ * the password as a secret before anything can print it.
  */
 export function resolveEndpoint(
   options: SharedOptions,
@@ -45,8 +46,15 @@ export function resolveEndpoint(
   plan: PlanConfig | undefined,
   settings: TargetSettings = {},
 ): PostgresEndpoint {
-  // The plan's urlEnv names the variable that holds the URL when there is no --db.
-  const connection = resolveTarget(options.db, io.env, plan?.urlEnv || undefined);
+  // The plan's urlEnv names the variable that holds the URL when there is no --db. Unset, it must not
+  // fall back to PG*: a deploy gate would then check whichever server those happen to point at.
+  const urlEnv = plan?.urlEnv || undefined;
+  if (options.db === undefined && urlEnv !== undefined && !(Object.hasOwn(io.env, urlEnv) && io.env[urlEnv]))
+    throw new UsageError(
+      `${plan?.file}: target.urlEnv names ${urlEnv}, which is not set (or empty); nothing was checked`,
+      [`set ${urlEnv} to the database URL, or pass --db`],
+    );
+  const connection = resolveTarget(options.db, io.env, urlEnv);
   if (connection.password) io.addSecret(connection.password);
   const connectTimeoutMs =
     options.connectTimeoutMs ?? connection.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
