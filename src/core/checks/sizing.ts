@@ -1,6 +1,7 @@
 import { instancesThatFit, maxConnectionsNeeded, type SizingInput } from '../budget.js';
 import type { Finding, HintId } from '../findings.js';
 import {
+  budgetShare,
   BUDGET_SHARE_PERCENT,
   HEADROOM_FACTOR,
   LARGE_TIER_CONNECTIONS,
@@ -30,7 +31,13 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
   const severe = cap < concurrency;
   const { hints, sql } = remedies(input, demand, usable);
   const shortBy = demand - cap;
-  const fewer = input.instances > 1 ? `, or run at most ${fit} instance${fit === 1 ? '' : 's'}` : '';
+  // "At most 0 instances" is no advice: when not even one fits, say what one instance alone would get.
+  const fewer =
+    input.instances <= 1
+      ? ''
+      : fit > 0
+        ? `, or run at most ${fit} instance${fit === 1 ? '' : 's'}`
+        : `; not even one instance fits: a single instance would get at most ${budgetShare(usable)} of the ${usable} usable slots`;
   return {
     id: 'budget-shortfall',
     severity: severe ? 'critical' : 'warning',
