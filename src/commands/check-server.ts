@@ -4,7 +4,8 @@ import { usableSlots } from '../core/server-facts.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
-import { count, size } from '../cli/flags/values.js';
+import { addServerFlags, readServer, type ServerOptions } from '../cli/flags/server.js';
+import { count } from '../cli/flags/values.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
@@ -14,12 +15,11 @@ import { targetOf } from '../pipeline/target.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
 import type { Io } from '../ui/io.js';
 
-export interface CheckServerOptions extends SharedOptions {
+export interface CheckServerOptions extends SharedOptions, ServerOptions {
   readonly workload?: string;
   readonly config?: string;
   readonly poolMax?: number;
   readonly instances: number;
-  readonly serverMemoryBytes?: number;
   readonly behindPooler: boolean;
 }
 
@@ -84,32 +84,27 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
     'ALTER SYSTEM statement that fixes it; pooltune prints it and never runs it.',
   ].join('\n'),
   flags: (command) =>
-    command
-      .option(
-        '-w, --workload <name|file>',
-        "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
-      )
-      .option('--config <file>', 'a pool plan to check as well (default: the nearest pooltune.config.json)')
-      .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
-      .option(
-        '--instances <n>',
-        'planned application instances (with --pool-max)',
-        count(COUNT_RANGES.instances),
-        1,
-      )
-      .option(
-        '--server-memory <size>',
-        "the server's memory, e.g. 16GB, to judge what connections may claim",
-        size,
-      )
-      .option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer'),
+    addServerFlags(
+      command
+        .option(
+          '-w, --workload <name|file>',
+          "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
+        )
+        .option('--config <file>', 'a pool plan to check as well (default: the nearest pooltune.config.json)')
+        .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
+        .option(
+          '--instances <n>',
+          'planned application instances (with --pool-max)',
+          count(COUNT_RANGES.instances),
+          1,
+        ),
+    ).option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer'),
   read: (command) => {
     const raw = command.opts<{
       workload?: string;
       config?: string;
       poolMax?: number;
       instances: number;
-      serverMemory?: number;
       behindPooler?: boolean;
     }>();
     return {
@@ -118,7 +113,7 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
       ...(raw.config === undefined ? {} : { config: raw.config }),
       ...(raw.poolMax === undefined ? {} : { poolMax: raw.poolMax }),
       instances: raw.instances,
-      ...(raw.serverMemory === undefined ? {} : { serverMemoryBytes: raw.serverMemory }),
+      ...readServer(command),
       behindPooler: raw.behindPooler === true,
     };
   },

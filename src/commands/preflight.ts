@@ -7,6 +7,7 @@ import { planServerFrom } from '../core/plan/server.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
+import { addServerFlags, readServer, type ServerOptions } from '../cli/flags/server.js';
 import { count, duration } from '../cli/flags/values.js';
 import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
@@ -18,7 +19,7 @@ import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 import { Option } from 'commander';
 
-export interface PreflightOptions extends SharedOptions {
+export interface PreflightOptions extends SharedOptions, ServerOptions {
   readonly config?: string;
   readonly health: boolean;
   readonly probeConnections: number;
@@ -83,6 +84,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
         workloadWantsStatementTimeout: workload.pool.queryTimeoutMs !== null,
         instances: 1,
         behindPooler: plan.pooler !== undefined,
+        ...(options.serverMemoryBytes === undefined ? {} : { serverMemoryBytes: options.serverMemoryBytes }),
       },
     },
     health: run?.metrics,
@@ -119,26 +121,28 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
     "service's pool against its recommendation). One report, one exit code.",
   ].join('\n'),
   flags: (command) =>
-    command
-      .option('--config <file>', 'the plan file (default: the nearest pooltune.config.json)')
-      .option('--no-health', 'skip the live health probe')
-      .option(
-        '--probe-connections <n>',
-        'size of the health probe pool',
-        count(COUNT_RANGES.probeConnections),
-        PREFLIGHT_PROBE.connections,
-      )
-      .addOption(
-        new Option('--duration <duration>', 'how long to drive the probe pool')
-          .argParser(duration)
-          .default(PREFLIGHT_PROBE.durationMs, formatDuration(PREFLIGHT_PROBE.durationMs)),
-      )
-      .option(
-        '--samples <n>',
-        'query round trips to time',
-        count(COUNT_RANGES.samples),
-        PREFLIGHT_PROBE.samples,
-      ),
+    addServerFlags(
+      command
+        .option('--config <file>', 'the plan file (default: the nearest pooltune.config.json)')
+        .option('--no-health', 'skip the live health probe')
+        .option(
+          '--probe-connections <n>',
+          'size of the health probe pool',
+          count(COUNT_RANGES.probeConnections),
+          PREFLIGHT_PROBE.connections,
+        )
+        .addOption(
+          new Option('--duration <duration>', 'how long to drive the probe pool')
+            .argParser(duration)
+            .default(PREFLIGHT_PROBE.durationMs, formatDuration(PREFLIGHT_PROBE.durationMs)),
+        )
+        .option(
+          '--samples <n>',
+          'query round trips to time',
+          count(COUNT_RANGES.samples),
+          PREFLIGHT_PROBE.samples,
+        ),
+    ),
   read: (command) => {
     const raw = command.opts<{
       config?: string;
@@ -154,6 +158,7 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
       probeConnections: raw.probeConnections,
       durationMs: raw.duration,
       samples: raw.samples,
+      ...readServer(command),
     };
   },
   help: `

@@ -86,6 +86,23 @@ for (const version of PG_VERSIONS) {
       assert.match(r.stdout, /the plan needs 80/);
     });
 
+    it('takes --server-memory, which its skipped memory check asks for, and judges the memory with it', async () => {
+      await writePlan(plan(10));
+      const without = JSON.parse((await preflight(['--json', '--no-health'])).stdout) as Doc & {
+        skipped: { id: string; enableWith?: string }[];
+      };
+      const skip = without.skipped.find((s) => s.id === 'connection-memory');
+      assert.match(skip?.enableWith ?? '', /--server-memory/);
+      const r = await preflight(['--json', '--no-health', '--server-memory', '16GB']);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as Doc & { skipped: { id: string }[] };
+      assert.ok(!doc.skipped.some((s) => s.id === 'connection-memory'), 'no longer skipped');
+      assert.match(
+        doc.findings.find((f) => f.id === 'connection-memory')?.title ?? '',
+        /of the server's 16GB/,
+      );
+    });
+
     it('--fail-on never exits 0 when the checks ran; warning and info fail on lesser findings', async () => {
       await writePlan(plan(50));
       assert.equal((await preflight(['--fail-on', 'never'])).code, 0);
