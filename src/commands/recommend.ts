@@ -60,7 +60,7 @@ export interface RecommendOptions extends SharedOptions {
   readonly interactive: boolean;
   /** Which of the inputs the user gave on the command line (the rest are defaults). */
   readonly given: ReadonlySet<GivenInput>;
-  /** Size from traffic: a given rate and hold time, or a measurement on the --db server. */
+  /** Size from traffic: a given rate and hold time, or a measurement on the target server. */
   readonly traffic?: TrafficOptions;
   /** The database server's cores and spindles, for the CPU bound. */
   readonly hardware?: DatabaseHardware;
@@ -176,7 +176,9 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     otherConnections: options.otherConnections,
     source: source('serverMaxConnections'),
   };
-  if (options.db !== undefined) {
+  // --measure needs a server, found as every command finds one: --db, else DATABASE_URL, else PG*.
+  const live = options.db !== undefined || options.traffic?.measureMs !== undefined;
+  if (live) {
     // Loaded only here: the offline path never needs the connection layer.
     const [{ targetOf }, { withSession }] = await Promise.all([
       import('../pipeline/target.js'),
@@ -250,15 +252,14 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
       concurrency: options.concurrency === undefined ? null : input(options.concurrency, 'concurrency'),
       instances: input(options.instances, 'instances'),
       serverMaxConnections: { value: budget.maxConnections, source: budget.source },
-      reservedConnections:
-        options.db === undefined
-          ? input(options.reservedConnections, 'reservedConnections')
-          : { value: budget.reservedConnections, source: 'server' },
+      reservedConnections: !live
+        ? input(options.reservedConnections, 'reservedConnections')
+        : { value: budget.reservedConnections, source: 'server' },
       otherConnections: {
         value: budget.otherConnections,
         source: options.planOthers
           ? 'plan'
-          : options.db === undefined
+          : !live
             ? source('otherConnections')
             : options.accountForOthers
               ? 'server'
@@ -335,7 +336,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
     '  min          = the preset’s share of max, at least 1',
     '',
     "Without --concurrency the preset's own pool size stands, capped by the budget.",
-    'With --rps and --hold-ms, or --db … --measure, the pool is sized from traffic instead (below).',
+    'With --rps and --hold-ms, or --measure, the pool is sized from traffic instead (below).',
     'On a terminal with no flags, or with -i, a wizard asks for the inputs.',
   ].join('\n'),
   flags: (command) =>

@@ -93,7 +93,6 @@ describe('pooltune recommend from traffic, end to end', () => {
         /above 0 and below 100/,
       ],
       ['a rate and a concurrency', ['--rps', '200', '--hold-ms', '20', '-c', '5'], /size the pool two ways/],
-      ['--measure without --db', ['--measure', '10s'], /'--measure' needs --db/],
       ['--measure too short', ['--db', 'postgres://a@b/c', '--measure', '2s'], /from 5s to 1h/],
       ['a target without traffic', ['-w', 'oltp', '--target-wait-ms', '5'], /applies to sizing from traffic/],
       [
@@ -110,5 +109,13 @@ describe('pooltune recommend from traffic, end to end', () => {
     for (const [what, args, pattern] of cases) {
       it(what, async () => assertOneLineError(await runCli(['recommend', ...args]), pattern));
     }
+  });
+
+  it('--measure without --db measures the server DATABASE_URL names, as every command finds its target', async () => {
+    const r = await runCli(['recommend', '--measure', '10s', '--connect-timeout', '1s'], {
+      env: { DATABASE_URL: 'postgres://app@127.0.0.1:1/app' },
+    });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /connection refused by 127\.0\.0\.1:1.*\n.*the target comes from DATABASE_URL/);
   });
 });

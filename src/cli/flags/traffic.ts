@@ -4,7 +4,7 @@ import { DEFAULT_TARGET_PERCENTILE, DEFAULT_TARGET_WAIT_MS } from '../../core/gu
 import { TRAFFIC_RANGES } from '../../core/numbers.js';
 import { count, decimal, measureWindow, percentile } from './values.js';
 
-/** Size from traffic: a given rate and hold time, or a measurement on the --db server. */
+/** Size from traffic: a given rate and hold time, or a measurement on the target server. */
 export interface TrafficOptions {
   readonly ratePerSecond?: number;
   readonly holdMs?: number;
@@ -43,7 +43,7 @@ export function addTrafficFlags(command: Command): Command {
     )
     .option(
       '--measure <duration>',
-      'with --db: measure the rate and hold time on the server for this long (5s to 1h), then size from them',
+      'measure the rate and hold time on the server (--db, else DATABASE_URL or PG*) for this long (5s to 1h), then size from them',
       measureWindow,
     )
     .option(
@@ -89,7 +89,6 @@ interface RawTraffic {
 /** The traffic flags' combinations that cannot work, as one line; undefined when they are fine. */
 function trafficFlagProblem(raw: RawTraffic): string | undefined {
   const has = (key: keyof RawTraffic) => raw[key] !== undefined;
-  if (has('measure') && !has('db')) return "option '--measure' needs --db (it measures that server)";
   if (has('measure') && has('rps')) return "option '--measure' measures the rate itself; drop '--rps'";
   if (has('rps') && !has('holdMs'))
     return "option '--rps' needs '--hold-ms' (how long each request holds a connection)";
@@ -102,7 +101,7 @@ function trafficFlagProblem(raw: RawTraffic): string | undefined {
     const loose = (['targetWaitMs', 'targetPercentile', 'callers'] as const).find(has);
     if (loose) {
       const flag = loose.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      return `option '--${flag}' applies to sizing from traffic: add --rps and --hold-ms, or --db … --measure`;
+      return `option '--${flag}' applies to sizing from traffic: add --rps and --hold-ms, or --measure`;
     }
   }
   if (has('dbSpindles') && !has('dbCores')) return "option '--db-spindles' needs '--db-cores'";
