@@ -21,6 +21,8 @@ export interface HealthOptions extends SharedOptions {
   readonly durationMs: number;
   readonly samples: number;
   readonly query?: string;
+  /** The longest the uncounted warm-up before the timed round trips may take. */
+  readonly warmupMaxMs: number;
   readonly schema?: string;
   readonly idleInTransactionThresholdMs: number;
   /** statement_timeout of pooltune's own sessions: bounds --query and every probe query. */
@@ -54,6 +56,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
           durationMs: options.durationMs,
           samples: options.samples,
           query,
+          warmupMaxMs: options.warmupMaxMs,
           ...(schemaSpec ? { schemaSpec } : {}),
         },
         io,
@@ -112,6 +115,14 @@ export const health: CommandDeclaration<HealthOptions> = {
       )
       .option('--samples <n>', 'query round trips to time', count(COUNT_RANGES.samples), HEALTH_PROBE.samples)
       .option('--query <sql>', 'a read-only query to time instead of SELECT 1')
+      .addOption(
+        new Option(
+          '--warmup <duration>',
+          'the longest to warm up with uncounted round trips before the timed ones',
+        )
+          .argParser(duration)
+          .default(HEALTH_PROBE.warmupMaxMs, formatDuration(HEALTH_PROBE.warmupMaxMs)),
+      )
       .option(
         '--schema <eventcore|file>',
         "verify the schema: EventCore 2.x's tables and migrations, or a JSON spec file",
@@ -135,6 +146,7 @@ export const health: CommandDeclaration<HealthOptions> = {
       duration: number;
       samples: number;
       query?: string;
+      warmup: number;
       schema?: string;
       idleInTransactionThreshold?: number;
       statementTimeout: number;
@@ -151,6 +163,7 @@ export const health: CommandDeclaration<HealthOptions> = {
       durationMs: raw.duration,
       samples: raw.samples,
       ...(raw.query === undefined ? {} : { query: raw.query }),
+      warmupMaxMs: raw.warmup,
       ...(raw.schema === undefined ? {} : { schema: raw.schema }),
       idleInTransactionThresholdMs:
         raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,

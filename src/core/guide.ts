@@ -199,6 +199,8 @@ export const HEALTH_PROBE = {
   /** Uncounted round trips (and at least this long) before the latency samples, while V8 warms pg's query path. */
   warmupQueries: 100,
   warmupMs: 300,
+  /** ...but never longer than this: a slow --query would otherwise spend minutes warming up. */
+  warmupMaxMs: 2 * SECOND,
 } as const;
 
 /** preflight's health probe: shorter than health's, it runs before every deploy. */

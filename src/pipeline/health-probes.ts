@@ -26,6 +26,8 @@ export interface ProbeSettings {
   readonly durationMs: number;
   readonly samples: number;
   readonly query: string;
+  /** The longest the uncounted warm-up may take (the guide's default when absent). */
+  readonly warmupMaxMs?: number;
   readonly schemaSpec?: SchemaSpec;
 }
 
@@ -65,7 +67,12 @@ export async function probeHealth(
   });
 
   await progress.step(`timing ${settings.samples} round trips`);
-  const queryLatency = await probes.measureQueryLatency(opened.session, settings.samples, settings.query);
+  const queryLatency = await probes.measureQueryLatency(
+    opened.session,
+    settings.samples,
+    settings.query,
+    settings.warmupMaxMs,
+  );
   const after = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
   const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
 

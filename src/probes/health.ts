@@ -9,7 +9,7 @@ import { closedLoop, poolRequest } from './pool-driver.js';
 
 export const DEFAULT_PROBE_QUERY = 'SELECT 1';
 // A cold process runs its first few thousand round trips slower, until V8 has optimised pg's query path:
-// warm up for a while before counting.
+// warm up for a while before counting, within a bound of time that a slow --query reaches first.
 const { warmupQueries: WARMUP_QUERIES, warmupMs: WARMUP_MS } = HEALTH_PROBE;
 
 /** Times `extra` more fresh connections, one at a time, next to the main session's own connect time. */
@@ -53,12 +53,15 @@ export async function measureQueryLatency(
   session: Session,
   samples: number,
   query: string,
+  warmupMaxMs: number = HEALTH_PROBE.warmupMaxMs,
 ): Promise<QueryLatencyMetrics> {
   const timings: number[] = [];
   let warmup = 0;
   try {
-    const warmUntil = performance.now() + WARMUP_MS;
-    while (warmup < WARMUP_QUERIES || performance.now() < warmUntil) {
+    const started = performance.now();
+    const warmUntil = started + Math.min(WARMUP_MS, warmupMaxMs);
+    const giveUpAt = started + warmupMaxMs;
+    while ((warmup < WARMUP_QUERIES || performance.now() < warmUntil) && performance.now() < giveUpAt) {
       await session.query(query);
       warmup += 1;
     }

@@ -23,7 +23,10 @@ interface HealthJson {
       acquisitions: number;
       waits: { p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number };
     };
-    queryLatency: { latency: { count: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number } };
+    queryLatency: {
+      latency: { count: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number };
+      warmupSamples: number;
+    };
     utilisation: { utilisationPercent: number; otherClients: number; usableSlots: number };
   };
   findings: { id: string; severity: string; title: string; hints?: string[]; fix?: { sql?: string[] } }[];
@@ -161,6 +164,29 @@ for (const version of PG_VERSIONS) {
       ]);
       assert.equal(code, 0);
       assert.equal(doc.metrics.queryLatency.latency.count, 50);
+    });
+
+    it('bounds the warm-up of a slow --query by --warmup instead of running 100 of them first', async () => {
+      // 200 ms a round trip: the 100 warm-up round trips of SELECT 1 would take 20 s; 500ms holds at most 3.
+      const { code, doc } = await health([
+        '--db',
+        server.url('app'),
+        '--query',
+        'select pg_sleep(0.2)',
+        '--samples',
+        '2',
+        '--warmup',
+        '500ms',
+        '--duration',
+        '200ms',
+      ]);
+      assert.equal(code === 0 || code === 1, true, `exit ${code}`);
+      assert.equal(doc.metrics.queryLatency.latency.count, 2);
+      assert.ok(
+        doc.metrics.queryLatency.warmupSamples <= 3,
+        `${doc.metrics.queryLatency.warmupSamples} warm-up round trips`,
+      );
+      assert.ok(doc.metrics.queryLatency.warmupSamples >= 1);
     });
 
     it('--schema eventcore passes on an EventCore 2.x database and lists what an empty one lacks', async () => {
