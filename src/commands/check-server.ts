@@ -1,6 +1,6 @@
 import { CHECK_SERVER_FAMILIES, runChecks, type ServerPlan } from '../core/checks/index.js';
 import { planServerFrom } from '../core/plan/server.js';
-import { usableSlots } from '../core/server-facts.js';
+import { otherClients, usableSlots } from '../core/server-facts.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
@@ -64,7 +64,8 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
       maxConnections: slots.max,
       reservedConnections: slots.superuserReserved + slots.reserved,
       usableSlots: slots.usable,
-      clientConnections: facts.activity.clientBackends,
+      // As the slot-usage finding counts them: pooltune's own session is not a client of the application.
+      clientConnections: otherClients(facts),
       canSeeOtherSessions: facts.activity.canSeeOthers,
     },
     plan,

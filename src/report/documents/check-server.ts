@@ -40,7 +40,7 @@ export function checkServerDocument(report: CheckServerReport): ReportDocument {
       subject: report.target,
       facts: [
         postgres(report.serverVersion),
-        `max_connections ${s.maxConnections}, ${s.reservedConnections} reserved, ${s.usableSlots} usable, ${s.clientConnections} client connections now`,
+        `max_connections ${s.maxConnections}, ${s.reservedConnections} reserved, ${s.usableSlots} usable, ${s.clientConnections} other client connection${s.clientConnections === 1 ? '' : 's'} now`,
       ],
     },
     sections: rows.length > 0 ? [settings] : [],
