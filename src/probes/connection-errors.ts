@@ -118,6 +118,14 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
           'the server is full: see `pooltune recommend` and `pooltune check-server` for sizing, or free idle sessions',
         ],
       );
+    case '08P01':
+      // PgBouncer refuses startup parameters it does not know; pooltune sends `options` to make its sessions
+      // read-only, and does not fall back to a SET that a transaction-mode pooler would hand to other clients.
+      if (/unsupported startup parameter/i.test(message))
+        return new ConnectionError(`${where} refused the connection: ${firstLine(message)}`, code, [
+          "a pooler (PgBouncer?) answers there: point --db at the PostgreSQL server itself, or add the parameter to the pooler's ignore_startup_parameters",
+        ]);
+      break;
     case '57P03':
       return new ConnectionError(
         `the server is not accepting connections right now: ${firstLine(message)}`,

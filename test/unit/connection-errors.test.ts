@@ -64,6 +64,19 @@ describe('connection errors become one line, a hint and exit 3', () => {
   }
 });
 
+describe("a pooler that refuses pooltune's startup parameters", () => {
+  it('is named as such, with the two ways out', () => {
+    const error = connectionErrorFrom(
+      Object.assign(new Error('unsupported startup parameter: options'), { code: '08P01' }),
+      ctx,
+    );
+    assert.ok(error instanceof ConnectionError);
+    assert.equal(error.exitCode, 3);
+    assert.match(error.message, /refused the connection: unsupported startup parameter: options/);
+    assert.match(error.hints.join('\n'), /PostgreSQL server itself.*ignore_startup_parameters/);
+  });
+});
+
 describe('a session lost mid-run', () => {
   it("says so in one line, without repeating pg's generic wording", () => {
     const lost = sessionErrorFrom(
