@@ -42,7 +42,11 @@ export const FINDINGS = {
   connectivity: { about: 'the time a fresh connection takes' },
   'server-utilisation': { about: 'client connections against the usable slots (health; monitor: the peak)' },
   'idle-in-transaction': { about: 'sessions idle in a transaction longer than the threshold' },
-  'lock-waits': { about: 'sessions waiting on a lock' },
+  'lock-waits': { about: 'sessions waiting on a lock, judged by how long the wait has lasted' },
+  'long-running-queries': {
+    about: 'queries running longer than --long-query-threshold (5min); critical at 6×',
+  },
+  'long-transactions': { about: 'transactions open longer than --long-transaction-threshold' },
   'probe-pool-shrunk': { about: "the probe pool made smaller to leave the server's last free slots" },
   'acquisition-wait': { about: 'the wait for a pooled connection: under 1ms excellent, above 10ms poor' },
   'acquisition-timeouts': { about: 'acquisitions that timed out: above 0.1 % of requests is critical' },
