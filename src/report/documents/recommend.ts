@@ -91,5 +91,6 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
         emitted,
       },
     },
+    raw: emitted.code,
   };
 }
