@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { FINDING_HINTS, hintsFor, withHints } from '../../src/core/finding-hints.js';
 import { FINDING_IDS, type FindingId } from '../../src/core/finding-ids.js';
 import { CAUSES, HINT_IDS, HINTS, type HintId } from '../../src/core/hints.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 const hintsOf = (id: FindingId): readonly HintId[] => FINDING_HINTS[id].hints;
 
@@ -95,5 +98,24 @@ describe('attaching hints to a finding', () => {
     assert.ok(!('hints' in withHints({ id: 'connection-churn', severity: 'ok', title: 'calm' })));
     assert.ok(!('hints' in withHints({ id: 'pending-restart', severity: 'info', title: 'restart' })));
     assert.deepEqual(hintsFor({ id: 'slot-usage', severity: 'ok' }), []);
+  });
+});
+
+describe('where hints come from', () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? sources(join(dir, entry.name))
+        : entry.name.endsWith('.ts')
+          ? [join(dir, entry.name)]
+          : [],
+    );
+
+  it('no check or other finding source sets hints of its own: the table is the only source', () => {
+    const own = sources(join(REPO_ROOT, 'src'))
+      .filter((file) => !file.endsWith('finding-hints.ts'))
+      .filter((file) => /\bhints: \[/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(REPO_ROOT, file));
+    assert.deepEqual(own, []);
   });
 });
