@@ -386,6 +386,10 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
             .choices(EMITTERS)
             .default('eventcore'),
         )
+        .option(
+          '--raw',
+          'print only the --emit code, no report and no colour (pooltune recommend --emit env --raw > pool.env); with -o the code goes to the file',
+        )
         .option('-i, --interactive', 'ask for the inputs (needs a terminal)')
         .option(
           '--account-for-others',
@@ -408,6 +412,9 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
       otherConnections: number;
       emit: EmitterName;
       interactive?: boolean;
+      raw?: boolean;
+      format: string;
+      json?: boolean;
       accountForOthers?: boolean;
       config?: string;
       service?: string;
@@ -423,9 +430,15 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
         "error: option '--account-for-others' needs --db (it counts the connections on that server)",
       );
     }
+    if (raw.raw && (raw.json || raw.format !== 'text')) {
+      command.error(
+        `error: option '--raw' prints the code alone; drop '${raw.json ? '--json' : `--format ${raw.format}`}'`,
+      );
+    }
     const traffic = readTraffic(command);
     return {
       ...readShared(command),
+      ...(raw.raw ? { raw: true } : {}),
       accountForOthers: raw.accountForOthers === true,
       ...(raw.config === undefined ? {} : { config: raw.config }),
       ...(raw.service === undefined ? {} : { service: raw.service }),
@@ -446,6 +459,7 @@ Examples:
   pooltune recommend --workload oltp --concurrency 33
   pooltune recommend --workload microservice --instances 12 --server-max-connections 200 --emit node-postgres
   pooltune recommend --workload ./my-preset.json --format json | jq .recommendation.pool
+  pooltune recommend -w oltp --emit env --raw > pool.env
   pooltune recommend --db postgres://app@db:5432/app --workload oltp --concurrency 33 --instances 4
   pooltune recommend --rps 200 --hold-ms 20 --target-wait-ms 10
   pooltune recommend --db postgres://app@db:5432/app --measure 60s --instances 4 --db-cores 8

@@ -162,7 +162,7 @@ const latency = (p50Ms: number, p99Ms: number, count: number) => ({
   maxMs: p99Ms * 2,
 });
 
-function healthMetrics(): HealthMetrics {
+export function healthMetrics(): HealthMetrics {
   return {
     connectivity: { samples: 5, medianMs: 4.25, maxMs: 12.5 },
     acquisition: {

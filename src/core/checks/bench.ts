@@ -10,6 +10,7 @@ import type { Load } from '../bench/load.js';
 import type { BenchMeasurement } from '../bench/measurement.js';
 import type { PoolUnderTest } from '../bench/pool.js';
 import { formatMeasuredMs } from '../units.js';
+import { queryLatencyFinding } from './query-latency.js';
 import { defineFamily } from './registry.js';
 import { outcome } from './types.js';
 
@@ -80,6 +81,15 @@ function saturationFindings(m: BenchMeasurement, pool: PoolUnderTest, load: Load
   ];
 }
 
+/**
+ * The query's own time, judged as health judges its round trips. A --hold-ms load is left out: its time is
+ * the pg_sleep it was asked for, not the server's answer.
+ */
+function latencyFindings(m: BenchMeasurement, load: Load): Finding[] {
+  if (load.work.kind === 'hold' || m.completed === 0) return [];
+  return [queryLatencyFinding(m.query, 'requests')];
+}
+
 function clientFindings(m: BenchMeasurement): Finding[] {
   if (!m.client.fellBehind) return [];
   const busy = `its event loop was ${Math.round(m.client.eventLoopUtilisation * 100)} % busy`;
@@ -107,6 +117,7 @@ export const benchChecks = defineFamily('bench', [
     id: 'pool-saturated',
     run: ({ measurement, pool, load }) => outcome(saturationFindings(measurement, pool, load)),
   },
+  { id: 'query-latency', run: ({ measurement, load }) => outcome(latencyFindings(measurement, load)) },
   { id: 'request-errors', run: ({ measurement }) => outcome(errorFindings(measurement)) },
   { id: 'load-generator-behind', run: ({ measurement }) => outcome(clientFindings(measurement)) },
 ]);

@@ -3,7 +3,6 @@ import {
   ACQUISITION_EXCELLENT_MS,
   ACQUISITION_POOR_MS,
   acquisitionRating,
-  QUERY_DEGRADED_MS,
   TIMEOUT_RATE_LIMIT,
   UTILISATION_BANDS,
   UTILISATION_WARNING_PERCENT,
@@ -24,6 +23,7 @@ import {
   idleInTransactionTimeoutTooLong,
 } from './fix.js';
 import type { CheckSettings } from './input.js';
+import { queryLatencyFinding } from './query-latency.js';
 import { defineFamily } from './registry.js';
 import { CHURN_NEEDS_14, sessionStatesSkipped } from './skipped.js';
 import { outcome } from './types.js';
@@ -147,20 +147,7 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
       },
     ];
   }
-  const degraded = q.latency.p50Ms > QUERY_DEGRADED_MS;
-  const slowTail = !degraded && q.latency.p99Ms > QUERY_DEGRADED_MS;
-  return [
-    {
-      id: 'query-latency',
-      severity: degraded ? 'warning' : slowTail ? 'info' : 'ok',
-      title: degraded
-        ? `Query latency is degraded: p50 ${ms(q.latency.p50Ms)} is above ${QUERY_DEGRADED_MS}ms`
-        : `Query latency p50 ${ms(q.latency.p50Ms)}, p99 ${ms(q.latency.p99Ms)} over ${q.latency.count} round trips${slowTail ? `: the slowest 1 % take over ${QUERY_DEGRADED_MS}ms` : ''}`,
-      observed: `p50 ${ms(q.latency.p50Ms)}, p95 ${ms(q.latency.p95Ms)}, p99 ${ms(q.latency.p99Ms)}, max ${ms(q.latency.maxMs)}`,
-      expected: `under ${QUERY_DEGRADED_MS}ms`,
-      ...(degraded ? { hints: ['slow-acquisition'] } : {}),
-    },
-  ];
+  return [queryLatencyFinding(q.latency, 'round trips')];
 }
 
 function churnFindings(c: ChurnMetrics): Finding[] {

@@ -96,5 +96,6 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
         emitted,
       },
     },
+    raw: emitted.code,
   };
 }
