@@ -25,7 +25,12 @@ import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addTrafficFlags, readTraffic, TRAFFIC_HELP, type TrafficOptions } from '../cli/flags/traffic.js';
 import { count } from '../cli/flags/values.js';
-import { MEASURE_WINDOW, POSTGRES_DEFAULT_MAX_CONNECTIONS } from '../core/guide.js';
+import {
+  MEASURE_WINDOW,
+  POSTGRES_DEFAULT_MAX_CONNECTIONS,
+  POSTGRES_DEFAULT_RESERVED_CONNECTIONS,
+} from '../core/guide.js';
+import { DEFAULT_WORKLOAD } from '../core/workload.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { EMITTERS } from '../report/emit/types.js';
 import type { PlanConfig } from '../core/plan/config.js';
@@ -85,16 +90,13 @@ const BUDGET_FLAGS = ['serverMaxConnections', 'reservedConnections', 'otherConne
 const DEFAULT_EMITTER: EmitterName = 'eventcore';
 
 async function withWizardAnswers(options: RecommendOptions, io: Io): Promise<RecommendOptions> {
-  const wantsWizard = options.interactive || (options.given.size === 0 && options.fromPlan === undefined);
+  // No flags on a terminal asks; no flags elsewhere (a script, a pipe) sizes the default workload.
+  const wantsWizard =
+    options.interactive || (options.given.size === 0 && options.fromPlan === undefined && isInteractive(io));
   if (!wantsWizard) return options;
   if (!isInteractive(io)) {
-    if (options.interactive) {
-      throw new UsageError(
-        '--interactive needs a terminal; pass --workload (and --concurrency, --instances) instead',
-      );
-    }
     throw new UsageError(
-      'recommend needs --workload <oltp|batch|microservice|file.json>; run it on a terminal without flags for the wizard',
+      '--interactive needs a terminal; pass --workload (and --concurrency, --instances) instead',
     );
   }
   const { askRecommendInputs } = await import('../ui/prompts.js');
@@ -150,15 +152,12 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
 /** `pooltune recommend`: inputs → sizing → the report (or the exit code of a --measure stopped by a signal). */
 async function runRecommend(initial: RecommendOptions, io: Io): Promise<RecommendReport | number> {
   const planned = await withWizardAnswers(await withPlan(initial, io), io);
-  // Traffic sizes the pool by itself: a plan's concurrency does not apply, and the OLTP preset's timeouts
-  // stand in when no workload was named.
+  // Traffic sizes the pool by itself: a plan's concurrency does not apply.
   const options: RecommendOptions = planned.traffic
-    ? (({ concurrency: _dropped, ...rest }) => ({ ...rest, workload: rest.workload ?? 'oltp' }))(planned)
+    ? (({ concurrency: _dropped, ...rest }) => rest)(planned)
     : planned;
-  if (options.workload === undefined) {
-    throw new UsageError('recommend needs --workload <oltp|batch|microservice|file.json>');
-  }
-  const preset = await loadWorkload(options.workload, io.cwd);
+  // One rule for every way of sizing: a workload named nowhere (flag, plan, wizard) is the default one.
+  const preset = await loadWorkload(options.workload ?? DEFAULT_WORKLOAD, io.cwd);
   await verbose(io, options, `workload ${preset.name} from ${preset.origin}`);
 
   const source = (key: Parameters<RecommendOptions['given']['has']>[0]): ValueSource =>
@@ -335,14 +334,19 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
     '  max          = min(ceil(concurrency × 1.2), floor(usable ÷ instances × 0.8))',
     '  min          = the preset’s share of max, at least 1',
     '',
-    "Without --concurrency the preset's own pool size stands, capped by the budget.",
+    `Without --workload the ${DEFAULT_WORKLOAD} preset is sized. Without --concurrency the preset's`,
+    'own pool size stands, capped by the budget. Without --db the budget is',
+    `PostgreSQL's defaults: max_connections ${POSTGRES_DEFAULT_MAX_CONNECTIONS}, of which ${POSTGRES_DEFAULT_RESERVED_CONNECTIONS} reserved.`,
     'With --rps and --hold-ms, or --measure, the pool is sized from traffic instead (below).',
     'On a terminal with no flags, or with -i, a wizard asks for the inputs.',
   ].join('\n'),
   flags: (command) =>
     addTrafficFlags(
       command
-        .option('-w, --workload <name|file>', 'oltp, batch, microservice, or a preset file (.json)')
+        .option(
+          '-w, --workload <name|file>',
+          `oltp, batch, microservice, or a preset file (.json); ${DEFAULT_WORKLOAD} when neither a flag, the plan nor the wizard names one`,
+        )
         .option(
           '-c, --concurrency <n>',
           'expected concurrent requests per application instance',
@@ -356,15 +360,15 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
         )
         .option(
           '--server-max-connections <n>',
-          "the server's max_connections",
+          "the server's max_connections (PostgreSQL's default)",
           count(COUNT_RANGES.serverMaxConnections),
           POSTGRES_DEFAULT_MAX_CONNECTIONS,
         )
         .option(
           '--reserved-connections <n>',
-          'slots ordinary roles cannot use (superuser_reserved_connections + reserved_connections)',
+          "slots ordinary roles cannot use (superuser_reserved_connections + reserved_connections; PostgreSQL's default)",
           count(COUNT_RANGES.reservedConnections),
-          0,
+          POSTGRES_DEFAULT_RESERVED_CONNECTIONS,
         )
         .option(
           '--other-connections <n>',
@@ -376,6 +380,10 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
           new Option('--emit <library>', 'the configuration code to print')
             .choices(EMITTERS)
             .default('eventcore'),
+        )
+        .option(
+          '--raw',
+          'print only the --emit code, no report and no colour (pooltune recommend --emit env --raw > pool.env); with -o the code goes to the file',
         )
         .option('-i, --interactive', 'ask for the inputs (needs a terminal)')
         .option(
@@ -399,6 +407,9 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
       otherConnections: number;
       emit: EmitterName;
       interactive?: boolean;
+      raw?: boolean;
+      format: string;
+      json?: boolean;
       accountForOthers?: boolean;
       config?: string;
       service?: string;
@@ -414,9 +425,15 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
         "error: option '--account-for-others' needs --db (it counts the connections on that server)",
       );
     }
+    if (raw.raw && (raw.json || raw.format !== 'text')) {
+      command.error(
+        `error: option '--raw' prints the code alone; drop '${raw.json ? '--json' : `--format ${raw.format}`}'`,
+      );
+    }
     const traffic = readTraffic(command);
     return {
       ...readShared(command),
+      ...(raw.raw ? { raw: true } : {}),
       accountForOthers: raw.accountForOthers === true,
       ...(raw.config === undefined ? {} : { config: raw.config }),
       ...(raw.service === undefined ? {} : { service: raw.service }),
@@ -437,6 +454,7 @@ Examples:
   pooltune recommend --workload oltp --concurrency 33
   pooltune recommend --workload microservice --instances 12 --server-max-connections 200 --emit node-postgres
   pooltune recommend --workload ./my-preset.json --format json | jq .recommendation.pool
+  pooltune recommend -w oltp --emit env --raw > pool.env
   pooltune recommend --db postgres://app@db:5432/app --workload oltp --concurrency 33 --instances 4
   pooltune recommend --rps 200 --hold-ms 20 --target-wait-ms 10
   pooltune recommend --db postgres://app@db:5432/app --measure 60s --instances 4 --db-cores 8

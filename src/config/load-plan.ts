@@ -4,6 +4,7 @@ import { echo } from '../core/echo.js';
 import { UsageError } from '../core/errors.js';
 import type { FailOn } from '../core/findings.js';
 import { CONFIG_FILE_NAME, parsePlanConfig, type PlanConfig, type ServicePlan } from '../core/plan/config.js';
+import { DEFAULT_WORKLOAD } from '../core/workload.js';
 import { looksLikePath, readJsonFile } from './json-file.js';
 
 /** The nearest pooltune.config.json from `cwd` upwards, or undefined. */
@@ -56,7 +57,7 @@ export function failOnWithPlan(
 
 /** A service's workload: its own, else the plan's default, else oltp. preflight and recommend agree on it. */
 export function serviceWorkload(plan: PlanConfig, service: ServicePlan): string {
-  return service.workload ?? plan.workload ?? 'oltp';
+  return service.workload ?? plan.workload ?? DEFAULT_WORKLOAD;
 }
 
 /** A service's workload path is relative to the config file, like every path in it. */

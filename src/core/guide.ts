@@ -12,6 +12,12 @@ const MB = 1024 ** 2;
 
 /** max_connections when the server does not say: PostgreSQL's own default ("default: 100"). */
 export const POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
+/**
+ * The slots ordinary roles cannot use when the server does not say: PostgreSQL's own defaults,
+ * superuser_reserved_connections 3 and (16+) reserved_connections 0, so that an offline budget matches a
+ * default server's.
+ */
+export const POSTGRES_DEFAULT_RESERVED_CONNECTIONS = 3;
 /** No PostgreSQL server runs more backends than this (max_connections' own limit), so no pool needs more. */
 export const POSTGRES_MAX_CONNECTIONS_LIMIT = 262_143;
 

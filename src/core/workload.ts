@@ -34,6 +34,8 @@ export interface WorkloadPreset {
 
 export const BUILTIN_WORKLOADS = ['oltp', 'batch', 'microservice'] as const;
 export type BuiltinWorkload = (typeof BUILTIN_WORKLOADS)[number];
+/** The workload every command assumes when none is named: flags, a plan and the wizard all fall back on it. */
+export const DEFAULT_WORKLOAD: BuiltinWorkload = 'oltp';
 
 export function isBuiltinWorkload(name: string): name is BuiltinWorkload {
   return (BUILTIN_WORKLOADS as readonly string[]).includes(name);

@@ -64,6 +64,30 @@ export async function writeReport(
 }
 
 /**
+ * --raw: the bare payload, byte for byte, so that `> pool.env` or `-o pool.env` is a file to use. The
+ * findings that need attention still reach the terminal, on stderr, one line each.
+ */
+async function writeRaw(
+  io: Io,
+  options: CommonOptions,
+  document: ReportDocument,
+  raw: string,
+  as: (format: Format, forFile: boolean) => Promise<string>,
+): Promise<void> {
+  if (options.output !== undefined) {
+    const { writeReportFile } = await import('../ui/report-files.js');
+    await writeReportFile(options.output, raw, io.cwd);
+    await io.stdout.write(await as('text', false));
+    return;
+  }
+  await io.stdout.write(raw);
+  for (const finding of document.envelope.findings) {
+    if (finding.severity === 'warning' || finding.severity === 'critical')
+      await io.stderr.write(`pooltune: ${finding.severity}: ${finding.title}\n`);
+  }
+}
+
+/**
  * Writes a report: in --format on stdout, or with --output in --format to the file and as text on the
  * terminal. In GitHub Actions (--format github) the markdown report also goes to $GITHUB_STEP_SUMMARY.
  */
@@ -75,6 +99,7 @@ export async function writeDocument(
 ): Promise<void> {
   const as = (format: Format, forFile: boolean) =>
     render(format, document, io, options, pooltuneVersion, forFile);
+  if (options.raw && document.raw !== undefined) return writeRaw(io, options, document, document.raw, as);
   // Loaded only when there is a file to write: fs/promises costs a start-up a few milliseconds.
   const files = () => import('../ui/report-files.js');
   if (options.output !== undefined) {

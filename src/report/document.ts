@@ -106,6 +106,8 @@ export interface ReportDocument {
   readonly header: Header;
   readonly sections: readonly Section[];
   readonly json: JsonPayload;
+  /** What `--raw` prints in place of the report: the bare payload (recommend's emitted code), no markup. */
+  readonly raw?: string;
 }
 
 /** "PostgreSQL 17.1", the fact every report about a server states. */

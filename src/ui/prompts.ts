@@ -1,7 +1,7 @@
 import { CancelledError } from '../core/errors.js';
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from '../core/guide.js';
 import { COUNT_RANGES, countExpectation, parseCount, type CountRange } from '../core/numbers.js';
-import { BUILTIN_WORKLOADS } from '../core/workload.js';
+import { BUILTIN_WORKLOADS, DEFAULT_WORKLOAD } from '../core/workload.js';
 
 export interface RecommendAnswers {
   readonly workload: string;
@@ -40,7 +40,7 @@ export async function askRecommendInputs(
         ...BUILTIN_WORKLOADS.map((name) => ({ name: WORKLOAD_CHOICES[name], value: name })),
         { name: 'my own preset file…', value: '' },
       ],
-      default: defaults.workload ?? 'oltp',
+      default: defaults.workload ?? DEFAULT_WORKLOAD,
     });
     if (workload === '') {
       workload = await input({

@@ -14,7 +14,8 @@ async function findings(args: readonly string[]): Promise<Finding[]> {
 
 describe('advice a user can act on', () => {
   it('when not even one instance gets its demand, says so instead of "run at most 0 instances"', async () => {
-    // 100 usable slots: one instance alone gets at most 80, and oltp at concurrency 100 wants 120.
+    // 97 usable slots (100 less PostgreSQL's 3 reserved): one instance alone gets at most 77, and oltp at
+    // concurrency 100 wants 120.
     const shortfall = (await findings(['recommend', '-w', 'oltp', '-c', '100', '--instances', '2'])).find(
       (f) => f.id === 'budget-shortfall',
     );
@@ -22,12 +23,12 @@ describe('advice a user can act on', () => {
     assert.doesNotMatch(shortfall.expected ?? '', /at most 0 instance/);
     assert.match(
       shortfall.expected ?? '',
-      /not even one instance fits: a single instance would get at most 80 of the 100 usable slots/,
+      /not even one instance fits: a single instance would get at most 77 of the 97 usable slots/,
     );
   });
 
   it('when fewer instances would fit, still names how many', async () => {
-    // One instance wants ceil(30 × 1.2) = 36; 80 % of 100 slots holds two of them.
+    // One instance wants ceil(30 × 1.2) = 36; 80 % of 97 slots holds two of them.
     const shortfall = (await findings(['recommend', '-w', 'oltp', '-c', '30', '--instances', '4'])).find(
       (f) => f.id === 'budget-shortfall',
     );

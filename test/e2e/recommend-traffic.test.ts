@@ -32,7 +32,17 @@ describe('pooltune recommend from traffic, end to end', () => {
   });
 
   it('a budget too small for the target: the budget decides, the wait there is stated, exit 0 on a warning', async () => {
-    const r = await runCli(['recommend', '--rps', '200', '--hold-ms', '20', '--server-max-connections', '8']);
+    const r = await runCli([
+      'recommend',
+      '--rps',
+      '200',
+      '--hold-ms',
+      '20',
+      '--server-max-connections',
+      '8',
+      '--reserved-connections',
+      '0',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, words('The server budget decided: the traffic needs 8 connections per instance'));
     assert.match(
@@ -44,7 +54,17 @@ describe('pooltune recommend from traffic, end to end', () => {
   });
 
   it('a budget at or below the load: critical, the queue grows without bound, exit 1', async () => {
-    const r = await runCli(['recommend', '--rps', '200', '--hold-ms', '20', '--server-max-connections', '5']);
+    const r = await runCli([
+      'recommend',
+      '--rps',
+      '200',
+      '--hold-ms',
+      '20',
+      '--server-max-connections',
+      '5',
+      '--reserved-connections',
+      '0',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, words('critical The server budget allows 4 connections per instance'));
     assert.match(r.stdout, /│ 4 +│ all +│ unbounded +│ unbounded +│ 100 %/);

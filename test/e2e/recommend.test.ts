@@ -20,13 +20,23 @@ describe('pooltune recommend, end to end', () => {
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /max_connections\s+│ 40\s+│ formula/);
     assert.match(r.stdout, /= ceil\(33 × 1\.2\) = ceil\(39\.6\) = 40/);
-    assert.match(r.stdout, /= floor\(100 × 0\.8\) = floor\(80\) = 80/);
-    assert.match(r.stdout, /= min\(40, 80\) = 40/);
+    assert.match(r.stdout, /= floor\(97 × 0\.8\) = floor\(77\.6\) = 77/);
+    assert.match(r.stdout, /= min\(40, 77\) = 40/);
     assert.doesNotMatch(r.stdout, ANSI_ESCAPE, 'no colour on a pipe');
   });
 
   it('a budget that cannot carry the load: capped at 40, critical finding, exit 1', async () => {
-    const r = await runCli(['recommend', '-w', 'oltp', '-c', '100', '--server-max-connections', '50']);
+    const r = await runCli([
+      'recommend',
+      '-w',
+      'oltp',
+      '-c',
+      '100',
+      '--server-max-connections',
+      '50',
+      '--reserved-connections',
+      '0',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /max_connections\s+│ 40 /);
     assert.match(r.stdout, /critical {2}The server budget carries 40 connections per instance, 60 short/);
@@ -48,6 +58,38 @@ describe('pooltune recommend, end to end', () => {
     assert.equal(r.code, 0);
   });
 
+  describe("the defaults: PostgreSQL's budget and one workload for every way of sizing", () => {
+    // A default server (max_connections 100, superuser_reserved_connections 3) gives --db 77; so does offline.
+    it('offline, the budget is max_connections 100 with 3 reserved, as on a default server', async () => {
+      const r = await runCli(['recommend', '-w', 'oltp', '-c', '100', '--fail-on', 'never', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as {
+        inputs: { reservedConnections: { value: number; source: string } };
+        recommendation: { pool: { maxConnections: number }; fleet: { usableSlots: number } };
+      };
+      assert.deepEqual(doc.inputs.reservedConnections, { value: 3, source: 'default' });
+      assert.equal(doc.recommendation.fleet.usableSlots, 97);
+      assert.equal(doc.recommendation.pool.maxConnections, 77);
+    });
+
+    for (const [label, args] of [
+      ['--concurrency', ['recommend', '--concurrency', '10']],
+      ['--rps and --hold-ms', ['recommend', '--rps', '100', '--hold-ms', '10']],
+      ['no flags and no terminal', ['recommend']],
+    ] as const) {
+      it(`${label} without --workload sizes oltp and says it is the default`, async () => {
+        const r = await runCli([...args]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        assert.match(r.stdout, /^Recommendation for oltp/);
+        assert.match(r.stdout, /│ workload +│ oltp +│ default, built-in preset │/);
+        const json = await runCli([...args, '--json']);
+        const doc = JSON.parse(json.stdout) as { inputs: { workload: { value: string; source: string } } };
+        assert.deepEqual(doc.inputs.workload, { value: 'oltp', source: 'default' });
+      });
+    }
+  });
+
   it('four instances share 100 slots: 20 each', async () => {
     const r = await runCli([
       'recommend',
@@ -57,6 +99,8 @@ describe('pooltune recommend, end to end', () => {
       '4',
       '--server-max-connections',
       '100',
+      '--reserved-connections',
+      '0',
       '--concurrency',
       '100',
       '--json',
@@ -181,8 +225,6 @@ describe('pooltune recommend, end to end', () => {
         ['recommend', '-w', 'oltp', '--format', 'yaml'],
         /--format <format>' argument 'yaml' is invalid/,
       ],
-      ['no workload and no terminal', ['recommend', '--concurrency', '10'], /recommend needs --workload/],
-      ['no inputs and no terminal', ['recommend'], /recommend needs --workload/],
       ['--interactive without a terminal', ['recommend', '-i'], /--interactive needs a terminal/],
     ];
     for (const [label, args, pattern] of cases) {

@@ -35,8 +35,9 @@ describe('the recommend wizard on a terminal', () => {
       assert.match(r.stdout, new RegExp(question));
     }
     assert.match(r.stdout, /"workload": "batch"/);
-    assert.match(r.stdout, /"maxConnections": 40/);
-    assert.match(r.stdout, /2 × 40 = 80 connections at peak/);
+    // 100 less PostgreSQL's 3 reserved slots, shared by 2: floor(97 ÷ 2 × 0.8) = 38 each.
+    assert.match(r.stdout, /"maxConnections": 38/);
+    assert.match(r.stdout, /2 × 38 = 76 connections at peak/);
   });
 
   it('starts by itself when recommend gets no flags on a terminal', async () => {

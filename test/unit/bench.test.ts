@@ -1,3 +1,4 @@
+import { withHints } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -11,7 +12,8 @@ import {
 import { measure, RequestLog, type BenchMeasurement } from '../../src/core/bench/measurement.js';
 import { poolUnderTest, type PoolUnderTest } from '../../src/core/bench/pool.js';
 import { modelFor } from '../../src/core/bench/prediction.js';
-import { benchChecks, runChecks } from '../../src/core/checks/index.js';
+import { benchChecks, healthChecks, runChecks } from '../../src/core/checks/index.js';
+import { healthMetrics } from './documents-fixtures.js';
 
 const openLoad: Load = {
   arrivals: { kind: 'open', ratePerSecond: 400 },
@@ -172,7 +174,7 @@ describe('bench findings', () => {
     const findings = evaluateBench(measured(log), pool, openLoad);
     const timeouts = findings.find((f) => f.id === 'acquisition-timeouts');
     assert.equal(timeouts?.severity, 'critical');
-    assert.deepEqual(timeouts?.hints, ['slow-acquisition']);
+    assert.deepEqual(timeouts && withHints(timeouts).hints, ['slow-acquisition']);
     assert.match(timeouts?.title ?? '', /0\.2 %/);
     const fewer = logOf(
       Array.from({ length: 9999 }, () => ({ acquireMs: 0.1, queryMs: 1 })),
@@ -186,6 +188,33 @@ describe('bench findings', () => {
     assert.ok(at(0.5).includes('acquisition-wait:ok'));
     assert.ok(at(9).includes('acquisition-wait:ok'));
     assert.ok(at(11).includes('acquisition-wait:warning'));
+  });
+
+  it("judges a query's latency as health does; a pg_sleep hold is not judged (issue 13, point 13)", () => {
+    const query: Load = { ...openLoad, work: { kind: 'query', sql: 'select pg_sleep(2.9)' } };
+    const slow = measured(logOf(Array.from({ length: 20 }, () => ({ acquireMs: 0.1, queryMs: 2900 }))));
+    const latency = evaluateBench(slow, pool, query).find((f) => f.id === 'query-latency');
+    assert.equal(latency?.severity, 'warning');
+    assert.match(latency?.title ?? '', /degraded: p50 2900ms is above 100ms/);
+    const health = runChecks([healthChecks], {
+      health: {
+        ...healthMetrics(),
+        queryLatency: { query: 'q', latency: slow.query, warmupSamples: 0, timedOut: false },
+      },
+    }).findings.find((f) => f.id === 'query-latency');
+    assert.deepEqual(
+      { ...latency },
+      { ...health },
+      'the same finding as health gives for the same latencies',
+    );
+    const fast = measured(logOf(Array.from({ length: 20 }, () => ({ acquireMs: 0.1, queryMs: 0.4 }))));
+    assert.ok(ids(fast, query).includes('query-latency:ok'));
+    const selectOne: Load = { ...openLoad, work: { kind: 'select-1' } };
+    assert.ok(ids(fast, selectOne).includes('query-latency:ok'));
+    assert.ok(
+      !ids(slow, openLoad).some((id) => id.startsWith('query-latency')),
+      'a hold is what was asked for',
+    );
   });
 
   it('an open loop needing more busy connections than the pool has is critical', () => {

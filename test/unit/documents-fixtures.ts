@@ -194,7 +194,7 @@ const latency = (p50Ms: number, p99Ms: number, count: number) => ({
   maxMs: p99Ms * 2,
 });
 
-function healthMetrics(): HealthMetrics {
+export function healthMetrics(): HealthMetrics {
   return {
     connectivity: { samples: 5, medianMs: 4.25, maxMs: 12.5 },
     acquisition: {
@@ -282,7 +282,6 @@ export function preflightReport(): PreflightReport {
       observed: '2 services × their instances × pool max = 320',
       expected: 'at most 77 (80 % of the usable slots)',
       fix: { sql: ['ALTER SYSTEM SET max_connections = 420;'], restart: true },
-      hints: ['too-many-connections'],
     },
     {
       id: 'statement-timeout-disabled',

@@ -8,6 +8,11 @@ export interface OutputOptions {
   readonly format: Format;
   /** Write the report (in --format) to this file; the terminal then gets the text report. */
   readonly output?: string;
+  /**
+   * recommend --raw: only the emitted code, in place of the report (to stdout, or with --output to the
+   * file, the terminal then getting the text report as with any --output).
+   */
+  readonly raw?: boolean;
 }
 
 export function addOutputFlags(command: Command): Command {

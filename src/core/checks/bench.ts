@@ -10,6 +10,7 @@ import type { Load } from '../bench/load.js';
 import type { BenchMeasurement } from '../bench/measurement.js';
 import type { PoolUnderTest } from '../bench/pool.js';
 import { formatMeasuredMs } from '../units.js';
+import { queryLatencyFinding } from './query-latency.js';
 import { defineFamily } from './registry.js';
 import { outcome } from './types.js';
 
@@ -26,7 +27,6 @@ function waitFindings(m: BenchMeasurement): Finding[] {
       title: `Getting a connection took ${ms(m.acquire.meanMs)} on average (p99 ${ms(m.acquire.p99Ms)}); ${percent(m.waitedShare)} of requests found no idle connection: ${rating}`,
       observed: `p50 ${ms(m.acquire.p50Ms)}, p95 ${ms(m.acquire.p95Ms)}, p99 ${ms(m.acquire.p99Ms)}, max ${ms(m.acquire.maxMs)} over ${m.completed} requests`,
       expected: `a mean under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
-      ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
     },
   ];
 }
@@ -40,7 +40,6 @@ function timeoutFindings(m: BenchMeasurement, pool: PoolUnderTest): Finding[] {
       title: `${m.timeouts} requests gave up waiting for a connection after ${ms(pool.acquireTimeoutMs)} (${percent(m.timeoutRate)} of requests): the pool is too small for this load`,
       observed: `${m.timeouts} acquisition timeouts, ${Math.round((m.timeouts / m.windowMs) * 1000 * 10) / 10} per second`,
       expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
-      hints: ['slow-acquisition'],
     },
   ];
 }
@@ -55,7 +54,6 @@ function errorFindings(m: BenchMeasurement): Finding[] {
       id: 'request-errors',
       severity: 'warning',
       title: `${m.errors} request${m.errors === 1 ? '' : 's'} failed (SQLSTATE ${codes})`,
-      hints: ['intermittent-failures'],
     },
   ];
 }
@@ -75,9 +73,17 @@ function saturationFindings(m: BenchMeasurement, pool: PoolUnderTest, load: Load
       title: `The load keeps ${Math.round(needed * 10) / 10} connections busy on average but the pool has ${pool.maxConnections}: requests queue up for as long as it lasts`,
       observed: `${load.arrivals.ratePerSecond} requests/s × ${ms(m.query.meanMs)} per query`,
       expected: `fewer than ${pool.maxConnections} busy connections`,
-      hints: ['slow-acquisition'],
     },
   ];
+}
+
+/**
+ * The query's own time, judged as health judges its round trips. A --hold-ms load is left out: its time is
+ * the pg_sleep it was asked for, not the server's answer.
+ */
+function latencyFindings(m: BenchMeasurement, load: Load): Finding[] {
+  if (load.work.kind === 'hold' || m.completed === 0) return [];
+  return [queryLatencyFinding(m.query, 'requests')];
 }
 
 function clientFindings(m: BenchMeasurement): Finding[] {
@@ -94,7 +100,6 @@ function clientFindings(m: BenchMeasurement): Finding[] {
       title,
       observed: `${m.throughputPerSecond} requests/s done of ${m.offeredPerSecond ?? '?'} asked; sent late p99 ${ms(m.lag.p99Ms)}`,
       expected: `requests sent within ${LOAD_GENERATOR_LIMITS.lagP99Ms}ms of when they are due`,
-      hints: ['load-generator'],
     },
   ];
 }
@@ -107,6 +112,7 @@ export const benchChecks = defineFamily('bench', [
     id: 'pool-saturated',
     run: ({ measurement, pool, load }) => outcome(saturationFindings(measurement, pool, load)),
   },
+  { id: 'query-latency', run: ({ measurement, load }) => outcome(latencyFindings(measurement, load)) },
   { id: 'request-errors', run: ({ measurement }) => outcome(errorFindings(measurement)) },
   { id: 'load-generator-behind', run: ({ measurement }) => outcome(clientFindings(measurement)) },
 ]);

@@ -3,7 +3,6 @@ import {
   ACQUISITION_EXCELLENT_MS,
   ACQUISITION_POOR_MS,
   acquisitionRating,
-  QUERY_DEGRADED_MS,
   TIMEOUT_RATE_LIMIT,
   UTILISATION_BANDS,
   UTILISATION_WARNING_PERCENT,
@@ -18,6 +17,7 @@ import type {
 } from '../health/metrics.js';
 import { formatDuration, formatMeasuredMs } from '../units.js';
 import { abnormalEndFindings, churnFinding } from './churn.js';
+import { queryLatencyFinding } from './query-latency.js';
 import { defineFamily } from './registry.js';
 import { CHURN_NEEDS_14 } from './skipped.js';
 import { outcome } from './types.js';
@@ -40,7 +40,6 @@ function utilisationFinding(u: UtilisationMetrics): Finding {
     title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
     observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
-    ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
   };
 }
 
@@ -64,7 +63,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
     title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
     observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
     expected: `under ${ACQUISITION_EXCELLENT_MS}ms excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
-    ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
   });
   const attempts = a.acquisitions + a.timeouts;
   const rate = attempts > 0 ? a.timeouts / attempts : 0;
@@ -75,7 +73,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       title: `${a.timeouts} of ${attempts} acquisitions timed out (${Math.round(rate * 10000) / 100} %)`,
       observed: `${a.timeouts} timeouts`,
       expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
-      hints: ['slow-acquisition', 'too-many-connections'],
     });
   }
   if (a.exhaustedSamples > 0 && a.timeouts > 0) {
@@ -83,7 +80,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       id: 'pool-exhausted',
       severity: 'warning',
       title: 'The probe pool ran out: no idle connection and no room to open one while callers waited',
-      hints: ['slow-acquisition'],
     });
   }
   if (a.errors > 0) {
@@ -94,7 +90,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       id: 'acquisition-errors',
       severity: 'warning',
       title: `${a.errors} probe request${a.errors === 1 ? '' : 's'} failed (${codes})`,
-      hints: ['intermittent-failures'],
     });
   }
   return findings;
@@ -107,24 +102,10 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
         id: 'query-latency',
         severity: 'critical',
         title: `The probe query ran into the statement timeout: ${q.query}`,
-        hints: ['slow-acquisition'],
       },
     ];
   }
-  const degraded = q.latency.p50Ms > QUERY_DEGRADED_MS;
-  const slowTail = !degraded && q.latency.p99Ms > QUERY_DEGRADED_MS;
-  return [
-    {
-      id: 'query-latency',
-      severity: degraded ? 'warning' : slowTail ? 'info' : 'ok',
-      title: degraded
-        ? `Query latency is degraded: p50 ${ms(q.latency.p50Ms)} is above ${QUERY_DEGRADED_MS}ms`
-        : `Query latency p50 ${ms(q.latency.p50Ms)}, p99 ${ms(q.latency.p99Ms)} over ${q.latency.count} round trips${slowTail ? `: the slowest 1 % take over ${QUERY_DEGRADED_MS}ms` : ''}`,
-      observed: `p50 ${ms(q.latency.p50Ms)}, p95 ${ms(q.latency.p95Ms)}, p99 ${ms(q.latency.p99Ms)}, max ${ms(q.latency.maxMs)}`,
-      expected: `under ${QUERY_DEGRADED_MS}ms`,
-      ...(degraded ? { hints: ['slow-acquisition'] } : {}),
-    },
-  ];
+  return [queryLatencyFinding(q.latency, 'round trips')];
 }
 
 function churnFindings(c: ChurnMetrics): Finding[] {

@@ -44,7 +44,6 @@ function utilisationFinding(summary: MonitorSummary): Finding {
     title: `Utilisation peaked at ${u.peakPercent} % (${u.peakClients} of ${u.usableSlots} usable slots) at ${clockTime(u.peakAt)} UTC${spell}`,
     observed: `peak ${u.peakPercent} %, mean ${u.meanPercent} %, p95 ${u.p95Percent} % over ${plural(summary.samples, 'sample')}`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
-    ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
   };
 }
 

@@ -1,17 +1,30 @@
 import { SEVERITY_RANK, type FindingId, type Severity } from '../../core/findings.js';
+import type { UtilisationMetrics } from '../../core/health/metrics.js';
 import type { LatencySummary } from '../../core/health/percentiles.js';
 import { formatDuration } from '../../core/units.js';
 import { ms as millis, plural, postgres, type Pair, type ReportDocument } from '../document.js';
 import type { HealthReport } from '../health-report.js';
 
-const HEALTH_AREAS = ['connectivity', 'utilisation', 'acquisition', 'latency', 'churn', 'schema'] as const;
+const HEALTH_AREAS = [
+  'connectivity',
+  'utilisation',
+  'sessions',
+  'acquisition',
+  'latency',
+  'churn',
+  'schema',
+] as const;
 type HealthArea = (typeof HEALTH_AREAS)[number];
 
 const AREA_BY_FINDING: Readonly<Partial<Record<FindingId, HealthArea>>> = {
   connectivity: 'connectivity',
   'server-utilisation': 'utilisation',
-  'idle-in-transaction': 'utilisation',
-  'lock-waits': 'utilisation',
+  // What sessions do is judged apart from how many there are: a lock wait does not make 2 % of slots a warning.
+  'idle-in-transaction': 'sessions',
+  'lock-waits': 'sessions',
+  'long-running-queries': 'sessions',
+  'long-transactions': 'sessions',
+  'session-states': 'sessions',
   'probe-pool-shrunk': 'acquisition',
   'acquisition-wait': 'acquisition',
   'acquisition-timeouts': 'acquisition',
@@ -39,10 +52,24 @@ function areaStatus(report: HealthReport): Map<HealthArea, Severity | 'skipped'>
     const area = areaOf(s.id);
     if (!status.has(area)) status.set(area, 'skipped');
   }
+  // Sessions that were looked at and found nothing to report are a row of their own, not a missing one.
+  if (report.metrics.utilisation.canSeeOthers && !status.has('sessions')) status.set('sessions', 'ok');
   return status;
 }
 
 const ms = (v: number) => millis(v, 3);
+const seconds = (s: number | null) => (s === null ? '' : ` (oldest ${formatDuration(Math.round(s) * 1000)})`);
+
+function sessionsSummary(u: UtilisationMetrics): string {
+  // pg_locks shows every role's lock waits; the states and ages of other roles' sessions stay hidden.
+  if (!u.canSeeOthers)
+    return `waiting on locks ${u.waitingOnLocks ?? 0} · other roles' states not visible to the role`;
+  const longest =
+    u.longestActiveSeconds === null
+      ? ''
+      : ` · longest query ${formatDuration(Math.round(u.longestActiveSeconds) * 1000)}`;
+  return `idle in transaction ${u.idleInTransaction ?? 0}${seconds(u.longestIdleInTransactionSeconds)} · waiting on locks ${u.waitingOnLocks ?? 0}${longest}`;
+}
 
 function areaSummary(report: HealthReport, area: HealthArea): string {
   const { connectivity, utilisation, acquisition, queryLatency, churn } = report.metrics;
@@ -55,6 +82,8 @@ function areaSummary(report: HealthReport, area: HealthArea): string {
         : '';
       return `${utilisation.otherClients} of ${utilisation.usableSlots} usable slots in use (${utilisation.utilisationPercent} %)${states}`;
     }
+    case 'sessions':
+      return sessionsSummary(utilisation);
     case 'acquisition':
       if (!acquisition || acquisition.poolSize === 0) return 'not probed: no free slot to spare';
       return `pool of ${acquisition.poolSize}: mean ${ms(acquisition.waits.meanMs)}ms, p99 ${ms(acquisition.waits.p99Ms)}ms over ${acquisition.acquisitions} acquisitions, ${acquisition.timeouts} timeouts`;

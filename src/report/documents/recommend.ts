@@ -15,7 +15,12 @@ function inputRows(report: RecommendReport): Row[] {
     {
       label: 'workload',
       value: inputs.workload.value,
-      source: inputs.workloadOrigin === inputs.workload.value ? 'built-in preset' : inputs.workloadOrigin,
+      source: [
+        inputs.workload.source === 'default' ? 'default' : undefined,
+        inputs.workloadOrigin === inputs.workload.value ? 'built-in preset' : inputs.workloadOrigin,
+      ]
+        .filter(Boolean)
+        .join(', '),
     },
     ...(report.traffic
       ? trafficInputRows(report.traffic)
@@ -91,5 +96,6 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
         emitted,
       },
     },
+    raw: emitted.code,
   };
 }

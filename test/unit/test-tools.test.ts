@@ -1,0 +1,91 @@
+/**
+ * scripts/test-tools.js, which `npm test` runs before any test: which system tools are missing for a given
+ * PATH and home folder, and the one line it prints for each. The file system is a set of paths here.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+interface Tool {
+  readonly command: string;
+  readonly debian: string;
+  readonly usedFor: string;
+  readonly alsoIn?: readonly string[];
+  readonly otherwise?: string;
+}
+interface Env {
+  readonly path: string | undefined;
+  readonly home: string;
+}
+interface TestTools {
+  readonly TOOLS: readonly Tool[];
+  missingTools(tools: readonly Tool[], env: Env, isExecutable: (file: string) => boolean): Tool[];
+  missingLines(missing: readonly Tool[]): string[];
+  canInstall(isRoot: boolean, hasAptGet: boolean): boolean;
+}
+
+const checker = (await import(pathToFileURL(`${REPO_ROOT}scripts/test-tools.js`).href)) as TestTools;
+const { TOOLS, missingTools, missingLines, canInstall } = checker;
+
+const names = (tools: readonly Tool[]): string[] => tools.map((tool) => tool.command);
+const files =
+  (...present: string[]) =>
+  (file: string): boolean =>
+    present.includes(file);
+
+describe('test tools checker', () => {
+  it('knows every tool the suite drives', () => {
+    assert.deepEqual(names(TOOLS), ['jq', 'script', 'openssl', 'rustc']);
+  });
+
+  it('finds nothing missing when every tool is on PATH', () => {
+    const env = { path: '/usr/local/bin:/usr/bin', home: '/home/ci' };
+    const fs = files('/usr/bin/jq', '/usr/bin/script', '/usr/local/bin/openssl', '/usr/bin/rustc');
+    assert.deepEqual(missingTools(TOOLS, env, fs), []);
+  });
+
+  it('names the tools that a PATH hides', () => {
+    const env = { path: '/opt/bin', home: '/home/ci' };
+    const fs = files('/usr/bin/jq', '/opt/bin/script', '/opt/bin/openssl');
+    assert.deepEqual(names(missingTools(TOOLS, env, fs)), ['jq', 'rustc']);
+  });
+
+  it('finds rustc in ~/.cargo/bin and /usr/bin although neither is on PATH', () => {
+    const env = { path: '/opt/bin', home: '/home/ci' };
+    const rustc = TOOLS.filter((tool) => tool.command === 'rustc');
+    assert.deepEqual(missingTools(rustc, env, files('/home/ci/.cargo/bin/rustc')), []);
+    assert.deepEqual(missingTools(rustc, env, files('/usr/bin/rustc')), []);
+    assert.deepEqual(names(missingTools(rustc, env, files('/root/.cargo/bin/rustc'))), ['rustc']);
+  });
+
+  it('treats an unset or empty PATH as no folders', () => {
+    const jq = TOOLS.filter((tool) => tool.command === 'jq');
+    assert.deepEqual(names(missingTools(jq, { path: undefined, home: '/h' }, files('/jq'))), ['jq']);
+    assert.deepEqual(names(missingTools(jq, { path: '', home: '/h' }, files('/jq'))), ['jq']);
+  });
+
+  it('prints one line per missing tool with its package', () => {
+    const env = { path: '/nowhere', home: '/nobody' };
+    const lines = missingLines(missingTools(TOOLS, env, files()));
+    assert.deepEqual(lines, [
+      'missing test tool: jq (checking JSON output); install it with: sudo apt-get install jq',
+      'missing test tool: script (a pseudo-terminal for the wizard tests); install it with: sudo apt-get install bsdutils',
+      'missing test tool: openssl (certificates for the TLS tests); install it with: sudo apt-get install openssl',
+      'missing test tool: rustc (compiling the emitted Rust); install it with: sudo apt-get install rustc, or rustup from https://rustup.rs',
+    ]);
+    assert.deepEqual(missingLines([]), []);
+  });
+
+  it('installs only as root with apt-get', () => {
+    assert.equal(canInstall(true, true), true);
+    assert.equal(canInstall(false, true), false);
+    assert.equal(canInstall(true, false), false);
+  });
+
+  it('runs before any test in npm test', () => {
+    const pkg = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { scripts: { test: string } };
+    assert.match(pkg.scripts.test, /^node scripts\/test-tools\.js && /);
+  });
+});
