@@ -17,19 +17,12 @@ import type {
 } from '../health/metrics.js';
 import { formatDuration, formatMeasuredMs } from '../units.js';
 import { abnormalEndFindings, churnFinding } from './churn.js';
-import {
-  idleInTransactionTimeoutFix,
-  idleInTransactionTimeoutNote,
-  idleInTransactionTimeoutTooLong,
-} from './fix.js';
-import type { CheckSettings } from './input.js';
 import { queryLatencyFinding } from './query-latency.js';
 import { defineFamily } from './registry.js';
-import { CHURN_NEEDS_14, sessionStatesSkipped } from './skipped.js';
+import { CHURN_NEEDS_14 } from './skipped.js';
 import { outcome } from './types.js';
 
 const ms = formatMeasuredMs;
-const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
 
 function connectivityFinding({ connectivity: c }: HealthMetrics): Finding {
   return {
@@ -47,37 +40,7 @@ function utilisationFinding(u: UtilisationMetrics): Finding {
     title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
     observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
-    ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
   };
-}
-
-function idleInTransactionFindings(u: UtilisationMetrics, settings: CheckSettings): Finding[] {
-  const idleTx = u.longestIdleInTransactionSeconds;
-  if (idleTx === null || idleTx * 1000 <= settings.idleInTransactionMs) return [];
-  const timeout = u.idleInTransactionTimeoutMs;
-  return [
-    {
-      id: 'idle-in-transaction',
-      severity: 'warning',
-      title: `${u.idleInTransaction ?? 'A'} session${u.idleInTransaction === 1 ? ' is' : 's are'} idle inside a transaction, the oldest for ${seconds(idleTx)}: ${idleInTransactionTimeoutNote(timeout, 'it')}`,
-      observed: `${seconds(idleTx)} idle in transaction`,
-      expected: `under ${formatDuration(settings.idleInTransactionMs)}`,
-      ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
-      hints: ['slow-acquisition'],
-    },
-  ];
-}
-
-function lockFindings(u: UtilisationMetrics): Finding[] {
-  if (u.waitingOnLocks === null || u.waitingOnLocks <= 0) return [];
-  return [
-    {
-      id: 'lock-waits',
-      severity: 'warning',
-      title: `${u.waitingOnLocks} session${u.waitingOnLocks === 1 ? ' is' : 's are'} waiting on a lock, holding ${u.waitingOnLocks === 1 ? 'its' : 'their'} connection while they wait`,
-      hints: ['slow-acquisition'],
-    },
-  ];
 }
 
 function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
@@ -100,7 +63,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
     title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
     observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
     expected: `under ${ACQUISITION_EXCELLENT_MS}ms excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
-    ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
   });
   const attempts = a.acquisitions + a.timeouts;
   const rate = attempts > 0 ? a.timeouts / attempts : 0;
@@ -111,7 +73,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       title: `${a.timeouts} of ${attempts} acquisitions timed out (${Math.round(rate * 10000) / 100} %)`,
       observed: `${a.timeouts} timeouts`,
       expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
-      hints: ['slow-acquisition', 'too-many-connections'],
     });
   }
   if (a.exhaustedSamples > 0 && a.timeouts > 0) {
@@ -119,7 +80,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       id: 'pool-exhausted',
       severity: 'warning',
       title: 'The probe pool ran out: no idle connection and no room to open one while callers waited',
-      hints: ['slow-acquisition'],
     });
   }
   if (a.errors > 0) {
@@ -130,7 +90,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       id: 'acquisition-errors',
       severity: 'warning',
       title: `${a.errors} probe request${a.errors === 1 ? '' : 's'} failed (${codes})`,
-      hints: ['intermittent-failures'],
     });
   }
   return findings;
@@ -143,7 +102,6 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
         id: 'query-latency',
         severity: 'critical',
         title: `The probe query ran into the statement timeout: ${q.query}`,
-        hints: ['slow-acquisition'],
       },
     ];
   }
@@ -172,26 +130,6 @@ export const healthChecks = defineFamily('health', [
     id: 'server-utilisation',
     supersededBy: 'slot-usage',
     run: (m) => outcome([utilisationFinding(m.utilisation)]),
-  },
-  {
-    id: 'idle-in-transaction',
-    run: (m, settings) => outcome(idleInTransactionFindings(m.utilisation, settings)),
-  },
-  { id: 'lock-waits', run: (m) => outcome(lockFindings(m.utilisation)) },
-  {
-    id: 'session-states',
-    run: ({ utilisation: u }) =>
-      outcome(
-        [],
-        u.canSeeOthers
-          ? []
-          : [
-              sessionStatesSkipped(
-                u.role,
-                "the role cannot see other sessions' state: idle-in-transaction sessions, lock waits and the longest sessions are not checked",
-              ),
-            ],
-      ),
   },
   { id: 'acquisition-wait', run: (m) => outcome(m.acquisition ? acquisitionFindings(m.acquisition) : []) },
   { id: 'query-latency', run: (m) => outcome(latencyFindings(m.queryLatency)) },
