@@ -90,7 +90,7 @@ for (const version of PG_VERSIONS) {
       assert.deepEqual(byId(report, 'statement-timeout-disabled')?.fix?.sql, [
         `ALTER DATABASE "postgres" SET statement_timeout = '30s';`,
         "-- or, for the application's role only: ALTER ROLE <application role> SET statement_timeout = '30s';",
-        "-- or, server-wide (administrators too): ALTER SYSTEM SET statement_timeout = '30s'; SELECT pg_reload_conf();",
+        "-- or, server-wide, for every role: ALTER SYSTEM SET statement_timeout = '30s'; SELECT pg_reload_conf();",
       ]);
       const rows = Object.fromEntries(report.settings.map((s) => [s.name, s]));
       assert.equal(

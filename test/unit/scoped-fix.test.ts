@@ -19,7 +19,7 @@ describe('a per-session setting fixed where it belongs (issue 13, point 4.17)', 
     assert.deepEqual(f.fix?.sql, [
       `ALTER ROLE "app" SET statement_timeout = '30s';`,
       `-- or, for the whole database: ALTER DATABASE "orders" SET statement_timeout = '30s';`,
-      `-- or, server-wide (migrations and administrators too): ALTER SYSTEM SET statement_timeout = '30s'; SELECT pg_reload_conf();`,
+      `-- or, server-wide, for every role: ALTER SYSTEM SET statement_timeout = '30s'; SELECT pg_reload_conf();`,
     ]);
     assert.equal(f.fix?.newSessions, true);
     assert.ok(!f.fix?.reload && !f.fix?.restart, 'ALTER ROLE needs no reload');

@@ -49,13 +49,9 @@ export function scopedSettingFix(facts: ServerFacts, name: string, value: string
     ? [
         database,
         `-- or, for the application's role only: ALTER ROLE <application role> ${assignment}`,
-        `-- or, server-wide (administrators too): ${system}`,
+        `-- or, server-wide, for every role: ${system}`,
       ]
-    : [
-        role,
-        `-- or, for the whole database: ${database}`,
-        `-- or, server-wide (migrations and administrators too): ${system}`,
-      ];
+    : [role, `-- or, for the whole database: ${database}`, `-- or, server-wide, for every role: ${system}`];
   return { sql, newSessions: true };
 }
 
