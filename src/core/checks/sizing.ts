@@ -1,5 +1,5 @@
 import { instancesThatFit, maxConnectionsNeeded, type ServerBudget, type SizingInput } from '../budget.js';
-import type { Finding, HintId } from '../findings.js';
+import type { Finding } from '../findings.js';
 import {
   budgetShare,
   BUDGET_SHARE_PERCENT,
@@ -19,12 +19,10 @@ function budgetObserved(input: SizingInput, usable: number): string {
   return `${usable} usable slots (max_connections ${budget.maxConnections}, ${budget.reservedConnections} reserved, ${budget.otherConnections} held by others) shared by ${instances} instance${instances === 1 ? '' : 's'}`;
 }
 
-function remedies(input: SizingInput, demand: number, usable: number): { hints: HintId[]; sql: string[] } {
-  const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
-  const hints: HintId[] = ['raise-max-connections'];
-  if (input.instances > 1) hints.push('fewer-instances');
-  if (needed > LARGE_TIER_CONNECTIONS || demand * input.instances > usable) hints.push('pgbouncer');
-  return { hints, sql: [`ALTER SYSTEM SET max_connections = ${needed};`] };
+function maxConnectionsFix(input: SizingInput, demand: number): string[] {
+  return [
+    `ALTER SYSTEM SET max_connections = ${maxConnectionsNeeded(demand, input.instances, input.budget)};`,
+  ];
 }
 
 function shortfallFinding(input: SizingInput, usable: number, demand: number, cap: number): Finding {
@@ -32,7 +30,7 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
   const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
   const fit = instancesThatFit(demand, usable);
   const severe = cap < concurrency;
-  const { hints, sql } = remedies(input, demand, usable);
+  const sql = maxConnectionsFix(input, demand);
   const shortBy = demand - cap;
   // "At most 0 instances" is no advice: when not even one fits, say what one instance alone would get.
   const fewer =
@@ -50,7 +48,6 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
     observed: budgetObserved(input, usable),
     expected: `max_connections of at least ${needed} to give each instance ${demand}${fewer}`,
     fix: { sql, restart: true },
-    hints,
   };
 }
 
@@ -60,7 +57,7 @@ function presetOverBudgetFinding(
   presetMax: number,
   cap: number,
 ): Finding {
-  const { hints, sql } = remedies(input, presetMax, usable);
+  const sql = maxConnectionsFix(input, presetMax);
   return {
     id: 'preset-exceeds-budget',
     severity: 'warning',
@@ -68,7 +65,6 @@ function presetOverBudgetFinding(
     observed: budgetObserved(input, usable),
     expected: `at most ${BUDGET_SHARE_PERCENT} % of the usable slots across all instances`,
     fix: { sql, restart: true },
-    hints,
   };
 }
 
@@ -82,7 +78,6 @@ function noRoomFinding(input: SizingInput, usable: number): Finding {
         : `The server's ${usable} usable slots, shared by ${input.instances} instances, leave less than one connection each`,
     observed: budgetObserved(input, usable),
     expected: `at least one connection per instance within ${BUDGET_SHARE_PERCENT} % of the usable slots`,
-    hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
   };
 }
 
@@ -104,7 +99,6 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
       id: 'large-tier',
       severity: 'info',
       title: `${total} connections at peak puts this fleet in the guide's large tier (over ${LARGE_TIER_CONNECTIONS}), where a pooler such as PgBouncer pays off`,
-      hints: ['pgbouncer'],
     });
   }
   return findings;
@@ -137,7 +131,6 @@ export function heldNowFinding(budget: ServerBudget, total: number): Finding | u
           : `${taken}, leaving ${free} free: little headroom; ${counted}`,
     observed: `${held.connections} client connections besides pooltune's; ${usable} usable slots`,
     expected: `the fleet's ${total} connections within the ${free} slots free now, and under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
-    hints: ['too-many-connections'],
   };
 }
 
