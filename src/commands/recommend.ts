@@ -327,6 +327,7 @@ function sizeFromTraffic(
     throw new UsageError('the hold time could not be measured on this server; give --hold-ms');
   }
   try {
+    const measuredBusy = measured?.busyConnections ?? null;
     const result = recommendPoolFromTraffic(
       { preset, instances: options.instances, budget },
       {
@@ -336,6 +337,9 @@ function sizeFromTraffic(
         targetPercentile: flags.targetPercentile ?? DEFAULT_TARGET_PERCENTILE,
         ...(flags.callers === undefined ? {} : { callers: flags.callers }),
       },
+      options.hardware
+        ? { hardware: options.hardware, ...(measuredBusy === null ? {} : { measuredBusy }) }
+        : undefined,
     );
     const sizing: TrafficSizing = result.traffic;
     return {
