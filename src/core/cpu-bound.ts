@@ -41,7 +41,6 @@ export function cpuBoundFinding(
       title: `The traffic keeps ${Math.round(busyConnections * 100) / 100} connections busy on average, more than the ${bound} the database's cores can serve well: the server, not the pool, is the bottleneck, and hold times will grow`,
       observed,
       expected: `busy connections at most ${formula}`,
-      hints: ['pgbouncer'],
     };
   }
   if (totalConnections > CPU_BOUND_FACTOR * bound) {
@@ -51,7 +50,6 @@ export function cpuBoundFinding(
       title: `The fleet's pools could run ${totalConnections} queries at once, over ${CPU_BOUND_FACTOR} × the ${bound} the database's cores can serve well (${formula})`,
       observed,
       expected,
-      hints: ['pgbouncer', 'fewer-instances'],
     };
   }
   return {

@@ -1,13 +1,57 @@
-import { MEMORY_PER_CONNECTION_BYTES } from './guide.js';
+import {
+  GUIDE_DEFAULTS,
+  IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  MEMORY_PER_CONNECTION_BYTES,
+  STATEMENT_TIMEOUT_MS,
+} from './guide.js';
+import { formatDuration } from './units.js';
 
 /**
- * The troubleshooting catalogue: what to try, in our words, keyed by the ids that findings carry.
- * The three problem entries follow the guide's troubleshooting table; the others are single remedies.
+ * What goes wrong, as a hint sees it. Every finding id has one cause (core/finding-hints.ts) and every hint
+ * says which causes it addresses, so that a unit test can refuse a hint that treats another problem.
  */
+export const CAUSES = [
+  /** The server's connection slots against the connections that want them: too few, too many, or full. */
+  'server-connections',
+  /** More connections at work than the server's cores (or memory) serve well. */
+  'server-capacity',
+  /** Callers wait for a pooled connection: the pool is too small or its connections are held too long. */
+  'pool-wait',
+  /** Connections opened and closed instead of reused. */
+  'connection-churn',
+  /** Connections or requests that fail: network, server restarts, connections closed under the pool. */
+  'connection-failures',
+  /** Sessions waiting on a lock another transaction holds. */
+  'lock-waits',
+  /** Sessions that opened a transaction and then went quiet. */
+  'idle-in-transaction',
+  /** Single statements that run for a long time. */
+  'long-queries',
+  /** Transactions that stay open for a long time. */
+  'long-transactions',
+  /** Slow round trips of a short query. */
+  'query-latency',
+  /** Where and how statement_timeout is set. */
+  'statement-timeout',
+  /** The schema against the application's migrations. */
+  'schema',
+  /** pooltune's own load generator. */
+  'load-generator',
+  /** Nothing a hint adds: a check that passed, a fact worth showing, or a finding whose own fix says it all. */
+  'none',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** The troubleshooting catalogue: what to try, in our words, with the causes each entry treats. */
 export interface Hint {
   readonly title: string;
   readonly steps: readonly string[];
+  /** The causes this hint treats; a finding may carry it only when its cause is one of them. */
+  readonly addresses: readonly Cause[];
 }
+
+const IDLE_IN_TRANSACTION = formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS);
+const STATEMENT = formatDuration(STATEMENT_TIMEOUT_MS);
 
 export const HINTS = {
   'raise-max-connections': {
@@ -16,20 +60,23 @@ export const HINTS = {
       'Raise max_connections with the ALTER SYSTEM statement shown, then restart PostgreSQL: the setting only changes at start-up.',
       `Budget about ${MEMORY_PER_CONNECTION_BYTES / 1024 ** 2} MB of server memory per extra connection, plus work_mem for each sort or hash it runs.`,
     ],
+    addresses: ['server-connections'],
   },
   'fewer-instances': {
     title: 'Run fewer application instances against this server',
     steps: [
       'Every instance opens its own pool, so the server sees instances × pool size connections at peak.',
-      'Fewer, larger instances need fewer connections in total for the same traffic.',
+      'Where several instances share the server, fewer and larger ones need fewer connections in total for the same traffic.',
     ],
+    addresses: ['server-connections', 'server-capacity'],
   },
   pgbouncer: {
     title: 'Put a pooler such as PgBouncer in front of the server',
     steps: [
-      'In transaction mode a few dozen server connections can serve thousands of application connections.',
+      'In transaction mode a few dozen server connections can serve thousands of application connections, and the server connections stay open however often clients come and go.',
       'Session-level features (advisory locks held across transactions, LISTEN, prepared statements on old drivers) need session mode or a direct connection.',
     ],
+    addresses: ['server-connections', 'server-capacity', 'connection-churn'],
   },
   'too-many-connections': {
     title: 'The server refuses connections ("too many connections")',
@@ -39,6 +86,7 @@ export const HINTS = {
       'Pool on the database side with PgBouncer.',
       'Give the database more resources, or move reads to replicas.',
     ],
+    addresses: ['server-connections'],
   },
   'slow-acquisition': {
     title: 'Requests wait a long time for a pooled connection',
@@ -48,15 +96,84 @@ export const HINTS = {
       'If the pool is nearly always busy, raise its max_connections (within the server budget).',
       'Find long-running queries or transactions that hold connections.',
     ],
+    addresses: ['pool-wait'],
+  },
+  'reuse-connections': {
+    title: 'Reuse connections instead of opening one per request',
+    steps: [
+      'Create one pool per process when it starts and keep it for the life of the process; a connection opened per request pays the TCP and TLS handshake, authentication and a new server process every time.',
+      'Keep min_connections above zero so that warm connections wait between bursts instead of being closed and opened again.',
+      `Do not set idle_timeout or max_lifetime so short that the pool keeps replacing its connections (the guide's defaults are ${GUIDE_DEFAULTS.idleTimeout} and ${GUIDE_DEFAULTS.maxLifetime}).`,
+      'Short-lived processes that cannot keep a pool (serverless functions, cron jobs, scripts) should connect through a pooler.',
+    ],
+    addresses: ['connection-churn'],
   },
   'intermittent-failures': {
     title: 'Connections fail now and then',
     steps: [
-      'Turn on test_before_acquire so broken connections are caught before use; it costs a round trip each time.',
-      'Shorten max_lifetime so that connections are replaced more often.',
+      'Turn on test_before_acquire so that a connection already closed by the server or the network is caught before use; it costs a round trip each time.',
+      'Keep the pool’s max_lifetime and idle_timeout shorter than whatever closes connections under it (idle_session_timeout, a pooler’s server_lifetime, a firewall or load balancer that drops idle connections), so that the pool retires them first.',
       'Check the network path between the application and the database.',
       "Read PostgreSQL's log for the connection errors it records.",
     ],
+    addresses: ['connection-failures'],
+  },
+  'lock-waits': {
+    title: 'Sessions wait for locks another transaction holds',
+    steps: [
+      'Find the blocker: pg_blocking_pids(pid) of a waiting session names the sessions holding the lock, and pg_stat_activity shows what their transaction is doing. If it is stuck, end it: pg_cancel_backend(pid) stops its query, pg_terminate_backend(pid) ends the session.',
+      'Keep transactions short and touch rows and tables in the same order everywhere; run schema changes (ALTER TABLE, CREATE INDEX without CONCURRENTLY) when traffic is low.',
+      "Set lock_timeout for the application's role (ALTER ROLE … SET lock_timeout), and before a migration, so that a statement gives up instead of holding its connection, and everyone queued behind it, for as long as the lock lasts.",
+    ],
+    addresses: ['lock-waits'],
+  },
+  'idle-in-transaction': {
+    title: 'Sessions sit inside an open transaction doing nothing',
+    steps: [
+      'Commit or roll back as soon as the database work is done: no calls to other services, file uploads or waiting for a user between BEGIN and COMMIT.',
+      "Make sure every code path ends its transaction, errors included (a finally block, or the driver's transaction helper).",
+      `Set idle_in_transaction_session_timeout (the guide's ${IDLE_IN_TRANSACTION}), so that the server ends such sessions and releases their locks and connections; ALTER ROLE … SET scopes it to the application's role.`,
+    ],
+    addresses: ['idle-in-transaction'],
+  },
+  'long-queries': {
+    title: 'Queries run far longer than they should',
+    steps: [
+      'EXPLAIN (ANALYZE, BUFFERS) the query: a missing index or stale statistics (ANALYZE the table) is the usual cause.',
+      `Bound them with statement_timeout for the application's role (ALTER ROLE … SET statement_timeout = '${STATEMENT}'), so that a runaway query is cancelled while migrations and reports keep their own limits.`,
+      "Run reports and analytics on a read replica, or from a separate pool with its own longer timeout, so that they do not hold the application's connections.",
+      'A query that should not be running any more can be stopped with pg_cancel_backend(pid).',
+    ],
+    addresses: ['long-queries'],
+  },
+  'long-transactions': {
+    title: 'Transactions stay open for a long time',
+    steps: [
+      'An open transaction holds its locks until it ends, and keeps VACUUM from removing rows that changed since it began: tables and indexes bloat and queries slow down for everyone.',
+      'Split large batches into smaller transactions that commit as they go.',
+      'Find where it stays open: xact_start in pg_stat_activity; one waiting on the client shows as idle in transaction.',
+      'End one that is stuck with pg_terminate_backend(pid); its work is rolled back.',
+    ],
+    addresses: ['long-transactions'],
+  },
+  'slow-queries': {
+    title: 'Short queries take long round trips',
+    steps: [
+      'Compare with SELECT 1: if that is slow too, the time goes on the network or a busy server (CPU, I/O), not on the query.',
+      'EXPLAIN (ANALYZE, BUFFERS) the query for a missing index or stale statistics.',
+      'Look for lock waits and long transactions in the same report: a query that waits is slow too.',
+    ],
+    addresses: ['query-latency'],
+  },
+  'statement-timeout-scope': {
+    title: 'Set statement_timeout for the roles that need it',
+    steps: [
+      "Set it for the application's role (ALTER ROLE … SET statement_timeout) or its database (ALTER DATABASE … SET) rather than server-wide: migrations, backups and administrators' sessions then keep their own limits.",
+      'Give roles that run reports or batch jobs a longer value, or 0, of their own.',
+      'One known long statement can lift it for its own transaction with SET LOCAL statement_timeout.',
+      'The value applies to new sessions: pools pick it up as they replace their connections.',
+    ],
+    addresses: ['statement-timeout'],
   },
   'run-migrations': {
     title: "Bring the schema up to the application's migrations",
@@ -65,6 +182,7 @@ export const HINTS = {
       'After a failed migration, repair what it left half done, delete its row from _sqlx_migrations, and run the migrations again.',
       'Tables found in another schema usually mean a different search_path: align the role’s search_path or the spec’s schema.',
     ],
+    addresses: ['schema'],
   },
   'load-generator': {
     title: 'Give the load generator room',
@@ -73,6 +191,7 @@ export const HINTS = {
       'Lower --rate, or split the load over several bench processes.',
       '--hold-ms work costs pooltune little; a heavy --query result set costs more to read.',
     ],
+    addresses: ['load-generator'],
   },
 } as const satisfies Record<string, Hint>;
 

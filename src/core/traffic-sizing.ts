@@ -4,7 +4,7 @@
  * Engset for a small fixed set of callers) then says how long requests wait for a connection at each pool
  * size, and the smallest pool that meets the wait target is chosen, within the server budget.
  */
-import type { Finding, HintId } from './findings.js';
+import type { Finding } from './findings.js';
 import {
   COMFORTABLE_UTILISATION,
   DEFAULT_TARGET_PERCENTILE,
@@ -17,7 +17,6 @@ import {
 import { predictEngset, predictErlangC, type WaitPrediction } from './queueing/index.js';
 import {
   fleetFindings,
-  LARGE_TIER_CONNECTIONS,
   maxConnectionsNeeded,
   recommendPool,
   type SizingInput,
@@ -342,9 +341,6 @@ function targetFinding(
     };
   }
   const needed = maxConnectionsNeeded(at.needed, input.instances, input.budget);
-  const hints: HintId[] = ['raise-max-connections'];
-  if (input.instances > 1) hints.push('fewer-instances');
-  if (needed > LARGE_TIER_CONNECTIONS) hints.push('pgbouncer');
   const fix = { sql: [`ALTER SYSTEM SET max_connections = ${needed};`], restart: true };
   if (at.atChosen.percentileWaitMs === null) {
     return {
@@ -354,7 +350,6 @@ function targetFinding(
       observed: traffic,
       expected: `${at.needed} connections per instance for ${expected}`,
       fix,
-      hints,
     };
   }
   return {
@@ -364,6 +359,5 @@ function targetFinding(
     observed: traffic,
     expected: `${at.needed} connections per instance for ${expected}`,
     fix,
-    hints,
   };
 }

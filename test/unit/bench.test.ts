@@ -1,3 +1,4 @@
+import { withHints } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -173,7 +174,7 @@ describe('bench findings', () => {
     const findings = evaluateBench(measured(log), pool, openLoad);
     const timeouts = findings.find((f) => f.id === 'acquisition-timeouts');
     assert.equal(timeouts?.severity, 'critical');
-    assert.deepEqual(timeouts?.hints, ['slow-acquisition']);
+    assert.deepEqual(timeouts && withHints(timeouts).hints, ['slow-acquisition']);
     assert.match(timeouts?.title ?? '', /0\.2 %/);
     const fewer = logOf(
       Array.from({ length: 9999 }, () => ({ acquireMs: 0.1, queryMs: 1 })),

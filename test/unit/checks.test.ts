@@ -1,3 +1,4 @@
+import { hintsFor } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runChecks, serverChecks } from '../../src/core/checks/index.js';
@@ -29,7 +30,7 @@ describe('check-server checks over fixture facts', () => {
     assert.match(tier(80)?.title ?? '', /small production/);
     assert.match(tier(200)?.title ?? '', /medium production/);
     assert.equal(tier(500)?.severity, 'info');
-    assert.deepEqual(tier(500)?.hints, ['pgbouncer']);
+    assert.deepEqual(hintsFor(tier(500)!), ['pgbouncer']);
     assert.equal(tier(10)?.severity, 'warning');
     assert.equal(tier(2000)?.severity, 'warning');
   });

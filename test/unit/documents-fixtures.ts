@@ -244,7 +244,6 @@ export function preflightReport(): PreflightReport {
       observed: '2 services × their instances × pool max = 320',
       expected: 'at most 77 (80 % of the usable slots)',
       fix: { sql: ['ALTER SYSTEM SET max_connections = 420;'], restart: true },
-      hints: ['too-many-connections'],
     },
     {
       id: 'statement-timeout-disabled',

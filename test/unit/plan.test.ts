@@ -1,3 +1,4 @@
+import { withHints } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -121,7 +122,11 @@ describe('plan checks', () => {
       { api: { maxConnections: 11 }, worker: { maxConnections: 2 } },
       '80 % of 96 free, shared 300 : 20',
     );
-    assert.deepEqual(fleet?.hints, ['raise-max-connections', 'fewer-instances', 'pgbouncer']);
+    assert.deepEqual(fleet && withHints(fleet).hints, [
+      'raise-max-connections',
+      'fewer-instances',
+      'pgbouncer',
+    ]);
   });
 
   it('the same plan with api at 6 × 10 fits', () => {

@@ -1,3 +1,4 @@
+import { documentOf } from '../../src/report/documents/index.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
@@ -12,8 +13,9 @@ import { plainStyle, type RenderOptions } from '../../src/report/style.js';
 import { ANSI_ESCAPE } from '../helpers/cli.js';
 import { builtinPreset } from '../helpers/presets.js';
 
+// Through documentOf, as every command's output goes: it attaches the findings' hints.
 const renderRecommendText = (r: RecommendReport, options: RenderOptions) =>
-  renderText(recommendDocument(r), options);
+  renderText(documentOf(r), options);
 const renderRecommendMarkdown = (r: RecommendReport) => renderMarkdown(recommendDocument(r));
 const renderRecommendJson = (r: RecommendReport, version: string) =>
   renderJson(recommendDocument(r), version);

@@ -41,7 +41,6 @@ export const checkSessionStates: ServerRule = ({ facts }) => {
       title: `A session has been idle inside a transaction for ${formatDuration(Math.round(idleTx) * 1000)}, longer than the guide's ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}`,
       observed: `${formatDuration(Math.round(idleTx) * 1000)} idle in transaction`,
       expected: `under ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}; set idle_in_transaction_session_timeout`,
-      hints: ['slow-acquisition'],
     });
   }
   return outcome(findings);

@@ -27,7 +27,6 @@ function waitFindings(m: BenchMeasurement): Finding[] {
       title: `Getting a connection took ${ms(m.acquire.meanMs)} on average (p99 ${ms(m.acquire.p99Ms)}); ${percent(m.waitedShare)} of requests found no idle connection: ${rating}`,
       observed: `p50 ${ms(m.acquire.p50Ms)}, p95 ${ms(m.acquire.p95Ms)}, p99 ${ms(m.acquire.p99Ms)}, max ${ms(m.acquire.maxMs)} over ${m.completed} requests`,
       expected: `a mean under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
-      ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
     },
   ];
 }
@@ -41,7 +40,6 @@ function timeoutFindings(m: BenchMeasurement, pool: PoolUnderTest): Finding[] {
       title: `${m.timeouts} requests gave up waiting for a connection after ${ms(pool.acquireTimeoutMs)} (${percent(m.timeoutRate)} of requests): the pool is too small for this load`,
       observed: `${m.timeouts} acquisition timeouts, ${Math.round((m.timeouts / m.windowMs) * 1000 * 10) / 10} per second`,
       expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
-      hints: ['slow-acquisition'],
     },
   ];
 }
@@ -56,7 +54,6 @@ function errorFindings(m: BenchMeasurement): Finding[] {
       id: 'request-errors',
       severity: 'warning',
       title: `${m.errors} request${m.errors === 1 ? '' : 's'} failed (SQLSTATE ${codes})`,
-      hints: ['intermittent-failures'],
     },
   ];
 }
@@ -76,7 +73,6 @@ function saturationFindings(m: BenchMeasurement, pool: PoolUnderTest, load: Load
       title: `The load keeps ${Math.round(needed * 10) / 10} connections busy on average but the pool has ${pool.maxConnections}: requests queue up for as long as it lasts`,
       observed: `${load.arrivals.ratePerSecond} requests/s × ${ms(m.query.meanMs)} per query`,
       expected: `fewer than ${pool.maxConnections} busy connections`,
-      hints: ['slow-acquisition'],
     },
   ];
 }
@@ -104,7 +100,6 @@ function clientFindings(m: BenchMeasurement): Finding[] {
       title,
       observed: `${m.throughputPerSecond} requests/s done of ${m.offeredPerSecond ?? '?'} asked; sent late p99 ${ms(m.lag.p99Ms)}`,
       expected: `requests sent within ${LOAD_GENERATOR_LIMITS.lagP99Ms}ms of when they are due`,
-      hints: ['load-generator'],
     },
   ];
 }

@@ -20,7 +20,6 @@ export function churnFinding(perSecond: number, words: ChurnWords): Finding {
     title: words.busy,
     observed: words.observed,
     expected: `fewer than ${CHURN_PER_SECOND_LIMIT} per second from pooled applications`,
-    hints: ['intermittent-failures', 'pgbouncer'],
   };
 }
 
@@ -43,7 +42,6 @@ export function abnormalEndFindings(
       id: 'sessions-ended-abnormally',
       severity: 'info',
       title: title(count, breakdown),
-      hints: ['intermittent-failures'],
     },
   ];
 }

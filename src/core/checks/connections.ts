@@ -37,7 +37,6 @@ export const checkConnectionTier: ServerRule = ({ facts }) => {
         title: `max_connections is ${max}, above the guide's largest tier (${LARGEST_TIER_TO}): put PgBouncer in front and lower it`,
         observed: String(max),
         expected: `at most ${LARGEST_TIER_TO}, with a pooler above ${LARGE_TIER_CONNECTIONS}`,
-        hints: ['pgbouncer'],
         setting,
       },
     ]);
@@ -51,7 +50,6 @@ export const checkConnectionTier: ServerRule = ({ facts }) => {
         observed: String(max),
         expected: `at least ${SMALLEST_TIER_FROM}`,
         fix: alterSystem(facts, 'max_connections', SMALLEST_TIER_FROM),
-        hints: ['raise-max-connections'],
         setting: { ...setting, recommended: `at least ${SMALLEST_TIER_FROM}` },
       },
     ]);
@@ -64,7 +62,6 @@ export const checkConnectionTier: ServerRule = ({ facts }) => {
       title: large
         ? `max_connections ${max}: the guide's large production tier, where PgBouncer should pool the clients`
         : `max_connections ${max}: the guide's ${tier.name} tier (${tier.from}–${tier.to})`,
-      ...(large ? { hints: ['pgbouncer'] } : {}),
       setting: { ...setting, recommended: `${tier.from}–${tier.to} (${tier.name})` },
     },
   ]);
@@ -82,7 +79,6 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
           observed: String(superuserReserved),
           expected: `at least ${MIN_SUPERUSER_RESERVED}`,
           fix: alterSystem(facts, 'superuser_reserved_connections', MIN_SUPERUSER_RESERVED),
-          hints: ['too-many-connections'],
           setting: {
             name: 'superuser_reserved_connections',
             current: String(superuserReserved),
@@ -115,7 +111,6 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
       title: `No connection slots are left for ordinary roles: max_connections ${max} minus ${superuserReserved + reserved} reserved`,
       observed: `${usable} usable slots`,
       expected: 'reserved slots well below max_connections',
-      hints: ['raise-max-connections'],
     });
   }
   return outcome(findings);
@@ -134,7 +129,6 @@ export const checkSlotUsage: ServerRule = ({ facts }) => {
       title: `${others} of ${usable} usable connection slots are taken now (${share} %)`,
       observed: `${others} client connections besides pooltune's; ${usable} usable = ${max} − ${superuserReserved} superuser-reserved${facts.settings.has('reserved_connections') ? ` − ${reserved} reserved` : ''}`,
       expected: `under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
-      ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
     },
   ]);
 };
@@ -160,7 +154,6 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
             slotsForShare(total) -
             usable,
         ),
-        hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
       },
     ];
   }
@@ -175,7 +168,6 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
         : `The planned fleet fits: ${fleet}, ${share} % of the ${usable} usable slots`,
     observed: fleet,
     expected: `at most ${budgetShare(usable)} (${BUDGET_SHARE_PERCENT} % of usable)`,
-    ...(share > BUDGET_SHARE_PERCENT ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
   });
   if (total + others > usable) {
     findings.push({
@@ -184,7 +176,6 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
       title: `${others} slots are taken by other sessions now, so only ${usable - others} are free for the planned ${total}`,
       observed: `${others} connections held now`,
       expected: `${total} free slots`,
-      hints: ['too-many-connections'],
     });
   }
   return findings;
@@ -218,7 +209,6 @@ function limitFindings({ facts, plan }: CheckContext, poolMax: number | undefine
             },
           }
         : {}),
-      hints: ['too-many-connections'],
     });
   }
   return findings;

@@ -47,7 +47,6 @@ function utilisationFinding(u: UtilisationMetrics): Finding {
     title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
     observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
-    ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
   };
 }
 
@@ -63,7 +62,6 @@ function idleInTransactionFindings(u: UtilisationMetrics, settings: CheckSetting
       observed: `${seconds(idleTx)} idle in transaction`,
       expected: `under ${formatDuration(settings.idleInTransactionMs)}`,
       ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
-      hints: ['slow-acquisition'],
     },
   ];
 }
@@ -75,7 +73,6 @@ function lockFindings(u: UtilisationMetrics): Finding[] {
       id: 'lock-waits',
       severity: 'warning',
       title: `${u.waitingOnLocks} session${u.waitingOnLocks === 1 ? ' is' : 's are'} waiting on a lock, holding ${u.waitingOnLocks === 1 ? 'its' : 'their'} connection while they wait`,
-      hints: ['slow-acquisition'],
     },
   ];
 }
@@ -100,7 +97,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
     title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
     observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
     expected: `under ${ACQUISITION_EXCELLENT_MS}ms excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
-    ...(rating === 'poor' ? { hints: ['slow-acquisition'] } : {}),
   });
   const attempts = a.acquisitions + a.timeouts;
   const rate = attempts > 0 ? a.timeouts / attempts : 0;
@@ -111,7 +107,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       title: `${a.timeouts} of ${attempts} acquisitions timed out (${Math.round(rate * 10000) / 100} %)`,
       observed: `${a.timeouts} timeouts`,
       expected: `under ${TIMEOUT_RATE_LIMIT * 100} % of requests`,
-      hints: ['slow-acquisition', 'too-many-connections'],
     });
   }
   if (a.exhaustedSamples > 0 && a.timeouts > 0) {
@@ -119,7 +114,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       id: 'pool-exhausted',
       severity: 'warning',
       title: 'The probe pool ran out: no idle connection and no room to open one while callers waited',
-      hints: ['slow-acquisition'],
     });
   }
   if (a.errors > 0) {
@@ -130,7 +124,6 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       id: 'acquisition-errors',
       severity: 'warning',
       title: `${a.errors} probe request${a.errors === 1 ? '' : 's'} failed (${codes})`,
-      hints: ['intermittent-failures'],
     });
   }
   return findings;
@@ -143,7 +136,6 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
         id: 'query-latency',
         severity: 'critical',
         title: `The probe query ran into the statement timeout: ${q.query}`,
-        hints: ['slow-acquisition'],
       },
     ];
   }

@@ -111,7 +111,6 @@ export const checkConnectionMemory: ServerRule = ({ facts, plan }) => {
           : `Connections may claim about ${share} % of the server's ${formatSize(plan.serverMemoryBytes)}: a busy server can run out of memory`,
       observed: claimText,
       expected: `at most ${CONNECTION_MEMORY_WARNING_PERCENT} % of the server's memory, leaving room for shared_buffers and the OS cache`,
-      ...(severity === 'ok' ? {} : { hints: ['pgbouncer'] }),
     },
   ]);
 };

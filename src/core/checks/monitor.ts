@@ -49,7 +49,6 @@ function utilisationFinding(summary: MonitorSummary): Finding {
     title: `Utilisation peaked at ${u.peakPercent} % (${u.peakClients} of ${u.usableSlots} usable slots) at ${clockTime(u.peakAt)} UTC${spell}`,
     observed: `peak ${u.peakPercent} %, mean ${u.meanPercent} %, p95 ${u.p95Percent} % over ${plural(summary.samples, 'sample')}`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
-    ...(severity === 'ok' ? {} : { hints: ['too-many-connections'] }),
   };
 }
 
@@ -87,7 +86,6 @@ function idleInTransactionFinding(
       observed: `${seconds(oldest)} idle in transaction`,
       expected: `under ${formatDuration(settings.idleInTransactionMs)}`,
       ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
-      hints: ['slow-acquisition'],
     },
   ];
 }
@@ -103,7 +101,6 @@ function lockFinding(summary: MonitorSummary): Finding[] {
         locks.peak === 1
           ? `A session waited on a lock (at ${clockTime(locks.peakAt)} UTC, in ${locks.samples} of ${plural(summary.samples, 'sample')}), holding its connection while it waited`
           : `Up to ${locks.peak} sessions waited on a lock at once (at ${clockTime(locks.peakAt)} UTC, in ${locks.samples} of ${plural(summary.samples, 'sample')}), holding their connections while they waited`,
-      hints: ['slow-acquisition'],
     },
   ];
 }

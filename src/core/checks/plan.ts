@@ -56,7 +56,6 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
           Object.entries(fitted).map(([name, max]) => [name, { maxConnections: max }]),
         ),
       },
-      hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
     };
   }
   return {
@@ -68,7 +67,6 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
         : `The plan's ${needed} connections fit: ${Math.round((needed / usable) * 100)} % of the ${usable} usable slots`,
     observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
     expected: `at most ${within} (${BUDGET_SHARE_PERCENT} % of usable)`,
-    ...(needed > within ? { hints: ['fewer-instances', 'pgbouncer'] } : {}),
   };
 }
 
@@ -97,7 +95,6 @@ function closedUnderThePool(subject: string, check: OutsideLimits): Finding[] {
             subject,
             title: `${subject}: ${check.setting} ${value === null ? 'none' : formatDuration(value)} is not shorter than ${what} (${formatDuration(limit)}): ${check.consequence}`,
             expected: check.expected(limit),
-            hints: ['intermittent-failures'],
           },
         ],
   );
@@ -131,7 +128,6 @@ function serviceFindings(
       title: `${label} a pool of ${pool.maxConnections} for ${service.concurrency} concurrent requests per instance: requests will queue for a connection`,
       observed: `maxConnections ${pool.maxConnections}`,
       expected: `about ${demand} (ceil(${service.concurrency} × ${HEADROOM_FACTOR}))${share < (demand ?? 0) ? `, though its share of the server is ${share}` : ''}`,
-      hints: ['slow-acquisition'],
     });
   } else if (demand !== undefined ? pool.maxConnections > demand : pool.maxConnections > share) {
     // With a known concurrency the pool is judged by what it needs; the fleet finding judges the budget.
@@ -146,7 +142,6 @@ function serviceFindings(
       title: `${label} a pool of ${pool.maxConnections} per instance is larger than it needs to be: ${reason}`,
       observed: `${service.instances} × ${pool.maxConnections} = ${total(service)} connections`,
       expected: `at most ${demand ?? share} per instance`,
-      hints: ['too-many-connections'],
     });
   }
   const wantsFastFailure = preset.pool.queryTimeoutMs !== null;
@@ -161,7 +156,6 @@ function serviceFindings(
       subject,
       title: `${label} callers wait up to ${formatDuration(pool.acquireTimeoutMs)} for a connection; the ${preset.name} workload fails fast (its preset: ${formatDuration(preset.pool.acquireTimeoutMs)})`,
       expected: `at most ${formatDuration(INTERACTIVE_ACQUIRE_LIMIT_MS)}`,
-      hints: ['slow-acquisition'],
     });
   }
   if (
@@ -221,7 +215,6 @@ function lastFreeSlotsFindings({ services, server }: PlanObservation): Finding[]
       severity: 'warning',
       title: `At peak the plan leaves ${plural(left, 'free slot')} for everything else: migrations, consoles and a new deploy's overlap`,
       expected: `at least ${margin} free`,
-      hints: ['too-many-connections'],
     },
   ];
 }

@@ -20,6 +20,5 @@ export function queryLatencyFinding(latency: LatencySummary, counted: string): F
       : `Query latency p50 ${ms(latency.p50Ms)}, p99 ${ms(latency.p99Ms)} over ${latency.count} ${counted}${slowTail ? `: the slowest 1 % take over ${QUERY_DEGRADED_MS}ms` : ''}`,
     observed: `p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)}`,
     expected: `under ${QUERY_DEGRADED_MS}ms`,
-    ...(degraded ? { hints: ['slow-acquisition'] } : {}),
   };
 }

@@ -1,11 +1,14 @@
-import { instancesThatFit, maxConnectionsNeeded, type SizingInput } from '../budget.js';
-import type { Finding, HintId } from '../findings.js';
+import { instancesThatFit, maxConnectionsNeeded, type ServerBudget, type SizingInput } from '../budget.js';
+import type { Finding } from '../findings.js';
 import {
   budgetShare,
   BUDGET_SHARE_PERCENT,
   HEADROOM_FACTOR,
   LARGE_TIER_CONNECTIONS,
+  UTILISATION_BANDS,
+  UTILISATION_WARNING_PERCENT,
   utilisationPercent,
+  utilisationSeverity,
 } from '../guide.js';
 import type { SizingObservation } from './input.js';
 import { defineFamily } from './registry.js';
@@ -16,12 +19,10 @@ function budgetObserved(input: SizingInput, usable: number): string {
   return `${usable} usable slots (max_connections ${budget.maxConnections}, ${budget.reservedConnections} reserved, ${budget.otherConnections} held by others) shared by ${instances} instance${instances === 1 ? '' : 's'}`;
 }
 
-function remedies(input: SizingInput, demand: number, usable: number): { hints: HintId[]; sql: string[] } {
-  const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
-  const hints: HintId[] = ['raise-max-connections'];
-  if (input.instances > 1) hints.push('fewer-instances');
-  if (needed > LARGE_TIER_CONNECTIONS || demand * input.instances > usable) hints.push('pgbouncer');
-  return { hints, sql: [`ALTER SYSTEM SET max_connections = ${needed};`] };
+function maxConnectionsFix(input: SizingInput, demand: number): string[] {
+  return [
+    `ALTER SYSTEM SET max_connections = ${maxConnectionsNeeded(demand, input.instances, input.budget)};`,
+  ];
 }
 
 function shortfallFinding(input: SizingInput, usable: number, demand: number, cap: number): Finding {
@@ -29,7 +30,7 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
   const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
   const fit = instancesThatFit(demand, usable);
   const severe = cap < concurrency;
-  const { hints, sql } = remedies(input, demand, usable);
+  const sql = maxConnectionsFix(input, demand);
   const shortBy = demand - cap;
   // "At most 0 instances" is no advice: when not even one fits, say what one instance alone would get.
   const fewer =
@@ -47,7 +48,6 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
     observed: budgetObserved(input, usable),
     expected: `max_connections of at least ${needed} to give each instance ${demand}${fewer}`,
     fix: { sql, restart: true },
-    hints,
   };
 }
 
@@ -57,7 +57,7 @@ function presetOverBudgetFinding(
   presetMax: number,
   cap: number,
 ): Finding {
-  const { hints, sql } = remedies(input, presetMax, usable);
+  const sql = maxConnectionsFix(input, presetMax);
   return {
     id: 'preset-exceeds-budget',
     severity: 'warning',
@@ -65,7 +65,6 @@ function presetOverBudgetFinding(
     observed: budgetObserved(input, usable),
     expected: `at most ${BUDGET_SHARE_PERCENT} % of the usable slots across all instances`,
     fix: { sql, restart: true },
-    hints,
   };
 }
 
@@ -79,7 +78,6 @@ function noRoomFinding(input: SizingInput, usable: number): Finding {
         : `The server's ${usable} usable slots, shared by ${input.instances} instances, leave less than one connection each`,
     observed: budgetObserved(input, usable),
     expected: `at least one connection per instance within ${BUDGET_SHARE_PERCENT} % of the usable slots`,
-    hints: ['raise-max-connections', 'fewer-instances', 'pgbouncer'],
   };
 }
 
@@ -101,10 +99,39 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
       id: 'large-tier',
       severity: 'info',
       title: `${total} connections at peak puts this fleet in the guide's large tier (over ${LARGE_TIER_CONNECTIONS}), where a pooler such as PgBouncer pays off`,
-      hints: ['pgbouncer'],
     });
   }
   return findings;
+}
+
+/**
+ * Sized against the whole budget (no --account-for-others), the slots other clients hold right now still
+ * matter: a full server refuses the pool's first connection. Said when those clients leave the fleet
+ * short of slots now, or fill the usable slots into the warning band; nothing when the fleet fits.
+ */
+export function heldNowFinding(budget: ServerBudget, total: number): Finding | undefined {
+  const held = budget.heldNow;
+  if (!held || held.counted || held.connections < 1) return undefined;
+  const usable = budget.maxConnections - budget.reservedConnections - budget.otherConnections;
+  if (usable < 1) return undefined; // budget-exhausted says it
+  const free = Math.max(0, usable - held.connections);
+  const share = utilisationPercent(held.connections, usable);
+  const band = utilisationSeverity(share);
+  if (total <= free && band === 'ok') return undefined;
+  const taken = `Other clients hold ${held.connections} of the ${usable} usable slots right now (${share} %)`;
+  const counted = 'this size counts them as free; --account-for-others sizes within the free slots';
+  return {
+    id: 'slots-held-now',
+    severity: free === 0 ? 'critical' : 'warning',
+    title:
+      free === 0
+        ? `${taken}: the server refuses ordinary roles' connections until some close, so the pool could not open one; ${counted}`
+        : total > free
+          ? `${taken}, leaving ${free} free: the fleet's ${total} connections at peak would not all get a slot now; ${counted}`
+          : `${taken}, leaving ${free} free: little headroom; ${counted}`,
+    observed: `${held.connections} client connections besides pooltune's; ${usable} usable slots`,
+    expected: `the fleet's ${total} connections within the ${free} slots free now, and under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
+  };
 }
 
 const byConcurrency = (s: SizingObservation) => s.input.concurrency !== undefined;

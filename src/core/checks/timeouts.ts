@@ -40,7 +40,6 @@ function guideTimeoutFinding(ms: number, t: GuideTimeout): Finding {
       observed: '0 (disabled)',
       expected: t.expectedWhenOff,
       fix: t.fix,
-      hints: ['slow-acquisition'],
       setting,
     };
   }
@@ -150,7 +149,6 @@ export const checkIdleSessionTimeout: ServerRule = ({ facts, plan }) => {
       observed: formatDuration(ms),
       expected: '0 when a pooler or an application pool keeps connections open',
       fix: alterSystem(facts, 'idle_session_timeout', 0),
-      hints: ['intermittent-failures'],
       setting,
     },
   ]);

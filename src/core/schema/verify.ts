@@ -453,13 +453,8 @@ export function verifySchema(
     ? judgeMigrations(spec.migrations, catalog)
     : { scope: { through: undefined, label: spec.title }, findings: [], skipped: [] };
   const objects = judgeObjects(spec, catalog, ledger.scope);
-  // Missing objects and a broken ledger are mended by running the application's migrations properly.
-  const withHint = (f: Finding): Finding =>
-    f.severity === 'warning' || f.severity === 'critical'
-      ? { ...f, hints: [...(f.hints ?? []), 'run-migrations'] }
-      : f;
   return {
-    findings: [...objects.findings, ...ledger.findings].map(withHint),
+    findings: [...objects.findings, ...ledger.findings],
     skipped: [...objects.skipped, ...ledger.skipped],
   };
 }

@@ -1,3 +1,4 @@
+import { withHints } from '../../core/finding-hints.js';
 import { describeLoad } from '../../core/bench/load.js';
 import type { BenchMeasurement } from '../../core/bench/measurement.js';
 import { formatDuration } from '../../core/units.js';
@@ -118,7 +119,8 @@ export function benchDocument(report: BenchReport): ReportDocument {
       body: {
         load: report.load,
         loadDescription: describeLoad(report.load),
-        runs: report.runs,
+        // Each run's findings carry the table's hints here too, as the envelope's do (documents/index.ts).
+        runs: report.runs.map((run) => ({ ...run, findings: run.findings.map(withHints) })),
         stoppedBy: report.stoppedBy,
       },
     },

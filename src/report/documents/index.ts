@@ -1,6 +1,7 @@
 import type { BenchReport } from '../bench-report.js';
 import type { CheckServerReport } from '../check-server-report.js';
-import type { ReportDocument } from '../document.js';
+import { withHints } from '../../core/finding-hints.js';
+import type { Block, ReportDocument } from '../document.js';
 import type { HealthReport } from '../health-report.js';
 import type { MonitorReport } from '../monitor-report.js';
 import type { PreflightReport } from '../preflight-report.js';
@@ -31,8 +32,28 @@ const BUILDERS: Builders = {
   monitor: monitorDocument,
 };
 
-/** The document of any command's report. */
+/**
+ * The document of any command's report. Every finding it shows, wherever it was judged, gets its hints here
+ * from the finding → hint table (core/finding-hints.ts), so that every format shows the same advice.
+ */
 export function documentOf(report: CommandReport): ReportDocument {
   // TypeScript cannot tie the builder looked up by `command` to the report's own type.
-  return (BUILDERS[report.command] as (report: CommandReport) => ReportDocument)(report);
+  return withFindingHints((BUILDERS[report.command] as (report: CommandReport) => ReportDocument)(report));
+}
+
+function withFindingHints(document: ReportDocument): ReportDocument {
+  const { envelope } = document;
+  const block = (b: Block): Block =>
+    b.kind === 'findings' ? { ...b, findings: b.findings.map(withHints) } : b;
+  return {
+    ...document,
+    envelope: {
+      ...envelope,
+      findings: envelope.findings.map(withHints),
+      ...(envelope.ignored === undefined
+        ? {}
+        : { ignored: envelope.ignored.map((i) => ({ ...i, finding: withHints(i.finding) })) }),
+    },
+    sections: document.sections.map((section) => ({ ...section, blocks: section.blocks.map(block) })),
+  };
 }
