@@ -44,14 +44,13 @@ describe('polish', () => {
     assert.deepEqual([0, 0.001, 0.5].map(formatWaitMs), ['0ms', '<0.01ms', '0.5ms']);
   });
 
-  it('paths inside the working directory are relative, others absolute', () => {
+  it('paths inside the working directory or in a parent folder are relative, others absolute', () => {
     assert.equal(displayPath('/home/me/app', '/home/me/app/pooltune.config.json'), 'pooltune.config.json');
     assert.equal(displayPath('/home/me/app', '/home/me/app/conf/p.json'), 'conf/p.json');
     assert.equal(displayPath('/home/me/app', '/dev/null'), '/dev/null');
-    assert.equal(
-      displayPath('/home/me/app', '/home/me/pooltune.config.json'),
-      '/home/me/pooltune.config.json',
-    );
+    assert.equal(displayPath('/home/me/app', '/home/me/pooltune.config.json'), '../pooltune.config.json');
+    assert.equal(displayPath('/home/me/app', '/home/other/p.json'), '/home/other/p.json');
+    assert.equal(displayPath('/home/me/app', '/home/me/app'), '/home/me/app');
     assert.equal(displayPath('/home/me/app', '/home/me/app/..foo.json'), '..foo.json');
   });
 });
