@@ -69,9 +69,10 @@ export async function createProgram(
       const run = async () => {
         const output = await import('../pipeline/output.js');
         await output.checkOutput(io, options);
+        const startedAt = performance.now();
         const outcome = await declaration.run(options, io);
         if (typeof outcome === 'number') return outcome;
-        return output.writeReport(io, options, version, outcome);
+        return output.writeReport(io, options, version, outcome, performance.now() - startedAt);
       };
       // The name and the options come from the same entry; TypeScript cannot follow that through N.
       onInvoke({ command: name, options, run } as Invocation);

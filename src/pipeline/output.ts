@@ -26,6 +26,7 @@ async function render(
   options: CommonOptions,
   pooltuneVersion: string,
   forFile: boolean,
+  runMs: number,
 ): Promise<string> {
   // Each format is loaded only when asked for: the text format brings cli-table3 with it.
   switch (format) {
@@ -35,7 +36,7 @@ async function render(
     case 'markdown':
       return (await import('../report/formats/markdown.js')).renderMarkdown(document);
     case 'junit':
-      return (await import('../report/formats/junit.js')).renderJunit(document.envelope);
+      return (await import('../report/formats/junit.js')).renderJunit(document.envelope, runMs);
     case 'github': {
       const [{ renderText }, { renderGithubAnnotations }] = await Promise.all([
         import('../report/formats/text.js'),
@@ -67,9 +68,10 @@ export async function writeReport(
   options: CommonOptions,
   pooltuneVersion: string,
   report: CommandReport,
+  runMs = 0,
 ): Promise<number> {
   const { documentOf } = await import('../report/documents/index.js');
-  await writeDocument(io, options, pooltuneVersion, documentOf(report));
+  await writeDocument(io, options, pooltuneVersion, documentOf(report), runMs);
   return report.exitCode;
 }
 
@@ -112,9 +114,11 @@ export async function writeDocument(
   options: CommonOptions,
   pooltuneVersion: string,
   document: ReportDocument,
+  /** How long the command ran, for the formats that report it (JUnit's `time`). */
+  runMs = 0,
 ): Promise<void> {
   const as = (format: Format, forFile: boolean) =>
-    render(format, document, io, options, pooltuneVersion, forFile);
+    render(format, document, io, options, pooltuneVersion, forFile, runMs);
   if (options.raw && document.raw !== undefined) return writeRaw(io, options, document, document.raw, as);
   // Loaded only when there is a file to write: fs/promises costs a start-up a few milliseconds.
   const files = () => import('../ui/report-files.js');

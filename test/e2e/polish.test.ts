@@ -38,6 +38,15 @@ describe('polish, end to end', () => {
     assert.match(r.stderr, /^pooltune: error: \/dev\/null: the config file is empty/);
   });
 
+  it("JUnit's time is the run's duration, not 0", async () => {
+    const r = await runCli(['recommend', '-w', 'oltp', '--format', 'junit']);
+    assert.equal(r.code, 0, r.stderr);
+    const times = [...r.stdout.matchAll(/<testsuites? [^>]*\btime="([^"]+)"/g)].map((m) => Number(m[1]));
+    assert.equal(times.length, 2, r.stdout);
+    for (const time of times) assert.ok(time > 0 && time < 60, `time="${time}"`);
+    assert.equal(times[0], times[1]);
+  });
+
   it('-q help speaks of findings, not of a configuration commands do not print', async () => {
     for (const command of ['check-server', 'health', 'recommend']) {
       const r = await runCli([command, '--help']);

@@ -61,7 +61,7 @@ function failureBody(finding: Finding): string {
  * case per check. A finding fails exactly when it alone would fail `--fail-on`; checks that could not
  * run and findings the user ignores are reported as skipped, so they stay visible without failing.
  */
-export function renderJunit(envelope: ReportEnvelope): string {
+export function renderJunit(envelope: ReportEnvelope, runMs = 0): string {
   const classname = `pooltune.${envelope.command}`;
   const cases: string[] = [];
   let failures = 0;
@@ -105,7 +105,8 @@ export function renderJunit(envelope: ReportEnvelope): string {
   }
 
   const tests = envelope.findings.length + skipped;
-  const counts = { tests, failures, errors: 0, skipped, time: 0 };
+  // The run's duration in seconds, as JUnit writes time; the checks are not timed one by one.
+  const counts = { tests, failures, errors: 0, skipped, time: Number((runMs / 1000).toFixed(3)) };
   const properties: [string, string][] = [];
   if (envelope.target !== null) properties.push(['target', envelope.target]);
   if (envelope.serverVersion !== null) properties.push(['serverVersion', envelope.serverVersion]);
