@@ -113,3 +113,11 @@ export function formatAge(seconds: number): string {
   const rest = small > 0 ? Math.floor((s % big) / small) : 0;
   return rest > 0 ? `${first}${bigUnit} ${rest}${smallUnit}` : `${first}${bigUnit}`;
 }
+
+/**
+ * A share (0–1) as a percentage to one decimal, `23.7 %`: the one rounding every report of a share uses,
+ * so that a table and a finding about the same number never disagree (toFixed alone rounds 0.2365 down).
+ */
+export function formatShareOneDecimal(share: number): string {
+  return `${(Math.round(share * 1000) / 10).toFixed(1)} %`;
+}

@@ -5,6 +5,7 @@ import { displayPath } from '../../src/core/display-path.js';
 import { jsonErrorWithLine, lineAndColumn } from '../../src/core/json-error.js';
 import { plural } from '../../src/core/plural.js';
 import { formatWaitMs } from '../../src/core/traffic-sizing.js';
+import { formatShareOneDecimal } from '../../src/core/units.js';
 import { EMITTER_BY_NAME } from '../../src/report/emit/index.js';
 import { OLTP_33 } from '../helpers/examples.js';
 
@@ -38,6 +39,13 @@ describe('polish', () => {
     assert.equal(plural(2.5, 'connection'), '2.5 connections');
     const one = { ...OLTP_33, maxConnections: 1, minConnections: 1 };
     assert.match(EMITTER_BY_NAME.env({ workload: 'oltp', pool: one }).code, /, 1 connection per instance/);
+  });
+
+  it("bench's table and findings round a share the same way", () => {
+    // toFixed(1) alone gives 23.6 for 0.2365 (binary 23.649…); the finding said 23.7.
+    assert.equal(formatShareOneDecimal(0.2365), '23.7 %');
+    assert.equal(formatShareOneDecimal(1), '100.0 %');
+    assert.equal(formatShareOneDecimal(0.02), '2.0 %');
   });
 
   it('a wait of none is 0ms, with its unit like every other cell', () => {

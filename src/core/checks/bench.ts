@@ -10,13 +10,13 @@ import {
 import type { Load } from '../bench/load.js';
 import type { BenchMeasurement } from '../bench/measurement.js';
 import type { PoolUnderTest } from '../bench/pool.js';
-import { formatMeasuredMs } from '../units.js';
+import { formatMeasuredMs, formatShareOneDecimal } from '../units.js';
 import { queryLatencyFinding } from './query-latency.js';
 import { defineFamily } from './registry.js';
 import { outcome } from './types.js';
 
 const ms = formatMeasuredMs;
-const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
+const percent = formatShareOneDecimal;
 
 function waitFindings(m: BenchMeasurement): Finding[] {
   if (m.completed === 0) return [];

@@ -1,7 +1,7 @@
 import { withHints } from '../../core/finding-hints.js';
 import { describeLoad } from '../../core/bench/load.js';
 import type { BenchMeasurement } from '../../core/bench/measurement.js';
-import { formatDuration } from '../../core/units.js';
+import { formatDuration, formatShareOneDecimal } from '../../core/units.js';
 import type { BenchReport, BenchRunReport } from '../bench-report.js';
 import { dim, ms, postgres, type ReportDocument, type Section } from '../document.js';
 
@@ -10,7 +10,7 @@ import { dim, ms, postgres, type ReportDocument, type Section } from '../documen
  * short, so that two runs side by side fit an 80-column terminal.
  */
 function comparisonRows(report: BenchReport): { label: string; values: string[] }[] {
-  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  const pct = formatShareOneDecimal;
   const each = (f: (m: BenchMeasurement, r: BenchRunReport) => string) =>
     report.runs.map((r) => f(r.measurement, r));
   const spread = (pick: (m: BenchMeasurement) => BenchMeasurement['acquire']) =>
