@@ -67,9 +67,11 @@ export async function createProgram(
     command.action(() => {
       const options = declaration.read(command);
       const run = async () => {
+        const output = await import('../pipeline/output.js');
+        await output.checkOutput(io, options);
         const outcome = await declaration.run(options, io);
         if (typeof outcome === 'number') return outcome;
-        return (await import('../pipeline/output.js')).writeReport(io, options, version, outcome);
+        return output.writeReport(io, options, version, outcome);
       };
       // The name and the options come from the same entry; TypeScript cannot follow that through N.
       onInvoke({ command: name, options, run } as Invocation);

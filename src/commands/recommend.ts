@@ -2,6 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
 import {
   budgetFromServer,
+  heldNowFinding,
   recommendPool,
   type ServerBudget,
   type SizingResult,
@@ -231,16 +232,20 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
         traffic: null,
       };
   const { recommendation } = sized;
-  const findings = options.hardware
-    ? [
-        ...sized.findings,
-        cpuBoundFinding(
-          options.hardware,
-          recommendation.fleet.totalConnections,
-          sized.traffic?.sizing.fleetBusyConnections,
-        ),
-      ]
-    : sized.findings;
+  const heldNow = heldNowFinding(budget, recommendation.fleet.totalConnections);
+  const findings = [
+    ...sized.findings,
+    ...(heldNow ? [heldNow] : []),
+    ...(options.hardware
+      ? [
+          cpuBoundFinding(
+            options.hardware,
+            recommendation.fleet.totalConnections,
+            sized.traffic?.sizing.fleetBusyConnections,
+          ),
+        ]
+      : []),
+  ];
   const report: RecommendReport = {
     command: 'recommend',
     target,
@@ -388,7 +393,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
         .option('-i, --interactive', 'ask for the inputs (needs a terminal)')
         .option(
           '--account-for-others',
-          'with --db: count the connections other applications hold now as taken',
+          'with --db: size within the slots free now, counting the connections other clients hold as taken (without it they count as free, and a finding says what they hold)',
         )
         .option('--config <file>', 'the pool plan (default: the nearest pooltune.config.json)')
         .option(

@@ -15,6 +15,11 @@ export interface ServerBudget {
   readonly reservedParts?: readonly { readonly name: string; readonly value: number }[];
   /** What the slots held by others are, when counted on a server. */
   readonly otherDescription?: string;
+  /**
+   * Client connections other than pooltune's open on the server when it was read, and whether the budget
+   * counts them as taken (--account-for-others) or sized as if they were free.
+   */
+  readonly heldNow?: { readonly connections: number; readonly counted: boolean };
 }
 
 export interface SizingInput {

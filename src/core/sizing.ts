@@ -14,7 +14,7 @@ export {
   type SizingInput,
   type ValueSource,
 } from './budget.js';
-export { fleetFindings } from './checks/sizing.js';
+export { fleetFindings, heldNowFinding } from './checks/sizing.js';
 
 export interface TraceStep {
   readonly label: string;
@@ -192,6 +192,7 @@ export function budgetFromServer(facts: ServerFacts, accountForOthers: boolean):
     otherConnections: accountForOthers ? others : 0,
     source: 'server',
     reservedParts,
+    heldNow: { connections: others, counted: accountForOthers },
     ...(accountForOthers ? { otherDescription: 'client connections open now, besides pooltune' } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { CommonOptions } from '../cli/flags/common.js';
 import type { Format } from '../cli/flags/output.js';
+import { UsageError } from '../core/errors.js';
 import { colorLevel, styleFor } from '../ui/color.js';
 import type { Io } from '../ui/io.js';
 import type { ReportDocument } from '../report/document.js';
@@ -51,6 +52,15 @@ async function render(
   }
 }
 
+/**
+ * Before a command runs: an --output file that could not be written fails now (exit 2), not after a long
+ * measurement.
+ */
+export async function checkOutput(io: Io, options: CommonOptions): Promise<void> {
+  if (options.output === undefined) return;
+  await (await import('../ui/report-files.js')).checkReportFile(options.output, io.cwd);
+}
+
 /** Writes a command's report as its document (see writeDocument) and hands back the report's exit code. */
 export async function writeReport(
   io: Io,
@@ -76,7 +86,13 @@ async function writeRaw(
 ): Promise<void> {
   if (options.output !== undefined) {
     const { writeReportFile } = await import('../ui/report-files.js');
-    await writeReportFile(options.output, raw, io.cwd);
+    try {
+      await writeReportFile(options.output, raw, io.cwd);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      await io.stdout.write(raw);
+      throw new UsageError(`${error.message}; the code is on stdout instead`);
+    }
     await io.stdout.write(await as('text', false));
     return;
   }
@@ -104,7 +120,16 @@ export async function writeDocument(
   const files = () => import('../ui/report-files.js');
   if (options.output !== undefined) {
     const { writeReportFile } = await files();
-    await writeReportFile(options.output, await as(options.format, true), io.cwd);
+    const content = await as(options.format, true);
+    try {
+      await writeReportFile(options.output, content, io.cwd);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      // The path was checked before the run; if the write fails anyway, what was measured goes to stdout,
+      // in the format the file would have had, and the error (one line on stderr) decides the exit code.
+      await io.stdout.write(options.format === 'text' ? await as('text', false) : content);
+      throw new UsageError(`${error.message}; the report is on stdout instead`);
+    }
     await io.stdout.write(await as('text', false));
   } else {
     await io.stdout.write(await as(options.format, false));

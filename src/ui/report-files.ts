@@ -1,5 +1,5 @@
-import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { appendFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 function why(error: unknown): string {
@@ -10,7 +10,38 @@ function why(error: unknown): string {
       ? 'permission denied'
       : code === 'EISDIR'
         ? 'it is a folder'
-        : (code ?? 'error');
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'ENOTDIR'
+            ? 'a part of its path is not a folder'
+            : code === 'ENOSPC'
+              ? 'no space left on the device'
+              : (code ?? 'error');
+}
+
+/**
+ * --output, before anything is measured: a run of ten minutes must not end in a report that cannot be
+ * written. The folder must exist and take a file (a file is created beside the target and removed, which
+ * also finds read-only file systems that permissions do not show); the target must not be a folder.
+ */
+export async function checkReportFile(file: string, cwd: string): Promise<void> {
+  const target = resolve(cwd, file);
+  const folder = dirname(target);
+  const fail = (reason: string) => new UsageError(`--output: cannot write ${file} (${reason})`);
+  const folderStat = await stat(folder).catch((error: unknown) => error as NodeJS.ErrnoException);
+  if (folderStat instanceof Error)
+    throw fail(folderStat.code === 'ENOENT' ? 'its folder does not exist' : why(folderStat));
+  if (!folderStat.isDirectory()) throw fail(`${dirname(file)} is not a folder`);
+  const targetStat = await stat(target).catch(() => undefined);
+  if (targetStat?.isDirectory()) throw fail('it is a folder');
+  const probe = `${target}.pooltune-${process.pid}.tmp`;
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (error) {
+    throw fail(why(error));
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
 }
 
 /**

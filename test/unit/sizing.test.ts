@@ -2,6 +2,7 @@ import { withHints } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  heldNowFinding,
   instancesThatFit,
   maxConnectionsNeeded,
   recommendPool,
@@ -177,5 +178,31 @@ describe('remedies', () => {
     assert.equal(instancesThatFit(40, 100), 2);
     assert.equal(instancesThatFit(120, 100), 0);
     assert.equal(instancesThatFit(24, 100), 3);
+  });
+});
+
+describe('slots other clients hold now, when the size counts them as free', () => {
+  const live = (held: number, counted = false): ServerBudget => ({
+    ...offline(100, 3),
+    source: 'server',
+    heldNow: { connections: held, counted },
+  });
+  it('says nothing while the fleet fits the free slots and use stays under the warning band', () => {
+    assert.equal(heldNowFinding(live(0), 40), undefined);
+    assert.equal(heldNowFinding(live(50), 40), undefined);
+  });
+  it('warns when the fleet would not fit what is free, or others fill 70 % of the usable slots', () => {
+    assert.equal(heldNowFinding(live(60), 40)?.severity, 'warning'); // 37 free
+    assert.match(
+      heldNowFinding(live(60), 40)?.title ?? '',
+      /hold 60 of the 97 usable slots .*leaving 37 free/,
+    );
+    assert.equal(heldNowFinding(live(68), 10)?.severity, 'warning'); // 70 %
+  });
+  it('is critical when no ordinary slot is free', () => {
+    assert.equal(heldNowFinding(live(97), 10)?.severity, 'critical');
+  });
+  it('is not said when --account-for-others already counts them', () => {
+    assert.equal(heldNowFinding({ ...live(97, true), otherConnections: 97 }, 1), undefined);
   });
 });

@@ -25,7 +25,7 @@ export function addOutputFlags(command: Command): Command {
     .option('--json', 'shorthand for --format json')
     .option(
       '-o, --output <file>',
-      'write the report in --format to this file; the terminal gets the text report',
+      'write the report in --format to this file (checked before the run); the terminal gets the text report',
     );
 }
 

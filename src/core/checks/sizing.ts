@@ -1,11 +1,14 @@
-import { instancesThatFit, maxConnectionsNeeded, type SizingInput } from '../budget.js';
+import { instancesThatFit, maxConnectionsNeeded, type ServerBudget, type SizingInput } from '../budget.js';
 import type { Finding } from '../findings.js';
 import {
   budgetShare,
   BUDGET_SHARE_PERCENT,
   HEADROOM_FACTOR,
   LARGE_TIER_CONNECTIONS,
+  UTILISATION_BANDS,
+  UTILISATION_WARNING_PERCENT,
   utilisationPercent,
+  utilisationSeverity,
 } from '../guide.js';
 import type { SizingObservation } from './input.js';
 import { defineFamily } from './registry.js';
@@ -99,6 +102,36 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
     });
   }
   return findings;
+}
+
+/**
+ * Sized against the whole budget (no --account-for-others), the slots other clients hold right now still
+ * matter: a full server refuses the pool's first connection. Said when those clients leave the fleet
+ * short of slots now, or fill the usable slots into the warning band; nothing when the fleet fits.
+ */
+export function heldNowFinding(budget: ServerBudget, total: number): Finding | undefined {
+  const held = budget.heldNow;
+  if (!held || held.counted || held.connections < 1) return undefined;
+  const usable = budget.maxConnections - budget.reservedConnections - budget.otherConnections;
+  if (usable < 1) return undefined; // budget-exhausted says it
+  const free = Math.max(0, usable - held.connections);
+  const share = utilisationPercent(held.connections, usable);
+  const band = utilisationSeverity(share);
+  if (total <= free && band === 'ok') return undefined;
+  const taken = `Other clients hold ${held.connections} of the ${usable} usable slots right now (${share} %)`;
+  const counted = 'this size counts them as free; --account-for-others sizes within the free slots';
+  return {
+    id: 'slots-held-now',
+    severity: free === 0 ? 'critical' : 'warning',
+    title:
+      free === 0
+        ? `${taken}: the server refuses ordinary roles' connections until some close, so the pool could not open one; ${counted}`
+        : total > free
+          ? `${taken}, leaving ${free} free: the fleet's ${total} connections at peak would not all get a slot now; ${counted}`
+          : `${taken}, leaving ${free} free: little headroom; ${counted}`,
+    observed: `${held.connections} client connections besides pooltune's; ${usable} usable slots`,
+    expected: `the fleet's ${total} connections within the ${free} slots free now, and under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
+  };
 }
 
 const byConcurrency = (s: SizingObservation) => s.input.concurrency !== undefined;
