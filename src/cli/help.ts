@@ -2,8 +2,10 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0    ran; no finding at or above --fail-on
   1    ran; a finding at or above --fail-on (the gate failed)
-  2    usage or input error: bad flag, bad value, unreadable or invalid file
-  3    could not reach or log in to the target database
+  2    usage or input error: bad flag, bad value, unreadable or invalid file,
+       an --output file that cannot be written
+  3    could not reach or log in to the target database, or lost it mid-run
+       (monitor still prints the summary of its samples)
   130  cancelled (Ctrl-C, or a cancelled prompt); 143 on SIGTERM. bench and
        monitor still print what they measured before they stopped
 

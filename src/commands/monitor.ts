@@ -3,7 +3,14 @@ import { limitsOf, monitorChecks, runChecks, type MonitorContext } from '../core
 import { keepWorstSessions, type WorstSessions } from '../core/monitor/worst-sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
-import { sampleFrom, type MonitorReading, type MonitorSample } from '../core/monitor/sample.js';
+import { ConnectionError } from '../core/errors.js';
+import { EXIT_CODE } from '../core/exit-codes.js';
+import {
+  sampleFrom,
+  transactionsIn,
+  type MonitorReading,
+  type MonitorSample,
+} from '../core/monitor/sample.js';
 import { summariseSamples } from '../core/monitor/summary.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
@@ -107,6 +114,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     longQueryMs: options.longQueryThresholdMs,
     longTransactionMs: options.longTransactionThresholdMs,
   };
+  let lost: ConnectionError | undefined;
   let startedWall = new Date();
   let started = performance.now();
   const { context, serverVersion, stoppedBy } = await withSession(
@@ -142,14 +150,29 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
       const { stoppedBy } = await untilStopped(async (stop) => {
         let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
         const baseline = previous.at;
+        const transactionsBaseline = previous.transactions;
         for (let slot = 1; ; slot++) {
           const offset = slot * options.intervalMs;
           if (options.durationMs !== undefined && offset > options.durationMs) break;
           await sleepUnlessStopped(baseline + offset - performance.now(), stop);
           if (stop.aborted) break;
-          const current = await readMonitorReading(connection.session, readingOptions);
+          let current: MonitorReading;
+          try {
+            current = await readMonitorReading(connection.session, readingOptions);
+          } catch (error) {
+            // The server went away (or ended the session): the samples so far are still a run to report.
+            if (!(error instanceof ConnectionError)) throw error;
+            lost = error;
+            break;
+          }
           samples.push(
-            sampleFrom(previous, current, { seq: samples.length + 1, startedAt: baseline, usableSlots }),
+            sampleFrom(previous, current, {
+              seq: samples.length + 1,
+              startedAt: baseline,
+              usableSlots,
+              transactionsBaseline,
+              transactionsSoFar: transactionsIn(samples),
+            }),
           );
           if (current.roster)
             worstSessions = keepWorstSessions(
@@ -165,7 +188,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         }
       });
       await finish();
-      const ended: MonitorRun['stoppedBy'] = stoppedBy ?? 'duration';
+      const ended: MonitorRun['stoppedBy'] = stoppedBy ?? (lost ? 'connection-lost' : 'duration');
       return { context, serverVersion: facts.serverVersion, stoppedBy: ended };
     },
   );
@@ -176,7 +199,12 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     { monitor: { summary: stats, context, worstSessions } },
     settings,
   );
-  const signalled = stoppedBy !== 'duration';
+  const signalled = stoppedBy === 'SIGINT' || stoppedBy === 'SIGTERM';
+  if (lost) {
+    await io.stderr.write(
+      `pooltune: error: ${lost.message}; the summary covers the ${samples.length} sample${samples.length === 1 ? '' : 's'} taken before\n`,
+    );
+  }
   if (signalled) {
     await io.stderr.write(
       `pooltune: stopped by ${stoppedBy} after ${samples.length} sample${samples.length === 1 ? '' : 's'}; connection closed\n`,
@@ -196,6 +224,8 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     stats,
     samples,
     ...verdict(evaluated, { failOn: target.failOn, stoppedBy: signalled ? stoppedBy : null }),
+    // The documented exit code for a server that could not be reached, also when it went away mid-run.
+    ...(lost && !signalled ? { exitCode: EXIT_CODE.unreachable } : {}),
   };
   return report;
 }
@@ -204,12 +234,13 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
   description: [
     'Sample a live server every --interval on one read-only session: client',
     'connections by state against the usable slots, new sessions per second and',
-    'sessions that ended abnormally (PostgreSQL 14+), sessions idle in a',
-    'transaction, the longest running query, and sessions waiting on locks. On a',
-    'terminal the view is redrawn in place; otherwise each sample is one line, or',
-    'one JSON object per line with --format json. At the end (--duration or',
-    'Ctrl-C) a summary judges the whole run: the peak utilisation decides, and the',
-    'session findings name the sessions of the sample where each problem was worst.',
+    'sessions that ended abnormally (PostgreSQL 14+), transactions per second,',
+    'sessions idle in a transaction, the longest running query, and sessions',
+    'waiting on locks. On a terminal the view is redrawn in place; otherwise each',
+    'sample is one line, or one JSON object per line with --format json. At the',
+    'end (--duration, Ctrl-C or a lost connection) a summary judges the whole run:',
+    'the peak utilisation decides, and the session findings name the sessions of',
+    'the sample where each problem was worst.',
   ].join('\n'),
   flags: (command) =>
     addSessionFlags(command)
@@ -242,6 +273,7 @@ Examples:
 
 Each --format json line has "type": "sample" (schemas/monitor-sample.schema.json)
 or, last, "type": "summary" (the report, as in schemas/report.schema.json).
-Ctrl-C (or SIGTERM) ends the run early: the summary is still printed, exit 130 (143).`,
+Ctrl-C (or SIGTERM) ends the run early: the summary is still printed, exit 130 (143).
+A lost connection to the server ends it too: the summary of the samples so far, exit 3.`,
   run: runMonitor,
 };

@@ -22,6 +22,8 @@ export interface Fix {
   readonly restart?: boolean;
   /** Takes effect after a reload (pg_reload_conf), for new sessions. */
   readonly reload?: boolean;
+  /** Takes effect, with no reload, for sessions that start afterwards (ALTER ROLE / ALTER DATABASE … SET). */
+  readonly newSessions?: boolean;
   readonly config?: Readonly<Record<string, unknown>>;
 }
 

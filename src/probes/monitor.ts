@@ -1,6 +1,7 @@
+import type { SessionCounters } from '../core/health/churn.js';
 import type { MonitorReading } from '../core/monitor/sample.js';
+import type { TransactionCounters } from '../core/monitor/transactions.js';
 import type { Session } from './connect.js';
-import { readSessionCounters } from './health.js';
 import { readSessionRoster } from './sessions.js';
 
 interface ActivityRow {
@@ -14,9 +15,53 @@ interface ActivityRow {
   lock_waits: number;
 }
 
+interface CounterRow {
+  committed: number;
+  rolled_back: number;
+  sessions: number | null;
+  abandoned: number | null;
+  fatal: number | null;
+  killed: number | null;
+}
+
+/**
+ * pg_stat_database's counters in one statement (OWN_TRANSACTIONS_PER_READING counts it): transactions on
+ * every version, sessions from 14 on.
+ */
+async function readCounters(
+  session: Session,
+  withSessions: boolean,
+): Promise<{ transactions: TransactionCounters; counters: SessionCounters | null }> {
+  const sessions = withSessions
+    ? `coalesce(sum(sessions), 0)::float8 as sessions,
+            coalesce(sum(sessions_abandoned), 0)::float8 as abandoned,
+            coalesce(sum(sessions_fatal), 0)::float8 as fatal,
+            coalesce(sum(sessions_killed), 0)::float8 as killed`
+    : 'null as sessions, null as abandoned, null as fatal, null as killed';
+  const [row] = await session.query<CounterRow>(
+    `select coalesce(sum(xact_commit), 0)::float8 as committed,
+            coalesce(sum(xact_rollback), 0)::float8 as rolled_back,
+            ${sessions}
+       from pg_stat_database`,
+  );
+  const at = performance.now();
+  return {
+    transactions: { committed: row?.committed ?? 0, rolledBack: row?.rolled_back ?? 0 },
+    counters: withSessions
+      ? {
+          at,
+          sessions: row?.sessions ?? 0,
+          abandoned: row?.abandoned ?? 0,
+          fatal: row?.fatal ?? 0,
+          killed: row?.killed ?? 0,
+        }
+      : null,
+  };
+}
+
 /**
  * One light reading per sample: client sessions by state and the ages that matter, aggregated on the
- * server (one row, however many sessions), pooltune's own session left out; then the session counters.
+ * server (one row, however many sessions), pooltune's own session left out; then the database counters.
  * The same client-session filter as the facts pass (probes/facts.ts).
  */
 export async function readMonitorReading(
@@ -46,7 +91,7 @@ export async function readMonitorReading(
   );
   const wallTime = new Date();
   const at = performance.now();
-  const counters = options.hasSessionCounters ? await readSessionCounters(session) : null;
+  const { transactions, counters } = await readCounters(session, options.hasSessionCounters);
   const roster = await readSessionRoster(session, options);
   if (!row) throw new Error('pg_stat_activity returned no row');
   // A session still starting up has no state yet either; only a role that cannot see others calls it unknown.
@@ -65,5 +110,6 @@ export async function readMonitorReading(
     waitingOnLocks: row.lock_waits,
     counters,
     roster,
+    transactions,
   };
 }

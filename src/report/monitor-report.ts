@@ -9,8 +9,8 @@ export interface MonitorRun {
   readonly durationMs: number | null;
   readonly startedAt: string;
   readonly wallMs: number;
-  /** `duration` when --duration ran out, else the signal that stopped it. */
-  readonly stoppedBy: 'duration' | 'SIGINT' | 'SIGTERM';
+  /** `duration` when --duration ran out, `connection-lost` when the server went away, else the signal. */
+  readonly stoppedBy: 'duration' | 'connection-lost' | 'SIGINT' | 'SIGTERM';
 }
 
 /** What monitor watched, handed whole to its document builder (documents/monitor.ts). */

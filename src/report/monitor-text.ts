@@ -49,6 +49,11 @@ function churnText(s: MonitorSample, style: Style): string {
   return `${painted} new sessions/s${abnormal > 0 ? `, ${style.yellow(`${abnormal} ended abnormally`)}` : ''}`;
 }
 
+/** Other clients' transactions per second (committed and rolled back). */
+function transactionsText(s: MonitorSample): string[] {
+  return s.transactions ? [`${rate(s.transactions.perSecond)} tps`] : [];
+}
+
 /** One line per sample, for a pipe or a log file; with sub-second intervals the time shows tenths. */
 export function renderSampleLine(s: MonitorSample, style: Style, tenths = false): string {
   const iit = s.byState.idleInTransaction > 0 ? ` (oldest ${secs(s.oldestIdleInTransactionSeconds)})` : '';
@@ -57,6 +62,7 @@ export function renderSampleLine(s: MonitorSample, style: Style, tenths = false)
     `${s.clients}/${s.usableSlots} slots (${paintPercent(style, s.utilisationPercent)})`,
     `${statesText(s)}${iit}`,
     churnText(s, style),
+    ...transactionsText(s),
     `longest query ${secs(s.longestQuerySeconds)}`,
     `lock waits ${s.waitingOnLocks > 0 ? style.yellow(String(s.waitingOnLocks)) : '0'}`,
   ]
@@ -96,6 +102,7 @@ export function renderLiveView(
     `${label('')}${statsText(stats)} · ${stats.samples} sample${stats.samples === 1 ? '' : 's'}, last at ${clockTime(last.at)} UTC`,
     `${label('clients')}${last.clients}: ${statesText(last)}`,
     `${label('churn')}${churnText(last, style)}${churnPeak}`,
+    `${label('transactions')}${transactionsText(last)[0] ?? 'n/a'}${stats.transactions ? ` (mean ${rate(stats.transactions.meanPerSecond)}, peak ${rate(stats.transactions.peakPerSecond)}; ${stats.transactions.committed} committed, ${stats.transactions.rolledBack} rolled back)` : ''}`,
     `${label('idle in tx')}${last.byState.idleInTransaction}${last.byState.idleInTransaction > 0 ? `, oldest ${secs(last.oldestIdleInTransactionSeconds)}` : ''} · longest query ${secs(last.longestQuerySeconds)} · lock waits ${last.waitingOnLocks}`,
   ];
   // A line that wrapped would throw off the redraw, which moves the cursor up by lines written.

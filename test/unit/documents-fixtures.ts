@@ -16,7 +16,12 @@ import {
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import type { Finding, IgnoredFinding, Skipped } from '../../src/core/findings.js';
 import type { HealthMetrics } from '../../src/core/health/metrics.js';
-import { sampleFrom, type MonitorReading, type MonitorSample } from '../../src/core/monitor/sample.js';
+import {
+  sampleFrom,
+  transactionsIn,
+  type MonitorReading,
+  type MonitorSample,
+} from '../../src/core/monitor/sample.js';
 import { summariseSamples } from '../../src/core/monitor/summary.js';
 import { recommendPool } from '../../src/core/sizing.js';
 import { recommendPoolFromTraffic } from '../../src/core/traffic-sizing.js';
@@ -380,19 +385,30 @@ function reading(atMs: number, clients: number, sessions: number, idleInTransact
     longestQuerySeconds: 0.25,
     waitingOnLocks: 0,
     counters: { at: atMs, sessions, abandoned: 0, fatal: 0, killed: 0 },
+    // 120 commits a second from others plus pooltune's own 2 per reading, and a rollback every second.
+    transactions: { committed: 5000 + (atMs / 1000) * 122, rolledBack: 300 + atMs / 1000 },
   };
 }
 
 /** Ten samples a second apart that climb to 92 % of 100 slots, stopped by Ctrl-C. */
 export function monitorReport(): MonitorReport {
   const percents = [40, 45, 52, 60, 71, 80, 88, 92, 90, 85];
-  let previous = reading(0, 40, 100, 0);
-  const samples: MonitorSample[] = percents.map((percent, i) => {
+  const baseline = reading(0, 40, 100, 0);
+  let previous = baseline;
+  const samples: MonitorSample[] = [];
+  percents.forEach((percent, i) => {
     const at = (i + 1) * 1000;
     const current = reading(at, percent, 100 + 3 * (i + 1), i >= 6 ? 3 : 0);
-    const sample = sampleFrom(previous, current, { seq: i + 1, startedAt: 0, usableSlots: 100 });
+    samples.push(
+      sampleFrom(previous, current, {
+        seq: i + 1,
+        startedAt: 0,
+        usableSlots: 100,
+        transactionsBaseline: baseline.transactions,
+        transactionsSoFar: transactionsIn(samples),
+      }),
+    );
     previous = current;
-    return sample;
   });
   const stats = summariseSamples(samples, 1000);
   const context = {

@@ -16,6 +16,7 @@ const GUIDE_LIMITS = limitsOf(GUIDE_CHECK_SETTINGS);
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import {
   sampleFrom,
+  transactionsIn,
   utilisationPercent,
   type MonitorReading,
   type MonitorSample,
@@ -40,6 +41,7 @@ function reading(atMs: number, overrides: Partial<MonitorReading> = {}): Monitor
     longestQuerySeconds: 0.25,
     waitingOnLocks: 0,
     counters: { at: atMs, sessions: 100, abandoned: 0, fatal: 0, killed: 0 },
+    transactions: null,
     ...overrides,
   };
 }
@@ -326,5 +328,55 @@ describe('monitor live view lines', () => {
     assert.equal(fitLine('ab', 4), 'ab');
     assert.equal(fitLine('\u001b[31mabcdef\u001b[39m', 3), '\u001b[31mabc\u001b[39m\u001b[0m');
     assert.equal(fitLine('▁▅█▁', 2), '▁▅');
+  });
+});
+
+describe('monitor transactions per second (issue 13, point 15)', () => {
+  const counters = (committed: number, rolledBack = 0) => ({ committed, rolledBack });
+  /** Samples a second apart from these raw xact_commit readings, as the command takes them. */
+  function samplesOf(commits: readonly number[], rollbacks: readonly number[] = []): MonitorSample[] {
+    const baseline = reading(0, { transactions: counters(commits[0] ?? 0, rollbacks[0] ?? 0) });
+    let previous = baseline;
+    const samples: MonitorSample[] = [];
+    for (let i = 1; i < commits.length; i++) {
+      const current = reading(i * 1000, { transactions: counters(commits[i] ?? 0, rollbacks[i] ?? 0) });
+      samples.push(
+        sampleFrom(previous, current, {
+          seq: i,
+          startedAt: 0,
+          usableSlots: 100,
+          transactionsBaseline: baseline.transactions,
+          transactionsSoFar: transactionsIn(samples),
+        }),
+      );
+      previous = current;
+    }
+    return samples;
+  }
+
+  it("counts others' commits and rollbacks per second, without pooltune's own two per reading", () => {
+    // 50 commits a second from others, plus pooltune's 2; a rollback every other second.
+    const samples = samplesOf([1000, 1052, 1104, 1156], [10, 10, 11, 11]);
+    assert.deepEqual(
+      samples.map((s) => s.transactions?.perSecond),
+      [50, 51, 50],
+    );
+    const stats = summariseSamples(samples, 1000);
+    assert.deepEqual(stats.transactions, {
+      committed: 150,
+      rolledBack: 1,
+      meanPerSecond: 50.3,
+      peakPerSecond: 51,
+      peakAt: samples[1]?.at,
+    });
+    assert.match(renderSampleLine(samples[0] as MonitorSample, plainStyle), / · 50\.0 tps · /);
+  });
+
+  it("an idle server whose statistics report pooltune's own commits late shows no phantom transactions", () => {
+    // pooltune's own commits land in lumps: 0, 4, 0, 4 … instead of 2 a reading.
+    const samples = samplesOf([1000, 1000, 1004, 1004, 1008, 1008, 1012]);
+    const stats = summariseSamples(samples, 1000);
+    assert.equal(stats.transactions?.committed, 0);
+    assert.ok(samples.every((s) => (s.transactions?.committed ?? -1) >= 0));
   });
 });

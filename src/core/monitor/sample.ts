@@ -2,6 +2,12 @@ import { churnBetween, type SessionCounters } from '../health/churn.js';
 import type { SessionRoster } from '../sessions/roster.js';
 import { utilisationPercent } from '../guide.js';
 import type { ChurnMetrics } from '../health/metrics.js';
+import {
+  othersTransactions,
+  transactionRate,
+  type TransactionCounters,
+  type TransactionRate,
+} from './transactions.js';
 
 /** What one read of pg_stat_activity (and pg_stat_database, 14+) saw, pooltune's own session left out. */
 export interface MonitorReading {
@@ -26,6 +32,8 @@ export interface MonitorReading {
   readonly counters: SessionCounters | null;
   /** The sessions in a transaction, running or waiting, for the findings to name (not part of the sample). */
   readonly roster?: SessionRoster;
+  /** xact_commit and xact_rollback over every database (null when not read). */
+  readonly transactions: TransactionCounters | null;
 }
 
 /** One sample as the reports show it: the reading's state plus the change since the previous reading. */
@@ -48,6 +56,8 @@ export interface MonitorSample {
   readonly waitingOnLocks: number;
   /** New sessions and abnormal ends since the previous reading; null before PostgreSQL 14. */
   readonly churn: ChurnMetrics | null;
+  /** Other clients' transactions since the previous reading. */
+  readonly transactions: TransactionRate | null;
 }
 
 export { utilisationPercent };
@@ -61,8 +71,23 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 1
 export function sampleFrom(
   previous: MonitorReading,
   current: MonitorReading,
-  context: { readonly seq: number; readonly startedAt: number; readonly usableSlots: number },
+  context: {
+    readonly seq: number;
+    readonly startedAt: number;
+    readonly usableSlots: number;
+    /** The baseline reading's transaction counters (default: `previous`'s, with one reading since). */
+    readonly transactionsBaseline?: TransactionCounters | null;
+    /** Others' transactions in the samples before this one (default: none). */
+    readonly transactionsSoFar?: TransactionCounters;
+  },
 ): MonitorSample {
+  const fromPrevious = context.transactionsBaseline === undefined;
+  const baseline = fromPrevious ? previous.transactions : context.transactionsBaseline;
+  const soFar = context.transactionsSoFar ?? { committed: 0, rolledBack: 0 };
+  const totals =
+    baseline && current.transactions
+      ? othersTransactions(baseline, current.transactions, fromPrevious ? 1 : context.seq, soFar)
+      : null;
   return {
     seq: context.seq,
     at: current.wallTime.toISOString(),
@@ -82,5 +107,17 @@ export function sampleFrom(
     waitingOnLocks: current.waitingOnLocks,
     churn:
       previous.counters && current.counters ? churnBetween(previous.counters, current.counters, 0) : null,
+    transactions: totals ? transactionRate(soFar, totals, current.at - previous.at) : null,
   };
+}
+
+/** The others' transactions over `samples`, to hand to the next sampleFrom. */
+export function transactionsIn(samples: readonly MonitorSample[]): TransactionCounters {
+  let committed = 0;
+  let rolledBack = 0;
+  for (const s of samples) {
+    committed += s.transactions?.committed ?? 0;
+    rolledBack += s.transactions?.rolledBack ?? 0;
+  }
+  return { committed, rolledBack };
 }

@@ -27,6 +27,16 @@ export interface ChurnSummary {
   readonly killed: number;
 }
 
+/** Other clients' transactions over the run, from pg_stat_database. */
+export interface TransactionSummary {
+  readonly committed: number;
+  readonly rolledBack: number;
+  /** Over the sampled windows. */
+  readonly meanPerSecond: number;
+  readonly peakPerSecond: number;
+  readonly peakAt: string | null;
+}
+
 /** The whole run in a few figures: what the findings judge and the summary prints. */
 export interface MonitorSummary {
   readonly samples: number;
@@ -34,6 +44,8 @@ export interface MonitorSummary {
   readonly utilisation: UtilisationSummary;
   /** Summed over the samples; null before PostgreSQL 14. */
   readonly churn: ChurnSummary | null;
+  /** null when no sample read them. */
+  readonly transactions: TransactionSummary | null;
   readonly idleInTransaction: {
     readonly peak: number;
     readonly oldestSeconds: number | null;
@@ -107,6 +119,23 @@ function churnSummary(samples: readonly MonitorSample[]): ChurnSummary | null {
   };
 }
 
+function transactionSummary(samples: readonly MonitorSample[]): TransactionSummary | null {
+  const counted = samples.filter((s) => s.transactions !== null);
+  if (counted.length === 0) return null;
+  const sum = (pick: (s: MonitorSample) => number) => counted.reduce((n, s) => n + pick(s), 0);
+  const committed = sum((s) => s.transactions?.committed ?? 0);
+  const rolledBack = sum((s) => s.transactions?.rolledBack ?? 0);
+  const windowMs = sum((s) => s.transactions?.windowMs ?? 0);
+  const peak = peakOf(counted, (s) => s.transactions?.perSecond ?? null);
+  return {
+    committed,
+    rolledBack,
+    meanPerSecond: windowMs > 0 ? round1((committed + rolledBack) / (windowMs / 1000)) : 0,
+    peakPerSecond: peak?.transactions?.perSecond ?? 0,
+    peakAt: peak?.at ?? null,
+  };
+}
+
 /** Peak, mean and p95 utilisation, peak churn and the worst of each session problem over the samples. */
 export function summariseSamples(
   samples: readonly MonitorSample[],
@@ -121,6 +150,7 @@ export function summariseSamples(
     intervalMs,
     utilisation: utilisationSummary(samples),
     churn: hasSessionCounters ? churnSummary(samples) : null,
+    transactions: transactionSummary(samples),
     idleInTransaction: {
       peak: Math.max(0, ...samples.map((s) => s.byState.idleInTransaction)),
       oldestSeconds: oldestIdle?.oldestIdleInTransactionSeconds ?? null,

@@ -15,8 +15,13 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
   const { run, stats } = report;
   const u = stats.utilisation;
   const c = stats.churn;
+  const t = stats.transactions;
   const ended =
-    run.stoppedBy === 'duration' ? '' : ` (stopped by ${run.stoppedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'})`;
+    run.stoppedBy === 'duration'
+      ? ''
+      : run.stoppedBy === 'connection-lost'
+        ? ' (the connection was lost)'
+        : ` (stopped by ${run.stoppedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'})`;
   const figures: Pair[] =
     u.peakPercent === null
       ? []
@@ -35,6 +40,12 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
             value: c
               ? `${c.newSessions} new sessions, peak ${rate(c.peakPerSecond)}/s · ${c.abandoned} abandoned, ${c.fatal} fatal, ${c.killed} killed`
               : 'not measured (PostgreSQL 14+)',
+          },
+          {
+            label: 'transactions',
+            value: t
+              ? `${rate(t.meanPerSecond)}/s mean, peak ${rate(t.peakPerSecond)}/s${t.peakAt ? ` at ${clockTime(t.peakAt)} UTC` : ''} · ${t.committed} committed, ${t.rolledBack} rolled back`
+              : 'not measured',
           },
           {
             label: 'idle in tx',

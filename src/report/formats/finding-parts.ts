@@ -10,7 +10,9 @@ export function findingName(finding: Finding): string {
 
 /** When a fix takes effect, for every format to say the same way; empty when it needs neither. */
 export function fixTakesEffect(fix: Fix | undefined): string {
-  return fix?.restart ? 'needs a restart' : fix?.reload ? 'applies on reload' : '';
+  if (fix?.restart) return 'needs a restart';
+  if (fix?.reload) return 'applies on reload';
+  return fix?.newSessions ? 'applies to new sessions' : '';
 }
 
 /** The titles of the hints a finding points at (the id where the catalogue has none). */

@@ -51,6 +51,7 @@ function failureBody(finding: Finding): string {
   for (const sql of finding.fix?.sql ?? []) lines.push(`fix: ${sql}`);
   if (finding.fix?.restart) lines.push('the fix needs a server restart');
   else if (finding.fix?.reload) lines.push('the fix applies on reload');
+  else if (finding.fix?.newSessions) lines.push('the fix applies to new sessions');
   for (const title of hintTitles(finding)) lines.push(`try: ${title}`);
   return lines.join('\n');
 }
