@@ -2,11 +2,9 @@ import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
 import { HEALTH_FAMILIES, runChecks } from '../core/checks/index.js';
-import {
-  DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
-  HEALTH_PROBE,
-} from '../core/guide.js';
+import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
+import { sessionSettingsFrom } from '../core/sessions/settings.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, HEALTH_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
@@ -16,7 +14,7 @@ import type { HealthReport } from '../report/health-report.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 
-export interface HealthOptions extends SharedOptions {
+export interface HealthOptions extends SharedOptions, SessionOptions {
   readonly probeConnections: number;
   readonly durationMs: number;
   readonly samples: number;
@@ -24,7 +22,6 @@ export interface HealthOptions extends SharedOptions {
   /** The longest the uncounted warm-up before the timed round trips may take. */
   readonly warmupMaxMs: number;
   readonly schema?: string;
-  readonly idleInTransactionThresholdMs: number;
   /** statement_timeout of pooltune's own sessions: bounds --query and every probe query. */
   readonly statementTimeoutMs: number;
 }
@@ -43,12 +40,18 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
   const probes = await import('../pipeline/health-probes.js');
   const query = options.query ?? probes.DEFAULT_PROBE_QUERY;
 
-  const { serverVersion, run } = await withSession(
+  const { serverVersion, sessions, run } = await withSession(
     target,
     io,
     options,
     async (session) => ({
       serverVersion: session.facts.serverVersion,
+      sessions: {
+        role: session.facts.currentRole,
+        roster: session.facts.sessions,
+        settings: sessionSettingsFrom(session.facts),
+        idleInTransactionId: 'idle-in-transaction' as const,
+      },
       run: await probes.probeHealth(
         session,
         {
@@ -70,8 +73,12 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   const checked = runChecks(
     HEALTH_FAMILIES,
-    { health: metrics, schema: run.schema },
-    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+    { health: metrics, sessions, schema: run.schema },
+    {
+      idleInTransactionMs: options.idleInTransactionThresholdMs,
+      longQueryMs: options.longQueryThresholdMs,
+      longTransactionMs: options.longTransactionThresholdMs,
+    },
   );
   const report: HealthReport = {
     command: 'health',
@@ -96,12 +103,14 @@ export const health: CommandDeclaration<HealthOptions> = {
   description: [
     'Probe a live server, read-only and bounded: the time a fresh connection takes, a',
     'small pool driven by concurrent workers (acquisition waits, timeouts), query',
-    'latency percentiles over many round trips, how full the server is, sessions',
-    'idle in a transaction, connection churn, and optionally the schema. The pool',
-    "probe never takes the server's last free slots: it shrinks and says so.",
+    'latency percentiles over many round trips, how full the server is, the sessions',
+    'idle in a transaction, running long queries or transactions, or waiting on a lock',
+    '(each named by pid, role and application), connection churn, and optionally the',
+    "schema. The pool probe never takes the server's last free slots: it shrinks and",
+    'says so.',
   ].join('\n'),
   flags: (command) =>
-    command
+    addSessionFlags(command)
       .option(
         '--probe-connections <n>',
         'size of the probe pool (shrunk to leave free slots)',
@@ -127,11 +136,6 @@ export const health: CommandDeclaration<HealthOptions> = {
         '--schema <eventcore|file>',
         "verify the schema: EventCore 2.x's tables and migrations, or a JSON spec file",
       )
-      .option(
-        '--idle-in-transaction-threshold <duration>',
-        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
-        duration,
-      )
       .addOption(
         new Option(
           '--statement-timeout <duration>',
@@ -148,7 +152,6 @@ export const health: CommandDeclaration<HealthOptions> = {
       query?: string;
       warmup: number;
       schema?: string;
-      idleInTransactionThreshold?: number;
       statementTimeout: number;
     }>();
     if (raw.query !== undefined && raw.query.trim() === '')
@@ -159,14 +162,13 @@ export const health: CommandDeclaration<HealthOptions> = {
       );
     return {
       ...readShared(command),
+      ...readSessionFlags(command),
       probeConnections: raw.probeConnections,
       durationMs: raw.duration,
       samples: raw.samples,
       ...(raw.query === undefined ? {} : { query: raw.query }),
       warmupMaxMs: raw.warmup,
       ...(raw.schema === undefined ? {} : { schema: raw.schema }),
-      idleInTransactionThresholdMs:
-        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
       statementTimeoutMs: raw.statementTimeout,
     };
   },

@@ -1,5 +1,8 @@
 import { utilisationFrom } from '../core/health/utilisation.js';
-import { monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
+import { limitsOf, monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
+import { keepWorstSessions, type WorstSessions } from '../core/monitor/worst-sessions.js';
+import { sessionSettingsFrom } from '../core/sessions/settings.js';
+import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sampleFrom, type MonitorReading, type MonitorSample } from '../core/monitor/sample.js';
 import { summariseSamples } from '../core/monitor/summary.js';
 import { hasSessionCounters } from '../core/server-facts.js';
@@ -11,18 +14,17 @@ import { progressOn } from '../ui/progress.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { duration, monitorInterval } from '../cli/flags/values.js';
-import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS, MONITOR_INTERVAL } from '../core/guide.js';
+import { MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { renderOptions } from '../pipeline/output.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 
-export interface MonitorOptions extends SharedOptions {
+export interface MonitorOptions extends SharedOptions, SessionOptions {
   readonly intervalMs: number;
   /** undefined: until Ctrl-C. */
   readonly durationMs?: number;
-  readonly idleInTransactionThresholdMs: number;
 }
 
 /** Where each sample goes while the run lasts: a redrawn view, a line, an NDJSON line, or a progress note. */
@@ -99,6 +101,12 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   const db = target.endpoint;
   const { readMonitorReading } = await import('../probes/monitor.js');
   const samples: MonitorSample[] = [];
+  let worstSessions: WorstSessions = {};
+  const settings = {
+    idleInTransactionMs: options.idleInTransactionThresholdMs,
+    longQueryMs: options.longQueryThresholdMs,
+    longTransactionMs: options.longTransactionThresholdMs,
+  };
   let startedWall = new Date();
   let started = performance.now();
   const { context, serverVersion, stoppedBy } = await withSession(
@@ -115,11 +123,13 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         canSeeOthers: utilisation.canSeeOthers,
         hasSessionCounters: hasSessionCounters(facts),
         idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
-        idleInTransactionTimeoutMs: utilisation.idleInTransactionTimeoutMs,
+        sessionSettings: sessionSettingsFrom(facts),
       };
       const readingOptions = {
         canSeeOthers: context.canSeeOthers,
         hasSessionCounters: context.hasSessionCounters,
+        serverVersionNum: facts.serverVersionNum,
+        showQueries: options.showQueries,
       };
       const heading: MonitorHeading = {
         target: db.display,
@@ -141,6 +151,13 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
           samples.push(
             sampleFrom(previous, current, { seq: samples.length + 1, startedAt: baseline, usableSlots }),
           );
+          if (current.roster)
+            worstSessions = keepWorstSessions(
+              worstSessions,
+              current.roster,
+              limitsOf(settings),
+              current.wallTime.toISOString(),
+            );
           previous = current;
           await sink(samples);
           // A reading that took longer than an interval skips the slots it overran instead of bunching up.
@@ -156,8 +173,8 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   const stats = summariseSamples(samples, options.intervalMs, context.hasSessionCounters);
   const evaluated = runChecks(
     [monitorChecks],
-    { monitor: { summary: stats, context } },
-    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+    { monitor: { summary: stats, context, worstSessions } },
+    settings,
   );
   const signalled = stoppedBy !== 'duration';
   if (signalled) {
@@ -191,23 +208,19 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
     'transaction, the longest running query, and sessions waiting on locks. On a',
     'terminal the view is redrawn in place; otherwise each sample is one line, or',
     'one JSON object per line with --format json. At the end (--duration or',
-    'Ctrl-C) a summary judges the whole run: the peak utilisation decides.',
+    'Ctrl-C) a summary judges the whole run: the peak utilisation decides, and the',
+    'session findings name the sessions of the sample where each problem was worst.',
   ].join('\n'),
   flags: (command) =>
-    command
+    addSessionFlags(command)
       .addOption(
         new Option('--interval <duration>', 'time between samples, at least 100ms')
           .argParser(monitorInterval)
           .default(MONITOR_INTERVAL.defaultMs, formatDuration(MONITOR_INTERVAL.defaultMs)),
       )
-      .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
-      .option(
-        '--idle-in-transaction-threshold <duration>',
-        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
-        duration,
-      ),
+      .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration),
   read: (command) => {
-    const raw = command.opts<{ interval: number; duration?: number; idleInTransactionThreshold?: number }>();
+    const raw = command.opts<{ interval: number; duration?: number }>();
     const intervalMs = raw.interval;
     if (raw.duration !== undefined && raw.duration < intervalMs)
       command.error(
@@ -215,10 +228,9 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
       );
     return {
       ...readShared(command),
+      ...readSessionFlags(command),
       intervalMs,
       ...(raw.duration === undefined ? {} : { durationMs: raw.duration }),
-      idleInTransactionThresholdMs:
-        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
     };
   },
   help: `

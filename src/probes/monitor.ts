@@ -1,6 +1,7 @@
 import type { MonitorReading } from '../core/monitor/sample.js';
 import type { Session } from './connect.js';
 import { readSessionCounters } from './health.js';
+import { readSessionRoster } from './sessions.js';
 
 interface ActivityRow {
   clients: number;
@@ -20,7 +21,12 @@ interface ActivityRow {
  */
 export async function readMonitorReading(
   session: Session,
-  options: { readonly canSeeOthers: boolean; readonly hasSessionCounters: boolean },
+  options: {
+    readonly canSeeOthers: boolean;
+    readonly hasSessionCounters: boolean;
+    readonly serverVersionNum: number;
+    readonly showQueries: boolean;
+  },
 ): Promise<MonitorReading> {
   const [row] = await session.query<ActivityRow>(
     `select count(*)::int as clients,
@@ -41,6 +47,7 @@ export async function readMonitorReading(
   const wallTime = new Date();
   const at = performance.now();
   const counters = options.hasSessionCounters ? await readSessionCounters(session) : null;
+  const roster = await readSessionRoster(session, options);
   if (!row) throw new Error('pg_stat_activity returned no row');
   // A session still starting up has no state yet either; only a role that cannot see others calls it unknown.
   const named = row.active + row.idle + row.idle_in_transaction + row.hidden;
@@ -57,5 +64,6 @@ export async function readMonitorReading(
     longestQuerySeconds: row.longest_query_s,
     waitingOnLocks: row.lock_waits,
     counters,
+    roster,
   };
 }

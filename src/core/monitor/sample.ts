@@ -1,4 +1,5 @@
 import { churnBetween, type SessionCounters } from '../health/churn.js';
+import type { SessionRoster } from '../sessions/roster.js';
 import { utilisationPercent } from '../guide.js';
 import type { ChurnMetrics } from '../health/metrics.js';
 
@@ -23,6 +24,8 @@ export interface MonitorReading {
   readonly waitingOnLocks: number;
   /** null before PostgreSQL 14, which has no session counters. */
   readonly counters: SessionCounters | null;
+  /** The sessions in a transaction, running or waiting, for the findings to name (not part of the sample). */
+  readonly roster?: SessionRoster;
 }
 
 /** One sample as the reports show it: the reading's state plus the change since the previous reading. */
