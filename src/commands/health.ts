@@ -13,6 +13,7 @@ import { verdict } from '../pipeline/finish.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 import type { HealthReport } from '../report/health-report.js';
+import { untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 
@@ -43,28 +44,35 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
   const probes = await import('../pipeline/health-probes.js');
   const query = options.query ?? probes.DEFAULT_PROBE_QUERY;
 
-  const { serverVersion, run } = await withSession(
-    target,
-    io,
-    options,
-    async (session) => ({
-      serverVersion: session.facts.serverVersion,
-      run: await probes.probeHealth(
-        session,
-        {
-          probeConnections: options.probeConnections,
-          durationMs: options.durationMs,
-          samples: options.samples,
-          query,
-          warmupMaxMs: options.warmupMaxMs,
-          ...(schemaSpec ? { schemaSpec } : {}),
-        },
-        io,
-        options,
-        progress,
-      ),
-    }),
-    progress,
+  // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
+  const {
+    value: { serverVersion, run },
+    stoppedBy,
+  } = await untilStopped((stop) =>
+    withSession(
+      target,
+      io,
+      options,
+      async (session) => ({
+        serverVersion: session.facts.serverVersion,
+        run: await probes.probeHealth(
+          session,
+          {
+            probeConnections: options.probeConnections,
+            durationMs: options.durationMs,
+            samples: options.samples,
+            query,
+            warmupMaxMs: options.warmupMaxMs,
+            ...(schemaSpec ? { schemaSpec } : {}),
+            stop,
+          },
+          io,
+          options,
+          progress,
+        ),
+      }),
+      progress,
+    ),
   );
   const { metrics, peakConnections } = run;
 
@@ -73,6 +81,15 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
     { health: metrics, schema: run.schema },
     { idleInTransactionMs: options.idleInTransactionThresholdMs },
   );
+  if (stoppedBy) {
+    const notRun = `not measured: stopped by ${stoppedBy} before it ran`;
+    if (metrics.acquisition === null) checked.skipped.push({ id: 'acquisition-wait', reason: notRun });
+    if (metrics.queryLatency.latency.count === 0 && !metrics.queryLatency.timedOut)
+      checked.skipped.push({ id: 'query-latency', reason: notRun });
+    await io.stderr.write(
+      `pooltune: stopped by ${stoppedBy}; connections closed, reporting what was measured\n`,
+    );
+  }
   const report: HealthReport = {
     command: 'health',
     target: db.display,
@@ -85,9 +102,10 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       query,
       requestedConnections: options.probeConnections,
       peakConnections,
+      stoppedBy,
     },
     schema: options.schema ?? null,
-    ...verdict(checked, { failOn: target.failOn }),
+    ...verdict(checked, { failOn: target.failOn, stoppedBy }),
   };
   return report;
 }
@@ -175,6 +193,9 @@ Examples:
   pooltune health --db postgres://monitor@db:5432/app
   pooltune health --probe-connections 2 --duration 5s --samples 1000 --format json
   pooltune health --schema eventcore --fail-on warning
-  pooltune health --query "select count(*) from orders where created_at > now() - interval '1 minute'"`,
+  pooltune health --query "select count(*) from orders where created_at > now() - interval '1 minute'"
+
+Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest: what was
+measured is still printed, exit 130 (143).`,
   run: runHealth,
 };

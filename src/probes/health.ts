@@ -13,9 +13,13 @@ export const DEFAULT_PROBE_QUERY = 'SELECT 1';
 const { warmupQueries: WARMUP_QUERIES, warmupMs: WARMUP_MS } = HEALTH_PROBE;
 
 /** Times `extra` more fresh connections, one at a time, next to the main session's own connect time. */
-export async function measureConnectivity(opened: OpenSession, extra: number): Promise<ConnectivityMetrics> {
+export async function measureConnectivity(
+  opened: OpenSession,
+  extra: number,
+  stop?: AbortSignal,
+): Promise<ConnectivityMetrics> {
   const samples = [opened.connectMs];
-  for (let i = 0; i < extra; i++) {
+  for (let i = 0; i < extra && !stop?.aborted; i++) {
     const { client, connectMs } = await opened.probeClient();
     samples.push(connectMs);
     await client.end().catch(() => undefined);
@@ -54,6 +58,7 @@ export async function measureQueryLatency(
   samples: number,
   query: string,
   warmupMaxMs: number = HEALTH_PROBE.warmupMaxMs,
+  stop?: AbortSignal,
 ): Promise<QueryLatencyMetrics> {
   const timings: number[] = [];
   let warmup = 0;
@@ -61,11 +66,15 @@ export async function measureQueryLatency(
     const started = performance.now();
     const warmUntil = started + Math.min(WARMUP_MS, warmupMaxMs);
     const giveUpAt = started + warmupMaxMs;
-    while ((warmup < WARMUP_QUERIES || performance.now() < warmUntil) && performance.now() < giveUpAt) {
+    while (
+      (warmup < WARMUP_QUERIES || performance.now() < warmUntil) &&
+      performance.now() < giveUpAt &&
+      !stop?.aborted
+    ) {
       await session.query(query);
       warmup += 1;
     }
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < samples && !stop?.aborted; i++) {
       const started = performance.now();
       await session.query(query);
       timings.push(performance.now() - started);
@@ -92,6 +101,7 @@ export interface AcquisitionPlan {
 export async function measureAcquisition(
   opened: OpenSession,
   plan: AcquisitionPlan,
+  stop?: AbortSignal,
 ): Promise<AcquisitionMetrics> {
   const empty = {
     poolSize: plan.poolSize,
@@ -155,7 +165,9 @@ export async function measureAcquisition(
     }
   };
   try {
-    await Promise.all(closedLoop(plan.poolSize, () => performance.now() >= deadline, request));
+    await Promise.all(
+      closedLoop(plan.poolSize, () => performance.now() >= deadline || stop?.aborted === true, request),
+    );
   } finally {
     await close();
   }

@@ -139,6 +139,8 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
       },
     ];
   }
+  // No round trip was timed: the run was stopped before (the report says so).
+  if (q.latency.count === 0) return [];
   return [queryLatencyFinding(q.latency, 'round trips')];
 }
 
