@@ -1,10 +1,12 @@
 import { CHECK_SERVER_FAMILIES, runChecks, type ServerPlan } from '../core/checks/index.js';
+import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { planServerFrom } from '../core/plan/server.js';
 import { otherClients, usableSlots } from '../core/server-facts.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addServerFlags, readServer, type ServerOptions } from '../cli/flags/server.js';
+import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { count } from '../cli/flags/values.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { verdict } from '../pipeline/finish.js';
@@ -15,7 +17,7 @@ import { targetOf } from '../pipeline/target.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
 import type { Io } from '../ui/io.js';
 
-export interface CheckServerOptions extends SharedOptions, ServerOptions {
+export interface CheckServerOptions extends SharedOptions, ServerOptions, SessionOptions {
   readonly workload?: string;
   readonly config?: string;
   readonly poolMax?: number;
@@ -50,10 +52,24 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
     behindPooler: options.behindPooler,
   };
   const slots = usableSlots(facts);
-  const checked = runChecks(CHECK_SERVER_FAMILIES, {
-    plan: { services, server: planServerFrom(facts), pooler: poolPlan?.pooler },
-    server: { facts, plan },
-  });
+  const checked = runChecks(
+    CHECK_SERVER_FAMILIES,
+    {
+      plan: { services, server: planServerFrom(facts), pooler: poolPlan?.pooler },
+      server: { facts, plan },
+      sessions: {
+        role: facts.currentRole,
+        roster: facts.sessions,
+        settings: sessionSettingsFrom(facts),
+        idleInTransactionId: 'idle-in-transaction-sessions',
+      },
+    },
+    {
+      idleInTransactionMs: options.idleInTransactionThresholdMs,
+      longQueryMs: options.longQueryThresholdMs,
+      longTransactionMs: options.longTransactionThresholdMs,
+    },
+  );
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,
@@ -80,26 +96,33 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
     "Judge a server's connection settings and current usage against the tuning",
     'guide: the connection tier, reserved and usable slots and how many are taken,',
     'the idle-in-transaction, statement and idle-session timeouts, work_mem, and',
-    'the memory connections may claim. With --pool-max and --instances it checks',
-    'a planned fleet against the usable slots. Each problem comes with the',
-    'ALTER SYSTEM statement that fixes it; pooltune prints it and never runs it.',
+    'the memory connections may claim, and the sessions behind trouble now: idle',
+    'in a transaction, long-running queries, long transactions and lock waits, each',
+    'named by pid, role, application and ages. With --pool-max and --instances it',
+    'checks a planned fleet against the usable slots. Each problem comes with the',
+    'statement that fixes it; pooltune prints it and never runs it.',
   ].join('\n'),
   flags: (command) =>
-    addServerFlags(
-      command
-        .option(
-          '-w, --workload <name|file>',
-          "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
-        )
-        .option('--config <file>', 'a pool plan to check as well (default: the nearest pooltune.config.json)')
-        .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
-        .option(
-          '--instances <n>',
-          'planned application instances (with --pool-max)',
-          count(COUNT_RANGES.instances),
-          1,
-        ),
-    ).option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer'),
+    addSessionFlags(
+      addServerFlags(
+        command
+          .option(
+            '-w, --workload <name|file>',
+            "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
+          )
+          .option(
+            '--config <file>',
+            'a pool plan to check as well (default: the nearest pooltune.config.json)',
+          )
+          .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
+          .option(
+            '--instances <n>',
+            'planned application instances (with --pool-max)',
+            count(COUNT_RANGES.instances),
+            1,
+          ),
+      ).option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer'),
+    ),
   read: (command) => {
     const raw = command.opts<{
       workload?: string;
@@ -115,6 +138,7 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
       ...(raw.poolMax === undefined ? {} : { poolMax: raw.poolMax }),
       instances: raw.instances,
       ...readServer(command),
+      ...readSessionFlags(command),
       behindPooler: raw.behindPooler === true,
     };
   },
@@ -122,6 +146,7 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
 Examples:
   pooltune check-server --db postgres://admin@db:5432/postgres
   pooltune check-server --workload batch --server-memory 32GB
-  pooltune check-server --pool-max 50 --instances 6 --fail-on warning --format json`,
+  pooltune check-server --pool-max 50 --instances 6 --fail-on warning --format json
+  pooltune check-server --long-query-threshold 30s --show-queries`,
   run: runCheckServer,
 };

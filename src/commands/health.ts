@@ -2,11 +2,9 @@ import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
 import { HEALTH_FAMILIES, runChecks } from '../core/checks/index.js';
-import {
-  DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
-  HEALTH_PROBE,
-} from '../core/guide.js';
+import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
+import { sessionSettingsFrom } from '../core/sessions/settings.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, HEALTH_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
@@ -17,7 +15,7 @@ import { untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 
-export interface HealthOptions extends SharedOptions {
+export interface HealthOptions extends SharedOptions, SessionOptions {
   readonly probeConnections: number;
   readonly durationMs: number;
   readonly samples: number;
@@ -25,7 +23,6 @@ export interface HealthOptions extends SharedOptions {
   /** The longest the uncounted warm-up before the timed round trips may take. */
   readonly warmupMaxMs: number;
   readonly schema?: string;
-  readonly idleInTransactionThresholdMs: number;
   /** statement_timeout of pooltune's own sessions: bounds --query and every probe query. */
   readonly statementTimeoutMs: number;
 }
@@ -46,7 +43,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
   const {
-    value: { serverVersion, run },
+    value: { serverVersion, sessions, run },
     stoppedBy,
   } = await untilStopped((stop) =>
     withSession(
@@ -55,6 +52,12 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       options,
       async (session) => ({
         serverVersion: session.facts.serverVersion,
+        sessions: {
+          role: session.facts.currentRole,
+          roster: session.facts.sessions,
+          settings: sessionSettingsFrom(session.facts),
+          idleInTransactionId: 'idle-in-transaction' as const,
+        },
         run: await probes.probeHealth(
           session,
           {
@@ -78,8 +81,12 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   const checked = runChecks(
     HEALTH_FAMILIES,
-    { health: metrics, schema: run.schema },
-    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+    { health: metrics, sessions, schema: run.schema },
+    {
+      idleInTransactionMs: options.idleInTransactionThresholdMs,
+      longQueryMs: options.longQueryThresholdMs,
+      longTransactionMs: options.longTransactionThresholdMs,
+    },
   );
   if (stoppedBy) {
     const notRun = `not measured: stopped by ${stoppedBy} before it ran`;
@@ -114,12 +121,14 @@ export const health: CommandDeclaration<HealthOptions> = {
   description: [
     'Probe a live server, read-only and bounded: the time a fresh connection takes, a',
     'small pool driven by concurrent workers (acquisition waits, timeouts), query',
-    'latency percentiles over many round trips, how full the server is, sessions',
-    'idle in a transaction, connection churn, and optionally the schema. The pool',
-    "probe never takes the server's last free slots: it shrinks and says so.",
+    'latency percentiles over many round trips, how full the server is, the sessions',
+    'idle in a transaction, running long queries or transactions, or waiting on a lock',
+    '(each named by pid, role and application), connection churn, and optionally the',
+    "schema. The pool probe never takes the server's last free slots: it shrinks and",
+    'says so.',
   ].join('\n'),
   flags: (command) =>
-    command
+    addSessionFlags(command)
       .option(
         '--probe-connections <n>',
         'size of the probe pool (shrunk to leave free slots)',
@@ -145,11 +154,6 @@ export const health: CommandDeclaration<HealthOptions> = {
         '--schema <eventcore|file>',
         "verify the schema: EventCore 2.x's tables and migrations, or a JSON spec file",
       )
-      .option(
-        '--idle-in-transaction-threshold <duration>',
-        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
-        duration,
-      )
       .addOption(
         new Option(
           '--statement-timeout <duration>',
@@ -166,7 +170,6 @@ export const health: CommandDeclaration<HealthOptions> = {
       query?: string;
       warmup: number;
       schema?: string;
-      idleInTransactionThreshold?: number;
       statementTimeout: number;
     }>();
     if (raw.query !== undefined && raw.query.trim() === '')
@@ -177,14 +180,13 @@ export const health: CommandDeclaration<HealthOptions> = {
       );
     return {
       ...readShared(command),
+      ...readSessionFlags(command),
       probeConnections: raw.probeConnections,
       durationMs: raw.duration,
       samples: raw.samples,
       ...(raw.query === undefined ? {} : { query: raw.query }),
       warmupMaxMs: raw.warmup,
       ...(raw.schema === undefined ? {} : { schema: raw.schema }),
-      idleInTransactionThresholdMs:
-        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
       statementTimeoutMs: raw.statementTimeout,
     };
   },

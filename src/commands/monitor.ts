@@ -1,7 +1,10 @@
 import { utilisationFrom } from '../core/health/utilisation.js';
-import { monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
+import { limitsOf, monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
 import { ConnectionError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
+import { keepWorstSessions, type WorstSessions } from '../core/monitor/worst-sessions.js';
+import { sessionSettingsFrom } from '../core/sessions/settings.js';
+import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import {
   sampleFrom,
   transactionsIn,
@@ -18,18 +21,17 @@ import { progressOn } from '../ui/progress.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { duration, monitorInterval } from '../cli/flags/values.js';
-import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS, MONITOR_INTERVAL } from '../core/guide.js';
+import { MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { renderOptions } from '../pipeline/output.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 
-export interface MonitorOptions extends SharedOptions {
+export interface MonitorOptions extends SharedOptions, SessionOptions {
   readonly intervalMs: number;
   /** undefined: until Ctrl-C. */
   readonly durationMs?: number;
-  readonly idleInTransactionThresholdMs: number;
 }
 
 /** Where each sample goes while the run lasts: a redrawn view, a line, an NDJSON line, or a progress note. */
@@ -107,6 +109,12 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   const { readMonitorReading } = await import('../probes/monitor.js');
   const samples: MonitorSample[] = [];
   let lost: ConnectionError | undefined;
+  let worstSessions: WorstSessions = {};
+  const settings = {
+    idleInTransactionMs: options.idleInTransactionThresholdMs,
+    longQueryMs: options.longQueryThresholdMs,
+    longTransactionMs: options.longTransactionThresholdMs,
+  };
   let startedWall = new Date();
   let started = performance.now();
   const { context, serverVersion, stoppedBy } = await withSession(
@@ -123,11 +131,13 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         canSeeOthers: utilisation.canSeeOthers,
         hasSessionCounters: hasSessionCounters(facts),
         idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
-        idleInTransactionTimeoutMs: utilisation.idleInTransactionTimeoutMs,
+        sessionSettings: sessionSettingsFrom(facts),
       };
       const readingOptions = {
         canSeeOthers: context.canSeeOthers,
         hasSessionCounters: context.hasSessionCounters,
+        serverVersionNum: facts.serverVersionNum,
+        showQueries: options.showQueries,
       };
       const heading: MonitorHeading = {
         target: db.display,
@@ -164,6 +174,13 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
               transactionsSoFar: transactionsIn(samples),
             }),
           );
+          if (current.roster)
+            worstSessions = keepWorstSessions(
+              worstSessions,
+              current.roster,
+              limitsOf(settings),
+              current.wallTime.toISOString(),
+            );
           previous = current;
           await sink(samples);
           // A reading that took longer than an interval skips the slots it overran instead of bunching up.
@@ -179,8 +196,8 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   const stats = summariseSamples(samples, options.intervalMs, context.hasSessionCounters);
   const evaluated = runChecks(
     [monitorChecks],
-    { monitor: { summary: stats, context } },
-    { idleInTransactionMs: options.idleInTransactionThresholdMs },
+    { monitor: { summary: stats, context, worstSessions } },
+    settings,
   );
   const signalled = stoppedBy === 'SIGINT' || stoppedBy === 'SIGTERM';
   if (lost) {
@@ -222,23 +239,19 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
     'waiting on locks. On a terminal the view is redrawn in place; otherwise each',
     'sample is one line, or one JSON object per line with --format json. At the',
     'end (--duration, Ctrl-C or a lost connection) a summary judges the whole run:',
-    'the peak utilisation decides.',
+    'the peak utilisation decides, and the session findings name the sessions of',
+    'the sample where each problem was worst.',
   ].join('\n'),
   flags: (command) =>
-    command
+    addSessionFlags(command)
       .addOption(
         new Option('--interval <duration>', 'time between samples, at least 100ms')
           .argParser(monitorInterval)
           .default(MONITOR_INTERVAL.defaultMs, formatDuration(MONITOR_INTERVAL.defaultMs)),
       )
-      .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
-      .option(
-        '--idle-in-transaction-threshold <duration>',
-        `report sessions idle in a transaction for longer than this (default ${formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS)})`,
-        duration,
-      ),
+      .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration),
   read: (command) => {
-    const raw = command.opts<{ interval: number; duration?: number; idleInTransactionThreshold?: number }>();
+    const raw = command.opts<{ interval: number; duration?: number }>();
     const intervalMs = raw.interval;
     if (raw.duration !== undefined && raw.duration < intervalMs)
       command.error(
@@ -246,10 +259,9 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
       );
     return {
       ...readShared(command),
+      ...readSessionFlags(command),
       intervalMs,
       ...(raw.duration === undefined ? {} : { durationMs: raw.duration }),
-      idleInTransactionThresholdMs:
-        raw.idleInTransactionThreshold ?? DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
     };
   },
   help: `

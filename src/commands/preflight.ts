@@ -13,6 +13,7 @@ import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
 import { plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
+import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { targetOf } from '../pipeline/target.js';
 import type { PreflightReport } from '../report/preflight-report.js';
 import type { Io } from '../ui/io.js';
@@ -88,6 +89,12 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       },
     },
     health: run?.metrics,
+    sessions: {
+      role: facts.currentRole,
+      roster: facts.sessions,
+      settings: sessionSettingsFrom(facts),
+      idleInTransactionId: 'idle-in-transaction-sessions',
+    },
   });
   const report: PreflightReport = {
     command: 'preflight',

@@ -41,6 +41,7 @@ import {
   failOnWithPlan,
   findService,
   loadPlan,
+  loadUnaskedPlan,
   planForService,
   resolvePlanPath,
   serviceWorkload,
@@ -116,9 +117,21 @@ async function withWizardAnswers(options: RecommendOptions, io: Io): Promise<Rec
   return { ...options, ...answers, given };
 }
 
+/** The nearest plan when none was asked for; a broken one is named in one warning and left out. */
+async function unaskedPlan(io: Io): Promise<PlanConfig | undefined> {
+  const { plan, problem } = await loadUnaskedPlan(io.cwd);
+  if (problem !== undefined) {
+    await io.stderr.write(
+      `pooltune: warning: ${problem}; going on without the plan (pass --config or --service to use it)\n`,
+    );
+  }
+  return plan;
+}
+
 /** Fills what the flags left open from the pool plan (pooltune.config.json): flags > plan > defaults. */
 async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOptions> {
-  const loaded = await loadPlan(options.config, io.cwd);
+  const asked = options.config !== undefined || options.service !== undefined;
+  const loaded = asked ? await loadPlan(options.config, io.cwd) : await unaskedPlan(io);
   const plan = options.service === undefined ? loaded : planForService(loaded);
   if (!plan) return options;
   const service = options.service === undefined ? undefined : findService(plan, options.service);
@@ -176,8 +189,19 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     otherConnections: options.otherConnections,
     source: source('serverMaxConnections'),
   };
-  // --measure needs a server, found as every command finds one: --db, else DATABASE_URL, else PG*.
-  const live = options.db !== undefined || options.traffic?.measureMs !== undefined;
+  // --measure needs a server, found as every command finds one: --db, else DATABASE_URL, else PG*. A service
+  // of a plan that names its target (target.urlEnv) is sized against that server's live budget, as
+  // preflight checks it, unless budget flags on the command line ask what a budget of their own would give.
+  const budgetGiven = BUDGET_FLAGS.some((key) => options.given.has(key));
+  const live =
+    options.db !== undefined ||
+    options.traffic?.measureMs !== undefined ||
+    (options.service !== undefined && options.plan?.urlEnv !== undefined && !budgetGiven);
+  if (options.accountForOthers && !live) {
+    throw new UsageError(
+      "option '--account-for-others' needs a server to count the connections on: --db, or --service with a plan whose target.urlEnv names one",
+    );
+  }
   if (live) {
     // Loaded only here: the offline path never needs the connection layer.
     const [{ targetOf }, { withSession }] = await Promise.all([
@@ -303,6 +327,7 @@ function sizeFromTraffic(
     throw new UsageError('the hold time could not be measured on this server; give --hold-ms');
   }
   try {
+    const measuredBusy = measured?.busyConnections ?? null;
     const result = recommendPoolFromTraffic(
       { preset, instances: options.instances, budget },
       {
@@ -312,6 +337,9 @@ function sizeFromTraffic(
         targetPercentile: flags.targetPercentile ?? DEFAULT_TARGET_PERCENTILE,
         ...(flags.callers === undefined ? {} : { callers: flags.callers }),
       },
+      options.hardware
+        ? { hardware: options.hardware, ...(measuredBusy === null ? {} : { measuredBusy }) }
+        : undefined,
     );
     const sizing: TrafficSizing = result.traffic;
     return {
@@ -398,7 +426,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
         .option('--config <file>', 'the pool plan (default: the nearest pooltune.config.json)')
         .option(
           '--service <name>',
-          "size this service of the plan: its workload, concurrency and instances; the other services' pools count as taken",
+          "size this service of the plan: its workload, concurrency and instances; the other services' pools count as taken; with the plan's target.urlEnv, against that server's live budget",
         ),
     ),
   read: (command) => {
@@ -425,10 +453,6 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
         const flag = clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
         command.error(`error: option '--db' reads the server budget itself; drop '--${flag}'`);
       }
-    } else if (raw.accountForOthers) {
-      command.error(
-        "error: option '--account-for-others' needs --db (it counts the connections on that server)",
-      );
     }
     if (raw.raw && (raw.json || raw.format !== 'text')) {
       command.error(

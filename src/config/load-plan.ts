@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { echo } from '../core/echo.js';
-import { UsageError } from '../core/errors.js';
+import { InputFileError, PooltuneError, UsageError } from '../core/errors.js';
 import type { FailOn } from '../core/findings.js';
 import { CONFIG_FILE_NAME, parsePlanConfig, type PlanConfig, type ServicePlan } from '../core/plan/config.js';
 import { DEFAULT_WORKLOAD } from '../core/workload.js';
@@ -29,6 +29,27 @@ export async function loadPlan(configFlag: string | undefined, cwd: string): Pro
     throw new UsageError(`--config: no such file ${echo(configFlag)}`);
   const label = relative(cwd, file) || file;
   return parsePlanConfig(await readJsonFile(file, label, 'config file'), label);
+}
+
+/**
+ * The nearest plan for a run that did not ask for one (no --config, no --service): a plan that cannot be
+ * read or is invalid must not fail a run that would only have borrowed defaults from it, so its problem
+ * comes back as one line for a warning, and the run goes on without it.
+ */
+export async function loadUnaskedPlan(
+  cwd: string,
+): Promise<{ plan: PlanConfig | undefined; problem?: string }> {
+  try {
+    return { plan: await loadPlan(undefined, cwd) };
+  } catch (error) {
+    if (!(error instanceof PooltuneError)) throw error;
+    const head = error.message.split('\n')[0] ?? '';
+    const first =
+      error instanceof InputFileError && error.problems.length > 1
+        ? ` (the first: ${error.problems[0]})`
+        : '';
+    return { plan: undefined, problem: `${head}${first}` };
+  }
 }
 
 /** The plan that --service names a service of; without one, --service is a usage error. */

@@ -100,6 +100,7 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   // Its title names the size that would keep connections comfortably busy.
   'traffic-high-utilisation': { cause: 'pool-wait', hints: [] },
   'cpu-bound': { cause: 'server-capacity', hints: ['pgbouncer', 'fewer-instances'] },
+  'traffic-cpu-capped': { cause: 'server-capacity', hints: ['pgbouncer'] },
   'slots-held-now': { cause: 'server-connections', hints: ['too-many-connections'] },
 
   // health --schema

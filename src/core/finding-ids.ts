@@ -83,6 +83,10 @@ export const FINDINGS = {
   'traffic-wait-target': { about: 'the pool size that meets the wait target for the traffic' },
   'traffic-high-utilisation': { about: 'connections so busy that a burst queues at once' },
   'cpu-bound': { about: "the fleet's connections against the database's cores" },
+  'traffic-cpu-capped': {
+    about:
+      "a traffic-sized pool stopped near the database's CPU bound (an inflated measurement, or too many at once)",
+  },
   'slots-held-now': {
     about: 'recommend --db without --account-for-others: the slots other clients hold now, against the fleet',
   },

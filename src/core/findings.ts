@@ -1,8 +1,10 @@
 import type { FindingId } from './finding-ids.js';
 import type { HintId } from './hints.js';
+import type { SessionRef } from './sessions/roster.js';
 
 export type { FindingId } from './finding-ids.js';
 export type { HintId } from './hints.js';
+export type { SessionRef } from './sessions/roster.js';
 
 /** How bad a finding is. `ok` records a check that passed, so reports can show what was verified. */
 export const SEVERITIES = ['ok', 'info', 'warning', 'critical'] as const;
@@ -20,6 +22,8 @@ export interface Fix {
   readonly restart?: boolean;
   /** Takes effect after a reload (pg_reload_conf), for new sessions. */
   readonly reload?: boolean;
+  /** Takes effect, with no reload, for sessions that start afterwards (ALTER ROLE / ALTER DATABASE … SET). */
+  readonly newSessions?: boolean;
   readonly config?: Readonly<Record<string, unknown>>;
 }
 
@@ -45,6 +49,8 @@ export interface Finding {
   readonly setting?: SettingSubject;
   /** What the finding is about when the id alone does not say, e.g. the service of a pool plan. */
   readonly subject?: string;
+  /** The sessions behind a session finding, worst first: every one of them (text shows the first few). */
+  readonly sessions?: readonly SessionRef[];
 }
 
 /** A finding the user chose to ignore (in the config file), with their reason; it never fails the gate. */

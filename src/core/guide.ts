@@ -109,6 +109,28 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_FAR_MS = 60 * MINUTE;
 export const STATEMENT_TIMEOUT_MS = 30 * SECOND;
 /** Above this the statement timeout is "far above the guide's" (pooltune's). */
 export const STATEMENT_TIMEOUT_FAR_MS = 5 * MINUTE;
+/** The guide's longest analytical query: its query_timeout range for analytical work ends at 300 seconds. */
+export const LONGEST_ANALYTICAL_QUERY_MS = 5 * MINUTE;
+/** Active queries running longer than this are reported (--long-query-threshold): the guide's longest analytical query. */
+export const DEFAULT_LONG_QUERY_THRESHOLD_MS = LONGEST_ANALYTICAL_QUERY_MS;
+/**
+ * Transactions open longer than this are reported (--long-transaction-threshold). pooltune's: the guide
+ * allows one analytical query of up to 5min, and a transaction may sit idle for up to its 5min
+ * idle_in_transaction_session_timeout before the server ends it; a transaction older than both together is
+ * one no workload in the guide explains, and by then it has held its locks and vacuum's horizon for long.
+ */
+export const DEFAULT_LONG_TRANSACTION_THRESHOLD_MS =
+  LONGEST_ANALYTICAL_QUERY_MS + IDLE_IN_TRANSACTION_TIMEOUT_MS;
+/** A long query or transaction this many times over its threshold is critical (pooltune's: 30min by default). */
+export const LONG_SESSION_CRITICAL_FACTOR = 6;
+/**
+ * Lock waits by how long they have lasted (pooltune's). Below 10s, the top of the guide's OLTP query
+ * timeouts, a wait is ordinary contention worth naming (info); beyond it an OLTP caller has already given up
+ * (warning); beyond the guide's 30s statement_timeout every statement on the guide's settings would have
+ * been cancelled, so something holds a lock far too long (critical).
+ */
+export const LOCK_WAIT_WARNING_MS = 10 * SECOND;
+export const LOCK_WAIT_CRITICAL_MS = STATEMENT_TIMEOUT_MS;
 /** Interactive workloads should not keep a caller waiting for a connection longer than this (the guide's long timeouts start here). */
 export const INTERACTIVE_ACQUIRE_LIMIT_MS = 10 * SECOND;
 

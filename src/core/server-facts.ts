@@ -1,4 +1,5 @@
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from './guide.js';
+import type { SessionRoster } from './sessions/roster.js';
 
 /** One row of pg_settings, as the checks need it. */
 export interface Setting {
@@ -35,7 +36,7 @@ export interface ActivityFacts {
   /** How long the longest-running active query and the longest idle session have been in that state. */
   readonly longestActiveSeconds: number | null;
   readonly longestIdleSeconds: number | null;
-  /** Other sessions waiting on a heavyweight lock. */
+  /** Other sessions waiting on a heavyweight lock (from pg_locks, which every role may read). */
   readonly waitingOnLocks: number | null;
 }
 
@@ -53,6 +54,8 @@ export interface ServerFacts {
   readonly isSuperuser: boolean;
   readonly settings: ReadonlyMap<string, Setting>;
   readonly activity: ActivityFacts;
+  /** The sessions behind the session findings: in a transaction, running, or waiting for a lock. */
+  readonly sessions: SessionRoster;
   readonly roleLimits: readonly ConnectionLimit[];
   readonly databaseLimits: readonly ConnectionLimit[];
 }

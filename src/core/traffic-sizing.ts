@@ -4,9 +4,11 @@
  * Engset for a small fixed set of callers) then says how long requests wait for a connection at each pool
  * size, and the smallest pool that meets the wait target is chosen, within the server budget.
  */
+import { activeConnectionBound, type DatabaseHardware } from './cpu-bound.js';
 import type { Finding } from './findings.js';
 import {
   COMFORTABLE_UTILISATION,
+  CONNECTIONS_PER_CORE,
   DEFAULT_TARGET_PERCENTILE,
   DEFAULT_TARGET_WAIT_MS,
   HEADROOM_FACTOR,
@@ -72,8 +74,11 @@ export interface TrafficSizing {
   };
   readonly perInstanceCap: number;
   readonly chosenPoolSize: number;
-  /** What set the chosen size: the wait target, or the server budget that stopped short of it. */
-  readonly decidedBy: 'traffic' | 'budget';
+  /**
+   * What set the chosen size: the wait target, the server budget that stopped short of it, or the
+   * database's CPU bound, past which more connections only queue on the cores.
+   */
+  readonly decidedBy: 'traffic' | 'budget' | 'cpu';
   readonly reason: string;
   readonly atChosen: PoolSizeRow;
   /** A few pool sizes around the choice, ascending. */
@@ -82,6 +87,17 @@ export interface TrafficSizing {
 
 export interface TrafficSizingResult extends SizingResult {
   readonly traffic: TrafficSizing;
+}
+
+/**
+ * The database's cores, when the user gave them, and the busy sessions measured on it. Above the CPU bound
+ * queries queue for the cores, so a hold time measured then includes that queueing: sizing from it asks for
+ * more connections, which would only deepen the queue.
+ */
+export interface CpuLimit {
+  readonly hardware: DatabaseHardware;
+  /** Mean busy sessions on the database while the traffic was measured; absent for given traffic. */
+  readonly measuredBusy?: number;
 }
 
 /** A request rate or hold time that no model can use; the message names the flag's meaning, not the flag. */
@@ -190,6 +206,7 @@ function tableSizes(busy: number, needed: number, guide: number, cap: number, ca
 export function recommendPoolFromTraffic(
   input: Omit<SizingInput, 'concurrency'>,
   demand: TrafficDemand,
+  cpu?: CpuLimit,
 ): TrafficSizingResult {
   checkDemand(demand, input.instances);
   const { instances } = input;
@@ -202,8 +219,15 @@ export function recommendPoolFromTraffic(
   const guide = recommendPool({ ...input, concurrency: guideConcurrency });
   const cap = guide.recommendation.fleet.perInstanceCap;
   const needed = smallestMeeting(row, busy);
-  const chosen = Math.max(1, Math.min(needed, cap));
-  const decidedBy = needed <= cap ? 'traffic' : 'budget';
+  const withinBudget = Math.max(1, Math.min(needed, cap));
+  // The fleet's pools together stop at the CPU bound: beyond it a connection adds a query to the cores'
+  // queue, not throughput, and requests had better wait in the pool, where the acquire timeout bounds them.
+  const cpuBound = cpu ? activeConnectionBound(cpu.hardware) : undefined;
+  const cpuCap = cpuBound === undefined ? undefined : Math.max(1, Math.floor(cpuBound / instances));
+  const cpuDecides = cpuCap !== undefined && cpuCap < withinBudget;
+  const chosen = cpuDecides ? cpuCap : withinBudget;
+  const decidedBy = cpuDecides ? 'cpu' : needed <= cap ? 'traffic' : 'budget';
+  const inflated = cpuBound !== undefined && cpu?.measuredBusy !== undefined && cpu.measuredBusy > cpuBound;
   const guideSize = guide.recommendation.pool.maxConnections;
   const atChosen = row(chosen);
   const atGuide = row(guideSize);
@@ -219,10 +243,18 @@ export function recommendPoolFromTraffic(
         : guideSize < needed
           ? `The guide's formula gives ${guideSize} (${guideConcurrency} concurrent requests + ${Math.round((HEADROOM_FACTOR - 1) * 100)} % headroom), where ${describeRow(atGuide, demand)}: too little headroom at this size.`
           : `The guide's formula gives ${guideSize}, more than the traffic needs.`;
+  const cpuWhy =
+    cpu && cpuBound !== undefined
+      ? inflated
+        ? `${round(cpu.measuredBusy ?? 0)} sessions were busy on average while the traffic was measured, more than the ${cpuBound} the database's cores run well (${cpuFormula(cpu.hardware)}): the measured hold time includes queueing on the server, so the traffic looks as if it needs ${needed} connections per instance`
+        : `the ${needed} connections per instance the traffic asks for would let the fleet run ${needed * instances} queries at once, more than the ${cpuBound} the database's cores run well (${cpuFormula(cpu.hardware)})`
+      : '';
   const reason =
-    decidedBy === 'traffic'
-      ? `The traffic decided: ${needed} is the smallest pool with a ${target}; at ${needed} ${describeRow(atChosen, demand)}. ${guideNote}`
-      : `The server budget decided: the traffic needs ${needed} connections per instance for a ${target}, but the budget caps each instance at ${cap}; at ${chosen} ${describeRow(atChosen, demand)}. ${guideNote}`;
+    decidedBy === 'cpu'
+      ? `The database's CPU decided: ${cpuWhy}. More connections would only queue on the cores, so each instance stops at ${chosen} and requests wait in the pool instead. ${guideNote}`
+      : decidedBy === 'traffic'
+        ? `The traffic decided: ${needed} is the smallest pool with a ${target}; at ${needed} ${describeRow(atChosen, demand)}. ${guideNote}`
+        : `The server budget decided: the traffic needs ${needed} connections per instance for a ${target}, but the budget caps each instance at ${cap}; at ${chosen} ${describeRow(atChosen, demand)}. ${guideNote}`;
 
   const model: TrafficModel = demand.callers === undefined ? 'erlang-c' : 'engset';
   const modelName = model === 'erlang-c' ? 'Erlang C' : `Engset, ${demand.callers} callers`;
@@ -254,12 +286,30 @@ export function recommendPoolFromTraffic(
     ].join(', '),
     value: needed,
   });
-  steps.push({
-    label: 'max_connections',
-    formula: 'min(pool for the target, cap per instance)',
-    computation: `min(${needed}, ${cap})`,
-    value: chosen,
-  });
+  if (cpu && cpuCap !== undefined) {
+    const { cores, spindles } = cpu.hardware;
+    steps.push({
+      label: 'CPU bound per instance',
+      formula: `max(1, floor(((cores × ${CONNECTIONS_PER_CORE}) + spindles) ÷ instances))`,
+      computation: `max(1, floor((${cores} × ${CONNECTIONS_PER_CORE} + ${spindles}) ÷ ${instances}))`,
+      value: cpuCap,
+    });
+  }
+  steps.push(
+    cpuCap === undefined
+      ? {
+          label: 'max_connections',
+          formula: 'min(pool for the target, cap per instance)',
+          computation: `min(${needed}, ${cap})`,
+          value: chosen,
+        }
+      : {
+          label: 'max_connections',
+          formula: 'min(pool for the target, cap per instance, CPU bound per instance)',
+          computation: `min(${needed}, ${cap}, ${cpuCap})`,
+          value: chosen,
+        },
+  );
   const fraction = input.preset.minConnectionsFraction;
   const minConnections = minConnectionsFor(chosen, fraction);
   steps.push({
@@ -273,7 +323,9 @@ export function recommendPoolFromTraffic(
   const total = chosen * instances;
   const findings: Finding[] = [
     ...guide.findings.filter((f) => f.id === 'budget-exhausted'),
-    targetFinding(input, demand, { needed, chosen, cap, atChosen, busy }),
+    cpuDecides && cpu
+      ? cpuCappedFinding(demand, { needed, chosen, busy, atChosen, inflated, why: cpuWhy, cpu })
+      : targetFinding(input, demand, { needed, chosen, cap, atChosen, busy }),
     ...(decidedBy === 'traffic' && atChosen.utilisation > HIGH_UTILISATION
       ? [highUtilisationFinding(chosen, busy)]
       : []),
@@ -309,6 +361,39 @@ export function recommendPoolFromTraffic(
       atChosen,
       table,
     },
+  };
+}
+
+function cpuFormula(hardware: DatabaseHardware): string {
+  const { cores, spindles } = hardware;
+  return `(${cores} cores × ${CONNECTIONS_PER_CORE}) + ${spindles} spindle${spindles === 1 ? '' : 's'} = ${activeConnectionBound(hardware)}`;
+}
+
+/** The pool stopped near the CPU bound: a warning that says why, and what the wait target then means. */
+function cpuCappedFinding(
+  demand: TrafficDemand,
+  at: {
+    needed: number;
+    chosen: number;
+    busy: number;
+    atChosen: PoolSizeRow;
+    inflated: boolean;
+    why: string;
+    cpu: CpuLimit;
+  },
+): Finding {
+  const p = percentileLabel(demand.targetPercentile);
+  // From an inflated hold time the model's wait at the cap is too pessimistic: with fewer queries at once
+  // on the cores, each one finishes sooner.
+  const wait = at.inflated
+    ? 'the wait the model predicts there comes from the inflated hold time; with fewer queries on the cores at once each finishes sooner, so measure again once the pool is capped'
+    : `at ${at.chosen} ${describeRow(at.atChosen, demand)}`;
+  return {
+    id: 'traffic-cpu-capped',
+    severity: 'warning',
+    title: `The pool is capped at ${at.chosen} per instance, near the database's CPU bound: ${at.why}; ${wait}`,
+    observed: `${round(demand.ratePerSecond)} requests/s holding a connection ${round(demand.holdMs)}ms each: ${round(at.busy)} busy connections per instance on average`,
+    expected: `at most ${activeConnectionBound(at.cpu.hardware)} connections across the fleet running at once (${cpuFormula(at.cpu.hardware)}), and ${p} wait ≤ ${formatWaitMs(demand.targetWaitMs)}`,
   };
 }
 

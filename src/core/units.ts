@@ -95,3 +95,21 @@ export function formatSize(bytes: number): string {
   }
   return `${bytes}B`;
 }
+
+/** How long something has lasted, for a person: `0.4s`, `42s`, `12min 5s`, `3h 20min`, `2d 4h`. */
+export function formatAge(seconds: number): string {
+  if (seconds < 10) return `${Math.max(0, Math.round(seconds * 10) / 10)}s`;
+  const s = Math.round(seconds);
+  const parts: ReadonlyArray<readonly [string, number]> = [
+    ['d', 86_400],
+    ['h', 3600],
+    ['min', 60],
+    ['s', 1],
+  ];
+  const i = parts.findIndex(([, size]) => s >= size);
+  const [bigUnit, big] = parts[i] ?? ['s', 1];
+  const [smallUnit, small] = parts[i + 1] ?? ['', 0];
+  const first = Math.floor(s / big);
+  const rest = small > 0 ? Math.floor((s % big) / small) : 0;
+  return rest > 0 ? `${first}${bigUnit} ${rest}${smallUnit}` : `${first}${bigUnit}`;
+}

@@ -23,7 +23,7 @@ export interface TargetSession {
 export async function withSession<T>(
   target: Target,
   io: Io,
-  options: CommonOptions,
+  options: CommonOptions & { readonly showQueries?: boolean },
   use: (session: TargetSession) => Promise<T>,
   progress?: Progress,
 ): Promise<T> {
@@ -41,7 +41,9 @@ export async function withSession<T>(
   try {
     const connection = await openSession(endpoint.connection, endpoint.sessionOptions);
     try {
-      const facts = await collectServerFacts(connection.session);
+      const facts = await collectServerFacts(connection.session, {
+        showQueries: options.showQueries === true,
+      });
       return await use({ target, facts, connection });
     } finally {
       await connection.close();

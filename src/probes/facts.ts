@@ -2,6 +2,7 @@ import { PooltuneError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
 import type { ActivityFacts, ConnectionCount, ServerFacts, Setting } from '../core/server-facts.js';
 import type { Session } from './connect.js';
+import { readSessionRoster } from './sessions.js';
 
 /** The settings the checks read; a name the server does not have (e.g. reserved_connections before 16) is skipped. */
 export const SETTINGS_READ = [
@@ -95,7 +96,10 @@ async function readActivity(session: Session, canSeeOthers: boolean): Promise<Ac
  * One pass over the catalogs: version, settings, connection usage and limits. Read-only, a handful of
  * queries on one session, adapting to the server version instead of failing on what it lacks.
  */
-export async function collectServerFacts(session: Session): Promise<ServerFacts> {
+export async function collectServerFacts(
+  session: Session,
+  options: { readonly showQueries?: boolean } = {},
+): Promise<ServerFacts> {
   const [identity] = await session.query<IdentityRow>(
     `select current_setting('server_version_num')::int as num,
             current_setting('server_version') as version,
@@ -140,7 +144,14 @@ export async function collectServerFacts(session: Session): Promise<ServerFacts>
     ]),
   );
   const canSeeOthers = identity.superuser || identity.read_all_stats;
-  const activity = await readActivity(session, canSeeOthers);
+  const counted = await readActivity(session, canSeeOthers);
+  const sessions = await readSessionRoster(session, {
+    canSeeOthers,
+    serverVersionNum: identity.num,
+    showQueries: options.showQueries === true,
+  });
+  // pg_locks shows every role's lock waits, so they are counted even where the states are hidden.
+  const activity = { ...counted, waitingOnLocks: sessions.sessions.filter((s) => s.waitingOnLock).length };
   const roleLimits = await session.query<{ name: string; limit: number }>(
     `select rolname as name, rolconnlimit as limit from pg_roles where rolcanlogin and rolconnlimit >= 0 order by 1`,
   );
@@ -155,6 +166,7 @@ export async function collectServerFacts(session: Session): Promise<ServerFacts>
     isSuperuser: identity.superuser,
     settings,
     activity,
+    sessions,
     roleLimits,
     databaseLimits,
   };

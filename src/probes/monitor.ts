@@ -2,6 +2,7 @@ import type { SessionCounters } from '../core/health/churn.js';
 import type { MonitorReading } from '../core/monitor/sample.js';
 import type { TransactionCounters } from '../core/monitor/transactions.js';
 import type { Session } from './connect.js';
+import { readSessionRoster } from './sessions.js';
 
 interface ActivityRow {
   clients: number;
@@ -65,7 +66,12 @@ async function readCounters(
  */
 export async function readMonitorReading(
   session: Session,
-  options: { readonly canSeeOthers: boolean; readonly hasSessionCounters: boolean },
+  options: {
+    readonly canSeeOthers: boolean;
+    readonly hasSessionCounters: boolean;
+    readonly serverVersionNum: number;
+    readonly showQueries: boolean;
+  },
 ): Promise<MonitorReading> {
   const [row] = await session.query<ActivityRow>(
     `select count(*)::int as clients,
@@ -86,6 +92,7 @@ export async function readMonitorReading(
   const wallTime = new Date();
   const at = performance.now();
   const { transactions, counters } = await readCounters(session, options.hasSessionCounters);
+  const roster = await readSessionRoster(session, options);
   if (!row) throw new Error('pg_stat_activity returned no row');
   // A session still starting up has no state yet either; only a role that cannot see others calls it unknown.
   const named = row.active + row.idle + row.idle_in_transaction + row.hidden;
@@ -103,5 +110,6 @@ export async function readMonitorReading(
     waitingOnLocks: row.lock_waits,
     counters,
     transactions,
+    roster,
   };
 }

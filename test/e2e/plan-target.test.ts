@@ -21,13 +21,13 @@ writeFileSync(
 const ELSEWHERE = { PGHOST: '127.0.0.1', PGPORT: '1', DATABASE_URL: 'postgres://other@127.0.0.1:1/other' };
 
 describe("a plan's target.urlEnv that is not set", () => {
-  for (const command of ['preflight', 'check-server'] as const) {
+  for (const command of [['preflight'], ['check-server'], ['recommend', '--service', 'api']] as const) {
     for (const [label, env] of [
       ['unset', ELSEWHERE],
       ['empty', { ...ELSEWHERE, APP_DATABASE_URL: '' }],
     ] as const) {
-      it(`${command}: ${label} is a usage error naming the variable and the file, and nothing is checked`, async () => {
-        const r = await runInProcess([command], { env, cwd: DIR });
+      it(`${command.join(' ')}: ${label} is a usage error naming the variable and the file, and nothing is checked`, async () => {
+        const r = await runInProcess([...command], { env, cwd: DIR });
         assert.equal(r.code, 2, r.stderr);
         assert.match(
           r.stderr,
@@ -38,6 +38,17 @@ describe("a plan's target.urlEnv that is not set", () => {
       });
     }
   }
+
+  it('recommend --service with budget flags sizes offline: the flags ask about a budget of their own', async () => {
+    const r = await runInProcess(
+      ['recommend', '--service', 'api', '--server-max-connections', '60', '--json'],
+      { env: ELSEWHERE, cwd: DIR },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { target: string | null; inputs: { serverMaxConnections: unknown } };
+    assert.equal(doc.target, null);
+    assert.deepEqual(doc.inputs.serverMaxConnections, { value: 60, source: 'flag' });
+  });
 
   it('--db still wins over the plan, whatever the variable holds', async () => {
     const r = await runInProcess(

@@ -1,5 +1,6 @@
 import type { ActivityFacts, ServerFacts, Setting } from '../../src/core/server-facts.js';
 import type { ServerPlan } from '../../src/core/checks/index.js';
+import { EMPTY_ROSTER } from '../../src/core/sessions/roster.js';
 
 const UNITS: Readonly<Record<string, [string | null, string]>> = {
   max_connections: [null, 'postmaster'],
@@ -49,6 +50,7 @@ export function serverFacts(
     isSuperuser: false,
     roleLimits: [],
     databaseLimits: [],
+    sessions: EMPTY_ROSTER,
     ...overrides,
     settings,
     activity: {

@@ -86,9 +86,11 @@ for (const version of PG_VERSIONS) {
       ]);
       assert.equal(idle?.fix?.restart, false);
       assert.equal(idle?.fix?.reload, true);
+      // Connected as a superuser, not the application's role: the database first, ALTER SYSTEM last.
       assert.deepEqual(byId(report, 'statement-timeout-disabled')?.fix?.sql, [
-        "ALTER SYSTEM SET statement_timeout = '30s';",
-        'SELECT pg_reload_conf();',
+        `ALTER DATABASE "postgres" SET statement_timeout = '30s';`,
+        "-- or, for the application's role only: ALTER ROLE <application role> SET statement_timeout = '30s';",
+        "-- or, server-wide, for every role: ALTER SYSTEM SET statement_timeout = '30s'; SELECT pg_reload_conf();",
       ]);
       const rows = Object.fromEntries(report.settings.map((s) => [s.name, s]));
       assert.equal(
@@ -102,6 +104,31 @@ for (const version of PG_VERSIONS) {
         version >= 16,
         'reserved_connections only where it exists',
       );
+    });
+
+    it('sets statement_timeout for the role it connected as, quoted so that the fix runs as printed', async () => {
+      const role = 'my-"app';
+      await neglected.sql(`CREATE ROLE "my-""app" LOGIN PASSWORD '${PASSWORD}'`);
+      try {
+        const { report } = await checkServer(['--db', neglected.url(role, 'postgres', PASSWORD)]);
+        const sql = byId(report, 'statement-timeout-disabled')?.fix?.sql ?? [];
+        assert.equal(sql[0], `ALTER ROLE "my-""app" SET statement_timeout = '30s';`);
+        // The alternatives are comments: the whole fix runs, and sets the timeout for that role alone.
+        await neglected.sql(sql.join('\n'));
+        const config = await neglected.sql<{ rolname: string; rolconfig: string[] | null }>(
+          "select rolname, rolconfig from pg_roles where rolname in ($1, 'postgres') order by rolname",
+          [role],
+        );
+        assert.deepEqual(
+          config.map((r) => [r.rolname, r.rolconfig]),
+          [
+            [role, ['statement_timeout=30s']],
+            ['postgres', null],
+          ],
+        );
+      } finally {
+        await neglected.sql('DROP ROLE "my-""app"');
+      }
     });
 
     it('accepts no statement timeout for a batch workload', async () => {

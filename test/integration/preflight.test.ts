@@ -208,14 +208,27 @@ for (const version of PG_VERSIONS) {
       const check = await runCli(['check-server', '--json'], { cwd: dir, env: env() });
       assert.equal(check.code, 1);
       assert.ok((JSON.parse(check.stdout) as Doc).findings.some((f) => f.id === 'plan-fleet'));
-      const rec = await runCli(['recommend', '--service', 'api', '--json'], { cwd: dir });
+      // --service sizes against the plan's target (target.urlEnv), as preflight checks it.
+      const rec = await runCli(['recommend', '--service', 'api', '--json'], { cwd: dir, env: env() });
+      assert.equal(rec.code, 0, rec.stderr);
       const doc = JSON.parse(rec.stdout) as {
-        inputs: { instances: { value: number; source: string }; otherConnections: { value: number } };
+        target: string | null;
+        inputs: {
+          instances: { value: number; source: string };
+          otherConnections: { value: number };
+          serverMaxConnections: { value: number; source: string };
+        };
       };
       assert.deepEqual(
         [doc.inputs.instances.value, doc.inputs.instances.source, doc.inputs.otherConnections.value],
         [6, 'plan', 20],
       );
+      const [max] = await server.sql<{ max_connections: string }>('show max_connections');
+      assert.deepEqual(doc.inputs.serverMaxConnections, {
+        value: Number(max?.max_connections),
+        source: 'server',
+      });
+      assert.equal(doc.target, `postgres@127.0.0.1:${server.port}/postgres`);
     });
   });
 }

@@ -125,7 +125,10 @@ describe('preflight by composition', () => {
       skipped.map((s) => s.id),
       ['connection-memory', 'session-states', 'connection-churn'],
     );
-    assert.match(skipped[1]?.reason ?? '', /cannot see other sessions' state, so idle-in-transaction/);
+    assert.match(
+      skipped[1]?.reason ?? '',
+      /cannot see other roles' sessions' state: connections per application/,
+    );
   });
 
   it('without the health probe runs the plan and server checks alone', () => {

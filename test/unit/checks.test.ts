@@ -1,7 +1,9 @@
 import { hintsFor } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runChecks, serverChecks } from '../../src/core/checks/index.js';
+import { CHECK_SERVER_FAMILIES, runChecks, serverChecks } from '../../src/core/checks/index.js';
+import { sessionSettingsFrom } from '../../src/core/sessions/settings.js';
+import { roster, sessionRef } from '../helpers/sessions.js';
 import { utilisationSeverity } from '../../src/core/guide.js';
 import type { Finding } from '../../src/core/findings.js';
 import { plan, serverFacts } from '../helpers/facts.js';
@@ -117,11 +119,24 @@ describe('check-server checks over fixture facts', () => {
     assert.equal(skipped.find((s) => s.id === 'session-states')?.enableWith, 'GRANT pg_monitor TO "app";');
   });
 
-  it('warns about sessions idle in a transaction for longer than 5 minutes', () => {
-    const f = find(
-      check({ activity: { longestIdleInTransactionSeconds: 900 } })().findings,
-      'idle-in-transaction-sessions',
-    );
+  it('warns about sessions idle in a transaction for longer than 5 minutes, as idle-in-transaction-sessions', () => {
+    const facts = serverFacts({ sessions: roster([sessionRef({ pid: 42, stateSeconds: 900 })]) });
+    const { findings } = runChecks(CHECK_SERVER_FAMILIES, {
+      server: { facts, plan: plan() },
+      sessions: {
+        role: facts.currentRole,
+        roster: facts.sessions,
+        settings: sessionSettingsFrom(facts),
+        idleInTransactionId: 'idle-in-transaction-sessions',
+      },
+    });
+    const f = find(findings, 'idle-in-transaction-sessions');
     assert.equal(f?.severity, 'warning');
+    assert.deepEqual(
+      f?.sessions?.map((s) => s.pid),
+      [42],
+    );
+    // The server's timeout is the guide's 5min, so only ending the session is proposed.
+    assert.deepEqual(f?.fix?.sql, ['SELECT pg_terminate_backend(42);']);
   });
 });

@@ -6,10 +6,12 @@ import { poolUnderTest } from '../../src/core/bench/pool.js';
 import { modelFor } from '../../src/core/bench/prediction.js';
 import {
   benchChecks,
+  GUIDE_CHECK_SETTINGS,
   healthChecks,
   monitorChecks,
   runChecks,
   serverChecks,
+  sessionChecks,
 } from '../../src/core/checks/index.js';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import type { Finding, IgnoredFinding, Skipped } from '../../src/core/findings.js';
@@ -31,6 +33,8 @@ import type { MonitorReport } from '../../src/report/monitor-report.js';
 import type { PreflightReport } from '../../src/report/preflight-report.js';
 import type { RecommendReport } from '../../src/report/recommend-report.js';
 import { plan, serverFacts } from '../helpers/facts.js';
+import { roster, sessionRef } from '../helpers/sessions.js';
+import { sessionSettingsFrom } from '../../src/core/sessions/settings.js';
 import { builtinPreset } from '../helpers/presets.js';
 
 const TARGET = 'app@db.internal:5432/orders';
@@ -133,9 +137,37 @@ export function checkServerReport(): CheckServerReport {
   const facts = serverFacts({
     settings: { statement_timeout: 0, max_connections: 200 },
     activity: { canSeeOthers: false, clientBackends: 12 },
+    // What a role without pg_read_all_stats sees of another role's lock wait: who, not what.
+    sessions: roster(
+      [
+        sessionRef({
+          pid: 4711,
+          role: 'etl',
+          application: 'nightly-load',
+          clientAddress: null,
+          state: null,
+          transactionSeconds: null,
+          querySeconds: null,
+          stateSeconds: null,
+          waitEvent: null,
+          waitingOnLock: true,
+          lockWaitSeconds: 20,
+          blockedBy: [4702],
+        }),
+      ],
+      false,
+    ),
   });
   const serverPlan = plan({ poolMax: 40, instances: 3 });
-  const { findings, skipped } = runChecks([serverChecks], { server: { facts, plan: serverPlan } });
+  const { findings, skipped } = runChecks([serverChecks, sessionChecks], {
+    server: { facts, plan: serverPlan },
+    sessions: {
+      role: facts.currentRole,
+      roster: facts.sessions,
+      settings: sessionSettingsFrom(facts),
+      idleInTransactionId: 'idle-in-transaction-sessions',
+    },
+  });
   return {
     command: 'check-server',
     target: TARGET,
@@ -206,7 +238,18 @@ export function healthMetrics(): HealthMetrics {
 /** A busy server: utilisation over the line, sessions idle in transaction, a pool that waited. */
 export function healthReport(): HealthReport {
   const metrics = healthMetrics();
-  const { findings, skipped } = runChecks([healthChecks], { health: metrics });
+  const idle = [400, 390, 380, 370, 360, 350, 340].map((age, i) =>
+    sessionRef({ pid: 5001 + i, stateSeconds: age, transactionSeconds: age + 1, querySeconds: age + 1 }),
+  );
+  const { findings, skipped } = runChecks([healthChecks, sessionChecks], {
+    health: metrics,
+    sessions: {
+      role: 'app',
+      roster: roster(idle),
+      settings: sessionSettingsFrom(serverFacts({ settings: { idle_in_transaction_session_timeout: 0 } })),
+      idleInTransactionId: 'idle-in-transaction',
+    },
+  });
   const schemaSkipped: Skipped = {
     id: 'schema-migrations',
     reason: 'no _sqlx_migrations table',
@@ -342,8 +385,8 @@ function reading(atMs: number, clients: number, sessions: number, idleInTransact
     longestQuerySeconds: 0.25,
     waitingOnLocks: 0,
     counters: { at: atMs, sessions, abandoned: 0, fatal: 0, killed: 0 },
-    // 120 commits a second from others plus pooltune's own 2 per reading, and a rollback every second.
-    transactions: { committed: 5000 + (atMs / 1000) * 122, rolledBack: 300 + atMs / 1000 },
+    // 120 commits a second from others plus pooltune's own 3 per reading, and a rollback every second.
+    transactions: { committed: 5000 + (atMs / 1000) * 123, rolledBack: 300 + atMs / 1000 },
   };
 }
 
@@ -373,12 +416,20 @@ export function monitorReport(): MonitorReport {
     canSeeOthers: true,
     hasSessionCounters: true,
     idleInTransactionThresholdMs: 30_000,
-    idleInTransactionTimeoutMs: 0,
+    sessionSettings: sessionSettingsFrom(
+      serverFacts({ settings: { idle_in_transaction_session_timeout: 0 } }),
+    ),
+  };
+  const worstSessions = {
+    'idle-in-transaction': {
+      at: samples[6]?.at ?? '',
+      sessions: [sessionRef({ pid: 6001, stateSeconds: 42, transactionSeconds: 43, querySeconds: 43 })],
+    },
   };
   const { findings, skipped } = runChecks(
     [monitorChecks],
-    { monitor: { summary: stats, context } },
-    { idleInTransactionMs: context.idleInTransactionThresholdMs },
+    { monitor: { summary: stats, context, worstSessions } },
+    { ...GUIDE_CHECK_SETTINGS, idleInTransactionMs: context.idleInTransactionThresholdMs },
   );
   return {
     command: 'monitor',

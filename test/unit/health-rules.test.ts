@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { healthChecks, runChecks } from '../../src/core/checks/index.js';
+import { HEALTH_FAMILIES, healthChecks, runChecks } from '../../src/core/checks/index.js';
+import { roster, sessionRef } from '../helpers/sessions.js';
 import { churnBetween } from '../../src/core/health/churn.js';
 import type { HealthMetrics, UtilisationMetrics } from '../../src/core/health/metrics.js';
 import { percentile, summarizeLatencies } from '../../src/core/health/percentiles.js';
@@ -134,26 +135,31 @@ describe("health rules with the guide's thresholds", () => {
     );
   });
 
-  it('idle in transaction past the threshold names the setting that would end it', () => {
-    const f = evaluateHealth(
-      metrics({
-        utilisation: {
-          longestIdleInTransactionSeconds: 600,
-          idleInTransaction: 2,
-          idleInTransactionTimeoutMs: 0,
-        },
-      }),
-    ).findings.find((x) => x.id === 'idle-in-transaction');
+  it('judges the sessions through the one session family, with its own idle-in-transaction id', () => {
+    const observed = {
+      role: 'app',
+      roster: roster([sessionRef({ pid: 9, stateSeconds: 600 }), sessionRef({ pid: 8, stateSeconds: 400 })]),
+      settings: {
+        idleInTransactionTimeoutMs: 0,
+        statementTimeoutMs: 0,
+        lockTimeoutMs: 0,
+        hasTransactionTimeout: true,
+      },
+      idleInTransactionId: 'idle-in-transaction' as const,
+    };
+    const f = runChecks(HEALTH_FAMILIES, { health: metrics(), sessions: observed }).findings.find(
+      (x) => x.id === 'idle-in-transaction',
+    );
     assert.match(
       f?.title ?? '',
-      /2 sessions are idle inside a transaction, the oldest for 10min: idle_in_transaction_session_timeout is off/,
+      /^2 sessions have been idle inside a transaction for longer than 5min, the oldest for 10min: idle_in_transaction_session_timeout is off/,
     );
-    assert.ok(f?.fix?.sql?.[0]?.includes("idle_in_transaction_session_timeout = '5min'"));
-  });
-
-  it('without the privilege to see other sessions, says what it skipped and the grant', () => {
-    const { skipped } = evaluateHealth(metrics({ utilisation: { canSeeOthers: false } }));
-    assert.equal(skipped[0]?.enableWith, 'GRANT pg_monitor TO "app";');
+    assert.deepEqual(f?.fix?.sql?.at(-1), "ALTER ROLE app SET idle_in_transaction_session_timeout = '5min';");
+    const { skipped } = runChecks(HEALTH_FAMILIES, {
+      health: metrics(),
+      sessions: { ...observed, roster: roster([], false) },
+    });
+    assert.equal(skipped.find((x) => x.id === 'session-states')?.enableWith, 'GRANT pg_monitor TO "app";');
   });
 
   it('churn: new sessions per second from others', () => {

@@ -1,7 +1,18 @@
 import { withHints } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { monitorChecks, runChecks, type MonitorContext } from '../../src/core/checks/index.js';
+import {
+  GUIDE_CHECK_SETTINGS,
+  limitsOf,
+  monitorChecks,
+  runChecks,
+  type MonitorContext,
+} from '../../src/core/checks/index.js';
+import { keepWorstSessions, type WorstSessions } from '../../src/core/monitor/worst-sessions.js';
+import type { SessionRoster } from '../../src/core/sessions/roster.js';
+import { roster, sessionRef } from '../helpers/sessions.js';
+
+const GUIDE_LIMITS = limitsOf(GUIDE_CHECK_SETTINGS);
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import {
   sampleFrom,
@@ -57,19 +68,35 @@ const context: MonitorContext = {
   canSeeOthers: true,
   hasSessionCounters: true,
   idleInTransactionThresholdMs: 300_000,
-  idleInTransactionTimeoutMs: 0,
+  sessionSettings: {
+    idleInTransactionTimeoutMs: 0,
+    statementTimeoutMs: 0,
+    lockTimeoutMs: 0,
+    hasTransactionTimeout: true,
+  },
 };
 
 /** As monitor runs its family: the threshold the context reports is the one the check applies. */
-const evaluateMonitor = (summary: MonitorSummary, ctx: MonitorContext) =>
+const evaluateMonitor = (summary: MonitorSummary, ctx: MonitorContext, worstSessions: WorstSessions = {}) =>
   runChecks(
     [monitorChecks],
-    { monitor: { summary, context: ctx } },
-    { idleInTransactionMs: ctx.idleInTransactionThresholdMs },
+    { monitor: { summary, context: ctx, worstSessions } },
+    { ...GUIDE_CHECK_SETTINGS, idleInTransactionMs: ctx.idleInTransactionThresholdMs },
   );
 
-const judge = (samples: readonly MonitorSample[], over: Partial<MonitorContext> = {}) =>
-  evaluateMonitor(summariseSamples(samples, 1000), { ...context, ...over });
+const judge = (
+  samples: readonly MonitorSample[],
+  over: Partial<MonitorContext> = {},
+  worstSessions: WorstSessions = {},
+) => evaluateMonitor(summariseSamples(samples, 1000), { ...context, ...over }, worstSessions);
+
+/** The worst sessions monitor keeps from one roster per sample, as it does while running. */
+const keptFrom = (rosters: readonly SessionRoster[]) =>
+  rosters.reduce<WorstSessions>(
+    (kept, r, i) =>
+      keepWorstSessions(kept, r, { ...GUIDE_LIMITS }, new Date(T0 + (i + 1) * 1000).toISOString()),
+    {},
+  );
 
 describe('monitor samples', () => {
   it('carry the change in session counters since the previous reading, as a rate over the window', () => {
@@ -190,37 +217,73 @@ describe('monitor findings at the guide thresholds', () => {
     assert.match(f?.title ?? '', /3 sessions ended abnormally .*2 abandoned, 0 fatal, 1 killed/);
   });
 
-  it('idle in transaction beyond the threshold: a warning with the fix when the server timeout is off', () => {
-    const samples = run([10]).map((s) => ({
-      ...s,
-      oldestIdleInTransactionSeconds: 301,
-      byState: { ...s.byState, idleInTransaction: 2 },
-    }));
-    const f = judge(samples).findings.find((x) => x.id === 'idle-in-transaction');
+  it('idle in transaction beyond the threshold: names the sessions of the worst sample, with the fix', () => {
+    const kept = keptFrom([
+      roster([sessionRef({ pid: 11, stateSeconds: 200 })]),
+      roster([sessionRef({ pid: 11, stateSeconds: 301 }), sessionRef({ pid: 12, stateSeconds: 305 })]),
+      roster([]),
+    ]);
+    const f = judge(run([10, 10, 10]), {}, kept).findings.find((x) => x.id === 'idle-in-transaction');
     assert.equal(f?.severity, 'warning');
-    assert.match(f?.title ?? '', /for 301s .*up to 2 such sessions .*is off/);
-    assert.ok(f?.fix?.sql?.[0]?.includes('idle_in_transaction_session_timeout'));
-    const under = run([10]).map((s) => ({ ...s, oldestIdleInTransactionSeconds: 299 }));
+    assert.match(
+      f?.title ?? '',
+      /^2 sessions have been idle .*the oldest for 5min 5s \(seen at 17:00:02 UTC\).*is off/,
+    );
+    assert.deepEqual(
+      f?.sessions?.map((s) => s.pid),
+      [12, 11],
+    );
+    assert.deepEqual(f?.fix?.sql, [
+      'SELECT pg_terminate_backend(12);',
+      'SELECT pg_terminate_backend(11);',
+      "ALTER ROLE app SET idle_in_transaction_session_timeout = '5min';",
+    ]);
+    const under = keptFrom([roster([sessionRef({ pid: 11, stateSeconds: 299 })])]);
     assert.equal(
-      judge(under).findings.some((x) => x.id === 'idle-in-transaction'),
+      judge(run([10]), {}, under).findings.some((x) => x.id === 'idle-in-transaction'),
       false,
     );
-    const withTimeout = judge(samples, { idleInTransactionTimeoutMs: 60_000 }).findings.find(
-      (x) => x.id === 'idle-in-transaction',
-    );
-    assert.equal(withTimeout?.fix, undefined);
+    const withTimeout = judge(
+      run([10, 10, 10]),
+      { sessionSettings: { ...context.sessionSettings, idleInTransactionTimeoutMs: 60_000 } },
+      kept,
+    ).findings.find((x) => x.id === 'idle-in-transaction');
+    assert.deepEqual(withTimeout?.fix?.sql, [
+      'SELECT pg_terminate_backend(12);',
+      'SELECT pg_terminate_backend(11);',
+    ]);
   });
 
-  it('lock waits at any sample are a warning', () => {
-    const samples = run([10, 10, 10]).map((s, i) => ({ ...s, waitingOnLocks: i === 1 ? 3 : 0 }));
-    const f = judge(samples).findings.find((x) => x.id === 'lock-waits');
+  it('lock waits: severity by the longest wait, with the blockers and how many samples saw waits', () => {
+    const waiting = (pid: number, lockWaitSeconds: number) =>
+      sessionRef({ pid, state: 'active', waitingOnLock: true, lockWaitSeconds, blockedBy: [7] });
+    const samples = run([10, 10, 10]).map((s, i) => ({ ...s, waitingOnLocks: i === 1 ? 2 : 0 }));
+    const kept = keptFrom([roster([]), roster([waiting(21, 12), waiting(22, 3)]), roster([])]);
+    const f = judge(samples, {}, kept).findings.find((x) => x.id === 'lock-waits');
     assert.equal(f?.severity, 'warning');
-    assert.match(f?.title ?? '', /Up to 3 sessions .*at 17:00:02 UTC, in 1 of 3 samples/);
-    const one = run([10, 10]).map((s) => ({ ...s, waitingOnLocks: 1 }));
     assert.match(
-      judge(one).findings.find((x) => x.id === 'lock-waits')?.title ?? '',
-      /^A session waited on a lock \(at 17:00:01 UTC, in 2 of 2 samples\), holding its connection/,
+      f?.title ?? '',
+      /^2 sessions are waiting on a lock, the longest for 12s, blocked by pid 7 \(seen at 17:00:02 UTC, in 1 of 3 samples\)/,
     );
+    const long = keptFrom([roster([waiting(21, 31)])]);
+    assert.equal(
+      judge(run([10]), {}, long).findings.find((x) => x.id === 'lock-waits')?.severity,
+      'critical',
+    );
+    const short = keptFrom([roster([waiting(21, 2)])]);
+    assert.equal(judge(run([10]), {}, short).findings.find((x) => x.id === 'lock-waits')?.severity, 'info');
+  });
+
+  it('long-running queries and long transactions from the worst sample, critical at 6× the threshold', () => {
+    const kept = keptFrom([
+      roster([sessionRef({ pid: 31, state: 'active', querySeconds: 400, transactionSeconds: 400 })]),
+      roster([sessionRef({ pid: 31, state: 'active', querySeconds: 1801, transactionSeconds: 1801 })]),
+    ]);
+    const { findings } = judge(run([10, 10]), {}, kept);
+    const query = findings.find((x) => x.id === 'long-running-queries');
+    assert.equal(query?.severity, 'critical');
+    assert.match(query?.title ?? '', /the longest for 30min 1s \(seen at 17:00:02 UTC\)/);
+    assert.equal(findings.find((x) => x.id === 'long-transactions')?.severity, 'warning');
   });
 
   it('skips what the role or the server version cannot show, saying how to enable it', () => {
@@ -291,9 +354,9 @@ describe('monitor transactions per second (issue 13, point 15)', () => {
     return samples;
   }
 
-  it("counts others' commits and rollbacks per second, without pooltune's own two per reading", () => {
-    // 50 commits a second from others, plus pooltune's 2; a rollback every other second.
-    const samples = samplesOf([1000, 1052, 1104, 1156], [10, 10, 11, 11]);
+  it("counts others' commits and rollbacks per second, without pooltune's own three per reading", () => {
+    // 50 commits a second from others, plus pooltune's 3; a rollback every other second.
+    const samples = samplesOf([1000, 1053, 1106, 1159], [10, 10, 11, 11]);
     assert.deepEqual(
       samples.map((s) => s.transactions?.perSecond),
       [50, 51, 50],
@@ -310,8 +373,8 @@ describe('monitor transactions per second (issue 13, point 15)', () => {
   });
 
   it("an idle server whose statistics report pooltune's own commits late shows no phantom transactions", () => {
-    // pooltune's own commits land in lumps: 0, 4, 0, 4 … instead of 2 a reading.
-    const samples = samplesOf([1000, 1000, 1004, 1004, 1008, 1008, 1012]);
+    // pooltune's own commits land in lumps: 0, 6, 0, 6 … instead of 3 a reading.
+    const samples = samplesOf([1000, 1000, 1006, 1006, 1012, 1012, 1018]);
     const stats = summariseSamples(samples, 1000);
     assert.equal(stats.transactions?.committed, 0);
     assert.ok(samples.every((s) => (s.transactions?.committed ?? -1) >= 0));

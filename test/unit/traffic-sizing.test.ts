@@ -3,9 +3,11 @@ import { describe, it } from 'node:test';
 import { cpuBoundFinding } from '../../src/core/cpu-bound.js';
 import type { Finding } from '../../src/core/findings.js';
 import type { ServerBudget } from '../../src/core/sizing.js';
+import { trafficFromCounters } from '../../src/core/traffic-measure.js';
 import {
   recommendPoolFromTraffic,
   TrafficInputError,
+  type CpuLimit,
   type TrafficDemand,
 } from '../../src/core/traffic-sizing.js';
 import { builtinPreset } from '../helpers/presets.js';
@@ -139,5 +141,103 @@ describe('the CPU bound: (cores × 2) + spindles', () => {
     const busy = cpuBoundFinding({ cores: 2, spindles: 0 }, 8, 5);
     assert.equal(busy.severity, 'warning');
     assert.match(busy.title, /server, not the pool, is the bottleneck/);
+  });
+});
+
+describe('sizing from traffic measured on a saturated server (cores × 2 + spindles)', () => {
+  // 60 s on a 4-core server (bound 8): 500 transactions/s with 20 sessions busy on average, so the hold
+  // time reads 40 ms; most of it is queueing for the cores.
+  const measured = trafficFromCounters(
+    { atMs: 0, transactions: 0, activeMs: 0, idleInTransactionMs: 0 },
+    { atMs: 60_000, transactions: 30_000, activeMs: 1_140_000, idleInTransactionMs: 60_000 },
+    { database: 'app', requestedMs: 60_000, stoppedEarly: false, ownTransactions: 0 },
+  );
+  const hardware = { cores: 4, spindles: 0 };
+  const sizeMeasured = (cpu?: CpuLimit, instances = 1) =>
+    recommendPoolFromTraffic(
+      { preset: builtinPreset('oltp'), instances, budget: budget(200) },
+      {
+        ratePerSecond: measured.ratePerSecond,
+        holdMs: measured.holdMs ?? 0,
+        targetWaitMs: 10,
+        targetPercentile: 99,
+      },
+      cpu,
+    );
+
+  it('the measurement itself: 500/s, 20 busy sessions, 40 ms held', () => {
+    assert.equal(measured.ratePerSecond, 500);
+    assert.equal(measured.busyConnections, 20);
+    assert.equal(measured.holdMs, 40);
+  });
+
+  it('without the cores, the inflated hold time asks for a pool far above the bound', () => {
+    const { traffic } = sizeMeasured();
+    assert.equal(traffic.decidedBy, 'traffic');
+    assert.ok(traffic.chosenPoolSize > 20, String(traffic.chosenPoolSize));
+  });
+
+  it('with the cores, the pool stops at the bound and a warning says the measurement was inflated', () => {
+    const { traffic, findings, recommendation } = sizeMeasured({
+      hardware,
+      measuredBusy: measured.busyConnections ?? 0,
+    });
+    assert.equal(traffic.chosenPoolSize, 8);
+    assert.equal(traffic.decidedBy, 'cpu');
+    assert.equal(recommendation.pool.maxConnections, 8);
+    assert.match(
+      traffic.reason,
+      /^The database's CPU decided: 20 sessions were busy on average while the traffic/,
+    );
+    assert.equal(byId(findings, 'traffic-wait-target'), undefined, 'no "ok" for a pool of 24');
+    const capped = byId(findings, 'traffic-cpu-capped');
+    assert.equal(capped?.severity, 'warning');
+    assert.match(capped?.title ?? '', /capped at 8 per instance, near the database's CPU bound/);
+    assert.match(
+      capped?.title ?? '',
+      /\(4 cores × 2\) \+ 0 spindles = 8\): the measured hold time includes queueing/,
+    );
+    assert.ok(
+      recommendation.trace.some((s) => s.label === 'CPU bound per instance' && s.value === 8),
+      'the trace shows the bound',
+    );
+    assert.equal(
+      recommendation.trace.find((s) => s.label === 'max_connections')?.formula.includes('CPU'),
+      true,
+    );
+  });
+
+  it('the bound is fleet-wide: four instances get 2 each', () => {
+    const { traffic, recommendation } = sizeMeasured({ hardware, measuredBusy: 20 }, 4);
+    assert.equal(traffic.chosenPoolSize, 2);
+    assert.equal(recommendation.fleet.totalConnections, 8);
+  });
+
+  it('given traffic whose pool would exceed the bound is capped too, and the reason says so', () => {
+    const { traffic, findings } = size({ ratePerSecond: 200, holdMs: 20 });
+    assert.equal(traffic.chosenPoolSize, 8, 'uncapped');
+    const capped = recommendPoolFromTraffic(
+      { preset: builtinPreset('oltp'), instances: 1, budget: budget(100) },
+      { ratePerSecond: 200, holdMs: 20, targetWaitMs: 10, targetPercentile: 99 },
+      { hardware: { cores: 3, spindles: 0 } },
+    );
+    assert.equal(capped.traffic.chosenPoolSize, 6);
+    assert.match(
+      capped.traffic.reason,
+      /the 8 connections per instance the traffic asks for would let the fleet run 8 queries at once, more than the 6/,
+    );
+    assert.match(byId(capped.findings, 'traffic-cpu-capped')?.title ?? '', /at 6 the p99 wait is 33\.5ms/);
+    assert.equal(byId(findings, 'traffic-cpu-capped'), undefined);
+  });
+
+  it('a pool within the bound is left alone, even with the cores given', () => {
+    const { traffic, findings } = recommendPoolFromTraffic(
+      { preset: builtinPreset('oltp'), instances: 1, budget: budget(100) },
+      { ratePerSecond: 200, holdMs: 20, targetWaitMs: 10, targetPercentile: 99 },
+      { hardware: { cores: 8, spindles: 0 }, measuredBusy: 4 },
+    );
+    assert.equal(traffic.chosenPoolSize, 8);
+    assert.equal(traffic.decidedBy, 'traffic');
+    assert.equal(byId(findings, 'traffic-wait-target')?.severity, 'ok');
   });
 });

@@ -63,7 +63,7 @@ export function addTrafficFlags(command: Command): Command {
     )
     .option(
       '--db-cores <n>',
-      "the database server's physical cores: warn when the fleet's pools far exceed (cores × 2) + spindles",
+      "the database server's physical cores: warn when the fleet's pools far exceed (cores × 2) + spindles; traffic sizing stops the pools at that bound",
       count(TRAFFIC_RANGES.dbCores),
     )
     .option(

@@ -1,6 +1,4 @@
 import type { Finding } from '../findings.js';
-import { formatDuration } from '../units.js';
-import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../guide.js';
 import { sessionStatesSkipped } from './skipped.js';
 import type { Check } from './registry.js';
 import { outcome, type ServerRule } from './types.js';
@@ -20,7 +18,7 @@ export const checkSessionStates: ServerRule = ({ facts }) => {
       [
         sessionStatesSkipped(
           facts.currentRole,
-          `role "${facts.currentRole}" cannot see other sessions' state, so idle-in-transaction sessions and connections per application are not checked`,
+          `role "${facts.currentRole}" cannot see other roles' sessions' state: connections per application are not counted, and sessions idle in a transaction, long queries and long transactions are judged on its own sessions only (lock waits and their blockers are seen all the same)`,
         ),
       ],
     );
@@ -31,16 +29,6 @@ export const checkSessionStates: ServerRule = ({ facts }) => {
       id: 'connections-by-application',
       severity: 'info',
       title: `Client connections by application: ${list(activity.byApplication)}; by state: ${list(activity.byState)}`,
-    });
-  }
-  const idleTx = activity.longestIdleInTransactionSeconds;
-  if (idleTx !== null && idleTx * 1000 > IDLE_IN_TRANSACTION_TIMEOUT_MS) {
-    findings.push({
-      id: 'idle-in-transaction-sessions',
-      severity: 'warning',
-      title: `A session has been idle inside a transaction for ${formatDuration(Math.round(idleTx) * 1000)}, longer than the guide's ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}`,
-      observed: `${formatDuration(Math.round(idleTx) * 1000)} idle in transaction`,
-      expected: `under ${formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS)}; set idle_in_transaction_session_timeout`,
     });
   }
   return outcome(findings);

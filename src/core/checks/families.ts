@@ -10,14 +10,25 @@ import { planChecks } from './plan.js';
 import { runChecks, type CheckFamily, type CheckResult } from './registry.js';
 import { schemaChecks } from './schema.js';
 import { serverChecks } from './server.js';
+import { sessionChecks } from './sessions.js';
 import { sizingChecks } from './sizing.js';
 
-export { benchChecks, healthChecks, monitorChecks, planChecks, schemaChecks, serverChecks, sizingChecks };
+export {
+  benchChecks,
+  healthChecks,
+  monitorChecks,
+  planChecks,
+  schemaChecks,
+  serverChecks,
+  sessionChecks,
+  sizingChecks,
+};
 
 /** Every family, in the order their findings are reported when several run. */
 export const CHECK_FAMILIES: readonly CheckFamily[] = [
   planChecks,
   serverChecks,
+  sessionChecks,
   healthChecks,
   schemaChecks,
   monitorChecks,
@@ -25,11 +36,11 @@ export const CHECK_FAMILIES: readonly CheckFamily[] = [
   sizingChecks,
 ];
 
-/** health: the probes' checks, then the schema's when --schema asked for it. */
-export const HEALTH_FAMILIES: readonly CheckFamily[] = [healthChecks, schemaChecks];
+/** health: the probes' checks, the sessions', then the schema's when --schema asked for it. */
+export const HEALTH_FAMILIES: readonly CheckFamily[] = [healthChecks, sessionChecks, schemaChecks];
 
-/** check-server: the plan (when there is one) and the server's settings and usage. */
-export const CHECK_SERVER_FAMILIES: readonly CheckFamily[] = [planChecks, serverChecks];
+/** check-server: the plan (when there is one), the server's settings and usage, and its sessions. */
+export const CHECK_SERVER_FAMILIES: readonly CheckFamily[] = [planChecks, serverChecks, sessionChecks];
 
 /**
  * preflight: check-server's families and health's. Where both judge the same thing, the health check says
@@ -39,7 +50,7 @@ export const PREFLIGHT_FAMILIES: readonly CheckFamily[] = [...CHECK_SERVER_FAMIL
 
 /** preflight's checks over what it observed; without `health` (--no-health) the probes' checks do not run. */
 export function runPreflightChecks(
-  input: Pick<CheckInput, 'plan' | 'server' | 'health'>,
+  input: Pick<CheckInput, 'plan' | 'server' | 'health' | 'sessions'>,
   settings?: CheckSettings,
 ): CheckResult {
   return runChecks(PREFLIGHT_FAMILIES, input, settings);

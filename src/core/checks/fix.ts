@@ -10,8 +10,7 @@ import { formatDuration } from '../units.js';
  * pooltune proposes that way.
  */
 export function alterSystem(facts: ServerFacts | undefined, name: string, value: string | number): Fix {
-  const literal = typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
-  const statement = `ALTER SYSTEM SET ${name} = ${literal};`;
+  const statement = `ALTER SYSTEM SET ${name} = ${settingLiteral(value)};`;
   if (!facts) return { sql: [statement, 'SELECT pg_reload_conf();'], reload: true };
   const context = facts.settings.get(name)?.context ?? 'sighup';
   const restart = context === 'postmaster';
@@ -22,7 +21,45 @@ export function alterSystem(facts: ServerFacts | undefined, name: string, value:
   };
 }
 
-/** The guide's cure for sessions left idle inside a transaction: its idle_in_transaction_session_timeout. */
+/** A role or database name as a quoted SQL identifier: `my-app` → `"my-app"`, `a"b` → `"a""b"`. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A setting's value as SQL: numbers bare, anything else a quoted string literal. */
+function settingLiteral(value: string | number): string {
+  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * A per-session setting (statement_timeout and its kin) set where it belongs: for the role pooltune
+ * connected as, which is the application's when the tool runs with its credentials, then for the whole
+ * database, and server-wide only as the last choice, because ALTER SYSTEM reaches migrations, backups and
+ * administrators' sessions too. The first statement is the one to run; the others are SQL comments, so the
+ * fix still runs as printed. A superuser is not the application's role: then the database comes first and
+ * the role is left for the reader to name. ALTER ROLE and ALTER DATABASE apply to sessions that start
+ * afterwards, with no reload; pools pick the value up as they replace their connections.
+ */
+export function scopedSettingFix(facts: ServerFacts, name: string, value: string | number): Fix {
+  const assignment = `SET ${name} = ${settingLiteral(value)};`;
+  const role = `ALTER ROLE ${quoteIdentifier(facts.currentRole)} ${assignment}`;
+  const database = `ALTER DATABASE ${quoteIdentifier(facts.currentDatabase)} ${assignment}`;
+  const system = `ALTER SYSTEM ${assignment} SELECT pg_reload_conf();`;
+  const sql = facts.isSuperuser
+    ? [
+        database,
+        `-- or, for the application's role only: ALTER ROLE <application role> ${assignment}`,
+        `-- or, server-wide, for every role: ${system}`,
+      ]
+    : [role, `-- or, for the whole database: ${database}`, `-- or, server-wide, for every role: ${system}`];
+  return { sql, newSessions: true };
+}
+
+/**
+ * The guide's cure for sessions left idle inside a transaction: its idle_in_transaction_session_timeout,
+ * server-wide as the guide sets it, because such a transaction holds its locks and holds back vacuum
+ * whoever's session it is, administrators' included.
+ */
 export function idleInTransactionTimeoutFix(facts?: ServerFacts): Fix {
   return alterSystem(
     facts,

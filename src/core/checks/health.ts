@@ -17,19 +17,12 @@ import type {
 } from '../health/metrics.js';
 import { formatDuration, formatMeasuredMs } from '../units.js';
 import { abnormalEndFindings, churnFinding } from './churn.js';
-import {
-  idleInTransactionTimeoutFix,
-  idleInTransactionTimeoutNote,
-  idleInTransactionTimeoutTooLong,
-} from './fix.js';
-import type { CheckSettings } from './input.js';
 import { queryLatencyFinding } from './query-latency.js';
 import { defineFamily } from './registry.js';
-import { CHURN_NEEDS_14, sessionStatesSkipped } from './skipped.js';
+import { CHURN_NEEDS_14 } from './skipped.js';
 import { outcome } from './types.js';
 
 const ms = formatMeasuredMs;
-const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
 
 function connectivityFinding({ connectivity: c }: HealthMetrics): Finding {
   return {
@@ -48,33 +41,6 @@ function utilisationFinding(u: UtilisationMetrics): Finding {
     observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
   };
-}
-
-function idleInTransactionFindings(u: UtilisationMetrics, settings: CheckSettings): Finding[] {
-  const idleTx = u.longestIdleInTransactionSeconds;
-  if (idleTx === null || idleTx * 1000 <= settings.idleInTransactionMs) return [];
-  const timeout = u.idleInTransactionTimeoutMs;
-  return [
-    {
-      id: 'idle-in-transaction',
-      severity: 'warning',
-      title: `${u.idleInTransaction ?? 'A'} session${u.idleInTransaction === 1 ? ' is' : 's are'} idle inside a transaction, the oldest for ${seconds(idleTx)}: ${idleInTransactionTimeoutNote(timeout, 'it')}`,
-      observed: `${seconds(idleTx)} idle in transaction`,
-      expected: `under ${formatDuration(settings.idleInTransactionMs)}`,
-      ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
-    },
-  ];
-}
-
-function lockFindings(u: UtilisationMetrics): Finding[] {
-  if (u.waitingOnLocks === null || u.waitingOnLocks <= 0) return [];
-  return [
-    {
-      id: 'lock-waits',
-      severity: 'warning',
-      title: `${u.waitingOnLocks} session${u.waitingOnLocks === 1 ? ' is' : 's are'} waiting on a lock, holding ${u.waitingOnLocks === 1 ? 'its' : 'their'} connection while they wait`,
-    },
-  ];
 }
 
 function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
@@ -166,26 +132,6 @@ export const healthChecks = defineFamily('health', [
     id: 'server-utilisation',
     supersededBy: 'slot-usage',
     run: (m) => outcome([utilisationFinding(m.utilisation)]),
-  },
-  {
-    id: 'idle-in-transaction',
-    run: (m, settings) => outcome(idleInTransactionFindings(m.utilisation, settings)),
-  },
-  { id: 'lock-waits', run: (m) => outcome(lockFindings(m.utilisation)) },
-  {
-    id: 'session-states',
-    run: ({ utilisation: u }) =>
-      outcome(
-        [],
-        u.canSeeOthers
-          ? []
-          : [
-              sessionStatesSkipped(
-                u.role,
-                "the role cannot see other sessions' state: idle-in-transaction sessions, lock waits and the longest sessions are not checked",
-              ),
-            ],
-      ),
   },
   { id: 'acquisition-wait', run: (m) => outcome(m.acquisition ? acquisitionFindings(m.acquisition) : []) },
   { id: 'query-latency', run: (m) => outcome(latencyFindings(m.queryLatency)) },

@@ -9,6 +9,7 @@ export {
   type MonitorObservation,
   type PlanObservation,
   type SchemaObservation,
+  type SessionObservation,
   type SizingObservation,
 } from './input.js';
 export {
@@ -20,3 +21,4 @@ export {
   type CheckResult,
 } from './registry.js';
 export type { CheckContext, ServerPlan } from './types.js';
+export { limitsOf } from './sessions.js';

@@ -6,9 +6,16 @@ import type { Load } from '../bench/load.js';
 import type { SizingInput } from '../budget.js';
 import type { BenchMeasurement } from '../bench/measurement.js';
 import type { PoolUnderTest } from '../bench/pool.js';
-import { DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS } from '../guide.js';
+import {
+  DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+  DEFAULT_LONG_QUERY_THRESHOLD_MS,
+  DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
+} from '../guide.js';
 import type { HealthMetrics } from '../health/metrics.js';
 import type { MonitorSummary } from '../monitor/summary.js';
+import type { WorstSessions } from '../monitor/worst-sessions.js';
+import type { SessionSettings } from '../sessions/judge.js';
+import type { SessionRoster } from '../sessions/roster.js';
 import type { PoolerLimits } from '../plan/config.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
 import type { CatalogSnapshot, SchemaSpec } from '../schema/types.js';
@@ -21,13 +28,24 @@ export interface MonitorContext {
   readonly hasSessionCounters: boolean;
   /** Report sessions idle in a transaction for longer than this (the run's setting, also in CheckSettings). */
   readonly idleInTransactionThresholdMs: number;
-  /** The server's idle_in_transaction_session_timeout; 0 or null: off. */
-  readonly idleInTransactionTimeoutMs: number | null;
+  /** The server's timeouts that would have ended the sessions named. */
+  readonly sessionSettings: SessionSettings;
+}
+
+/** The sessions check-server, health and preflight judge: the roster read with the server's facts. */
+export interface SessionObservation {
+  readonly role: string;
+  readonly roster: SessionRoster;
+  readonly settings: SessionSettings;
+  /** check-server (and preflight) report sessions idle in a transaction as `idle-in-transaction-sessions`. */
+  readonly idleInTransactionId: 'idle-in-transaction' | 'idle-in-transaction-sessions';
 }
 
 export interface MonitorObservation {
   readonly summary: MonitorSummary;
   readonly context: MonitorContext;
+  /** The sessions of the sample where each session problem was worst. */
+  readonly worstSessions: WorstSessions;
 }
 
 /** One configuration's bench run: what it measured, the pool it drove and the load it applied. */
@@ -67,6 +85,8 @@ export interface CheckInput {
   /** The server's facts and what the user told about its workload and fleet. */
   readonly server?: CheckContext | undefined;
   readonly health?: HealthMetrics | undefined;
+  /** The sessions in a transaction, running or waiting, read with the server's facts. */
+  readonly sessions?: SessionObservation | undefined;
   readonly monitor?: MonitorObservation | undefined;
   readonly bench?: BenchObservation | undefined;
   readonly plan?: PlanObservation | undefined;
@@ -82,8 +102,14 @@ export type FamilyName = keyof CheckInput;
 export interface CheckSettings {
   /** Sessions idle in a transaction for longer than this are reported. */
   readonly idleInTransactionMs: number;
+  /** Active queries running longer than this are reported; 6× is critical. */
+  readonly longQueryMs: number;
+  /** Transactions open longer than this are reported; 6× is critical. */
+  readonly longTransactionMs: number;
 }
 
 export const GUIDE_CHECK_SETTINGS: CheckSettings = {
   idleInTransactionMs: DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+  longQueryMs: DEFAULT_LONG_QUERY_THRESHOLD_MS,
+  longTransactionMs: DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
 };

@@ -9,18 +9,13 @@ import { clockTime } from '../monitor/clock.js';
 import type { MonitorSummary } from '../monitor/summary.js';
 import { formatDuration } from '../units.js';
 import { abnormalEndFindings, churnFinding } from './churn.js';
-import {
-  idleInTransactionTimeoutFix,
-  idleInTransactionTimeoutNote,
-  idleInTransactionTimeoutTooLong,
-} from './fix.js';
-import type { CheckSettings, MonitorContext } from './input.js';
-import { defineFamily } from './registry.js';
+import { SESSION_PROBLEMS, sessionFinding, type SessionProblem } from '../sessions/judge.js';
+import { defineFamily, type Check } from './registry.js';
+import { limitsOf } from './sessions.js';
 import { CHURN_NEEDS_14, sessionStatesSkipped } from './skipped.js';
 import { outcome } from './types.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const seconds = (s: number) => formatDuration(Math.max(0, Math.round(s)) * 1000);
 
 /** "in 3 of 20 samples (about 15s), first at 17:03:12 UTC" */
 function howLong(count: number, summary: MonitorSummary, firstAt: string | null): string {
@@ -69,40 +64,29 @@ function churnFindings(summary: MonitorSummary): Finding[] {
   ];
 }
 
-function idleInTransactionFinding(
-  summary: MonitorSummary,
-  context: MonitorContext,
-  settings: CheckSettings,
-): Finding[] {
-  const oldest = summary.idleInTransaction.oldestSeconds;
-  if (oldest === null || oldest * 1000 <= settings.idleInTransactionMs) return [];
-  const timeout = context.idleInTransactionTimeoutMs;
-  const settingNote = idleInTransactionTimeoutNote(timeout, 'them');
-  return [
-    {
-      id: 'idle-in-transaction',
-      severity: 'warning',
-      title: `A session sat idle inside a transaction for ${seconds(oldest)} (seen at ${clockTime(summary.idleInTransaction.oldestAt)} UTC${summary.idleInTransaction.peak > 1 ? `; up to ${summary.idleInTransaction.peak} such sessions at once` : ''}): ${settingNote}`,
-      observed: `${seconds(oldest)} idle in transaction`,
-      expected: `under ${formatDuration(settings.idleInTransactionMs)}`,
-      ...(idleInTransactionTimeoutTooLong(timeout) ? { fix: idleInTransactionTimeoutFix() } : {}),
-    },
-  ];
+/** "seen at 17:03:12 UTC, in 3 of 20 samples": when the named sessions were seen, and how often the problem was. */
+function seenNote(at: string, samplesWith: number | undefined, summary: MonitorSummary): string {
+  const often =
+    samplesWith === undefined ? '' : `, in ${samplesWith} of ${plural(summary.samples, 'sample')}`;
+  return `seen at ${clockTime(at)} UTC${often}`;
 }
 
-function lockFinding(summary: MonitorSummary): Finding[] {
-  const locks = summary.waitingOnLocks;
-  if (locks.peak === 0) return [];
-  return [
-    {
-      id: 'lock-waits',
-      severity: 'warning',
-      title:
-        locks.peak === 1
-          ? `A session waited on a lock (at ${clockTime(locks.peakAt)} UTC, in ${locks.samples} of ${plural(summary.samples, 'sample')}), holding its connection while it waited`
-          : `Up to ${locks.peak} sessions waited on a lock at once (at ${clockTime(locks.peakAt)} UTC, in ${locks.samples} of ${plural(summary.samples, 'sample')}), holding their connections while they waited`,
+/** The session findings over the run, judged as check-server and health judge them, on the worst sample's sessions. */
+function sessionProblemCheck(problem: SessionProblem): Check<'monitor'> {
+  return {
+    id: problem,
+    run: ({ summary, context, worstSessions }, settings) => {
+      const seen = worstSessions[problem];
+      if (!seen) return outcome();
+      // Any lock wait counts, so its samples say how often; the other problems have a threshold the counts lack.
+      const samplesWith = problem === 'lock-waits' ? summary.waitingOnLocks.samples : undefined;
+      const finding = sessionFinding(problem, seen.sessions, limitsOf(settings), context.sessionSettings, {
+        idleInTransactionId: 'idle-in-transaction',
+        seen: seenNote(seen.at, samplesWith, summary),
+      });
+      return outcome(finding ? [finding] : []);
     },
-  ];
+  };
 }
 
 /** monitor's family: the guide's thresholds over the whole run; the peak decides, and each finding says when and for how long. */
@@ -118,7 +102,7 @@ export const monitorChecks = defineFamily('monitor', [
           : [
               sessionStatesSkipped(
                 context.role,
-                "the role cannot see other roles' sessions' state (shown as unknown): idle-in-transaction sessions, lock waits and long queries are judged on the role's own sessions only",
+                "the role cannot see other roles' sessions' state (shown as unknown): sessions idle in a transaction, long queries and long transactions are judged on the role's own sessions only (lock waits and their blockers are seen all the same)",
               ),
             ],
       ),
@@ -128,9 +112,5 @@ export const monitorChecks = defineFamily('monitor', [
     run: ({ summary, context }) =>
       outcome(churnFindings(summary), context.hasSessionCounters ? [] : [CHURN_NEEDS_14]),
   },
-  {
-    id: 'idle-in-transaction',
-    run: ({ summary, context }, settings) => outcome(idleInTransactionFinding(summary, context, settings)),
-  },
-  { id: 'lock-waits', run: ({ summary }) => outcome(lockFinding(summary)) },
+  ...SESSION_PROBLEMS.map(sessionProblemCheck),
 ]);

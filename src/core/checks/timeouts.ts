@@ -7,7 +7,7 @@ import {
   STATEMENT_TIMEOUT_FAR_MS,
   STATEMENT_TIMEOUT_MS,
 } from '../guide.js';
-import { alterSystem, idleInTransactionTimeoutFix } from './fix.js';
+import { idleInTransactionTimeoutFix, scopedSettingFix } from './fix.js';
 import type { Check } from './registry.js';
 import { outcome, type ServerRule } from './types.js';
 
@@ -120,9 +120,9 @@ export const checkStatementTimeout: ServerRule = ({ facts, plan }) => {
         ok: 'statement-timeout',
       },
       whileOff: `a runaway query on the ${plan.workload} workload holds its connection until it finishes`,
-      expectedWhenOff: `${formatDuration(STATEMENT_TIMEOUT_MS)} server-wide (pools may set shorter ones per session)`,
+      expectedWhenOff: `${formatDuration(STATEMENT_TIMEOUT_MS)} for the application's role or database; server-wide it would also cancel migrations and administrators' long statements`,
       guideFor: ` for ${plan.workload}`,
-      fix: alterSystem(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
+      fix: scopedSettingFix(facts, 'statement_timeout', formatDuration(STATEMENT_TIMEOUT_MS)),
     }),
   ]);
 };
@@ -147,8 +147,10 @@ export const checkIdleSessionTimeout: ServerRule = ({ facts, plan }) => {
         ? `idle_session_timeout is ${formatDuration(ms)}: the server closes idle pooled connections under the pooler's feet`
         : `idle_session_timeout is ${formatDuration(ms)}: application pools and poolers see their idle connections closed; keep their idle timeouts shorter`,
       observed: formatDuration(ms),
-      expected: '0 when a pooler or an application pool keeps connections open',
-      fix: alterSystem(facts, 'idle_session_timeout', 0),
+      expected:
+        "0 for the roles whose pools or pooler keep connections open; other roles' sessions may keep it",
+      // Off for the pool's role only: the timeout still ends forgotten interactive sessions of other roles.
+      fix: scopedSettingFix(facts, 'idle_session_timeout', 0),
       setting,
     },
   ]);

@@ -1,4 +1,5 @@
 import { churnBetween, type SessionCounters } from '../health/churn.js';
+import type { SessionRoster } from '../sessions/roster.js';
 import { utilisationPercent } from '../guide.js';
 import type { ChurnMetrics } from '../health/metrics.js';
 import {
@@ -31,6 +32,8 @@ export interface MonitorReading {
   readonly counters: SessionCounters | null;
   /** xact_commit and xact_rollback over every database (null when not read). */
   readonly transactions: TransactionCounters | null;
+  /** The sessions in a transaction, running or waiting, for the findings to name (not part of the sample). */
+  readonly roster?: SessionRoster;
 }
 
 /** One sample as the reports show it: the reading's state plus the change since the previous reading. */

@@ -61,7 +61,9 @@ const ms = (v: number) => millis(v, 3);
 const seconds = (s: number | null) => (s === null ? '' : ` (oldest ${formatDuration(Math.round(s) * 1000)})`);
 
 function sessionsSummary(u: UtilisationMetrics): string {
-  if (!u.canSeeOthers) return "not checked: the role cannot see other sessions' state";
+  // pg_locks shows every role's lock waits; the states and ages of other roles' sessions stay hidden.
+  if (!u.canSeeOthers)
+    return `waiting on locks ${u.waitingOnLocks ?? 0} · other roles' states not visible to the role`;
   const longest =
     u.longestActiveSeconds === null
       ? ''

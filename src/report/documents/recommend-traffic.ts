@@ -48,6 +48,7 @@ function note(row: PoolSizeRow, traffic: TrafficReport): string {
   else if (row.poolSize === sizing.neededPoolSize) notes.push('meets the target');
   if (row.poolSize === sizing.guide.poolSize) notes.push("guide's formula");
   if (row.poolSize === sizing.perInstanceCap && sizing.decidedBy === 'budget') notes.push('budget cap');
+  if (row.poolSize === sizing.chosenPoolSize && sizing.decidedBy === 'cpu') notes.push('CPU bound');
   return notes.join(', ');
 }
 

@@ -1,4 +1,5 @@
-import { summarize, type Finding, type Fix, type Skipped } from '../../core/findings.js';
+import { summarize, type Finding, type Fix, type SessionRef, type Skipped } from '../../core/findings.js';
+import { formatAge } from '../../core/units.js';
 import { hintFor } from '../../core/hints.js';
 import { plural } from '../document.js';
 
@@ -9,7 +10,9 @@ export function findingName(finding: Finding): string {
 
 /** When a fix takes effect, for every format to say the same way; empty when it needs neither. */
 export function fixTakesEffect(fix: Fix | undefined): string {
-  return fix?.restart ? 'needs a restart' : fix?.reload ? 'applies on reload' : '';
+  if (fix?.restart) return 'needs a restart';
+  if (fix?.reload) return 'applies on reload';
+  return fix?.newSessions ? 'applies to new sessions' : '';
 }
 
 /** The titles of the hints a finding points at (the id where the catalogue has none). */
@@ -27,4 +30,50 @@ export function summaryLine(findings: readonly Finding[], skipped: readonly Skip
     `${s.critical} critical`,
   ];
   return `${parts.join(', ')}${s.skipped > 0 ? `; ${s.skipped} skipped` : ''}`;
+}
+
+/** How many of a finding's sessions text and markdown list; JSON has them all. */
+export const SESSIONS_SHOWN = 5;
+
+/**
+ * One session as every format names it: who (pid, role, application, client) and what (state, ages, wait,
+ * blockers). What the role may not see is said to be hidden, never guessed.
+ */
+export function sessionLine(s: SessionRef): string {
+  const who = [
+    `pid ${s.pid}`,
+    ...(s.role !== null ? [`role ${s.role}`] : []),
+    ...(s.application !== null ? [`application ${JSON.stringify(s.application)}`] : []),
+    ...(s.clientAddress !== null ? [`from ${s.clientAddress}`] : []),
+  ].join(', ');
+  const what = [
+    s.state === null
+      ? 'state hidden from this role'
+      : `${s.state}${s.stateSeconds === null ? '' : ` for ${formatAge(s.stateSeconds)}`}`,
+    ...(s.transactionSeconds !== null ? [`transaction ${formatAge(s.transactionSeconds)}`] : []),
+    ...(s.querySeconds !== null ? [`query ${formatAge(s.querySeconds)}`] : []),
+    ...(s.waitEvent !== null ? [`wait ${s.waitEvent}`] : []),
+    ...(s.waitingOnLock
+      ? [`lock wait ${s.lockWaitSeconds === null ? 'of unknown length' : formatAge(s.lockWaitSeconds)}`]
+      : []),
+    ...(s.blockedBy.length > 0 ? [`blocked by ${s.blockedBy.map((p) => `pid ${p}`).join(', ')}`] : []),
+  ].join(', ');
+  return `${who}: ${what}`;
+}
+
+/** The first SESSIONS_SHOWN sessions and, when there are more, how many were left out. */
+export function shownSessions(finding: Finding): { shown: readonly SessionRef[]; more: number } {
+  const all = finding.sessions ?? [];
+  return { shown: all.slice(0, SESSIONS_SHOWN), more: Math.max(0, all.length - SESSIONS_SHOWN) };
+}
+
+export const moreSessions = (more: number) =>
+  `… and ${more} more session${more === 1 ? '' : 's'} (all of them in --format json)`;
+
+/** For one-line formats (GitHub, JUnit): how many sessions, and the worst. */
+export function sessionsSummary(finding: Finding): string | undefined {
+  const all = finding.sessions ?? [];
+  const worst = all[0];
+  if (!worst) return undefined;
+  return `${all.length} session${all.length === 1 ? '' : 's'}, worst ${sessionLine(worst)}`;
 }

@@ -1,6 +1,6 @@
 import { bySeverity, type Finding, type Severity } from '../../core/findings.js';
 import type { ReportEnvelope } from '../document.js';
-import { findingName, fixTakesEffect, hintTitles } from './finding-parts.js';
+import { findingName, fixTakesEffect, hintTitles, sessionsSummary } from './finding-parts.js';
 
 type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -29,6 +29,8 @@ function findingMessage(finding: Finding): string {
   const parts = [finding.title];
   if (finding.observed) parts.push(`observed: ${finding.observed}`);
   if (finding.expected) parts.push(`expected: ${finding.expected}`);
+  const sessions = sessionsSummary(finding);
+  if (sessions) parts.push(`sessions: ${sessions}`);
   const sql = finding.fix?.sql ?? [];
   if (sql.length > 0) {
     const when = fixTakesEffect(finding.fix);

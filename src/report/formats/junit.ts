@@ -1,7 +1,7 @@
 import { EXIT_CODE, exitCodeFor } from '../../core/exit-codes.js';
 import type { FailOn, Finding } from '../../core/findings.js';
 import type { ReportEnvelope } from '../document.js';
-import { findingName, hintTitles } from './finding-parts.js';
+import { findingName, hintTitles, sessionsSummary } from './finding-parts.js';
 
 // XML 1.0 has no escape for most control characters, lone surrogates or U+FFFE/U+FFFF: a document
 // carrying one is not well-formed and CI servers reject the whole report, so they are dropped.
@@ -36,14 +36,22 @@ function failsGate(finding: Finding, failOn: FailOn): boolean {
   return exitCodeFor([finding], failOn) !== EXIT_CODE.ok;
 }
 
+const sessionsNote = (finding: Finding) => {
+  const sessions = sessionsSummary(finding);
+  return sessions ? `\nsessions: ${sessions}` : '';
+};
+
 // Some CI servers show only the failure's body, so it repeats the title before the details.
 function failureBody(finding: Finding): string {
   const lines = [finding.title];
   if (finding.observed) lines.push(`observed: ${finding.observed}`);
   if (finding.expected) lines.push(`expected: ${finding.expected}`);
+  const sessions = sessionsSummary(finding);
+  if (sessions) lines.push(`sessions: ${sessions}`);
   for (const sql of finding.fix?.sql ?? []) lines.push(`fix: ${sql}`);
   if (finding.fix?.restart) lines.push('the fix needs a server restart');
   else if (finding.fix?.reload) lines.push('the fix applies on reload');
+  else if (finding.fix?.newSessions) lines.push('the fix applies to new sessions');
   for (const title of hintTitles(finding)) lines.push(`try: ${title}`);
   return lines.join('\n');
 }
@@ -71,7 +79,7 @@ export function renderJunit(envelope: ReportEnvelope): string {
     } else {
       cases.push(
         open,
-        `      <system-out>${escapeText(`${finding.severity}: ${finding.title}`)}</system-out>`,
+        `      <system-out>${escapeText(`${finding.severity}: ${finding.title}${sessionsNote(finding)}`)}</system-out>`,
         '    </testcase>',
       );
     }

@@ -8,7 +8,14 @@ import {
   type ReportEnvelope,
   type Span,
 } from '../document.js';
-import { findingName, fixTakesEffect, summaryLine } from './finding-parts.js';
+import {
+  findingName,
+  fixTakesEffect,
+  moreSessions,
+  sessionLine,
+  shownSessions,
+  summaryLine,
+} from './finding-parts.js';
 
 // A pull-request comment stays readable with the last few minutes of bars.
 const MAX_BARS = 120;
@@ -47,6 +54,12 @@ function findingLines(findings: readonly Finding[]): string[] {
     if (f.severity === 'ok') continue;
     if (f.observed) lines.push(`  - observed: ${f.observed}`);
     if (f.expected) lines.push(`  - expected: ${f.expected}`);
+    const { shown, more } = shownSessions(f);
+    for (const session of shown) {
+      lines.push(`  - session: ${sessionLine(session)}`);
+      if (session.query !== undefined) lines.push(`    - query: \`${session.query.replaceAll('`', "'")}\``);
+    }
+    if (more > 0) lines.push(`  - ${moreSessions(more)}`);
     const sql = f.fix?.sql ?? [];
     const when = fixTakesEffect(f.fix);
     sql.forEach((statement, i) =>

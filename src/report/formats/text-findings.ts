@@ -2,7 +2,15 @@ import { bySeverity, type Finding, type Severity, type Skipped } from '../../cor
 import { hintFor } from '../../core/hints.js';
 import type { ReportEnvelope } from '../document.js';
 import type { Style } from '../style.js';
-import { findingName, fixTakesEffect, hintTitles, summaryLine } from './finding-parts.js';
+import {
+  findingName,
+  fixTakesEffect,
+  hintTitles,
+  moreSessions,
+  sessionLine,
+  shownSessions,
+  summaryLine,
+} from './finding-parts.js';
 import { paint } from './text-inline.js';
 import { wrap } from './wrap.js';
 
@@ -34,6 +42,12 @@ export function findingsText(
     if (f.severity !== 'ok') {
       if (f.observed) detail('observed', f.observed);
       if (f.expected) detail('expected', f.expected);
+      const { shown, more } = shownSessions(f);
+      for (const session of shown) {
+        detail('session', sessionLine(session));
+        if (session.query !== undefined) detail('  query', session.query);
+      }
+      if (more > 0) lines.push(...wrap(moreSessions(more), width, indent, `${indent}  `));
     }
     const sql = f.fix?.sql ?? [];
     const when = fixTakesEffect(f.fix);

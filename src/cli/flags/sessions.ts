@@ -1,0 +1,70 @@
+import { Option, type Command } from 'commander';
+import {
+  DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+  DEFAULT_LONG_QUERY_THRESHOLD_MS,
+  DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
+} from '../../core/guide.js';
+import { formatDuration } from '../../core/units.js';
+import { duration } from './values.js';
+
+/** How the session findings judge and what they show: check-server, health and monitor take these. */
+export interface SessionOptions {
+  /** Print the sessions' query text (one line, passwords masked): it may hold personal data. */
+  readonly showQueries: boolean;
+  readonly idleInTransactionThresholdMs: number;
+  readonly longQueryThresholdMs: number;
+  readonly longTransactionThresholdMs: number;
+}
+
+export function addSessionFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--idle-in-transaction-threshold <duration>',
+        'report sessions idle in a transaction for longer than this',
+      )
+        .argParser(duration)
+        .default(
+          DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+          formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS),
+        ),
+    )
+    .addOption(
+      new Option(
+        '--long-query-threshold <duration>',
+        'report queries running longer than this; 6× is critical',
+      )
+        .argParser(duration)
+        .default(DEFAULT_LONG_QUERY_THRESHOLD_MS, formatDuration(DEFAULT_LONG_QUERY_THRESHOLD_MS)),
+    )
+    .addOption(
+      new Option(
+        '--long-transaction-threshold <duration>',
+        'report transactions open longer than this; 6× is critical',
+      )
+        .argParser(duration)
+        .default(
+          DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
+          formatDuration(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS),
+        ),
+    )
+    .option(
+      '--show-queries',
+      "show the named sessions' query text, on one line with passwords masked (it may hold personal data)",
+    );
+}
+
+export function readSessionFlags(command: Command): SessionOptions {
+  const raw = command.opts<{
+    idleInTransactionThreshold: number;
+    longQueryThreshold: number;
+    longTransactionThreshold: number;
+    showQueries?: boolean;
+  }>();
+  return {
+    showQueries: raw.showQueries === true,
+    idleInTransactionThresholdMs: raw.idleInTransactionThreshold,
+    longQueryThresholdMs: raw.longQueryThreshold,
+    longTransactionThresholdMs: raw.longTransactionThreshold,
+  };
+}
