@@ -120,7 +120,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 export const health: CommandDeclaration<HealthOptions> = {
   description: [
     'Probe a live server, read-only and bounded: the time a fresh connection takes, a',
-    'small pool driven by concurrent workers (acquisition waits, timeouts), query',
+    'small pool shared by twice as many callers (acquisition waits, timeouts), query',
     'latency percentiles over many round trips, how full the server is, the sessions',
     'idle in a transaction, running long queries or transactions, or waiting on a lock',
     '(each named by pid, role and application), connection churn, and optionally the',

@@ -57,13 +57,16 @@ export async function probeHealth(
   const stop = settings.stop;
   const connectivity = await probes.measureConnectivity(opened, extraConnects, stop);
 
-  await progress.step(`driving a pool of ${budget.size} for ${settings.durationMs}ms`);
+  await progress.step(
+    `driving a pool of ${budget.size} with ${budget.size * HEALTH_PROBE.callersPerConnection} callers for ${settings.durationMs}ms`,
+  );
   const acquisition = stop?.aborted
     ? null
     : await probes.measureAcquisition(
         opened,
         {
           poolSize: budget.size,
+          callers: budget.size * HEALTH_PROBE.callersPerConnection,
           requestedPoolSize: settings.probeConnections,
           durationMs: settings.durationMs,
           acquireTimeoutMs: Math.min(

@@ -3,6 +3,7 @@ import type { SessionCounters } from '../core/health/churn.js';
 import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
 import { summarizeLatencies } from '../core/health/percentiles.js';
 import { HEALTH_PROBE } from '../core/guide.js';
+import type pg from 'pg';
 import type { OpenSession, Session } from './connect.js';
 import { refusedQuery, serverGone } from './pool-errors.js';
 import { closedLoop, poolRequest } from './pool-driver.js';
@@ -86,8 +87,35 @@ export async function measureQueryLatency(
   return { query, latency: summarizeLatencies(timings), warmupSamples: warmup, timedOut: false };
 }
 
+/**
+ * Opens the pool's connections at once, timing each acquisition (a connect); a failure is left for the
+ * measured window to meet and count.
+ */
+async function openCold(pool: pg.Pool, size: number): Promise<AcquisitionMetrics['coldStart']> {
+  const timings: number[] = [];
+  const opened = await Promise.allSettled(
+    Array.from({ length: size }, async () => {
+      const asked = performance.now();
+      const client = await pool.connect();
+      timings.push(performance.now() - asked);
+      return client;
+    }),
+  );
+  for (const result of opened) if (result.status === 'fulfilled') result.value.release();
+  if (timings.length === 0) return null;
+  const sorted = timings.sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    connects: sorted.length,
+    medianMs: round(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0),
+    maxMs: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
 export interface AcquisitionPlan {
   readonly poolSize: number;
+  /** Concurrent callers: more than poolSize, so that some must wait for a connection. */
+  readonly callers: number;
   readonly requestedPoolSize: number;
   readonly durationMs: number;
   readonly acquireTimeoutMs: number;
@@ -95,8 +123,10 @@ export interface AcquisitionPlan {
 }
 
 /**
- * A pg.Pool of `poolSize` driven by as many workers for the probe window: each takes a connection, runs the
- * query, gives it back. Every acquisition's wait is kept, so percentiles come from all of them.
+ * A pg.Pool of `poolSize` shared by `callers` (more than its connections) for the probe window: each takes a
+ * connection, runs the query, gives it back, so callers wait whenever the query holds the connections.
+ * The pool's connections are opened first, all at once, as a cold pool's first requests would open them:
+ * that cost is kept apart. Every later acquisition's wait is kept, so percentiles come from all of them.
  */
 export async function measureAcquisition(
   opened: OpenSession,
@@ -105,9 +135,11 @@ export async function measureAcquisition(
 ): Promise<AcquisitionMetrics> {
   const empty = {
     poolSize: plan.poolSize,
+    callers: plan.callers,
     requestedPoolSize: plan.requestedPoolSize,
     durationMs: 0,
     acquisitions: 0,
+    coldStart: null,
   };
   if (plan.poolSize < 1) {
     return {
@@ -128,6 +160,7 @@ export async function measureAcquisition(
   let timeouts = 0;
   let errors = 0;
   let exhaustedSamples = 0;
+  const coldStart = stop?.aborted ? null : await openCold(pool, plan.poolSize);
   const started = performance.now();
   let deadline = started + plan.durationMs;
   const recordError = (error: unknown) => {
@@ -166,13 +199,14 @@ export async function measureAcquisition(
   };
   try {
     await Promise.all(
-      closedLoop(plan.poolSize, () => performance.now() >= deadline || stop?.aborted === true, request),
+      closedLoop(plan.callers, () => performance.now() >= deadline || stop?.aborted === true, request),
     );
   } finally {
     await close();
   }
   return {
     ...empty,
+    coldStart,
     durationMs: Math.round(performance.now() - started),
     acquisitions: waits.length,
     waits: summarizeLatencies(waits),

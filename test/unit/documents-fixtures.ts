@@ -204,6 +204,8 @@ export function healthMetrics(): HealthMetrics {
     connectivity: { samples: 5, medianMs: 4.25, maxMs: 12.5 },
     acquisition: {
       poolSize: 4,
+      callers: 8,
+      coldStart: { connects: 4, medianMs: 4.5, maxMs: 6.25 },
       requestedPoolSize: 4,
       durationMs: 5000,
       acquisitions: 1800,

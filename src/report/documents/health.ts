@@ -87,7 +87,7 @@ function areaSummary(report: HealthReport, area: HealthArea): string {
     case 'acquisition':
       if (!acquisition) return 'not measured: stopped before it ran';
       if (acquisition.poolSize === 0) return 'not probed: no free slot to spare';
-      return `pool of ${acquisition.poolSize}: mean ${ms(acquisition.waits.meanMs)}ms, p99 ${ms(acquisition.waits.p99Ms)}ms over ${acquisition.acquisitions} acquisitions, ${acquisition.timeouts} timeouts`;
+      return `pool of ${acquisition.poolSize} shared by ${acquisition.callers} callers: mean ${ms(acquisition.waits.meanMs)}ms, p99 ${ms(acquisition.waits.p99Ms)}ms over ${acquisition.acquisitions} acquisitions, ${acquisition.timeouts} timeouts`;
     case 'latency':
       if (!queryLatency.timedOut && queryLatency.latency.count === 0)
         return 'not measured: stopped before it ran';
