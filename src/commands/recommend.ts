@@ -37,12 +37,12 @@ import { COUNT_RANGES } from '../core/numbers.js';
 import { EMITTERS } from '../report/emit/types.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import { verdict } from '../pipeline/finish.js';
+import { unaskedPlan } from '../pipeline/plan.js';
 import { verbose } from '../pipeline/output.js';
 import {
   failOnWithPlan,
   findService,
   loadPlan,
-  loadUnaskedPlan,
   planForService,
   resolvePlanPath,
   serviceWorkload,
@@ -178,21 +178,12 @@ function equivalentCommand(options: RecommendOptions): string {
   return commandLine(args);
 }
 
-/** The nearest plan when none was asked for; a broken one is named in one warning and left out. */
-async function unaskedPlan(io: Io): Promise<PlanConfig | undefined> {
-  const { plan, problem } = await loadUnaskedPlan(io.cwd);
-  if (problem !== undefined) {
-    await io.stderr.write(
-      `pooltune: warning: ${problem}; going on without the plan (pass --config or --service to use it)\n`,
-    );
-  }
-  return plan;
-}
-
 /** Fills what the flags left open from the pool plan (pooltune.config.json): flags > plan > defaults. */
 async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOptions> {
   const asked = options.config !== undefined || options.service !== undefined;
-  const loaded = asked ? await loadPlan(options.config, io.cwd) : await unaskedPlan(io);
+  const loaded = asked
+    ? await loadPlan(options.config, io.cwd)
+    : await unaskedPlan(io, '--config or --service');
   const plan = options.service === undefined ? loaded : planForService(loaded);
   if (!plan) return options;
   const service = options.service === undefined ? undefined : findService(plan, options.service);

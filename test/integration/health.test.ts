@@ -29,7 +29,14 @@ interface HealthJson {
     };
     utilisation: { utilisationPercent: number; otherClients: number; usableSlots: number };
   };
-  findings: { id: string; severity: string; title: string; hints?: string[]; fix?: { sql?: string[] } }[];
+  findings: {
+    id: string;
+    severity: string;
+    title: string;
+    hints?: string[];
+    fix?: { sql?: string[] };
+    sessions?: { pid: number }[];
+  }[];
 }
 
 async function health(args: string[]): Promise<{ code: number | null; doc: HealthJson; stderr: string }> {
@@ -121,12 +128,15 @@ for (const version of PG_VERSIONS) {
         assert.equal(finding?.severity, 'warning');
         assert.match(
           finding?.title ?? '',
-          /idle inside a transaction, the oldest for \ds: idle_in_transaction_session_timeout is off/,
+          /^1 session has been idle inside a transaction for longer than 1s, the oldest for [\d.]+s: idle_in_transaction_session_timeout is off/,
         );
-        assert.deepEqual(
-          finding?.fix?.sql?.[0],
-          "ALTER SYSTEM SET idle_in_transaction_session_timeout = '5min';",
-        );
+        // The session by name, the statement that ends it, and the per-role timeout that would have.
+        const pid = (await idle.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
+        assert.equal(finding?.sessions?.[0]?.pid, pid);
+        assert.deepEqual(finding?.fix?.sql, [
+          `SELECT pg_terminate_backend(${pid});`,
+          "ALTER ROLE postgres SET idle_in_transaction_session_timeout = '1s';",
+        ]);
         assert.equal(code, 0, 'a warning does not fail the default gate');
       } finally {
         await idle.query('ROLLBACK');
@@ -247,7 +257,8 @@ for (const version of PG_VERSIONS) {
       const r = await output;
       assert.equal(r.code, 130);
       assert.ok(Date.now() - interrupted < 3000, 'promptly');
-      assert.match(r.stderr, /cancelled \(SIGINT\)/);
+      assert.match(r.stderr, /stopped by SIGINT; connections closed, reporting what was measured/);
+      assert.match(r.stdout, /^Health of .*\(stopped by Ctrl-C\)/, 'what was measured is printed');
       for (let i = 0; i < 20 && (await pooltuneSessions(server)) > 0; i++)
         await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(await pooltuneSessions(server), 0);

@@ -24,6 +24,8 @@ function metrics(
     connectivity: { samples: 5, medianMs: 3, maxMs: 4 },
     acquisition: {
       poolSize: 4,
+      callers: 8,
+      coldStart: null,
       requestedPoolSize: 4,
       durationMs: 2000,
       acquisitions: 10_000,

@@ -68,8 +68,8 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
   findings.push({
     id: 'acquisition-wait',
     severity: rating === 'poor' ? 'warning' : 'ok',
-    title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
-    observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
+    title: `With ${a.callers} callers sharing a pool of ${a.poolSize}, getting a connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
+    observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions${a.coldStart ? `; opening the cold pool's ${a.coldStart.connects} connections took ${ms(a.coldStart.medianMs)} each (median, max ${ms(a.coldStart.maxMs)}), not counted` : ''}`,
     expected: `under ${ACQUISITION_EXCELLENT_MS}ms excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
   });
   const attempts = a.acquisitions + a.timeouts;
@@ -113,6 +113,8 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
       },
     ];
   }
+  // No round trip was timed: the run was stopped before (the report says so).
+  if (q.latency.count === 0) return [];
   return [queryLatencyFinding(q.latency, 'round trips')];
 }
 
