@@ -388,10 +388,16 @@ function cpuCappedFinding(
   const wait = at.inflated
     ? 'the wait the model predicts there comes from the inflated hold time; with fewer queries on the cores at once each finishes sooner, so measure again once the pool is capped'
     : `at ${at.chosen} ${describeRow(at.atChosen, demand)}`;
+  // Given traffic that keeps more connections busy than the cap allows cannot be served at all: the queue
+  // only grows. That is the server's limit, not a pool setting, and it must not read as a mere warning.
+  const overloaded = !at.inflated && at.atChosen.percentileWaitMs === null;
+  const cure = overloaded
+    ? '; these cores cannot carry this traffic at this hold time: shorten the queries, add cores or move reads to a replica'
+    : '';
   return {
     id: 'traffic-cpu-capped',
-    severity: 'warning',
-    title: `The pool is capped at ${at.chosen} per instance, near the database's CPU bound: ${at.why}; ${wait}`,
+    severity: overloaded ? 'critical' : 'warning',
+    title: `The pool is capped at ${at.chosen} per instance, near the database's CPU bound: ${at.why}; ${wait}${cure}`,
     observed: `${round(demand.ratePerSecond)} requests/s holding a connection ${round(demand.holdMs)}ms each: ${round(at.busy)} busy connections per instance on average`,
     expected: `at most ${activeConnectionBound(at.cpu.hardware)} connections across the fleet running at once (${cpuFormula(at.cpu.hardware)}), and ${p} wait ≤ ${formatWaitMs(demand.targetWaitMs)}`,
   };

@@ -70,7 +70,7 @@ describe('pooltune recommend from traffic, end to end', () => {
     assert.match(r.stdout, /│ 4 +│ all +│ unbounded +│ unbounded +│ 100 %/);
   });
 
-  it('--rps is fleet-wide and --db-cores warns when the fleet far exceeds the CPU bound', async () => {
+  it('--rps is fleet-wide and --db-cores fails when the traffic alone exceeds the CPU bound', async () => {
     const r = await runCli([
       'recommend',
       '--rps',
@@ -82,7 +82,9 @@ describe('pooltune recommend from traffic, end to end', () => {
       '--db-cores',
       '2',
     ]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, words('critical The pool is capped at 1 per instance'));
+    assert.match(r.stdout, words('these cores cannot carry this traffic at this hold time'));
     assert.match(
       r.stdout,
       words("200/s × 20ms = 4 busy connections per instance on average (Little's law); 16"),

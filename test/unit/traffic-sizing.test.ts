@@ -230,6 +230,18 @@ describe('sizing from traffic measured on a saturated server (cores × 2 + spind
     assert.equal(byId(findings, 'traffic-cpu-capped'), undefined);
   });
 
+  it('given traffic that keeps more connections busy than the bound allows is critical: no pool can serve it', () => {
+    const { findings, traffic } = recommendPoolFromTraffic(
+      { preset: builtinPreset('oltp'), instances: 1, budget: budget(100) },
+      { ratePerSecond: 500, holdMs: 20, targetWaitMs: 10, targetPercentile: 99 },
+      { hardware: { cores: 2, spindles: 0 } },
+    );
+    assert.equal(traffic.chosenPoolSize, 4);
+    const capped = byId(findings, 'traffic-cpu-capped');
+    assert.equal(capped?.severity, 'critical');
+    assert.match(capped?.title ?? '', /the queue grows without bound; these cores cannot carry this traffic/);
+  });
+
   it('a pool within the bound is left alone, even with the cores given', () => {
     const { traffic, findings } = recommendPoolFromTraffic(
       { preset: builtinPreset('oltp'), instances: 1, budget: budget(100) },
