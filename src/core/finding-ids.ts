@@ -35,7 +35,9 @@ export const FINDINGS = {
   'connection-memory': { about: "what max_connections × (10MB + work_mem) may claim of the server's memory" },
   'session-states': { about: "other sessions' states: needs pg_monitor or pg_read_all_stats" },
   'connections-by-application': { about: 'client connections by application and state' },
-  'idle-in-transaction-sessions': { about: 'a session idle in a transaction for over 5min, now' },
+  'idle-in-transaction-sessions': {
+    about: 'sessions idle in a transaction longer than --idle-in-transaction-threshold (5min), now, named',
+  },
   'pending-restart': { about: 'settings changed but waiting for a restart' },
 
   // health and monitor: what probes and samples measured

@@ -1,6 +1,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { isatty } from 'node:tty';
+import { SECRET_MASK } from '../core/sessions/query-text.js';
 
 const load = createRequire(import.meta.url);
 
@@ -37,7 +38,8 @@ export interface Io {
   addSecret(secret: string): void;
 }
 
-const MASK = '********';
+// One mask for every secret pooltune hides, in its output and in the query text it shows.
+const MASK = SECRET_MASK;
 
 /** Masks each secret, also in its percent-encoded form as it would stand in a URL. */
 export function redact(text: string, secrets: ReadonlySet<string>): string {

@@ -57,6 +57,18 @@ describe('an invalid pooltune.config.json in a parent folder', () => {
     });
   }
 
+  it('check-server without --config warns the same way and goes on to the server', async () => {
+    // Port 1 refuses at once: what matters is that the plan did not stop the run before it connected.
+    const r = await runInProcess(['check-server', '--db', 'postgres://app@127.0.0.1:1/app'], {
+      cwd: INVALID,
+    });
+    assert.equal(r.code, 3, r.stderr);
+    const [warning, error] = r.stderr.trimEnd().split('\n');
+    assert.match(warning ?? '', /^pooltune: warning: \.\.\/pooltune\.config\.json: 3 problems/);
+    assert.match(warning ?? '', /going on without the plan \(pass --config to use it\)$/);
+    assert.match(error ?? '', /^pooltune: error: /);
+  });
+
   it('the JSON report on stdout stays one clean document', async () => {
     const r = await runInProcess(['recommend', '-c', '10', '--json'], { cwd: INVALID });
     assert.equal(r.code, 0, r.stderr);

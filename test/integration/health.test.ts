@@ -29,7 +29,14 @@ interface HealthJson {
     };
     utilisation: { utilisationPercent: number; otherClients: number; usableSlots: number };
   };
-  findings: { id: string; severity: string; title: string; hints?: string[]; fix?: { sql?: string[] } }[];
+  findings: {
+    id: string;
+    severity: string;
+    title: string;
+    hints?: string[];
+    fix?: { sql?: string[] };
+    sessions?: { pid: number }[];
+  }[];
 }
 
 async function health(args: string[]): Promise<{ code: number | null; doc: HealthJson; stderr: string }> {
@@ -121,12 +128,15 @@ for (const version of PG_VERSIONS) {
         assert.equal(finding?.severity, 'warning');
         assert.match(
           finding?.title ?? '',
-          /idle inside a transaction, the oldest for \ds: idle_in_transaction_session_timeout is off/,
+          /^1 session has been idle inside a transaction for longer than 1s, the oldest for [\d.]+s: idle_in_transaction_session_timeout is off/,
         );
-        assert.deepEqual(
-          finding?.fix?.sql?.[0],
-          "ALTER SYSTEM SET idle_in_transaction_session_timeout = '5min';",
-        );
+        // The session by name, the statement that ends it, and the per-role timeout that would have.
+        const pid = (await idle.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
+        assert.equal(finding?.sessions?.[0]?.pid, pid);
+        assert.deepEqual(finding?.fix?.sql, [
+          `SELECT pg_terminate_backend(${pid});`,
+          "ALTER ROLE postgres SET idle_in_transaction_session_timeout = '1s';",
+        ]);
         assert.equal(code, 0, 'a warning does not fail the default gate');
       } finally {
         await idle.query('ROLLBACK');

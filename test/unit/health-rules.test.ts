@@ -96,6 +96,15 @@ describe("health rules with the guide's thresholds", () => {
     assert.deepEqual([at(69), at(70), at(85), at(86)], ['ok', 'warning', 'warning', 'critical']);
   });
 
+  it('utilisation: every usable slot in use refuses connections now; 90 % is about to', () => {
+    const title = (otherClients: number, utilisationPercent: number) =>
+      runChecks([healthChecks], {
+        health: metrics({ utilisation: { otherClients, usableSlots: 97, utilisationPercent } }),
+      }).findings.find((f) => f.id === 'server-utilisation')?.title;
+    assert.match(title(97, 100) ?? '', /: the server refuses new connections from ordinary roles now$/);
+    assert.match(title(88, 91) ?? '', /: the server is about to refuse connections$/);
+  });
+
   it('acquisition: under 1ms excellent, 1–10ms good, above 10ms poor', () => {
     assert.deepEqual([0.5, 1, 10, 10.5].map(acquisitionRating), ['excellent', 'good', 'good', 'poor']);
     const slow = metrics();

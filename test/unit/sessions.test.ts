@@ -14,6 +14,7 @@ import { formatAge } from '../../src/core/units.js';
 import { findingsText } from '../../src/report/formats/text-findings.js';
 import { sessionLine } from '../../src/report/formats/finding-parts.js';
 import { plainStyle } from '../../src/report/style.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { roster, sessionRef } from '../helpers/sessions.js';
 
 const limits = limitsOf(GUIDE_CHECK_SETTINGS);
@@ -280,5 +281,21 @@ describe('ages', () => {
     assert.equal(roleIdentifier('app_rw'), 'app_rw');
     assert.equal(roleIdentifier('App'), '"App"');
     assert.equal(roleIdentifier('a"b'), '"a""b"');
+  });
+});
+
+describe('the session flags', () => {
+  it('refuse a nonsense threshold with one line and exit 2, before connecting', async () => {
+    for (const [command, flag, value] of [
+      ['check-server', '--long-query-threshold', 'soon'],
+      ['health', '--long-transaction-threshold', '0'],
+      ['monitor', '--idle-in-transaction-threshold', '-5s'],
+    ] as const) {
+      const r = await runInProcess([command, flag, value, '--db', 'postgres://nobody@127.0.0.1:1/x']);
+      assert.equal(r.code, 2, `${command} ${flag} ${value}`);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`${flag} <duration>' argument '${value}' is invalid`));
+    }
   });
 });

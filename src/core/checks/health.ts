@@ -32,12 +32,20 @@ function connectivityFinding({ connectivity: c }: HealthMetrics): Finding {
   };
 }
 
+/** What the share of slots in use means for the next connection. */
+function utilisationConsequence(u: UtilisationMetrics, severity: Finding['severity']): string {
+  if (severity === 'ok') return '';
+  // Every usable slot taken: the next ordinary connection is refused now, not soon.
+  if (u.otherClients >= u.usableSlots) return ': the server refuses new connections from ordinary roles now';
+  return severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left';
+}
+
 function utilisationFinding(u: UtilisationMetrics): Finding {
   const severity = utilisationSeverity(u.utilisationPercent);
   return {
     id: 'server-utilisation',
     severity,
-    title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
+    title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${utilisationConsequence(u, severity)}`,
     observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
   };

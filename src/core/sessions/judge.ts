@@ -126,8 +126,10 @@ function ending(
   return sessions.slice(0, SESSIONS_NAMED_IN_FIX).map((s) => `SELECT ${call}(${s.pid});`);
 }
 
+/** An ALTER ROLE … SET takes effect for the role's next sessions; ending a backend takes effect at once. */
 function fixOf(sql: readonly string[]): { fix?: Fix } {
-  return sql.length > 0 ? { fix: { sql } } : {};
+  if (sql.length === 0) return {};
+  return { fix: { sql, ...(sql.some((q) => q.startsWith('ALTER ROLE')) ? { newSessions: true } : {}) } };
 }
 
 function longSeverity(ageSeconds: number | null, thresholdMs: number): Severity {
