@@ -6,8 +6,8 @@ Exit codes:
        an --output file that cannot be written
   3    could not reach or log in to the target database, or lost it mid-run
        (monitor still prints the summary of its samples)
-  130  cancelled (Ctrl-C, or a cancelled prompt); 143 on SIGTERM. bench and
-       monitor still print what they measured before they stopped
+  130  cancelled (Ctrl-C, or a cancelled prompt); 143 on SIGTERM. bench,
+       monitor and health still print what they measured before they stopped
 
 Environment:
   NO_COLOR     any non-empty value turns colour off (so does --no-color)

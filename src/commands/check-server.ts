@@ -2,7 +2,7 @@ import { CHECK_SERVER_FAMILIES, runChecks, type ServerPlan } from '../core/check
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { planServerFrom } from '../core/plan/server.js';
 import { otherClients, usableSlots } from '../core/server-facts.js';
-import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
+import { resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addServerFlags, readServer, type ServerOptions } from '../cli/flags/server.js';
@@ -11,7 +11,7 @@ import { count } from '../cli/flags/values.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
-import { plannedServices } from '../pipeline/plan.js';
+import { planAskedOrFound, plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
@@ -27,7 +27,7 @@ export interface CheckServerOptions extends SharedOptions, ServerOptions, Sessio
 
 /** `pooltune check-server`: facts from the server → pure checks → the report the pipeline finishes. */
 async function runCheckServer(options: CheckServerOptions, io: Io): Promise<CheckServerReport> {
-  const poolPlan = await loadPlan(options.config, io.cwd);
+  const poolPlan = await planAskedOrFound(options.config, io);
   const target = targetOf(options, io, poolPlan);
   const { failOn, endpoint: db } = target;
   const preset = await loadWorkload(

@@ -11,6 +11,7 @@ import { verdict } from '../pipeline/finish.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 import type { HealthReport } from '../report/health-report.js';
+import { untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 
@@ -40,34 +41,41 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
   const probes = await import('../pipeline/health-probes.js');
   const query = options.query ?? probes.DEFAULT_PROBE_QUERY;
 
-  const { serverVersion, sessions, run } = await withSession(
-    target,
-    io,
-    options,
-    async (session) => ({
-      serverVersion: session.facts.serverVersion,
-      sessions: {
-        role: session.facts.currentRole,
-        roster: session.facts.sessions,
-        settings: sessionSettingsFrom(session.facts),
-        idleInTransactionId: 'idle-in-transaction' as const,
-      },
-      run: await probes.probeHealth(
-        session,
-        {
-          probeConnections: options.probeConnections,
-          durationMs: options.durationMs,
-          samples: options.samples,
-          query,
-          warmupMaxMs: options.warmupMaxMs,
-          ...(schemaSpec ? { schemaSpec } : {}),
+  // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
+  const {
+    value: { serverVersion, sessions, run },
+    stoppedBy,
+  } = await untilStopped((stop) =>
+    withSession(
+      target,
+      io,
+      options,
+      async (session) => ({
+        serverVersion: session.facts.serverVersion,
+        sessions: {
+          role: session.facts.currentRole,
+          roster: session.facts.sessions,
+          settings: sessionSettingsFrom(session.facts),
+          idleInTransactionId: 'idle-in-transaction' as const,
         },
-        io,
-        options,
-        progress,
-      ),
-    }),
-    progress,
+        run: await probes.probeHealth(
+          session,
+          {
+            probeConnections: options.probeConnections,
+            durationMs: options.durationMs,
+            samples: options.samples,
+            query,
+            warmupMaxMs: options.warmupMaxMs,
+            ...(schemaSpec ? { schemaSpec } : {}),
+            stop,
+          },
+          io,
+          options,
+          progress,
+        ),
+      }),
+      progress,
+    ),
   );
   const { metrics, peakConnections } = run;
 
@@ -80,6 +88,15 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       longTransactionMs: options.longTransactionThresholdMs,
     },
   );
+  if (stoppedBy) {
+    const notRun = `not measured: stopped by ${stoppedBy} before it ran`;
+    if (metrics.acquisition === null) checked.skipped.push({ id: 'acquisition-wait', reason: notRun });
+    if (metrics.queryLatency.latency.count === 0 && !metrics.queryLatency.timedOut)
+      checked.skipped.push({ id: 'query-latency', reason: notRun });
+    await io.stderr.write(
+      `pooltune: stopped by ${stoppedBy}; connections closed, reporting what was measured\n`,
+    );
+  }
   const report: HealthReport = {
     command: 'health',
     target: db.display,
@@ -92,9 +109,10 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       query,
       requestedConnections: options.probeConnections,
       peakConnections,
+      stoppedBy,
     },
     schema: options.schema ?? null,
-    ...verdict(checked, { failOn: target.failOn }),
+    ...verdict(checked, { failOn: target.failOn, stoppedBy }),
   };
   return report;
 }
@@ -102,7 +120,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 export const health: CommandDeclaration<HealthOptions> = {
   description: [
     'Probe a live server, read-only and bounded: the time a fresh connection takes, a',
-    'small pool driven by concurrent workers (acquisition waits, timeouts), query',
+    'small pool shared by twice as many callers (acquisition waits, timeouts), query',
     'latency percentiles over many round trips, how full the server is, the sessions',
     'idle in a transaction, running long queries or transactions, or waiting on a lock',
     '(each named by pid, role and application), connection churn, and optionally the',
@@ -177,6 +195,9 @@ Examples:
   pooltune health --db postgres://monitor@db:5432/app
   pooltune health --probe-connections 2 --duration 5s --samples 1000 --format json
   pooltune health --schema eventcore --fail-on warning
-  pooltune health --query "select count(*) from orders where created_at > now() - interval '1 minute'"`,
+  pooltune health --query "select count(*) from orders where created_at > now() - interval '1 minute'"
+
+Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest: what was
+measured is still printed, exit 130 (143).`,
   run: runHealth,
 };

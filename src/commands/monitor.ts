@@ -1,10 +1,10 @@
 import { utilisationFrom } from '../core/health/utilisation.js';
 import { limitsOf, monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
+import { ConnectionError } from '../core/errors.js';
+import { EXIT_CODE } from '../core/exit-codes.js';
 import { keepWorstSessions, type WorstSessions } from '../core/monitor/worst-sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
-import { ConnectionError } from '../core/errors.js';
-import { EXIT_CODE } from '../core/exit-codes.js';
 import {
   sampleFrom,
   transactionsIn,
@@ -108,13 +108,13 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   const db = target.endpoint;
   const { readMonitorReading } = await import('../probes/monitor.js');
   const samples: MonitorSample[] = [];
+  let lost: ConnectionError | undefined;
   let worstSessions: WorstSessions = {};
   const settings = {
     idleInTransactionMs: options.idleInTransactionThresholdMs,
     longQueryMs: options.longQueryThresholdMs,
     longTransactionMs: options.longTransactionThresholdMs,
   };
-  let lost: ConnectionError | undefined;
   let startedWall = new Date();
   let started = performance.now();
   const { context, serverVersion, stoppedBy } = await withSession(

@@ -1,4 +1,5 @@
-import { UsageError } from '../core/errors.js';
+import { PooltuneError, UsageError } from '../core/errors.js';
+import { commandLine, urlWithoutPassword } from '../core/command-line.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
 import {
   budgetFromServer,
@@ -36,12 +37,12 @@ import { COUNT_RANGES } from '../core/numbers.js';
 import { EMITTERS } from '../report/emit/types.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import { verdict } from '../pipeline/finish.js';
+import { unaskedPlan } from '../pipeline/plan.js';
 import { verbose } from '../pipeline/output.js';
 import {
   failOnWithPlan,
   findService,
   loadPlan,
-  loadUnaskedPlan,
   planForService,
   resolvePlanPath,
   serviceWorkload,
@@ -64,9 +65,13 @@ export interface RecommendOptions extends SharedOptions {
   readonly reservedConnections: number;
   readonly otherConnections: number;
   readonly emit: EmitterName;
+  /** Whether --emit was on the command line (else the wizard asks for it). */
+  readonly emitGiven: boolean;
   readonly interactive: boolean;
   /** Which of the inputs the user gave on the command line (the rest are defaults). */
   readonly given: ReadonlySet<GivenInput>;
+  /** Which of the inputs the wizard asked for. */
+  readonly prompted?: ReadonlySet<GivenInput>;
   /** Size from traffic: a given rate and hold time, or a measurement on the target server. */
   readonly traffic?: TrafficOptions;
   /** The database server's cores and spindles, for the CPU bound. */
@@ -102,36 +107,83 @@ async function withWizardAnswers(options: RecommendOptions, io: Io): Promise<Rec
     );
   }
   const { askRecommendInputs } = await import('../ui/prompts.js');
+  const askServerLimit = options.db === undefined;
   const answers = await askRecommendInputs(
     {
       ...(options.workload === undefined ? {} : { workload: options.workload }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       instances: options.instances,
       serverMaxConnections: options.serverMaxConnections,
+      emit: options.emit,
     },
-    { askServerLimit: options.db === undefined },
+    {
+      askServerLimit,
+      askEmit: !options.emitGiven,
+      checkPreset: async (path) => {
+        try {
+          await loadWorkload(path, io.cwd);
+          return true;
+        } catch (error) {
+          if (error instanceof PooltuneError) return error.message;
+          throw error;
+        }
+      },
+    },
   );
-  const given = new Set(options.given);
-  given.add('workload').add('instances').add('serverMaxConnections');
-  if (answers.concurrency !== undefined) given.add('concurrency');
-  return { ...options, ...answers, given };
+  const prompted = new Set<GivenInput>(['workload', 'instances']);
+  if (askServerLimit) prompted.add('serverMaxConnections');
+  if (answers.concurrency !== undefined) prompted.add('concurrency');
+  const given = new Set([...options.given].filter((key) => !prompted.has(key)));
+  // An empty answer to the concurrency question means none, whatever --concurrency said.
+  const rest = (({ concurrency: _asked, ...others }: RecommendOptions) => others)(options);
+  const answered: RecommendOptions = { ...rest, ...answers, given, prompted, emitGiven: true };
+  await io.stderr.write(`To run this again without the wizard: ${equivalentCommand(answered)}\n`);
+  return answered;
 }
 
-/** The nearest plan when none was asked for; a broken one is named in one warning and left out. */
-async function unaskedPlan(io: Io): Promise<PlanConfig | undefined> {
-  const { plan, problem } = await loadUnaskedPlan(io.cwd);
-  if (problem !== undefined) {
-    await io.stderr.write(
-      `pooltune: warning: ${problem}; going on without the plan (pass --config or --service to use it)\n`,
-    );
+/** The recommend command line that gives the same result without the wizard, never with a password. */
+function equivalentCommand(options: RecommendOptions): string {
+  const args = ['pooltune', 'recommend'];
+  const add = (flag: string, value?: string | number) =>
+    args.push(...(value === undefined ? [flag] : [flag, String(value)]));
+  if (options.db !== undefined) add('--db', urlWithoutPassword(options.db) ?? '$DATABASE_URL');
+  if (options.config !== undefined) add('--config', options.config);
+  if (options.service !== undefined) add('--service', options.service);
+  add('--workload', options.workload ?? DEFAULT_WORKLOAD);
+  if (options.concurrency !== undefined) add('--concurrency', options.concurrency);
+  add('--instances', options.instances);
+  if (options.db === undefined) {
+    add('--server-max-connections', options.serverMaxConnections);
+    if (options.given.has('reservedConnections')) add('--reserved-connections', options.reservedConnections);
+    if (options.given.has('otherConnections')) add('--other-connections', options.otherConnections);
   }
-  return plan;
+  if (options.accountForOthers) add('--account-for-others');
+  const traffic = options.traffic;
+  if (traffic?.ratePerSecond !== undefined) add('--rps', traffic.ratePerSecond);
+  if (traffic?.holdMs !== undefined) add('--hold-ms', traffic.holdMs);
+  if (traffic?.measureMs !== undefined) add('--measure', `${traffic.measureMs}ms`);
+  if (traffic?.callers !== undefined) add('--callers', traffic.callers);
+  if (traffic?.targetWaitMs !== undefined) add('--target-wait-ms', traffic.targetWaitMs);
+  if (traffic?.targetPercentile !== undefined) add('--target-percentile', traffic.targetPercentile);
+  if (options.hardware !== undefined) {
+    add('--db-cores', options.hardware.cores);
+    if (options.hardware.spindles !== undefined) add('--db-spindles', options.hardware.spindles);
+  }
+  add('--emit', options.emit);
+  if (options.raw) add('--raw');
+  if (options.format !== 'text') add('--format', options.format);
+  if (options.output !== undefined) add('--output', options.output);
+  if (options.failOnGiven) add('--fail-on', options.failOn);
+  if (options.quiet) add('--quiet');
+  return commandLine(args);
 }
 
 /** Fills what the flags left open from the pool plan (pooltune.config.json): flags > plan > defaults. */
 async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOptions> {
   const asked = options.config !== undefined || options.service !== undefined;
-  const loaded = asked ? await loadPlan(options.config, io.cwd) : await unaskedPlan(io);
+  const loaded = asked
+    ? await loadPlan(options.config, io.cwd)
+    : await unaskedPlan(io, '--config or --service');
   const plan = options.service === undefined ? loaded : planForService(loaded);
   if (!plan) return options;
   const service = options.service === undefined ? undefined : findService(plan, options.service);
@@ -175,7 +227,13 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
   await verbose(io, options, `workload ${preset.name} from ${preset.origin}`);
 
   const source = (key: Parameters<RecommendOptions['given']['has']>[0]): ValueSource =>
-    options.given.has(key) ? 'flag' : options.fromPlan?.has(key) ? 'plan' : 'default';
+    options.prompted?.has(key)
+      ? 'prompt'
+      : options.given.has(key)
+        ? 'flag'
+        : options.fromPlan?.has(key)
+          ? 'plan'
+          : 'default';
   const input = <T>(value: T, key: Parameters<RecommendOptions['given']['has']>[0]): Input<T> => ({
     value,
     source: source(key),
@@ -473,6 +531,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
       reservedConnections: raw.reservedConnections,
       otherConnections: raw.otherConnections,
       emit: raw.emit,
+      emitGiven: command.getOptionValueSource('emit') === 'cli',
       interactive: raw.interactive === true,
       ...traffic,
       given: new Set(INPUTS.filter((key) => command.getOptionValueSource(key) === 'cli')),

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { jsonErrorWithLine } from '../core/json-error.js';
 import { basename, extname, resolve } from 'node:path';
 import { echo } from '../core/echo.js';
 import { InputFileError, UsageError } from '../core/errors.js';
@@ -69,7 +70,9 @@ export async function readJsonFile(file: string, label: string, what: string): P
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InputFileError(echo(label, 200), [`not valid JSON: ${echo((error as Error).message, 200)}`]);
+    throw new InputFileError(echo(label, 200), [
+      `not valid JSON: ${echo(jsonErrorWithLine((error as Error).message, text), 200)}`,
+    ]);
   }
 }
 

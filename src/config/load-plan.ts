@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { displayPath } from '../core/display-path.js';
+import { dirname, join, resolve } from 'node:path';
 import { echo } from '../core/echo.js';
 import { InputFileError, PooltuneError, UsageError } from '../core/errors.js';
 import type { FailOn } from '../core/findings.js';
@@ -27,7 +28,7 @@ export async function loadPlan(configFlag: string | undefined, cwd: string): Pro
   if (file === undefined) return undefined;
   if (configFlag !== undefined && !existsSync(file))
     throw new UsageError(`--config: no such file ${echo(configFlag)}`);
-  const label = relative(cwd, file) || file;
+  const label = displayPath(cwd, file);
   return parsePlanConfig(await readJsonFile(file, label, 'config file'), label);
 }
 

@@ -1,7 +1,8 @@
 import { budgetShare, slotsForShare } from './guide.js';
 import type { WorkloadPreset } from './workload.js';
 
-export type ValueSource = 'preset' | 'formula' | 'flag' | 'default' | 'server' | 'plan' | 'traffic';
+export type ValueSource =
+  'preset' | 'formula' | 'flag' | 'prompt' | 'default' | 'server' | 'plan' | 'traffic';
 
 /** Where the server's connection budget comes from and what of it is already spoken for. */
 export interface ServerBudget {

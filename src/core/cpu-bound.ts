@@ -1,3 +1,4 @@
+import { plural } from './plural.js';
 /**
  * The database's CPU as a bound on useful concurrency: the PostgreSQL wiki's (cores × 2) + effective spindles
  * for the connections actually running queries at once. Pools that add up to far more than that do not make
@@ -38,7 +39,7 @@ export function cpuBoundFinding(
     return {
       id: 'cpu-bound',
       severity: 'warning',
-      title: `The traffic keeps ${Math.round(busyConnections * 100) / 100} connections busy on average, more than the ${bound} the database's cores can serve well: the server, not the pool, is the bottleneck, and hold times will grow`,
+      title: `The traffic keeps ${plural(Math.round(busyConnections * 100) / 100, 'connection')} busy on average, more than the ${bound} the database's cores can serve well: the server, not the pool, is the bottleneck, and hold times will grow`,
       observed,
       expected: `busy connections at most ${formula}`,
     };

@@ -222,6 +222,11 @@ export const HEALTH_PROBE = {
   samples: 200,
   /** Fresh connections timed beyond the main session. */
   connectSamples: 4,
+  /**
+   * Callers per probe-pool connection (pooltune's choice, not the guide's): with more callers than
+   * connections some must wait, so the acquisition verdict can fail when the query holds connections long.
+   */
+  callersPerConnection: 2,
   /** The probe pool's acquire timeout never exceeds this, whatever the connect timeout. */
   acquireTimeoutCapMs: 5 * SECOND,
   /** Uncounted round trips (and at least this long) before the latency samples, while V8 warms pg's query path. */

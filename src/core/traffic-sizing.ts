@@ -1,3 +1,4 @@
+import { plural } from './plural.js';
 /**
  * Sizing a pool from traffic rather than from a guess at concurrency. Little's law turns a request rate and a
  * connection hold time into the mean number of busy connections A = R × S; a queueing model (Erlang C, or
@@ -105,10 +106,10 @@ export class TrafficInputError extends Error {}
 
 const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
 
-/** `2.8ms`, `0.3ms`, `0`, `unbounded`: short enough for a table cell. */
+/** `2.8ms`, `0.3ms`, `<0.01ms`, `0ms`, `unbounded`: short enough for a table cell, always with a unit. */
 export function formatWaitMs(ms: number | null): string {
   if (ms === null) return 'unbounded';
-  if (ms === 0) return '0';
+  if (ms === 0) return '0ms';
   if (ms < 0.01) return '<0.01ms';
   if (ms < 10) return `${round(ms, 2)}ms`;
   if (ms < 1000) return `${round(ms, 1)}ms`;
@@ -137,7 +138,7 @@ function checkDemand(demand: TrafficDemand, instances: number): void {
   }
   if (demand.callers !== undefined && busy >= demand.callers) {
     throw new TrafficInputError(
-      `${demand.callers} callers per instance cannot keep ${round(busy)} connections busy on average: each caller holds at most one; check the rate, the hold time and the callers`,
+      `${demand.callers} callers per instance cannot keep ${plural(round(busy), 'connection')} busy on average: each caller holds at most one; check the rate, the hold time and the callers`,
     );
   }
 }
@@ -254,7 +255,7 @@ export function recommendPoolFromTraffic(
       ? `The database's CPU decided: ${cpuWhy}. More connections would only queue on the cores, so each instance stops at ${chosen} and requests wait in the pool instead. ${guideNote}`
       : decidedBy === 'traffic'
         ? `The traffic decided: ${needed} is the smallest pool with a ${target}; at ${needed} ${describeRow(atChosen, demand)}. ${guideNote}`
-        : `The server budget decided: the traffic needs ${needed} connections per instance for a ${target}, but the budget caps each instance at ${cap}; at ${chosen} ${describeRow(atChosen, demand)}. ${guideNote}`;
+        : `The server budget decided: the traffic needs ${plural(needed, 'connection')} per instance for a ${target}, but the budget caps each instance at ${cap}; at ${chosen} ${describeRow(atChosen, demand)}. ${guideNote}`;
 
   const model: TrafficModel = demand.callers === undefined ? 'erlang-c' : 'engset';
   const modelName = model === 'erlang-c' ? 'Erlang C' : `Engset, ${demand.callers} callers`;
@@ -408,7 +409,7 @@ function highUtilisationFinding(chosen: number, busy: number): Finding {
   return {
     id: 'traffic-high-utilisation',
     severity: 'info',
-    title: `At ${chosen} connections each is busy ${formatShare(busy / chosen)} of the time: the wait target holds for steady traffic, but a burst above the mean rate queues at once; ${comfortable} would keep them ${Math.round(COMFORTABLE_UTILISATION * 100)} % busy`,
+    title: `At ${plural(chosen, 'connection')} each is busy ${formatShare(busy / chosen)} of the time: the wait target holds for steady traffic, but a burst above the mean rate queues at once; ${comfortable} would keep them ${Math.round(COMFORTABLE_UTILISATION * 100)} % busy`,
     observed: `${round(busy)} busy connections per instance on average`,
     expected: `at most ${Math.round(HIGH_UTILISATION * 100)} % utilisation`,
   };
@@ -437,9 +438,9 @@ function targetFinding(
     return {
       id: 'traffic-wait-target',
       severity: 'critical',
-      title: `The server budget allows ${at.chosen} connections per instance, no more than the ${round(at.busy)} the traffic keeps busy on average: requests will queue without bound`,
+      title: `The server budget allows ${plural(at.chosen, 'connection')} per instance, no more than the ${round(at.busy)} the traffic keeps busy on average: requests will queue without bound`,
       observed: traffic,
-      expected: `${at.needed} connections per instance for ${expected}`,
+      expected: `${plural(at.needed, 'connection')} per instance for ${expected}`,
       fix,
     };
   }
@@ -448,7 +449,7 @@ function targetFinding(
     severity: 'warning',
     title: `No pool within the server budget meets ${expected}: at the budget's maximum of ${at.chosen} per instance ${describeRow(at.atChosen, demand)}`,
     observed: traffic,
-    expected: `${at.needed} connections per instance for ${expected}`,
+    expected: `${plural(at.needed, 'connection')} per instance for ${expected}`,
     fix,
   };
 }

@@ -29,6 +29,8 @@ export interface ProbeSettings {
   /** The longest the uncounted warm-up may take (the guide's default when absent). */
   readonly warmupMaxMs?: number;
   readonly schemaSpec?: SchemaSpec;
+  /** Ctrl-C: the probe under way ends early, the later ones do not run, and what was measured is kept. */
+  readonly stop?: AbortSignal;
 }
 
 /** health's probes, in order, on an open session whose facts are collected; preflight runs them too. */
@@ -52,19 +54,29 @@ export async function probeHealth(
   );
 
   await progress.step('timing fresh connections');
-  const connectivity = await probes.measureConnectivity(opened, extraConnects);
+  const stop = settings.stop;
+  const connectivity = await probes.measureConnectivity(opened, extraConnects, stop);
 
-  await progress.step(`driving a pool of ${budget.size} for ${settings.durationMs}ms`);
-  const acquisition = await probes.measureAcquisition(opened, {
-    poolSize: budget.size,
-    requestedPoolSize: settings.probeConnections,
-    durationMs: settings.durationMs,
-    acquireTimeoutMs: Math.min(
-      target.endpoint.sessionOptions.connectTimeoutMs,
-      HEALTH_PROBE.acquireTimeoutCapMs,
-    ),
-    query: settings.query,
-  });
+  await progress.step(
+    `driving a pool of ${budget.size} with ${budget.size * HEALTH_PROBE.callersPerConnection} callers for ${settings.durationMs}ms`,
+  );
+  const acquisition = stop?.aborted
+    ? null
+    : await probes.measureAcquisition(
+        opened,
+        {
+          poolSize: budget.size,
+          callers: budget.size * HEALTH_PROBE.callersPerConnection,
+          requestedPoolSize: settings.probeConnections,
+          durationMs: settings.durationMs,
+          acquireTimeoutMs: Math.min(
+            target.endpoint.sessionOptions.connectTimeoutMs,
+            HEALTH_PROBE.acquireTimeoutCapMs,
+          ),
+          query: settings.query,
+        },
+        stop,
+      );
 
   await progress.step(`timing ${settings.samples} round trips`);
   const queryLatency = await probes.measureQueryLatency(
@@ -72,11 +84,12 @@ export async function probeHealth(
     settings.samples,
     settings.query,
     settings.warmupMaxMs,
+    stop,
   );
   const after = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
   const churn = before && after ? churnBetween(before, after, extraConnects + budget.size) : null;
 
-  const spec = settings.schemaSpec;
+  const spec = stop?.aborted ? undefined : settings.schemaSpec;
   if (spec) await progress.step('verifying the schema');
   const catalog = spec
     ? await (await import('../probes/schema.js')).readCatalog(opened.session, spec)

@@ -5,7 +5,7 @@ import type { Io } from '../ui/io.js';
 const GRACEFUL_STOP_MS = 3000;
 
 /**
- * Ctrl-C or SIGTERM. A command that runs until stopped (bench, monitor) takes the first signal, stops,
+ * Ctrl-C or SIGTERM. A command that measures (bench, monitor, health) takes the first signal, stops,
  * reports what it measured and returns 128 + the signal number itself. Otherwise, or on a second signal,
  * or when the graceful stop takes too long: close every connection and pool pooltune has open (bounded in
  * time), say so, and exit. The one place that ends the process early.

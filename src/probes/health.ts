@@ -3,6 +3,7 @@ import type { SessionCounters } from '../core/health/churn.js';
 import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
 import { summarizeLatencies } from '../core/health/percentiles.js';
 import { HEALTH_PROBE } from '../core/guide.js';
+import type pg from 'pg';
 import type { OpenSession, Session } from './connect.js';
 import { refusedQuery, serverGone } from './pool-errors.js';
 import { closedLoop, poolRequest } from './pool-driver.js';
@@ -13,9 +14,13 @@ export const DEFAULT_PROBE_QUERY = 'SELECT 1';
 const { warmupQueries: WARMUP_QUERIES, warmupMs: WARMUP_MS } = HEALTH_PROBE;
 
 /** Times `extra` more fresh connections, one at a time, next to the main session's own connect time. */
-export async function measureConnectivity(opened: OpenSession, extra: number): Promise<ConnectivityMetrics> {
+export async function measureConnectivity(
+  opened: OpenSession,
+  extra: number,
+  stop?: AbortSignal,
+): Promise<ConnectivityMetrics> {
   const samples = [opened.connectMs];
-  for (let i = 0; i < extra; i++) {
+  for (let i = 0; i < extra && !stop?.aborted; i++) {
     const { client, connectMs } = await opened.probeClient();
     samples.push(connectMs);
     await client.end().catch(() => undefined);
@@ -54,6 +59,7 @@ export async function measureQueryLatency(
   samples: number,
   query: string,
   warmupMaxMs: number = HEALTH_PROBE.warmupMaxMs,
+  stop?: AbortSignal,
 ): Promise<QueryLatencyMetrics> {
   const timings: number[] = [];
   let warmup = 0;
@@ -61,11 +67,15 @@ export async function measureQueryLatency(
     const started = performance.now();
     const warmUntil = started + Math.min(WARMUP_MS, warmupMaxMs);
     const giveUpAt = started + warmupMaxMs;
-    while ((warmup < WARMUP_QUERIES || performance.now() < warmUntil) && performance.now() < giveUpAt) {
+    while (
+      (warmup < WARMUP_QUERIES || performance.now() < warmUntil) &&
+      performance.now() < giveUpAt &&
+      !stop?.aborted
+    ) {
       await session.query(query);
       warmup += 1;
     }
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < samples && !stop?.aborted; i++) {
       const started = performance.now();
       await session.query(query);
       timings.push(performance.now() - started);
@@ -77,8 +87,35 @@ export async function measureQueryLatency(
   return { query, latency: summarizeLatencies(timings), warmupSamples: warmup, timedOut: false };
 }
 
+/**
+ * Opens the pool's connections at once, timing each acquisition (a connect); a failure is left for the
+ * measured window to meet and count.
+ */
+async function openCold(pool: pg.Pool, size: number): Promise<AcquisitionMetrics['coldStart']> {
+  const timings: number[] = [];
+  const opened = await Promise.allSettled(
+    Array.from({ length: size }, async () => {
+      const asked = performance.now();
+      const client = await pool.connect();
+      timings.push(performance.now() - asked);
+      return client;
+    }),
+  );
+  for (const result of opened) if (result.status === 'fulfilled') result.value.release();
+  if (timings.length === 0) return null;
+  const sorted = timings.sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    connects: sorted.length,
+    medianMs: round(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0),
+    maxMs: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
 export interface AcquisitionPlan {
   readonly poolSize: number;
+  /** Concurrent callers: more than poolSize, so that some must wait for a connection. */
+  readonly callers: number;
   readonly requestedPoolSize: number;
   readonly durationMs: number;
   readonly acquireTimeoutMs: number;
@@ -86,18 +123,23 @@ export interface AcquisitionPlan {
 }
 
 /**
- * A pg.Pool of `poolSize` driven by as many workers for the probe window: each takes a connection, runs the
- * query, gives it back. Every acquisition's wait is kept, so percentiles come from all of them.
+ * A pg.Pool of `poolSize` shared by `callers` (more than its connections) for the probe window: each takes a
+ * connection, runs the query, gives it back, so callers wait whenever the query holds the connections.
+ * The pool's connections are opened first, all at once, as a cold pool's first requests would open them:
+ * that cost is kept apart. Every later acquisition's wait is kept, so percentiles come from all of them.
  */
 export async function measureAcquisition(
   opened: OpenSession,
   plan: AcquisitionPlan,
+  stop?: AbortSignal,
 ): Promise<AcquisitionMetrics> {
   const empty = {
     poolSize: plan.poolSize,
+    callers: plan.callers,
     requestedPoolSize: plan.requestedPoolSize,
     durationMs: 0,
     acquisitions: 0,
+    coldStart: null,
   };
   if (plan.poolSize < 1) {
     return {
@@ -118,6 +160,7 @@ export async function measureAcquisition(
   let timeouts = 0;
   let errors = 0;
   let exhaustedSamples = 0;
+  const coldStart = stop?.aborted ? null : await openCold(pool, plan.poolSize);
   const started = performance.now();
   let deadline = started + plan.durationMs;
   const recordError = (error: unknown) => {
@@ -155,12 +198,15 @@ export async function measureAcquisition(
     }
   };
   try {
-    await Promise.all(closedLoop(plan.poolSize, () => performance.now() >= deadline, request));
+    await Promise.all(
+      closedLoop(plan.callers, () => performance.now() >= deadline || stop?.aborted === true, request),
+    );
   } finally {
     await close();
   }
   return {
     ...empty,
+    coldStart,
     durationMs: Math.round(performance.now() - started),
     acquisitions: waits.length,
     waits: summarizeLatencies(waits),

@@ -109,7 +109,7 @@ export async function readMonitorReading(
     longestQuerySeconds: row.longest_query_s,
     waitingOnLocks: row.lock_waits,
     counters,
-    roster,
     transactions,
+    roster,
   };
 }

@@ -115,9 +115,7 @@ export function postgres(serverVersion: string): string {
   return `PostgreSQL ${serverVersion}`;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+export { plural } from '../core/plural.js';
 
 /** Milliseconds to three significant places or so: 123, 12.3, 1.23 (`small` decimals under 10). */
 export function ms(value: number, small = 2): string {

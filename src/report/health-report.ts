@@ -15,6 +15,8 @@ export interface HealthReport extends ReportEnvelope {
     readonly requestedConnections: number;
     /** The most connections pooltune held at once: its session plus the probe pool. */
     readonly peakConnections: number;
+    /** The signal that ended the probe early, if one did. */
+    readonly stoppedBy?: 'SIGINT' | 'SIGTERM' | null;
   };
   readonly schema: string | null;
 }

@@ -1,5 +1,5 @@
 /**
- * Ctrl-C for commands that run until stopped (bench, monitor): the first SIGINT or SIGTERM asks the running
+ * Ctrl-C for commands that measure (bench, monitor, health): the first SIGINT or SIGTERM asks the running
  * command to stop, so that it can close its connections and still print what it measured; it then returns
  * the signal's exit code itself. Commands that register nothing keep the default: close and exit at once.
  */

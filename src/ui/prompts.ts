@@ -2,13 +2,35 @@ import { CancelledError } from '../core/errors.js';
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from '../core/guide.js';
 import { COUNT_RANGES, countExpectation, parseCount, type CountRange } from '../core/numbers.js';
 import { BUILTIN_WORKLOADS, DEFAULT_WORKLOAD } from '../core/workload.js';
+import { EMITTERS, type EmitterName } from '../report/emit/types.js';
 
 export interface RecommendAnswers {
   readonly workload: string;
   readonly concurrency?: number;
   readonly instances: number;
   readonly serverMaxConnections: number;
+  readonly emit: EmitterName;
 }
+
+/** What the wizard asks besides the workload and the sizes, and how it checks a preset file. */
+export interface RecommendWizardOptions {
+  /** Not with --db: the server's own max_connections counts. */
+  readonly askServerLimit: boolean;
+  /** Not when --emit was given. */
+  readonly askEmit: boolean;
+  /** true, or why the preset file cannot be used (asked again then). */
+  readonly checkPreset: (path: string) => Promise<true | string>;
+}
+
+const EMITTER_CHOICES: Readonly<Record<EmitterName, string>> = {
+  eventcore: 'EventCore 2.x (Rust, sqlx pool)',
+  'eventcore-0.1': 'EventCore 0.1 (PostgresConfigBuilder)',
+  sqlx: 'sqlx PgPoolOptions (Rust)',
+  'node-postgres': 'node-postgres pg.Pool (JavaScript)',
+  hikari: 'HikariCP properties (Java)',
+  json: 'JSON settings',
+  env: 'environment variables (POOL_*, PGOPTIONS)',
+};
 
 const WORKLOAD_CHOICES: Readonly<Record<(typeof BUILTIN_WORKLOADS)[number], string>> = {
   oltp: 'OLTP: many short, user-facing transactions',
@@ -30,7 +52,7 @@ function validateCount(range: CountRange, optional: boolean) {
 /** The `recommend` wizard. Callers check for a terminal first: inquirer reads EOF as a cancel. */
 export async function askRecommendInputs(
   defaults: Partial<RecommendAnswers>,
-  options: { askServerLimit: boolean } = { askServerLimit: true },
+  options: RecommendWizardOptions,
 ): Promise<RecommendAnswers> {
   const { select, input } = await import('@inquirer/prompts');
   try {
@@ -45,7 +67,8 @@ export async function askRecommendInputs(
     if (workload === '') {
       workload = await input({
         message: 'Preset file (.json)',
-        validate: (t) => (t.trim() ? true : 'Enter a path.'),
+        // A path that cannot be used is asked again here, not found out after every other question.
+        validate: async (t) => (t.trim() ? options.checkPreset(t.trim()) : 'Enter a path.'),
       });
     }
     const concurrencyText = await input({
@@ -65,6 +88,13 @@ export async function askRecommendInputs(
           validate: validateCount(COUNT_RANGES.serverMaxConnections, false),
         })
       : String(defaults.serverMaxConnections ?? POSTGRES_DEFAULT_MAX_CONNECTIONS);
+    const emit = options.askEmit
+      ? await select({
+          message: 'Configuration code to print',
+          choices: EMITTERS.map((name) => ({ name: EMITTER_CHOICES[name], value: name })),
+          default: defaults.emit ?? 'eventcore',
+        })
+      : (defaults.emit ?? 'eventcore');
     const concurrency =
       concurrencyText.trim() === '' ? undefined : parseCount(concurrencyText, COUNT_RANGES.concurrency);
     return {
@@ -73,6 +103,7 @@ export async function askRecommendInputs(
       instances: parseCount(instancesText, COUNT_RANGES.instances) ?? 1,
       serverMaxConnections:
         parseCount(serverText, COUNT_RANGES.serverMaxConnections) ?? POSTGRES_DEFAULT_MAX_CONNECTIONS,
+      emit,
     };
   } catch (error) {
     if (isPromptCancel(error)) throw new CancelledError('cancelled at the prompt');

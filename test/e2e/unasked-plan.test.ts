@@ -25,11 +25,11 @@ const INVALID = folderUnder(
 
 describe('an invalid pooltune.config.json in a parent folder', () => {
   for (const [label, cwd, problem] of [
-    ['not JSON', NOT_JSON, /\.\.\/pooltune\.config\.json: not valid JSON/],
+    ['not JSON', NOT_JSON, /\/pooltune\.config\.json: not valid JSON/],
     [
       'against the schema',
       INVALID,
-      /\.\.\/pooltune\.config\.json: 3 problems \(the first: colour: unknown key \(allowed: target, /,
+      /\/pooltune\.config\.json: 3 problems \(the first: colour: unknown key \(allowed: target, /,
     ],
   ] as const) {
     it(`${label}: a plain recommend warns once, on one line naming the file and the problem, and goes on`, async () => {
@@ -56,6 +56,18 @@ describe('an invalid pooltune.config.json in a parent folder', () => {
       }
     });
   }
+
+  it('check-server without --config warns the same way and goes on to the server', async () => {
+    // Port 1 refuses at once: what matters is that the plan did not stop the run before it connected.
+    const r = await runInProcess(['check-server', '--db', 'postgres://app@127.0.0.1:1/app'], {
+      cwd: INVALID,
+    });
+    assert.equal(r.code, 3, r.stderr);
+    const [warning, error] = r.stderr.trimEnd().split('\n');
+    assert.match(warning ?? '', /^pooltune: warning: \S*\/pooltune\.config\.json: 3 problems/);
+    assert.match(warning ?? '', /going on without the plan \(pass --config to use it\)$/);
+    assert.match(error ?? '', /^pooltune: error: /);
+  });
 
   it('the JSON report on stdout stays one clean document', async () => {
     const r = await runInProcess(['recommend', '-c', '10', '--json'], { cwd: INVALID });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -56,7 +56,39 @@ describe('signals', () => {
   }
 
   for (const [signal, code] of SIGNALS) {
-    for (const command of ['health', 'preflight'] as const) {
+    it(`health mid-probe: ${signal} → exit ${code}, sessions closed, and what it measured reported (issue 13, point 16)`, async () => {
+      const report = join(dir, `health-${signal}.json`);
+      const r = await interrupt(
+        ['health', '--db', server.url(), '--duration', '20s', '--format', 'json', '--output', report],
+        signal,
+        // Its own session and the probe pool's four: the pool probe is under way.
+        (ended) => untilPooltuneSessions(server, 5, ended),
+      );
+      assert.equal(r.code, code, r.stderr);
+      assert.ok(r.afterSignalMs < 3000, `promptly: ${r.afterSignalMs} ms`);
+      assert.match(
+        r.stderr,
+        new RegExp(`stopped by ${signal}; connections closed, reporting what was measured`),
+      );
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+      assert.equal(await pooltuneSessionsLeft(server), 0, 'every connection closed');
+      assert.match(r.stdout, new RegExp(`stopped by ${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}`));
+      const json = JSON.parse(await readFile(report, 'utf8')) as {
+        exitCode: number;
+        probe: { stoppedBy: string };
+        metrics: { connectivity: { samples: number }; acquisition: { acquisitions: number } | null };
+        skipped: { id: string; reason: string }[];
+      };
+      assert.equal(json.exitCode, code);
+      assert.equal(json.probe.stoppedBy, signal);
+      assert.ok(json.metrics.connectivity.samples >= 1);
+      assert.ok(
+        (json.metrics.acquisition?.acquisitions ?? 0) > 0,
+        'the pool probe measured until the signal',
+      );
+      assert.ok(json.skipped.some((s) => s.id === 'query-latency' && /stopped by/.test(s.reason)));
+    });
+    for (const command of ['preflight'] as const) {
       it(`${command} mid-probe: ${signal} → exit ${code}, sessions closed, no report file`, async () => {
         const report = join(dir, `${command}-${signal}.json`);
         const r = await interrupt(

@@ -204,6 +204,8 @@ export function healthMetrics(): HealthMetrics {
     connectivity: { samples: 5, medianMs: 4.25, maxMs: 12.5 },
     acquisition: {
       poolSize: 4,
+      callers: 8,
+      coldStart: { connects: 4, medianMs: 4.5, maxMs: 6.25 },
       requestedPoolSize: 4,
       durationMs: 5000,
       acquisitions: 1800,
@@ -385,8 +387,8 @@ function reading(atMs: number, clients: number, sessions: number, idleInTransact
     longestQuerySeconds: 0.25,
     waitingOnLocks: 0,
     counters: { at: atMs, sessions, abandoned: 0, fatal: 0, killed: 0 },
-    // 120 commits a second from others plus pooltune's own 2 per reading, and a rollback every second.
-    transactions: { committed: 5000 + (atMs / 1000) * 122, rolledBack: 300 + atMs / 1000 },
+    // 120 commits a second from others plus pooltune's own 3 per reading, and a rollback every second.
+    transactions: { committed: 5000 + (atMs / 1000) * 123, rolledBack: 300 + atMs / 1000 },
   };
 }
 

@@ -24,6 +24,8 @@ function metrics(
     connectivity: { samples: 5, medianMs: 3, maxMs: 4 },
     acquisition: {
       poolSize: 4,
+      callers: 8,
+      coldStart: null,
       requestedPoolSize: 4,
       durationMs: 2000,
       acquisitions: 10_000,
@@ -92,6 +94,15 @@ describe("health rules with the guide's thresholds", () => {
     const at = (p: number) =>
       severityOf(metrics({ utilisation: { utilisationPercent: p } }), 'server-utilisation');
     assert.deepEqual([at(69), at(70), at(85), at(86)], ['ok', 'warning', 'warning', 'critical']);
+  });
+
+  it('utilisation: every usable slot in use refuses connections now; 90 % is about to', () => {
+    const title = (otherClients: number, utilisationPercent: number) =>
+      runChecks([healthChecks], {
+        health: metrics({ utilisation: { otherClients, usableSlots: 97, utilisationPercent } }),
+      }).findings.find((f) => f.id === 'server-utilisation')?.title;
+    assert.match(title(97, 100) ?? '', /: the server refuses new connections from ordinary roles now$/);
+    assert.match(title(88, 91) ?? '', /: the server is about to refuse connections$/);
   });
 
   it('acquisition: under 1ms excellent, 1–10ms good, above 10ms poor', () => {

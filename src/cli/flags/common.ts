@@ -22,7 +22,7 @@ export function addCommonFlags(command: Command): Command {
         .env('POOLTUNE_FAIL_ON')
         .default('critical'),
     )
-    .option('-q, --quiet', 'print only the configuration and the findings that need attention')
+    .option('-q, --quiet', "print only the findings that need attention (and recommend's code)")
     .option('-v, --verbose', 'explain what pooltune is doing, on stderr');
 }
 

@@ -43,7 +43,8 @@ export function measureWindow(text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms < MEASURE_WINDOW.minMs || ms > MEASURE_WINDOW.maxMs)
     throw new InvalidArgumentError(
-      `Expected ${DURATION_HELP}, from ${formatDuration(MEASURE_WINDOW.minMs)} to ${formatDuration(MEASURE_WINDOW.maxMs)}.`,
+      // Examples from inside the range: the general ones (500ms) would be refused too.
+      `Expected a duration from ${formatDuration(MEASURE_WINDOW.minMs)} to ${formatDuration(MEASURE_WINDOW.maxMs)}, such as 30s, 60s or 10min.`,
     );
   return Math.round(ms);
 }

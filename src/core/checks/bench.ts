@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import type { Finding } from '../findings.js';
 import {
   ACQUISITION_EXCELLENT_MS,
@@ -70,7 +71,7 @@ function saturationFindings(m: BenchMeasurement, pool: PoolUnderTest, load: Load
     {
       id: 'pool-saturated',
       severity: 'critical',
-      title: `The load keeps ${Math.round(needed * 10) / 10} connections busy on average but the pool has ${pool.maxConnections}: requests queue up for as long as it lasts`,
+      title: `The load keeps ${plural(Math.round(needed * 10) / 10, 'connection')} busy on average but the pool has ${pool.maxConnections}: requests queue up for as long as it lasts`,
       observed: `${load.arrivals.ratePerSecond} requests/s × ${ms(m.query.meanMs)} per query`,
       expected: `fewer than ${pool.maxConnections} busy connections`,
     },

@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import type { Finding } from '../findings.js';
 import {
   BUDGET_SHARE_PERCENT,
@@ -137,14 +138,14 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
   const { usable } = usableSlots(facts);
   const total = poolMax * plan.instances;
   const others = otherClients(facts);
-  const fleet = `${plan.instances} instance${plan.instances === 1 ? '' : 's'} × pool ${poolMax} = ${total} connections`;
+  const fleet = `${plan.instances} instance${plan.instances === 1 ? '' : 's'} × pool ${poolMax} = ${plural(total, 'connection')}`;
   if (total > usable) {
     const missing = total - usable;
     return [
       {
         id: 'fleet-plan',
         severity: 'critical',
-        title: `The planned fleet needs ${total} connections but the server has ${usable} usable slots: ${missing} missing`,
+        title: `The planned fleet needs ${plural(total, 'connection')} but the server has ${usable} usable slots: ${missing} missing`,
         observed: fleet,
         expected: `at most ${usable}, ideally at most ${budgetShare(usable)} (${BUDGET_SHARE_PERCENT} %)`,
         fix: alterSystem(
@@ -174,7 +175,7 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
       id: 'fleet-plan-free-now',
       severity: 'warning',
       title: `${others} slots are taken by other sessions now, so only ${usable - others} are free for the planned ${total}`,
-      observed: `${others} connections held now`,
+      observed: `${plural(others, 'connection')} held now`,
       expected: `${total} free slots`,
     });
   }
@@ -195,8 +196,8 @@ function limitFindings({ facts, plan }: CheckContext, poolMax: number | undefine
       id: `${kind}-connection-limit`,
       severity: tooSmall ? 'critical' : 'info',
       title: tooSmall
-        ? `The ${kind} "${current}" may open at most ${own.limit} connections, fewer than the planned ${total}`
-        : `The ${kind} "${current}" may open at most ${own.limit} connections (CONNECTION LIMIT)`,
+        ? `The ${kind} "${current}" may open at most ${plural(own.limit, 'connection')}, fewer than the planned ${total}`
+        : `The ${kind} "${current}" may open at most ${plural(own.limit, 'connection')} (CONNECTION LIMIT)`,
       observed: `CONNECTION LIMIT ${own.limit}`,
       ...(total === undefined ? {} : { expected: `at least ${total}` }),
       ...(tooSmall

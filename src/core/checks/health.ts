@@ -32,12 +32,20 @@ function connectivityFinding({ connectivity: c }: HealthMetrics): Finding {
   };
 }
 
+/** What the share of slots in use means for the next connection. */
+function utilisationConsequence(u: UtilisationMetrics, severity: Finding['severity']): string {
+  if (severity === 'ok') return '';
+  // Every usable slot taken: the next ordinary connection is refused now, not soon.
+  if (u.otherClients >= u.usableSlots) return ': the server refuses new connections from ordinary roles now';
+  return severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left';
+}
+
 function utilisationFinding(u: UtilisationMetrics): Finding {
   const severity = utilisationSeverity(u.utilisationPercent);
   return {
     id: 'server-utilisation',
     severity,
-    title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${severity === 'ok' ? '' : severity === 'critical' ? ': the server is about to refuse connections' : ': little headroom left'}`,
+    title: `${u.otherClients} of ${u.usableSlots} usable connection slots are in use (${u.utilisationPercent} %)${utilisationConsequence(u, severity)}`,
     observed: `${u.otherClients} client connections besides pooltune's; max_connections ${u.maxConnections}, ${u.reservedSlots} reserved`,
     expected: `under ${UTILISATION_WARNING_PERCENT} % (${UTILISATION_BANDS})`,
   };
@@ -60,8 +68,8 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
   findings.push({
     id: 'acquisition-wait',
     severity: rating === 'poor' ? 'warning' : 'ok',
-    title: `Acquiring a pooled connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
-    observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions`,
+    title: `With ${a.callers} callers sharing a pool of ${a.poolSize}, getting a connection took ${ms(a.waits.meanMs)} on average (p99 ${ms(a.waits.p99Ms)}): ${rating}`,
+    observed: `mean ${ms(a.waits.meanMs)}, p50 ${ms(a.waits.p50Ms)}, p99 ${ms(a.waits.p99Ms)} over ${a.acquisitions} acquisitions${a.coldStart ? `; opening the cold pool's ${a.coldStart.connects} connections took ${ms(a.coldStart.medianMs)} each (median, max ${ms(a.coldStart.maxMs)}), not counted` : ''}`,
     expected: `under ${ACQUISITION_EXCELLENT_MS}ms excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`,
   });
   const attempts = a.acquisitions + a.timeouts;
@@ -105,6 +113,8 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
       },
     ];
   }
+  // No round trip was timed: the run was stopped before (the report says so).
+  if (q.latency.count === 0) return [];
   return [queryLatencyFinding(q.latency, 'round trips')];
 }
 

@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import { formatSize } from '../units.js';
 import { numericSetting, settingBytes } from '../server-facts.js';
 import {
@@ -94,7 +95,7 @@ export const checkConnectionMemory: ServerRule = ({ facts, plan }) => {
     );
   }
   const share = Math.round((claim / plan.serverMemoryBytes) * 100);
-  const claimText = `${max} connections × (${formatSize(MEMORY_PER_CONNECTION_BYTES)} + work_mem ${formatSize(workMem)}) ≈ ${formatSize(Math.round(claim / MB) * MB)}`;
+  const claimText = `${plural(max, 'connection')} × (${formatSize(MEMORY_PER_CONNECTION_BYTES)} + work_mem ${formatSize(workMem)}) ≈ ${formatSize(Math.round(claim / MB) * MB)}`;
   const severity =
     share > CONNECTION_MEMORY_CRITICAL_PERCENT
       ? 'critical'

@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import type { Finding } from '../findings.js';
 import {
   BUDGET_SHARE_PERCENT,
@@ -17,7 +18,6 @@ import { outcome } from './types.js';
 
 const total = (s: ServicePlan) => s.instances * s.pool.maxConnections;
 const sumOf = (services: readonly PlannedService[]) => services.reduce((n, p) => n + total(p.service), 0);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Pool sizes that share what is free in proportion to what each service asked for. */
 function fittedSizes(services: readonly PlannedService[], room: number): Record<string, number> {
@@ -46,7 +46,7 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
     return {
       id: 'plan-fleet',
       severity: 'critical',
-      title: `The plan needs ${needed} connections at peak but only ${free} slots are free: ${needed - free} short`,
+      title: `The plan needs ${plural(needed, 'connection')} at peak but only ${free} slots are free: ${needed - free} short`,
       observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
       expected: `at most ${free}; to stay within the guide's ${BUDGET_SHARE_PERCENT} % share, pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, or max_connections ${neededMax}`,
       fix: {
@@ -63,8 +63,8 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
     severity: needed > within ? 'warning' : 'ok',
     title:
       needed > within
-        ? `The plan's ${needed} connections fit, but take more than the guide's ${BUDGET_SHARE_PERCENT} % of the ${usable} usable slots`
-        : `The plan's ${needed} connections fit: ${Math.round((needed / usable) * 100)} % of the ${usable} usable slots`,
+        ? `The plan's ${plural(needed, 'connection')} fit, but take more than the guide's ${BUDGET_SHARE_PERCENT} % of the ${usable} usable slots`
+        : `The plan's ${plural(needed, 'connection')} fit: ${Math.round((needed / usable) * 100)} % of the ${usable} usable slots`,
     observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
     expected: `at most ${within} (${BUDGET_SHARE_PERCENT} % of usable)`,
   };
@@ -140,7 +140,7 @@ function serviceFindings(
       severity: 'warning',
       subject,
       title: `${label} a pool of ${pool.maxConnections} per instance is larger than it needs to be: ${reason}`,
-      observed: `${service.instances} × ${pool.maxConnections} = ${total(service)} connections`,
+      observed: `${service.instances} × ${pool.maxConnections} = ${plural(total(service), 'connection')}`,
       expected: `at most ${demand ?? share} per instance`,
     });
   }

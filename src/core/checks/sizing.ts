@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import { instancesThatFit, maxConnectionsNeeded, type ServerBudget, type SizingInput } from '../budget.js';
 import type { Finding } from '../findings.js';
 import {
@@ -43,8 +44,8 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
     id: 'budget-shortfall',
     severity: severe ? 'critical' : 'warning',
     title: severe
-      ? `The server budget carries ${cap} connections per instance, ${concurrency - cap} short of the ${concurrency} expected concurrent requests: requests will queue for a connection`
-      : `The server budget carries ${cap} connections per instance: enough for ${concurrency} concurrent requests, but ${shortBy} short of the ${Math.round((HEADROOM_FACTOR - 1) * 100)} % headroom (${demand})`,
+      ? `The server budget carries ${plural(cap, 'connection')} per instance, ${concurrency - cap} short of the ${concurrency} expected concurrent requests: requests will queue for a connection`
+      : `The server budget carries ${plural(cap, 'connection')} per instance: enough for ${concurrency} concurrent requests, but ${shortBy} short of the ${Math.round((HEADROOM_FACTOR - 1) * 100)} % headroom (${demand})`,
     observed: budgetObserved(input, usable),
     expected: `max_connections of at least ${needed} to give each instance ${demand}${fewer}`,
     fix: { sql, restart: true },
@@ -89,8 +90,8 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
     findings.push({
       id: 'fleet-fits-budget',
       severity: total <= usable ? 'ok' : 'critical',
-      title: `${input.instances} × ${total / input.instances} = ${total} connections at peak, ${share} % of the ${usable} usable server slots`,
-      observed: `${total} connections`,
+      title: `${input.instances} × ${total / input.instances} = ${plural(total, 'connection')} at peak, ${share} % of the ${usable} usable server slots`,
+      observed: `${plural(total, 'connection')}`,
       expected: `at most ${usable}`,
     });
   }
@@ -98,7 +99,7 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
     findings.push({
       id: 'large-tier',
       severity: 'info',
-      title: `${total} connections at peak puts this fleet in the guide's large tier (over ${LARGE_TIER_CONNECTIONS}), where a pooler such as PgBouncer pays off`,
+      title: `${plural(total, 'connection')} at peak puts this fleet in the guide's large tier (over ${LARGE_TIER_CONNECTIONS}), where a pooler such as PgBouncer pays off`,
     });
   }
   return findings;
@@ -127,10 +128,10 @@ export function heldNowFinding(budget: ServerBudget, total: number): Finding | u
       free === 0
         ? `${taken}: the server refuses ordinary roles' connections until some close, so the pool could not open one; ${counted}`
         : total > free
-          ? `${taken}, leaving ${free} free: the fleet's ${total} connections at peak would not all get a slot now; ${counted}`
+          ? `${taken}, leaving ${free} free: the fleet's ${plural(total, 'connection')} at peak would not all get a slot now; ${counted}`
           : `${taken}, leaving ${free} free: little headroom; ${counted}`,
     observed: `${held.connections} client connections besides pooltune's; ${usable} usable slots`,
-    expected: `the fleet's ${total} connections within the ${free} slots free now, and under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
+    expected: `the fleet's ${plural(total, 'connection')} within the ${free} slots free now, and under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
   };
 }
 

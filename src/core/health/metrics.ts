@@ -7,9 +7,13 @@ export interface ConnectivityMetrics {
   readonly maxMs: number;
 }
 
-/** A small pg.Pool driven by concurrent workers for the probe window. */
+/** A small pg.Pool driven by more concurrent callers than it has connections, for the probe window. */
 export interface AcquisitionMetrics {
   readonly poolSize: number;
+  /** Callers sharing the pool: more than its connections, so that waits can occur. */
+  readonly callers: number;
+  /** What the cold pool's first requests paid to open its connections (not in `waits`); null if none opened. */
+  readonly coldStart: { readonly connects: number; readonly medianMs: number; readonly maxMs: number } | null;
   /** The size asked for, when the free slots made the probe use fewer (or none). */
   readonly requestedPoolSize: number;
   readonly durationMs: number;

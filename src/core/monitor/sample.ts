@@ -30,10 +30,10 @@ export interface MonitorReading {
   readonly waitingOnLocks: number;
   /** null before PostgreSQL 14, which has no session counters. */
   readonly counters: SessionCounters | null;
-  /** The sessions in a transaction, running or waiting, for the findings to name (not part of the sample). */
-  readonly roster?: SessionRoster;
   /** xact_commit and xact_rollback over every database (null when not read). */
   readonly transactions: TransactionCounters | null;
+  /** The sessions in a transaction, running or waiting, for the findings to name (not part of the sample). */
+  readonly roster?: SessionRoster;
 }
 
 /** One sample as the reports show it: the reading's state plus the change since the previous reading. */

@@ -14,10 +14,10 @@ export interface TransactionRate {
 }
 
 /**
- * Each reading is two statements on pooltune's own session (the activity read and the counters read), so
- * two commits of its own per reading land in xact_commit.
+ * Each reading is three statements on pooltune's own session (the activity read, the counters read and
+ * the session roster), so three commits of its own per reading land in xact_commit.
  */
-export const OWN_TRANSACTIONS_PER_READING = 2;
+export const OWN_TRANSACTIONS_PER_READING = 3;
 
 /**
  * Other clients' transactions since the baseline reading, as running totals. pooltune's own commits are

@@ -85,9 +85,12 @@ function areaSummary(report: HealthReport, area: HealthArea): string {
     case 'sessions':
       return sessionsSummary(utilisation);
     case 'acquisition':
-      if (!acquisition || acquisition.poolSize === 0) return 'not probed: no free slot to spare';
-      return `pool of ${acquisition.poolSize}: mean ${ms(acquisition.waits.meanMs)}ms, p99 ${ms(acquisition.waits.p99Ms)}ms over ${acquisition.acquisitions} acquisitions, ${acquisition.timeouts} timeouts`;
+      if (!acquisition) return 'not measured: stopped before it ran';
+      if (acquisition.poolSize === 0) return 'not probed: no free slot to spare';
+      return `pool of ${acquisition.poolSize} shared by ${acquisition.callers} callers: mean ${ms(acquisition.waits.meanMs)}ms, p99 ${ms(acquisition.waits.p99Ms)}ms over ${acquisition.acquisitions} acquisitions, ${acquisition.timeouts} timeouts`;
     case 'latency':
+      if (!queryLatency.timedOut && queryLatency.latency.count === 0)
+        return 'not measured: stopped before it ran';
       return queryLatency.timedOut
         ? `${queryLatency.query}: ran into the statement timeout`
         : `${queryLatency.query}: p50 ${ms(queryLatency.latency.p50Ms)}ms, p99 ${ms(queryLatency.latency.p99Ms)}ms over ${queryLatency.latency.count}`;
@@ -124,7 +127,7 @@ export function healthDocument(report: HealthReport): ReportDocument {
       subject: report.target,
       facts: [
         postgres(report.serverVersion),
-        `probed in ${(probe.wallMs / 1000).toFixed(1)}s with at most ${plural(probe.peakConnections, 'connection')}`,
+        `probed in ${(probe.wallMs / 1000).toFixed(1)}s with at most ${plural(probe.peakConnections, 'connection')}${probe.stoppedBy ? ` (stopped by ${probe.stoppedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'})` : ''}`,
       ],
     },
     sections: [

@@ -55,6 +55,8 @@ export function describeSource(source: ValueSource, workload: string): string {
       return 'formula';
     case 'flag':
       return 'flag';
+    case 'prompt':
+      return 'prompt';
     case 'default':
       return 'default';
     case 'server':

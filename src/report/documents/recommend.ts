@@ -16,7 +16,9 @@ function inputRows(report: RecommendReport): Row[] {
       label: 'workload',
       value: inputs.workload.value,
       source: [
-        inputs.workload.source === 'default' ? 'default' : undefined,
+        inputs.workload.source === 'default' || inputs.workload.source === 'prompt'
+          ? inputs.workload.source
+          : undefined,
         inputs.workloadOrigin === inputs.workload.value ? 'built-in preset' : inputs.workloadOrigin,
       ]
         .filter(Boolean)

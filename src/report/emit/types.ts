@@ -1,3 +1,4 @@
+import { plural } from '../../core/plural.js';
 import type { PoolSettings } from '../../core/workload.js';
 
 export const EMITTERS = [
@@ -28,5 +29,5 @@ export type Emitter = (input: EmitInput) => Emitted;
 
 export function headline(input: EmitInput): string {
   const { maxConnections, minConnections } = input.pool;
-  return `pooltune: ${input.workload} workload, ${maxConnections} connections per instance (${minConnections} kept warm)`;
+  return `pooltune: ${input.workload} workload, ${plural(maxConnections, 'connection')} per instance (${minConnections} kept warm)`;
 }
