@@ -73,6 +73,14 @@ export async function readMonitorReading(
     readonly showQueries: boolean;
   },
 ): Promise<MonitorReading> {
+  // PostgreSQL 15+ reports a session's counters at most about once a second, so pooltune's own statements
+  // (the facts pass, the readings) would reach xact_commit late and read as other clients' transactions.
+  // Asking for a flush in each reading's first statement has them all counted by the counters read that
+  // follows: exactly OWN_TRANSACTIONS_PER_READING more per reading.
+  const flush =
+    options.serverVersionNum >= 150000
+      ? ',\n            pg_stat_force_next_flush()::text as stats_flush'
+      : '';
   const [row] = await session.query<ActivityRow>(
     `select count(*)::int as clients,
             count(*) filter (where state = 'active')::int as active,
@@ -83,7 +91,7 @@ export async function readMonitorReading(
                filter (where state like 'idle in transaction%'))::float8 as oldest_idle_in_transaction_s,
             (max(extract(epoch from now() - query_start)) filter (where state = 'active'))::float8
               as longest_query_s,
-            count(*) filter (where wait_event_type = 'Lock')::int as lock_waits
+            count(*) filter (where wait_event_type = 'Lock')::int as lock_waits${flush}
        from pg_stat_activity
       where pid <> pg_backend_pid()
         and (backend_type = 'client backend'

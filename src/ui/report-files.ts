@@ -36,7 +36,7 @@ export async function checkReportFile(file: string, cwd: string): Promise<void> 
   if (targetStat?.isDirectory()) throw fail('it is a folder');
   const probe = `${target}.pooltune-${process.pid}.tmp`;
   try {
-    await writeFile(probe, '', { flag: 'wx' });
+    await writeFile(probe, '');
   } catch (error) {
     throw fail(why(error));
   } finally {

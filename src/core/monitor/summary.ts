@@ -132,7 +132,7 @@ function transactionSummary(samples: readonly MonitorSample[]): TransactionSumma
     rolledBack,
     meanPerSecond: windowMs > 0 ? round1((committed + rolledBack) / (windowMs / 1000)) : 0,
     peakPerSecond: peak?.transactions?.perSecond ?? 0,
-    peakAt: peak?.at ?? null,
+    peakAt: peak && (peak.transactions?.perSecond ?? 0) > 0 ? peak.at : null,
   };
 }
 
