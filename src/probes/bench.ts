@@ -105,10 +105,21 @@ export async function driveLoad(
   const notePeak = () => {
     peakPool = Math.max(peakPool, pool.totalCount);
   };
+  let waitingNow = 0;
+  let peakWaiting = 0;
+  const noteWaiting = (waiting: boolean) => {
+    waitingNow += waiting ? 1 : -1;
+    const now = performance.now();
+    if (now >= measureFrom && now <= measureUntil) peakWaiting = Math.max(peakWaiting, waitingNow);
+  };
   const request = async (dueAt: number): Promise<void> => {
     const into = dueAt < measureFrom ? warmupLog : log;
     const statement = load.work.kind === 'select-1' ? 'SELECT 1' : requestStatement(load.work, random);
-    const outcome = await poolRequest(pool, statement, { held, onAcquired: notePeak });
+    const outcome = await poolRequest(pool, statement, {
+      held,
+      onAcquired: notePeak,
+      onWaiting: noteWaiting,
+    });
     switch (outcome.kind) {
       case 'done':
         into.add(
@@ -237,6 +248,7 @@ export async function driveLoad(
         offeredPerSecond: load.arrivals.kind === 'open' ? load.arrivals.ratePerSecond : null,
         scheduled,
         samples,
+        peakWaiting,
         cpuMicros: usage.user + usage.system,
         eventLoopUtilisation: elu,
       }),

@@ -32,6 +32,8 @@ export interface PoolRequestHooks {
   readonly held?: Set<pg.PoolClient>;
   /** Called as soon as the connection is acquired, while the pool is at its fullest for this request. */
   readonly onAcquired?: () => void;
+  /** A request that found no idle connection starts (true) and stops (false) waiting for one. */
+  readonly onWaiting?: (waiting: boolean) => void;
 }
 
 /**
@@ -41,15 +43,18 @@ export interface PoolRequestHooks {
 export async function poolRequest(
   pool: pg.Pool,
   statement: string,
-  { held, onAcquired }: PoolRequestHooks = {},
+  { held, onAcquired, onWaiting }: PoolRequestHooks = {},
 ): Promise<PoolRequestOutcome> {
   const askedAt = performance.now();
   const waited = pool.idleCount === 0;
   let client: pg.PoolClient;
+  if (waited) onWaiting?.(true);
   try {
     client = await pool.connect();
   } catch (error) {
     return isAcquireTimeout(error) ? { kind: 'acquire-timeout' } : { kind: 'acquire-error', error };
+  } finally {
+    if (waited) onWaiting?.(false);
   }
   const acquiredAt = performance.now();
   onAcquired?.();

@@ -42,7 +42,7 @@ interface BenchJson {
       acquire: Latency;
       query: Latency;
       total: Latency;
-      pool: { peakTotal: number; samples: unknown[] };
+      pool: { peakTotal: number; peakWaiting: number; samples: unknown[] };
     };
   }[];
   findings: { id: string; severity: string; hints?: string[] }[];
@@ -181,6 +181,12 @@ describe('bench on PostgreSQL 18', () => {
       `6 callers on 2 connections: ${run.measurement.waitedShare}`,
     );
     assert.equal(run.measurement.pool.peakTotal, 2);
+    // Every wait is counted as it starts, not only the ones a periodic sample happens to catch.
+    const { peakWaiting } = run.measurement.pool;
+    assert.ok(
+      peakWaiting >= 1 && peakWaiting <= 6,
+      `6 callers on 2 connections, peak waiting ${peakWaiting}`,
+    );
   });
 
   it("without pool flags: the oltp recommendation for this server; the plan's service with --service", async () => {

@@ -48,6 +48,16 @@ function measured(log: RequestLog, overrides: Partial<Parameters<typeof measure>
 }
 
 describe('bench load', () => {
+  it('peak waiting counts the waits the samples missed', () => {
+    const log = logOf([
+      { acquireMs: 2, queryMs: 5, waited: true },
+      { acquireMs: 0, queryMs: 5 },
+    ]);
+    const sample = { atMs: 250, total: 4, idle: 0, waiting: 0 };
+    assert.equal(measured(log, { samples: [sample], peakWaiting: 3 }).pool.peakWaiting, 3);
+    assert.equal(measured(log, { samples: [{ ...sample, waiting: 5 }], peakWaiting: 3 }).pool.peakWaiting, 5);
+  });
+
   it('a seeded generator repeats its stream', () => {
     const a = seededRandom(42);
     const b = seededRandom(42);
