@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { collectOutput, runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { CLI, REPO_ROOT } from '../helpers/paths.js';
 import {
   PG_VERSIONS,
@@ -115,7 +116,14 @@ for (const version of PG_VERSIONS) {
       try {
         await idle.query('BEGIN');
         await idle.query('SELECT 1');
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const idlePid = (await idle.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
+        await waitFor('the session to sit idle in its transaction for over 1s', async () => {
+          const [row] = await server.sql<{ over: boolean }>(
+            `select now() - state_change > interval '1.2s' as over from pg_stat_activity where pid = $1`,
+            [idlePid],
+          );
+          return row?.over === true;
+        });
         const { code, doc } = await health([
           '--db',
           server.url(),
@@ -131,11 +139,11 @@ for (const version of PG_VERSIONS) {
           /^1 session has been idle inside a transaction for longer than 1s, the oldest for [\d.]+s: idle_in_transaction_session_timeout is off/,
         );
         // The session by name, the statement that ends it, and the per-role timeout that would have.
-        const pid = (await idle.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
+        const pid = idlePid;
         assert.equal(finding?.sessions?.[0]?.pid, pid);
         assert.deepEqual(finding?.fix?.sql, [
           `SELECT pg_terminate_backend(${pid});`,
-          "ALTER ROLE postgres SET idle_in_transaction_session_timeout = '1s';",
+          `ALTER ROLE "postgres" SET idle_in_transaction_session_timeout = '1s';`,
         ]);
         assert.equal(code, 0, 'a warning does not fail the default gate');
       } finally {

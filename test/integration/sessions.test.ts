@@ -148,7 +148,9 @@ for (const version of PG_VERSIONS) {
       assert.equal(billing?.application, 'billing-worker');
       assert.ok((billing?.transactionSeconds ?? 0) >= 1, 'its transaction age');
       assert.ok(idle?.fix?.sql?.includes(`SELECT pg_terminate_backend(${pids.idle});`));
-      assert.ok(idle?.fix?.sql?.includes("ALTER ROLE shop SET idle_in_transaction_session_timeout = '1s';"));
+      assert.ok(
+        idle?.fix?.sql?.includes(`ALTER ROLE "shop" SET idle_in_transaction_session_timeout = '1s';`),
+      );
 
       // The sleeper and the waiter are both active queries; over 6 × 100ms the longest is critical.
       const queries = byId(report, 'long-running-queries');

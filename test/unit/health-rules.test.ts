@@ -165,7 +165,10 @@ describe("health rules with the guide's thresholds", () => {
       f?.title ?? '',
       /^2 sessions have been idle inside a transaction for longer than 5min, the oldest for 10min: idle_in_transaction_session_timeout is off/,
     );
-    assert.deepEqual(f?.fix?.sql?.at(-1), "ALTER ROLE app SET idle_in_transaction_session_timeout = '5min';");
+    assert.deepEqual(
+      f?.fix?.sql?.at(-1),
+      `ALTER ROLE "app" SET idle_in_transaction_session_timeout = '5min';`,
+    );
     const { skipped } = runChecks(HEALTH_FAMILIES, {
       health: metrics(),
       sessions: { ...observed, roster: roster([], false) },

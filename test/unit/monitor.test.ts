@@ -236,7 +236,7 @@ describe('monitor findings at the guide thresholds', () => {
     assert.deepEqual(f?.fix?.sql, [
       'SELECT pg_terminate_backend(12);',
       'SELECT pg_terminate_backend(11);',
-      "ALTER ROLE app SET idle_in_transaction_session_timeout = '5min';",
+      `ALTER ROLE "app" SET idle_in_transaction_session_timeout = '5min';`,
     ]);
     const under = keptFrom([roster([sessionRef({ pid: 11, stateSeconds: 299 })])]);
     assert.equal(

@@ -5,7 +5,6 @@ import type { Finding } from '../../src/core/findings.js';
 import { queryForReport } from '../../src/core/sessions/query-text.js';
 import {
   lockWaitSeverity,
-  roleIdentifier,
   sessionFindings,
   sessionsBehind,
   type SessionSettings,
@@ -84,7 +83,7 @@ describe('long-running queries', () => {
       'SELECT pg_cancel_backend(8);',
       'SELECT pg_cancel_backend(7);',
       `ALTER ROLE "Report Writer" SET statement_timeout = '5min';`,
-      `ALTER ROLE app SET statement_timeout = '5min';`,
+      `ALTER ROLE "app" SET statement_timeout = '5min';`,
     ]);
     const withTimeout = find(
       judge([active(8, 500)], { ...off, statementTimeoutMs: 30_000 }),
@@ -104,7 +103,7 @@ describe('long transactions', () => {
     assert.match(f?.title ?? '', /it holds its locks and keeps vacuum from removing dead rows/);
     assert.deepEqual(f?.fix?.sql, [
       'SELECT pg_terminate_backend(1);',
-      "ALTER ROLE app SET transaction_timeout = '10min';",
+      `ALTER ROLE "app" SET transaction_timeout = '10min';`,
     ]);
     assert.equal(find(judge([tx(1, 3601)]), 'long-transactions')?.severity, 'critical');
     const before17 = find(judge([tx(1, 700)], { ...off, hasTransactionTimeout: false }), 'long-transactions');
@@ -145,7 +144,7 @@ describe('lock waits', () => {
     assert.deepEqual(f?.fix?.sql, [
       'SELECT pg_terminate_backend(3);',
       'SELECT pg_cancel_backend(4);',
-      "ALTER ROLE app SET lock_timeout = '10s';",
+      `ALTER ROLE "app" SET lock_timeout = '10s';`,
     ]);
   });
 
@@ -277,10 +276,17 @@ describe('ages', () => {
     ]);
   });
 
-  it('role names are quoted when SQL needs it', () => {
-    assert.equal(roleIdentifier('app_rw'), 'app_rw');
-    assert.equal(roleIdentifier('App'), '"App"');
-    assert.equal(roleIdentifier('a"b'), '"a""b"');
+  it('role names in the fixes are always quoted, so that keywords and odd names stay valid SQL', () => {
+    const idle = (pid: number, role: string) =>
+      sessionRef({ pid, role, state: 'idle in transaction', stateSeconds: 400, transactionSeconds: 400 });
+    const f = find(judge([idle(901, 'user'), idle(902, 'a"b')]), 'idle-in-transaction');
+    assert.deepEqual(
+      f?.fix?.sql?.filter((l) => l.startsWith('ALTER ROLE')),
+      [
+        `ALTER ROLE "a""b" SET idle_in_transaction_session_timeout = '5min';`,
+        `ALTER ROLE "user" SET idle_in_transaction_session_timeout = '5min';`,
+      ],
+    );
   });
 });
 

@@ -7,6 +7,7 @@
 import type { Finding, FindingId, Fix, Severity } from '../findings.js';
 import { LOCK_WAIT_CRITICAL_MS, LOCK_WAIT_WARNING_MS, LONG_SESSION_CRITICAL_FACTOR } from '../guide.js';
 import { formatAge, formatDuration } from '../units.js';
+import { quoteIdentifier } from '../checks/fix.js';
 import type { SessionRef, SessionRoster } from './roster.js';
 
 /** The thresholds a user may move (--idle-in-transaction-threshold, --long-query-threshold, --long-transaction-threshold). */
@@ -101,11 +102,6 @@ export function worstAge(problem: SessionProblem, sessions: readonly SessionRef[
 const duration = formatAge;
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
-/** A role name as SQL wants it: bare when it is a plain lower-case identifier, else double-quoted. */
-export function roleIdentifier(role: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(role) ? role : `"${role.replaceAll('"', '""')}"`;
-}
-
 /** Off (0 or unknown), or longer than `limitMs`: the setting would not have ended the session in time. */
 const lets = (settingMs: number | null, limitMs: number) =>
   settingMs === null || settingMs === 0 || settingMs > limitMs;
@@ -116,7 +112,7 @@ const lets = (settingMs: number | null, limitMs: number) =>
  */
 function perRole(sessions: readonly SessionRef[], setting: string, valueMs: number): string[] {
   const roles = [...new Set(sessions.map((s) => s.role).filter((r): r is string => r !== null))].sort();
-  return roles.map((r) => `ALTER ROLE ${roleIdentifier(r)} SET ${setting} = '${formatDuration(valueMs)}';`);
+  return roles.map((r) => `ALTER ROLE ${quoteIdentifier(r)} SET ${setting} = '${formatDuration(valueMs)}';`);
 }
 
 function ending(
