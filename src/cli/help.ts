@@ -12,3 +12,13 @@ Exit codes:
 Environment:
   NO_COLOR     any non-empty value turns colour off (so does --no-color)
   FORCE_COLOR  turns colour on when output is not a terminal (0 turns it off)`;
+
+/**
+ * One way of writing a default in --help, `(default: 10s)`: commander quotes string values
+ * (`default: "text"`, `choices: "text", "json"`) and some descriptions wrote `(default 10s)`.
+ */
+export function uniformDefaults(description: string): string {
+  return description
+    .replace(/\((default|choices):? /g, '($1: ')
+    .replace(/"([^"\s]*)"/g, (quoted, word: string) => (/^[\w.@/-]+$/.test(word) ? word : quoted));
+}

@@ -5,7 +5,7 @@ import { COMMANDS, type CommandName, type CommandOptions, type Invocation } from
 import type { CommandDeclaration } from './declaration.js';
 import { addCommonFlags } from './flags/common.js';
 import { addDatabaseFlags, CONNECTION_HELP } from './flags/database.js';
-import { EXIT_CODES_HELP } from './help.js';
+import { EXIT_CODES_HELP, uniformDefaults } from './help.js';
 
 /**
  * commander repeats a bad value in its message (`argument '…' is invalid`, `unknown option '…'`): shown
@@ -49,6 +49,7 @@ export async function createProgram(
         COMMANDS.some((entry) => entry.name === command.name())
           ? `${command.name()} [options]`
           : new Help().subcommandTerm(command),
+      optionDescription: (option) => uniformDefaults(new Help().optionDescription(option)),
     })
     .addHelpText('after', EXIT_CODES_HELP);
 

@@ -47,6 +47,17 @@ describe('polish, end to end', () => {
     assert.equal(times[0], times[1]);
   });
 
+  it('--help writes every default one way, (default: X), without quotes', async () => {
+    for (const command of ['recommend', 'check-server', 'health', 'bench', 'monitor', 'preflight']) {
+      const r = await runCli([command, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\(default: /);
+      for (const other of [/default: "/, /choices: "/, /\(default [^:]/, /; default [^:]/]) {
+        assert.doesNotMatch(r.stdout, other, `${command} --help`);
+      }
+    }
+  });
+
   it('-q help speaks of findings, not of a configuration commands do not print', async () => {
     for (const command of ['check-server', 'health', 'recommend']) {
       const r = await runCli([command, '--help']);

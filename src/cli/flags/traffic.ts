@@ -68,7 +68,7 @@ export function addTrafficFlags(command: Command): Command {
     )
     .option(
       '--db-spindles <n>',
-      'with --db-cores: effective disk spindles (0 when the data is cached; default 0)',
+      'with --db-cores: effective disk spindles, 0 when the data is cached (default: 0)',
       count(TRAFFIC_RANGES.dbSpindles),
     );
 }
