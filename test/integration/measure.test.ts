@@ -11,7 +11,7 @@ import { collectOutput, runCli } from '../helpers/cli.js';
 import { applyLoad } from '../helpers/load.js';
 import { CLI } from '../helpers/paths.js';
 import { PG_VERSIONS, startServer, type TestServer, untilPooltuneSessions } from '../helpers/postgres.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 interface MeasureJson {
   exitCode: number;
@@ -53,9 +53,19 @@ for (const version of PG_VERSIONS) {
     });
 
     it('finds the busy connections, rate and hold time of 4 clients each looping a 50 ms query', async () => {
+      const committed = async () =>
+        Number(
+          (
+            await server.sql<{ n: string }>(
+              'select xact_commit as n from pg_stat_database where datname = current_database()',
+            )
+          )[0]?.n ?? 0,
+        );
+      const atStart = await committed();
       const load = await applyLoad(server, { clients: 4, holdMs: 50 });
-      // Let every client get going (and its first counters flushed) before the window opens.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Let every client get going before the window opens: the server's counters must already show
+      // their work (it flushes them about once a second), or the window's first second reads empty.
+      await waitFor('the load to show in pg_stat_database', async () => (await committed()) >= atStart + 40);
       const r = await runCli(['recommend', '--db', server.url('watcher'), '--measure', '6s', '--json']);
       const applied = await load.stop();
       assert.equal(r.code, 0, r.stderr);
