@@ -42,6 +42,9 @@ export async function createProgram(
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
       outputError: (text, write) => write(`pooltune: ${commanderMessage(text)}`),
+      // Only asked when help is printed. A terminal that reports no width (0) gets 80, as a pipe does.
+      getOutHelpWidth: () => terminalWidth(process.stdout),
+      getErrHelpWidth: () => terminalWidth(process.stderr),
     })
     // Every command has flags, also one whose declaration (and so its flags) is not loaded.
     .configureHelp({
@@ -50,6 +53,9 @@ export async function createProgram(
           ? `${command.name()} [options]`
           : new Help().subcommandTerm(command),
       optionDescription: (option) => uniformDefaults(new Help().optionDescription(option)),
+      // The session thresholds' long flag names leave about 30 columns of an 80-column terminal for the
+      // description, below commander's own wrapping minimum (40): wrap there too rather than run on.
+      minWidthToWrap: 24,
     })
     .addHelpText('after', EXIT_CODES_HELP);
 
@@ -81,4 +87,8 @@ export async function createProgram(
   };
   for (const entry of COMMANDS) await register(entry.name, entry.summary, entry.load);
   return program;
+}
+
+function terminalWidth(stream: NodeJS.WriteStream): number {
+  return stream.isTTY && stream.columns > 0 ? stream.columns : 80;
 }

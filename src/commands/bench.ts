@@ -224,7 +224,8 @@ export const bench: CommandDeclaration<BenchOptions> = {
     'the same load, side by side; the exit code follows the first. bench refuses a',
     "pool that would take the server's last free slots, and asks before loading a",
     'server on another machine.',
-  ].join('\n'),
+    // One paragraph: commander wraps it to the terminal's width.
+  ].join(' '),
   flags: (command) =>
     addPoolFlags(command)
       .option(

@@ -101,7 +101,8 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
     'named by pid, role, application and ages. With --pool-max and --instances it',
     'checks a planned fleet against the usable slots. Each problem comes with the',
     'statement that fixes it; pooltune prints it and never runs it.',
-  ].join('\n'),
+    // One paragraph: commander wraps it to the terminal's width.
+  ].join(' '),
   flags: (command) =>
     addSessionFlags(
       addServerFlags(

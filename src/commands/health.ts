@@ -126,7 +126,8 @@ export const health: CommandDeclaration<HealthOptions> = {
     '(each named by pid, role and application), connection churn, and optionally the',
     "schema. The pool probe never takes the server's last free slots: it shrinks and",
     'says so.',
-  ].join('\n'),
+    // One paragraph: commander wraps it to the terminal's width.
+  ].join(' '),
   flags: (command) =>
     addSessionFlags(command)
       .option(

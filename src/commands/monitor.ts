@@ -241,7 +241,8 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
     'end (--duration, Ctrl-C or a lost connection) a summary judges the whole run:',
     'the peak utilisation decides, and the session findings name the sessions of',
     'the sample where each problem was worst.',
-  ].join('\n'),
+    // One paragraph: commander wraps it to the terminal's width.
+  ].join(' '),
   flags: (command) =>
     addSessionFlags(command)
       .addOption(
@@ -271,9 +272,10 @@ Examples:
   pooltune monitor --interval 1s --format json | jq -c 'select(.type == "sample") | .utilisationPercent'
   pooltune monitor --duration 10min --format markdown -o monitor.md
 
-Each --format json line has "type": "sample" (schemas/monitor-sample.schema.json)
-or, last, "type": "summary" (the report, as in schemas/report.schema.json).
-Ctrl-C (or SIGTERM) ends the run early: the summary is still printed, exit 130 (143).
-A lost connection to the server ends it too: the summary of the samples so far, exit 3.`,
+Each --format json line has "type": "sample"
+(schemas/monitor-sample.schema.json) or, last, "type": "summary" (the report,
+as in schemas/report.schema.json). Ctrl-C (or SIGTERM) ends the run early: the
+summary is still printed, exit 130 (143). A lost connection to the server ends
+it too: the summary of the samples so far, exit 3.`,
   run: runMonitor,
 };

@@ -126,7 +126,8 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
     '--config) against its server in one go: the check-server checks, a short health',
     'probe, and the plan checks (the fleet total against the free slots, and each',
     "service's pool against its recommendation). One report, one exit code.",
-  ].join('\n'),
+    // One paragraph: commander wraps it to the terminal's width.
+  ].join(' '),
   flags: (command) =>
     addServerFlags(
       command

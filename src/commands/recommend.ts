@@ -421,15 +421,18 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
   description: [
     'Recommend a connection-pool configuration and print it as code to paste.',
     '',
-    '  usable slots = server max_connections − reserved − held by others',
-    '  max          = min(ceil(concurrency × 1.2), floor(usable ÷ instances × 0.8))',
-    '  min          = the preset’s share of max, at least 1',
+    '  usable = server max_connections − reserved − held by others',
+    '  max    = min(ceil(concurrency × 1.2), floor(usable ÷ instances × 0.8))',
+    '  min    = the preset’s share of max, at least 1',
     '',
-    `Without --workload the ${DEFAULT_WORKLOAD} preset is sized. Without --concurrency the preset's`,
-    'own pool size stands, capped by the budget. Without --db the budget is',
-    `PostgreSQL's defaults: max_connections ${POSTGRES_DEFAULT_MAX_CONNECTIONS}, of which ${POSTGRES_DEFAULT_RESERVED_CONNECTIONS} reserved.`,
-    'With --rps and --hold-ms, or --measure, the pool is sized from traffic instead (below).',
-    'On a terminal with no flags, or with -i, a wizard asks for the inputs.',
+    // One paragraph: commander wraps it to the terminal's width.
+    [
+      `Without --workload the ${DEFAULT_WORKLOAD} preset is sized. Without --concurrency the preset's`,
+      'own pool size stands, capped by the budget. Without --db the budget is',
+      `PostgreSQL's defaults: max_connections ${POSTGRES_DEFAULT_MAX_CONNECTIONS}, of which ${POSTGRES_DEFAULT_RESERVED_CONNECTIONS} reserved.`,
+      'With --rps and --hold-ms, or --measure, the pool is sized from traffic instead (below).',
+      'On a terminal with no flags, or with -i, a wizard asks for the inputs.',
+    ].join(' '),
   ].join('\n'),
   flags: (command) =>
     addTrafficFlags(

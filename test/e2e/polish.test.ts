@@ -58,10 +58,23 @@ describe('polish, end to end', () => {
     }
   });
 
+  it('--help fits an 80-column terminal: descriptions and option texts are wrapped, only example commands run on', async () => {
+    for (const command of ['recommend', 'check-server', 'health', 'bench', 'monitor', 'preflight']) {
+      const r = await runCli([command, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      const long = r.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('  pooltune ') && [...line].length > 80);
+      assert.deepEqual(long, [], `${command} --help`);
+    }
+  });
+
   it('-q help speaks of findings, not of a configuration commands do not print', async () => {
     for (const command of ['check-server', 'health', 'recommend']) {
       const r = await runCli([command, '--help']);
-      const line = r.stdout.split('\n').find((l) => l.includes('--quiet')) ?? '';
+      // The option's text as one line, however the help wrapped it.
+      const flat = r.stdout.replace(/\s+/g, ' ');
+      const line = flat.slice(flat.indexOf('--quiet'), flat.indexOf('-v, --verbose'));
       assert.match(line, /findings that need attention/);
       assert.doesNotMatch(line, /print only the configuration/);
     }

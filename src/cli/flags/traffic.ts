@@ -16,17 +16,18 @@ export interface TrafficOptions {
 
 export const TRAFFIC_HELP = `
 Sizing from traffic (--rps and --hold-ms, or --measure):
-  Little's law gives the mean busy connections per instance, A = rate ÷ instances
-  × hold time. Erlang C (random arrivals, exponential hold times) then gives each
-  pool size's chance of waiting and its waits; the smallest pool whose
-  --target-percentile wait is within --target-wait-ms is chosen (default: p${DEFAULT_TARGET_PERCENTILE}
-  within ${DEFAULT_TARGET_WAIT_MS}ms), capped by the server budget. With --callers n (a fixed set of
-  n callers per instance) the finite-source Engset model is used instead: fewer
-  requests wait, and n connections are always enough. The guide's formula is
-  shown beside the result, fed with ceil(A) as the concurrency.
-  --measure reads pg_stat_database at the start and end of the window
-  (PostgreSQL 14+ for the hold time; before 14 give --hold-ms too); it counts
-  every application using that database. Ctrl-C sizes from the window so far.`;
+  Little's law gives the mean busy connections per instance,
+  A = rate ÷ instances × hold time. Erlang C (random arrivals, exponential
+  hold times) then gives each pool size's chance of waiting and its waits; the
+  smallest pool whose --target-percentile wait is within --target-wait-ms is
+  chosen (default: p${DEFAULT_TARGET_PERCENTILE} within ${DEFAULT_TARGET_WAIT_MS}ms), capped by the server budget.
+  With --callers n (a fixed set of n callers per instance) the finite-source
+  Engset model is used instead: fewer requests wait, and n connections are
+  always enough. The guide's formula is shown beside the result, fed with
+  ceil(A) as the concurrency. --measure reads pg_stat_database at the start
+  and end of the window (PostgreSQL 14+ for the hold time; before 14 give
+  --hold-ms too); it counts every application using that database. Ctrl-C
+  sizes from the window so far.`;
 
 /** Sizing from traffic, and the database server's hardware for the CPU bound. */
 export function addTrafficFlags(command: Command): Command {
