@@ -63,6 +63,7 @@ describe('the packed package, installed from its tarball', () => {
     for (const needed of [
       'package.json',
       'README.md',
+      'LICENSE',
       'bin/pooltune.cjs',
       'dist/bundle/cli.cjs',
       'workloads/oltp.json',
