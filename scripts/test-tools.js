@@ -26,6 +26,13 @@ export const TOOLS = [
     alsoIn: ['~/.cargo/bin', '/usr/bin'],
     otherwise: 'or rustup from https://rustup.rs',
   },
+  {
+    command: 'pgbouncer',
+    debian: 'pgbouncer',
+    usedFor: 'a real connection pooler in front of the test servers',
+    // Debian installs it in /usr/sbin, which a non-root PATH usually lacks.
+    alsoIn: ['/usr/sbin'],
+  },
 ];
 
 /** The folders a tool is looked for in: PATH's, then its own extra ones. */

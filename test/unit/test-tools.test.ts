@@ -37,18 +37,24 @@ const files =
 
 describe('test tools checker', () => {
   it('knows every tool the suite drives', () => {
-    assert.deepEqual(names(TOOLS), ['jq', 'script', 'openssl', 'rustc']);
+    assert.deepEqual(names(TOOLS), ['jq', 'script', 'openssl', 'rustc', 'pgbouncer']);
   });
 
   it('finds nothing missing when every tool is on PATH', () => {
     const env = { path: '/usr/local/bin:/usr/bin', home: '/home/ci' };
-    const fs = files('/usr/bin/jq', '/usr/bin/script', '/usr/local/bin/openssl', '/usr/bin/rustc');
+    const fs = files(
+      '/usr/bin/jq',
+      '/usr/bin/script',
+      '/usr/local/bin/openssl',
+      '/usr/bin/rustc',
+      '/usr/sbin/pgbouncer',
+    );
     assert.deepEqual(missingTools(TOOLS, env, fs), []);
   });
 
   it('names the tools that a PATH hides', () => {
     const env = { path: '/opt/bin', home: '/home/ci' };
-    const fs = files('/usr/bin/jq', '/opt/bin/script', '/opt/bin/openssl');
+    const fs = files('/usr/bin/jq', '/opt/bin/script', '/opt/bin/openssl', '/opt/bin/pgbouncer');
     assert.deepEqual(names(missingTools(TOOLS, env, fs)), ['jq', 'rustc']);
   });
 
@@ -58,6 +64,13 @@ describe('test tools checker', () => {
     assert.deepEqual(missingTools(rustc, env, files('/home/ci/.cargo/bin/rustc')), []);
     assert.deepEqual(missingTools(rustc, env, files('/usr/bin/rustc')), []);
     assert.deepEqual(names(missingTools(rustc, env, files('/root/.cargo/bin/rustc'))), ['rustc']);
+  });
+
+  it('finds pgbouncer in /usr/sbin although a non-root PATH lacks it', () => {
+    const env = { path: '/usr/local/bin:/usr/bin:/bin', home: '/home/ci' };
+    const pgbouncer = TOOLS.filter((tool) => tool.command === 'pgbouncer');
+    assert.deepEqual(missingTools(pgbouncer, env, files('/usr/sbin/pgbouncer')), []);
+    assert.deepEqual(names(missingTools(pgbouncer, env, files('/usr/local/sbin/pgbouncer'))), ['pgbouncer']);
   });
 
   it('treats an unset or empty PATH as no folders', () => {
@@ -74,6 +87,7 @@ describe('test tools checker', () => {
       'missing test tool: script (a pseudo-terminal for the wizard tests); install it with: sudo apt-get install bsdutils',
       'missing test tool: openssl (certificates for the TLS tests); install it with: sudo apt-get install openssl',
       'missing test tool: rustc (compiling the emitted Rust); install it with: sudo apt-get install rustc, or rustup from https://rustup.rs',
+      'missing test tool: pgbouncer (a real connection pooler in front of the test servers); install it with: sudo apt-get install pgbouncer',
     ]);
     assert.deepEqual(missingLines([]), []);
   });
