@@ -71,6 +71,14 @@ export interface TestPgBouncer {
 }
 
 const ADMIN = 'postgres';
+
+/** What to undo should the test process end without stop(): one `exit` listener for every instance. */
+const leftovers = new Set<() => void>();
+process.once('exit', () => leftovers.forEach((undo) => undo()));
+function onExit(undo: () => void): () => void {
+  leftovers.add(undo);
+  return () => leftovers.delete(undo);
+}
 const PORT_TAKEN = 'its port is taken (Address already in use)';
 
 function urlFor(port: number, user: string, database: string, password?: string): string {
@@ -108,6 +116,7 @@ async function adminQuery<T extends pg.QueryResultRow>(url: string, text: string
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return; // never started
   const gone = exited(child);
   const within = (ms: number) =>
     Promise.race([
@@ -180,8 +189,7 @@ async function launch(server: TestServer, options: PgBouncerOptions, dir: string
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
   const gone = Promise.race([exited(child), spawnFailed]);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const forget = onExit(() => child.kill('SIGKILL'));
 
   const adminUrl = (user = ADMIN, password = user === ADMIN ? adminPassword : undefined) =>
     urlFor(port, user, 'pgbouncer', password);
@@ -208,7 +216,7 @@ async function launch(server: TestServer, options: PgBouncerOptions, dir: string
     if (version === '') throw new Error(`PgBouncer exited with ${child.exitCode ?? child.signalCode}`);
   } catch (error) {
     await stopProcess(child).catch(() => undefined);
-    process.removeListener('exit', killOnExit);
+    forget();
     const log = (await tail(logFile)) || stderr.trimEnd();
     throw new Error(`PgBouncer did not start: ${(error as Error).message}\n${log}`, { cause: error });
   }
@@ -229,7 +237,7 @@ async function launch(server: TestServer, options: PgBouncerOptions, dir: string
       if (stopped) return;
       stopped = true;
       await stopProcess(child);
-      process.removeListener('exit', killOnExit);
+      forget();
     },
   };
 }
@@ -241,8 +249,7 @@ async function launch(server: TestServer, options: PgBouncerOptions, dir: string
 export async function startPgBouncer(server: TestServer, options: PgBouncerOptions): Promise<TestPgBouncer> {
   for (let attempt = 1; ; attempt++) {
     const dir = await mkdtemp(join(tmpdir(), 'pooltune-pgbouncer-'));
-    const cleanUp = () => rmSync(dir, { recursive: true, force: true });
-    process.once('exit', cleanUp);
+    const forget = onExit(() => rmSync(dir, { recursive: true, force: true }));
     await chmod(dir, 0o700);
     if (runAs) await chown(dir, runAs.uid, runAs.gid);
     try {
@@ -252,12 +259,12 @@ export async function startPgBouncer(server: TestServer, options: PgBouncerOptio
         stop: async () => {
           await bouncer.stop();
           await rm(dir, { recursive: true, force: true });
-          process.removeListener('exit', cleanUp);
+          forget();
         },
       };
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
-      process.removeListener('exit', cleanUp);
+      forget();
       const retry = options.port === undefined && attempt < 3;
       if (!retry || !(error as Error).message.includes(PORT_TAKEN)) throw error;
     }
