@@ -26,6 +26,11 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** `ALTER ROLE "<role>" SET <name> = <value>;`: the per-role form every fix that names a role prints. */
+export function alterRoleSet(role: string, name: string, value: string | number): string {
+  return `ALTER ROLE ${quoteIdentifier(role)} SET ${name} = ${settingLiteral(value)};`;
+}
+
 /** A setting's value as SQL: numbers bare, anything else a quoted string literal. */
 function settingLiteral(value: string | number): string {
   return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
@@ -42,7 +47,7 @@ function settingLiteral(value: string | number): string {
  */
 export function scopedSettingFix(facts: ServerFacts, name: string, value: string | number): Fix {
   const assignment = `SET ${name} = ${settingLiteral(value)};`;
-  const role = `ALTER ROLE ${quoteIdentifier(facts.currentRole)} ${assignment}`;
+  const role = alterRoleSet(facts.currentRole, name, value);
   const database = `ALTER DATABASE ${quoteIdentifier(facts.currentDatabase)} ${assignment}`;
   const system = `ALTER SYSTEM ${assignment} SELECT pg_reload_conf();`;
   const sql = facts.isSuperuser

@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import type { Finding } from '../findings.js';
 import {
   UTILISATION_BANDS,
@@ -14,8 +15,6 @@ import { defineFamily, type Check } from './registry.js';
 import { limitsOf } from './sessions.js';
 import { CHURN_NEEDS_14, sessionStatesSkipped } from './skipped.js';
 import { outcome } from './types.js';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "in 3 of 20 samples (about 15s), first at 17:03:12 UTC" */
 function howLong(count: number, summary: MonitorSummary, firstAt: string | null): string {

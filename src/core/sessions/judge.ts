@@ -7,7 +7,7 @@
 import type { Finding, FindingId, Fix, Severity } from '../findings.js';
 import { LOCK_WAIT_CRITICAL_MS, LOCK_WAIT_WARNING_MS, LONG_SESSION_CRITICAL_FACTOR } from '../guide.js';
 import { formatAge, formatDuration } from '../units.js';
-import { quoteIdentifier } from '../checks/fix.js';
+import { alterRoleSet } from '../checks/fix.js';
 import type { SessionRef, SessionRoster } from './roster.js';
 
 /** The thresholds a user may move (--idle-in-transaction-threshold, --long-query-threshold, --long-transaction-threshold). */
@@ -112,7 +112,7 @@ const lets = (settingMs: number | null, limitMs: number) =>
  */
 function perRole(sessions: readonly SessionRef[], setting: string, valueMs: number): string[] {
   const roles = [...new Set(sessions.map((s) => s.role).filter((r): r is string => r !== null))].sort();
-  return roles.map((r) => `ALTER ROLE ${quoteIdentifier(r)} SET ${setting} = '${formatDuration(valueMs)}';`);
+  return roles.map((r) => alterRoleSet(r, setting, formatDuration(valueMs)));
 }
 
 function ending(
