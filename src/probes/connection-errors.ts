@@ -123,7 +123,8 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
       // read-only, and does not fall back to a SET that a transaction-mode pooler would hand to other clients.
       if (/unsupported startup parameter/i.test(message))
         return new ConnectionError(`${where} refused the connection: ${firstLine(message)}`, code, [
-          "a pooler (PgBouncer?) answers there: point --db at the PostgreSQL server itself, or add the parameter to the pooler's ignore_startup_parameters",
+          // Not "add it to ignore_startup_parameters": the pooler would then drop the read-only guard silently.
+          "a pooler (PgBouncer?) answers there: point --db at the PostgreSQL server itself; do not add the parameter to the pooler's ignore_startup_parameters, which would drop pooltune's read-only guard",
         ]);
       break;
     case '57P03':
