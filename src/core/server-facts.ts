@@ -45,8 +45,21 @@ export interface ConnectionLimit {
   readonly limit: number;
 }
 
+/**
+ * How pooltune's session reached the server. Through a pooler, the backend pid announced at login is the
+ * pooler's own key, not `pg_backend_pid()`, and the server's client sessions are largely the pooler's.
+ */
+export interface SessionRoute {
+  readonly throughPooler: boolean;
+  /** The pid in the login's BackendKeyData (null when the driver did not report one). */
+  readonly announcedPid: number | null;
+  /** pg_backend_pid() of the server session that answered the first query. */
+  readonly backendPid: number;
+}
+
 /** Everything check-server and recommend --db read from a server, collected in one pass. */
 export interface ServerFacts {
+  readonly route: SessionRoute;
   readonly serverVersionNum: number;
   readonly serverVersion: string;
   readonly currentRole: string;

@@ -7,6 +7,7 @@ import { NoPasswordError, connectionErrorFrom, sessionErrorFrom } from './connec
 import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
 import { track } from './open-connections.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
+import type { SessionRoute } from '../core/server-facts.js';
 
 /** Every pooltune session names itself, is read-only, and cannot run or wait for long. */
 export const SESSION_APPLICATION_NAME = 'pooltune';
@@ -40,6 +41,8 @@ export interface Session {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
   /** OWN_SESSION_SETTINGS as every other new session on this server gets them. */
   readonly serverDefaults: ReadonlyMap<string, SettingRow>;
+  /** Directly to PostgreSQL, or through a pooler. */
+  readonly route: SessionRoute;
 }
 
 async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
@@ -95,6 +98,12 @@ async function boundSession(client: pg.Client, statementTimeoutMs: number): Prom
       `SET idle_in_transaction_session_timeout = ${statementTimeoutMs}`,
   );
   return new Map(rows.map((r) => [r.name, r]));
+}
+
+/** The pid the login's BackendKeyData announced; pg keeps it but its types do not say so. */
+function announcedPid(client: pg.Client): number | null {
+  const pid = (client as pg.Client & { processID?: number | null }).processID;
+  return typeof pid === 'number' ? pid : null;
 }
 
 interface Credentials {
@@ -226,6 +235,7 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
         }
       },
       serverDefaults,
+      route: { throughPooler: false, announcedPid: announcedPid(client), backendPid: announcedPid(client) ?? 0 },
     },
     probeClient: async () => {
       try {

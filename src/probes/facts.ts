@@ -159,6 +159,7 @@ export async function collectServerFacts(
     `select datname as name, datconnlimit as limit from pg_database where datallowconn and datconnlimit >= 0 order by 1`,
   );
   return {
+    route: session.route,
     serverVersionNum: identity.num,
     serverVersion: identity.version,
     currentRole: identity.role,

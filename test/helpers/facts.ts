@@ -51,6 +51,7 @@ export function serverFacts(
     roleLimits: [],
     databaseLimits: [],
     sessions: EMPTY_ROSTER,
+    route: { throughPooler: false, announcedPid: 4242, backendPid: 4242 },
     ...overrides,
     settings,
     activity: {
