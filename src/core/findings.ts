@@ -25,6 +25,11 @@ export interface Fix {
   /** Takes effect, with no reload, for sessions that start afterwards (ALTER ROLE / ALTER DATABASE … SET). */
   readonly newSessions?: boolean;
   readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * pgbouncer.ini lines to set, in `[pgbouncer]` unless a line says otherwise; lines starting with `;` are
+   * comments (alternatives). Every setting pooltune proposes there takes effect on PgBouncer's RELOAD.
+   */
+  readonly ini?: readonly string[];
 }
 
 /** The server setting a finding is about, for the settings table. */

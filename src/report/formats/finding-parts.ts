@@ -15,6 +15,9 @@ export function fixTakesEffect(fix: Fix | undefined): string {
   return fix?.newSessions ? 'applies to new sessions' : '';
 }
 
+/** Where a fix's pgbouncer.ini lines go and when they apply, for every format to say the same way. */
+export const INI_TAKES_EFFECT = 'pgbouncer.ini, then RELOAD on its admin console';
+
 /** The titles of the hints a finding points at (the id where the catalogue has none). */
 export function hintTitles(finding: Finding): string[] {
   return (finding.hints ?? []).map((id) => hintFor(id)?.title ?? id);

@@ -1,6 +1,12 @@
 import { bySeverity, type Finding, type Severity } from '../../core/findings.js';
 import type { ReportEnvelope } from '../document.js';
-import { findingName, fixTakesEffect, hintTitles, sessionsSummary } from './finding-parts.js';
+import {
+  findingName,
+  fixTakesEffect,
+  hintTitles,
+  INI_TAKES_EFFECT,
+  sessionsSummary,
+} from './finding-parts.js';
 
 type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -36,6 +42,8 @@ function findingMessage(finding: Finding): string {
     const when = fixTakesEffect(finding.fix);
     parts.push(`fix: ${sql.join(' ')}${when ? ` (${when})` : ''}`);
   }
+  const ini = finding.fix?.ini ?? [];
+  if (ini.length > 0) parts.push(`fix: ${ini.join('; ')} (${INI_TAKES_EFFECT})`);
   const hints = hintTitles(finding);
   if (hints.length > 0) parts.push(`try: ${hints.join('; ')}`);
   return parts.join('; ');

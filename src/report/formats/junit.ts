@@ -1,7 +1,7 @@
 import { EXIT_CODE, exitCodeFor } from '../../core/exit-codes.js';
 import type { FailOn, Finding } from '../../core/findings.js';
 import type { ReportEnvelope } from '../document.js';
-import { findingName, hintTitles, sessionsSummary } from './finding-parts.js';
+import { findingName, hintTitles, INI_TAKES_EFFECT, sessionsSummary } from './finding-parts.js';
 
 // XML 1.0 has no escape for most control characters, lone surrogates or U+FFFE/U+FFFF: a document
 // carrying one is not well-formed and CI servers reject the whole report, so they are dropped.
@@ -52,6 +52,9 @@ function failureBody(finding: Finding): string {
   if (finding.fix?.restart) lines.push('the fix needs a server restart');
   else if (finding.fix?.reload) lines.push('the fix applies on reload');
   else if (finding.fix?.newSessions) lines.push('the fix applies to new sessions');
+  const ini = finding.fix?.ini ?? [];
+  for (const line of ini) lines.push(`fix: ${line}`);
+  if (ini.length > 0) lines.push(`the pgbouncer.ini fix goes in ${INI_TAKES_EFFECT}`);
   for (const title of hintTitles(finding)) lines.push(`try: ${title}`);
   return lines.join('\n');
 }

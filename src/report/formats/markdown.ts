@@ -10,6 +10,7 @@ import {
 } from '../document.js';
 import {
   findingName,
+  INI_TAKES_EFFECT,
   fixTakesEffect,
   moreSessions,
   sessionLine,
@@ -64,6 +65,10 @@ function findingLines(findings: readonly Finding[]): string[] {
     const when = fixTakesEffect(f.fix);
     sql.forEach((statement, i) =>
       lines.push(`  - fix: \`${statement}\`${when && i === sql.length - 1 ? ` (${when})` : ''}`),
+    );
+    const ini = f.fix?.ini ?? [];
+    ini.forEach((line, i) =>
+      lines.push(`  - fix: \`${line}\`${i === ini.length - 1 ? ` (${INI_TAKES_EFFECT})` : ''}`),
     );
     for (const id of f.hints ?? []) {
       const hint = hintFor(id);

@@ -6,6 +6,7 @@ import {
   findingName,
   fixTakesEffect,
   hintTitles,
+  INI_TAKES_EFFECT,
   moreSessions,
   sessionLine,
   shownSessions,
@@ -55,6 +56,12 @@ export function findingsText(
     sql.forEach((statement, i) =>
       lines.push(
         `${indent}${style.dim(i === 0 ? 'fix:' : '    ')} ${statement}${i === sql.length - 1 ? style.dim(applies) : ''}`,
+      ),
+    );
+    const ini = f.fix?.ini ?? [];
+    ini.forEach((line, i) =>
+      lines.push(
+        `${indent}${style.dim(i === 0 && sql.length === 0 ? 'fix:' : '    ')} ${line}${i === ini.length - 1 ? style.dim(`  (${INI_TAKES_EFFECT})`) : ''}`,
       ),
     );
     const hints = hintTitles(f);
