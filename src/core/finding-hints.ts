@@ -1,6 +1,6 @@
 import type { Finding } from './findings.js';
 import type { FindingId } from './finding-ids.js';
-import type { Cause, HintId } from './hints.js';
+import { hintApplies, type Cause, type HintId } from './hints.js';
 
 /** What a finding is about, and the hints that treat it. */
 export interface FindingAdvice {
@@ -90,6 +90,18 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'pool-lifetime-beyond-limit': { cause: 'connection-failures', hints: ['intermittent-failures'] },
   'pool-idle-beyond-limit': { cause: 'connection-failures', hints: ['intermittent-failures'] },
 
+  // the pooler in the chain
+  'pooler-server-connections': { cause: 'server-connections', hints: ['raise-max-connections'] },
+  'pooler-client-limit': { cause: 'pooler-clients', hints: ['pooler-client-limit'] },
+  'pooler-session-pool': { cause: 'pool-wait', hints: ['pooler-queue'] },
+  'pooler-clients-waiting': { cause: 'pool-wait', hints: ['pooler-queue'] },
+  'pooler-server-idle-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },
+  'pooler-client-idle-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },
+  'pooler-query-wait-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },
+  'pooler-query-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },
+  'pooler-transaction-mode': { cause: 'session-state', hints: ['transaction-pooling'] },
+  'pooler-server-churn': { cause: 'connection-churn', hints: ['pooler-keeps-server-connections'] },
+
   // recommend. A shortfall's expected value already says how many instances would fit, when there are several.
   'budget-shortfall': { cause: 'server-connections', hints: MORE_SLOTS },
   'preset-exceeds-budget': { cause: 'server-connections', hints: MORE_SLOTS },
@@ -112,14 +124,26 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'schema-migrations-unknown': { cause: 'schema', hints: [] },
 };
 
+/** What a report knows of the chain it judged: with a pooler in it, advice to add one is left out. */
+export interface Chain {
+  readonly pooler: boolean;
+}
+
+const DIRECT: Chain = { pooler: false };
+
 /** The hints a finding shows: the table's, for a finding that is not ok; none for one that is. */
-export function hintsFor(finding: Pick<Finding, 'id' | 'severity'>): readonly HintId[] {
-  return finding.severity === 'ok' ? [] : FINDING_HINTS[finding.id].hints;
+export function hintsFor(
+  finding: Pick<Finding, 'id' | 'severity'>,
+  chain: Chain = DIRECT,
+): readonly HintId[] {
+  return finding.severity === 'ok'
+    ? []
+    : FINDING_HINTS[finding.id].hints.filter((h) => hintApplies(h, chain));
 }
 
 /** The finding with its hints from the table (whatever it carried before), and no `hints` field when it has none. */
-export function withHints(finding: Finding): Finding {
-  const hints = hintsFor(finding);
+export function withHints(finding: Finding, chain: Chain = DIRECT): Finding {
+  const hints = hintsFor(finding, chain);
   const copy: { -readonly [K in keyof Finding]: Finding[K] } = { ...finding };
   delete copy.hints;
   return hints.length === 0 ? copy : { ...copy, hints };

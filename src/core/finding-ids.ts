@@ -76,6 +76,31 @@ export const FINDINGS = {
     about: 'an idleTimeout not shorter than what closes idle connections under it',
   },
 
+  // the pooler in the chain (PgBouncer's admin console, the server behind it, the plan's fleet in front)
+  'pooler-server-connections': {
+    about:
+      "the server connections PgBouncer may open (processes × Σ pool + reserve, capped) against the server's slots",
+  },
+  'pooler-client-limit': { about: "the plan's fleet against PgBouncer's max_client_conn over its processes" },
+  'pooler-session-pool': { about: "in session mode, the fleet's sessions against PgBouncer's server pools" },
+  'pooler-clients-waiting': {
+    about: 'clients queued in PgBouncer for a server connection (cl_waiting, maxwait, avg_wait_time)',
+  },
+  'pooler-server-idle-timeout': {
+    about: "PgBouncer's server_idle_timeout / server_lifetime against the server's idle_session_timeout",
+  },
+  'pooler-client-idle-timeout': {
+    about: "an app pool's idle connections against PgBouncer's client_idle_timeout",
+  },
+  'pooler-query-wait-timeout': { about: "an app's query timeout against PgBouncer's query_wait_timeout" },
+  'pooler-query-timeout': { about: "PgBouncer's query_timeout against the server's statement_timeout" },
+  'pooler-transaction-mode': {
+    about: 'what breaks in transaction-mode pools: session state, startup settings, prepared statements',
+  },
+  'pooler-server-churn': {
+    about: 'new server sessions behind a pooler: PgBouncer opening server connections',
+  },
+
   // recommend: sizing
   'budget-shortfall': { about: 'the server budget carries fewer connections than the demand with headroom' },
   'preset-exceeds-budget': { about: "a preset's pool that does not fit the server budget" },

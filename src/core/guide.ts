@@ -185,6 +185,23 @@ export function acquisitionRating(meanMs: number): 'excellent' | 'good' | 'poor'
 /** New sessions per second from others above which the server is likely serving connections without a pool (pooltune's). */
 export const CHURN_PER_SECOND_LIMIT = 10;
 
+// ── A pooler in the chain (pooltune's) ─────────────────────────────────────────────────────────────────
+
+/**
+ * How far above the server's statement_timeout PgBouncer's query_timeout should sit: the server cancels
+ * the statement and the client gets an error it can handle, before PgBouncer drops the whole connection.
+ */
+export const POOLER_QUERY_TIMEOUT_MARGIN_MS = 5 * SECOND;
+
+/**
+ * A timeout that retires connections before `limitMs` closes them from the other side: half of it, in whole
+ * seconds (PgBouncer's unit), at least one second. Half leaves room for PgBouncer's janitor, which closes
+ * idle connections on its own tick, and for clocks that start at different moments.
+ */
+export function retireBefore(limitMs: number): number {
+  return Math.max(SECOND, Math.floor(limitMs / 2 / SECOND) * SECOND);
+}
+
 // ── Traffic sizing and the CPU bound (pooltune's, from queueing theory and the PostgreSQL wiki) ─────────
 
 /** The guide calls an acquire wait above 10 ms poor; p99 keeps that true for all but 1 request in 100. */

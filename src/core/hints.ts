@@ -35,6 +35,10 @@ export const CAUSES = [
   'statement-timeout',
   /** The schema against the application's migrations. */
   'schema',
+  /** PgBouncer refuses clients beyond its limits. */
+  'pooler-clients',
+  /** State an app leaves on, or expects from, a session that a pooler shares between clients. */
+  'session-state',
   /** pooltune's own load generator. */
   'load-generator',
   /** Nothing a hint adds: a check that passed, a fact worth showing, or a finding whose own fix says it all. */
@@ -48,6 +52,8 @@ export interface Hint {
   readonly steps: readonly string[];
   /** The causes this hint treats; a finding may carry it only when its cause is one of them. */
   readonly addresses: readonly Cause[];
+  /** Advice to put a pooler in front: left out of a report when one is already in the chain. */
+  readonly addsAPooler?: true;
 }
 
 const IDLE_IN_TRANSACTION = formatDuration(IDLE_IN_TRANSACTION_TIMEOUT_MS);
@@ -77,13 +83,14 @@ export const HINTS = {
       'Session-level features (advisory locks held across transactions, LISTEN, prepared statements on old drivers) need session mode or a direct connection.',
     ],
     addresses: ['server-connections', 'server-capacity', 'connection-churn'],
+    addsAPooler: true,
   },
   'too-many-connections': {
     title: 'The server refuses connections ("too many connections")',
     steps: [
       "Shrink the application pools' max_connections so their sum fits the server.",
       'Look for leaks: code paths that take a connection and never give it back.',
-      'Pool on the database side with PgBouncer.',
+      'Pool on the database side with PgBouncer; where one is in front already, lower its pool sizes (default_pool_size, max_db_connections) until their sum fits.',
       'Give the database more resources, or move reads to replicas.',
     ],
     addresses: ['server-connections'],
@@ -112,7 +119,7 @@ export const HINTS = {
     title: 'Connections fail now and then',
     steps: [
       'Turn on test_before_acquire so that a connection already closed by the server or the network is caught before use; it costs a round trip each time.',
-      'Keep the pool’s max_lifetime and idle_timeout shorter than whatever closes connections under it (idle_session_timeout, a pooler’s server_lifetime, a firewall or load balancer that drops idle connections), so that the pool retires them first.',
+      'Keep the pool’s idle_timeout (or max_lifetime, when shorter) below whatever closes idle connections under it (idle_session_timeout, a pooler’s client_idle_timeout, a firewall or load balancer that drops idle connections), so that the pool retires them first.',
       'Check the network path between the application and the database.',
       "Read PostgreSQL's log for the connection errors it records.",
     ],
@@ -184,6 +191,55 @@ export const HINTS = {
     ],
     addresses: ['schema'],
   },
+  'pooler-client-limit': {
+    title: 'Let PgBouncer admit every client the fleet opens',
+    steps: [
+      'PgBouncer counts every client connection against max_client_conn, its admin console and monitoring included, and refuses the rest with "no more connections allowed".',
+      'Raise max_client_conn to the fleet at peak with some to spare (a rolling deploy runs old and new instances together), and the process’s open-file limit with it: each client is a file descriptor.',
+      'Or shrink the app pools: behind a transaction-mode PgBouncer an app pool needs only as many connections as it runs transactions at once.',
+      'Several PgBouncer processes each have their own max_client_conn; a load balancer in front spreads the clients between them.',
+    ],
+    addresses: ['pooler-clients'],
+  },
+  'pooler-queue': {
+    title: 'Clients queue in PgBouncer for a server connection',
+    steps: [
+      'SHOW POOLS on the admin console: cl_waiting counts the clients queued now and maxwait how long the oldest has waited; every server connection of the pool is then busy (sv_active).',
+      'If the server has slots and cores to spare, raise the pool’s size (default_pool_size, or pool_size on the database entry), or reserve_pool_size for bursts.',
+      'Otherwise shorten what holds server connections: slow queries, and transactions left open while the app does other work.',
+      'In session mode each client holds a server connection for its whole session: transaction mode serves many more clients with the same servers when the app keeps no session state.',
+    ],
+    addresses: ['pool-wait'],
+  },
+  'chain-timeouts': {
+    title: 'Line up the timeouts from the app through PgBouncer to the server',
+    steps: [
+      'Idle connections: the app pool’s idle timeout below PgBouncer’s client_idle_timeout, and PgBouncer’s server_idle_timeout below the server’s idle_session_timeout, so that each side retires a connection before the next one closes it.',
+      'Waits and queries: the app’s query timeout below PgBouncer’s query_wait_timeout, and PgBouncer’s query_timeout a little above the server’s statement_timeout, so that the error comes from the side that can report it best.',
+      'PgBouncer ends a wait or a query by closing the client connection; the app then sees a broken connection, not a timeout.',
+    ],
+    addresses: ['connection-failures'],
+  },
+  'transaction-pooling': {
+    title: 'Keep sessions stateless behind a transaction-mode pooler',
+    steps: [
+      'Set per-role defaults on the server (ALTER ROLE … SET statement_timeout …) instead of in the connection string or with a session SET, which stays on the server connection for the next client.',
+      'Set what one transaction needs with SET LOCAL inside it.',
+      'Named prepared statements need PgBouncer 1.21 or later with max_prepared_statements above 0; otherwise turn the driver’s statement cache off (pgJDBC prepareThreshold=0).',
+      'Use session mode, or a direct connection, for LISTEN, session advisory locks and SQL PREPARE.',
+    ],
+    addresses: ['session-state'],
+  },
+  'pooler-keeps-server-connections': {
+    title: 'Let PgBouncer keep its server connections',
+    steps: [
+      'Behind a pooler, new server sessions are PgBouncer opening server connections: as its pools grow under load, and to replace those that server_idle_timeout or server_lifetime closed.',
+      'A steady stream of them means its pools shrink and grow again: a longer server_idle_timeout (below the server’s idle_session_timeout) or a min_pool_size keeps a warm floor.',
+      'server_lifetime 0 closes every server connection after one use: give it a value in minutes.',
+      'Clients that connect to the server directly, bypassing the pooler, count here too.',
+    ],
+    addresses: ['connection-churn'],
+  },
   'load-generator': {
     title: 'Give the load generator room',
     steps: [
@@ -198,6 +254,11 @@ export const HINTS = {
 export type HintId = keyof typeof HINTS;
 
 export const HINT_IDS = Object.keys(HINTS) as readonly HintId[];
+
+/** Whether a report shows the hint: advice to add a pooler is left out when one is in the chain. */
+export function hintApplies(id: HintId, chain: { readonly pooler: boolean }): boolean {
+  return !(chain.pooler && (HINTS[id] as Hint).addsAPooler === true);
+}
 
 export function hintFor(id: string): Hint | undefined {
   return (HINTS as Record<string, Hint>)[id];

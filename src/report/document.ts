@@ -11,6 +11,8 @@ export interface ReportEnvelope {
   readonly ignored?: readonly IgnoredFinding[];
   readonly failOn: FailOn;
   readonly exitCode: number;
+  /** A pooler sits between the apps and the server (detected or named): advice to add one is left out. */
+  readonly poolerInChain?: boolean;
 }
 
 /**

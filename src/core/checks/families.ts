@@ -7,6 +7,7 @@ import { healthChecks } from './health.js';
 import type { CheckInput, CheckSettings } from './input.js';
 import { monitorChecks } from './monitor.js';
 import { planChecks } from './plan.js';
+import { poolerChecks } from './pooler.js';
 import { runChecks, type CheckFamily, type CheckResult } from './registry.js';
 import { schemaChecks } from './schema.js';
 import { serverChecks } from './server.js';
@@ -18,6 +19,7 @@ export {
   healthChecks,
   monitorChecks,
   planChecks,
+  poolerChecks,
   schemaChecks,
   serverChecks,
   sessionChecks,
@@ -28,6 +30,7 @@ export {
 export const CHECK_FAMILIES: readonly CheckFamily[] = [
   planChecks,
   serverChecks,
+  poolerChecks,
   sessionChecks,
   healthChecks,
   schemaChecks,
@@ -36,11 +39,27 @@ export const CHECK_FAMILIES: readonly CheckFamily[] = [
   sizingChecks,
 ];
 
-/** health: the probes' checks, the sessions', then the schema's when --schema asked for it. */
-export const HEALTH_FAMILIES: readonly CheckFamily[] = [healthChecks, sessionChecks, schemaChecks];
+/**
+ * health: the probes' checks, the sessions', the pooler's when one was read, then the schema's when
+ * --schema asked for it.
+ */
+export const HEALTH_FAMILIES: readonly CheckFamily[] = [
+  healthChecks,
+  sessionChecks,
+  poolerChecks,
+  schemaChecks,
+];
 
-/** check-server: the plan (when there is one), the server's settings and usage, and its sessions. */
-export const CHECK_SERVER_FAMILIES: readonly CheckFamily[] = [planChecks, serverChecks, sessionChecks];
+/**
+ * check-server: the plan (when there is one), the server's settings and usage, the pooler in front of it
+ * (when its admin console was read), and the server's sessions.
+ */
+export const CHECK_SERVER_FAMILIES: readonly CheckFamily[] = [
+  planChecks,
+  serverChecks,
+  poolerChecks,
+  sessionChecks,
+];
 
 /**
  * preflight: check-server's families and health's. Where both judge the same thing, the health check says
@@ -50,7 +69,7 @@ export const PREFLIGHT_FAMILIES: readonly CheckFamily[] = [...CHECK_SERVER_FAMIL
 
 /** preflight's checks over what it observed; without `health` (--no-health) the probes' checks do not run. */
 export function runPreflightChecks(
-  input: Pick<CheckInput, 'plan' | 'server' | 'health' | 'sessions'>,
+  input: Pick<CheckInput, 'plan' | 'server' | 'health' | 'sessions' | 'pooler'>,
   settings?: CheckSettings,
 ): CheckResult {
   return runChecks(PREFLIGHT_FAMILIES, input, settings);

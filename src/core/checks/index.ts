@@ -8,6 +8,7 @@ export {
   type MonitorContext,
   type MonitorObservation,
   type PlanObservation,
+  type PoolerObservation,
   type SchemaObservation,
   type SessionObservation,
   type SizingObservation,

@@ -17,6 +17,8 @@ import type { WorstSessions } from '../monitor/worst-sessions.js';
 import type { SessionSettings } from '../sessions/judge.js';
 import type { SessionRoster } from '../sessions/roster.js';
 import type { PoolerLimits } from '../plan/config.js';
+import type { PoolerFacts } from '../pooler/facts.js';
+import type { ServerFacts } from '../server-facts.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
 import type { CatalogSnapshot, SchemaSpec } from '../schema/types.js';
 import type { CheckContext } from './types.js';
@@ -81,6 +83,17 @@ export interface SizingObservation {
   readonly total: number;
 }
 
+/** A pooler's admin console read once, with what stands on either side of it: the server and the app fleet. */
+export interface PoolerObservation {
+  readonly facts: PoolerFacts;
+  /** PgBouncer processes that do not coordinate (--pooler-instances): each opens its own server connections. */
+  readonly instances: number;
+  /** The PostgreSQL server behind the pooler, when it was read. */
+  readonly server?: ServerFacts | undefined;
+  /** The plan's application fleet in front of the pooler; empty without a plan. */
+  readonly services: readonly PlannedService[];
+}
+
 export interface CheckInput {
   /** The server's facts and what the user told about its workload and fleet. */
   readonly server?: CheckContext | undefined;
@@ -93,6 +106,8 @@ export interface CheckInput {
   readonly schema?: SchemaObservation | undefined;
   /** What recommend computed from the preset, the concurrency and the budget. */
   readonly sizing?: SizingObservation | undefined;
+  /** The pooler in the chain, read from its admin console. */
+  readonly pooler?: PoolerObservation | undefined;
 }
 
 /** A check family is named after the part of the input it judges. */

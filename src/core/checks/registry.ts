@@ -44,12 +44,15 @@ export function runChecks(
   settings: CheckSettings = GUIDE_CHECK_SETTINGS,
 ): CheckResult {
   const running = families.filter((family) => input[family.name] !== undefined);
-  const present = new Set(running.flatMap((family) => family.checks.map((check) => check.id)));
+  // A check gives way only to another family's: the plan's and the pooler's may name the same finding.
+  const presentBesides = (own: CheckFamily) =>
+    new Set(running.filter((f) => f !== own).flatMap((family) => family.checks.map((check) => check.id)));
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];
   for (const family of running) {
     const part = input[family.name];
     if (part === undefined) continue;
+    const present = presentBesides(family);
     for (const check of family.checks) {
       if (check.supersededBy !== undefined && present.has(check.supersededBy)) continue;
       const outcome = check.run(part, settings);

@@ -120,7 +120,10 @@ export function benchDocument(report: BenchReport): ReportDocument {
         load: report.load,
         loadDescription: describeLoad(report.load),
         // Each run's findings carry the table's hints here too, as the envelope's do (documents/index.ts).
-        runs: report.runs.map((run) => ({ ...run, findings: run.findings.map(withHints) })),
+        runs: report.runs.map((run) => ({
+          ...run,
+          findings: run.findings.map((f) => withHints(f, { pooler: report.poolerInChain === true })),
+        })),
         stoppedBy: report.stoppedBy,
       },
     },

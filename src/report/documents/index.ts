@@ -1,6 +1,7 @@
 import type { BenchReport } from '../bench-report.js';
 import type { CheckServerReport } from '../check-server-report.js';
 import { withHints } from '../../core/finding-hints.js';
+import type { Finding } from '../../core/findings.js';
 import type { Block, ReportDocument } from '../document.js';
 import type { HealthReport } from '../health-report.js';
 import type { MonitorReport } from '../monitor-report.js';
@@ -43,16 +44,17 @@ export function documentOf(report: CommandReport): ReportDocument {
 
 function withFindingHints(document: ReportDocument): ReportDocument {
   const { envelope } = document;
-  const block = (b: Block): Block =>
-    b.kind === 'findings' ? { ...b, findings: b.findings.map(withHints) } : b;
+  const chain = { pooler: envelope.poolerInChain === true };
+  const hinted = (f: Finding) => withHints(f, chain);
+  const block = (b: Block): Block => (b.kind === 'findings' ? { ...b, findings: b.findings.map(hinted) } : b);
   return {
     ...document,
     envelope: {
       ...envelope,
-      findings: envelope.findings.map(withHints),
+      findings: envelope.findings.map(hinted),
       ...(envelope.ignored === undefined
         ? {}
-        : { ignored: envelope.ignored.map((i) => ({ ...i, finding: withHints(i.finding) })) }),
+        : { ignored: envelope.ignored.map((i) => ({ ...i, finding: hinted(i.finding) })) }),
     },
     sections: document.sections.map((section) => ({ ...section, blocks: section.blocks.map(block) })),
   };

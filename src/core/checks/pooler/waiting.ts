@@ -1,0 +1,76 @@
+/**
+ * Clients queued in PgBouncer for a server connection: there the pool, not the server's slots, is what
+ * requests wait for. Judged with the guide's acquisition thresholds, as an app pool's wait would be.
+ */
+import { ACQUISITION_EXCELLENT_MS, ACQUISITION_POOR_MS, acquisitionRating } from '../../guide.js';
+import type { Finding } from '../../findings.js';
+import type { PoolerFacts, PoolerPool } from '../../pooler/facts.js';
+import { poolsOf } from '../../pooler/server-bound.js';
+import type { PoolerObservation } from '../input.js';
+import { outcome, type CheckOutcome } from '../types.js';
+
+const ms = (value: number) => `${Math.round(value * 10) / 10} ms`;
+
+/** What SHOW STATS' avg_wait_time says, in its version's meaning. */
+function averageWaits(facts: PoolerFacts): { perCheckoutMs: number | null; notes: string[] } {
+  let perCheckoutMs: number | null = null;
+  const notes: string[] = [];
+  for (const s of facts.stats) {
+    if (s.avgWaitTimeMeaning === 'per-assignment') {
+      perCheckoutMs = Math.max(perCheckoutMs ?? 0, s.avgWaitTimeMs);
+      if (s.avgWaitTimeMs > 0)
+        notes.push(`${s.database}: avg_wait_time ${ms(s.avgWaitTimeMs)} per server assignment`);
+    } else if (s.avgWaitTimeMs > 0) {
+      // Up to 1.22 it is the time waited per second of wall time: the mean number of clients waiting.
+      notes.push(
+        `${s.database}: on average ${Math.round(s.avgWaitTimeMs) / 1000} clients waiting (avg_wait_time before 1.23)`,
+      );
+    }
+  }
+  return { perCheckoutMs, notes };
+}
+
+const poolLine = (p: PoolerPool) =>
+  `${p.database}/${p.user}: ${p.clientsWaiting} waiting, oldest ${ms(p.maxWaitMs)}, ${p.serversActive} servers active`;
+
+/** The pgbouncer.ini line that would give the busiest waiting pool room for its queue. */
+function largerPool(obs: PoolerObservation, worst: PoolerPool): string[] {
+  const bound = poolsOf(obs.facts).find((p) => p.database === worst.database && p.user === worst.user);
+  if (!bound || bound.unbounded || bound.poolSize !== obs.facts.config.defaultPoolSize) return [];
+  return [`default_pool_size = ${bound.poolSize + worst.clientsWaiting}`];
+}
+
+export function clientsWaitingCheck(obs: PoolerObservation): CheckOutcome {
+  const { facts } = obs;
+  const waitingPools = facts.pools.filter((p) => p.clientsWaiting > 0);
+  const waiting = waitingPools.reduce((n, p) => n + p.clientsWaiting, 0);
+  const oldest = facts.pools.reduce((m, p) => Math.max(m, p.maxWaitMs), 0);
+  const averages = averageWaits(facts);
+  const worstMs = Math.max(oldest, averages.perCheckoutMs ?? 0);
+  const rating = acquisitionRating(worstMs);
+  const expected = `no client waiting; a wait under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`;
+  if (waiting === 0 && rating === 'excellent') {
+    return outcome([
+      {
+        id: 'pooler-clients-waiting',
+        severity: 'ok',
+        title: `No client waits in PgBouncer for a server connection${averages.perCheckoutMs === null ? '' : ` (avg_wait_time ${ms(averages.perCheckoutMs)} per assignment)`}`,
+      },
+    ]);
+  }
+  const observed = [...waitingPools.map(poolLine), ...averages.notes].join('; ');
+  const worst = [...waitingPools].sort((a, b) => b.maxWaitMs - a.maxWaitMs)[0];
+  const ini = worst ? largerPool(obs, worst) : [];
+  const finding: Finding = {
+    id: 'pooler-clients-waiting',
+    severity: rating === 'poor' ? 'warning' : 'info',
+    title:
+      waiting > 0
+        ? `${waiting} client${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} in PgBouncer for a server connection, the oldest for ${ms(oldest)} (${rating}): PgBouncer's pool, not the server, is the bottleneck`
+        : `Clients waited ${ms(worstMs)} per server assignment in PgBouncer over its last stats period (${rating}): its pool, not the server, is the bottleneck`,
+    ...(observed ? { observed } : {}),
+    expected: `${expected}; a larger pool where the server has slots and cores for it, or shorter transactions that give servers back sooner`,
+    ...(ini.length > 0 ? { fix: { ini } } : {}),
+  };
+  return outcome([finding]);
+}
