@@ -87,7 +87,6 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   // Their expected values (the preset's acquire timeout, one under the query timeout) are the cure.
   'pool-acquire-timeout-long': none,
   'pool-acquire-exceeds-query-timeout': none,
-  'pool-lifetime-beyond-limit': { cause: 'connection-failures', hints: ['intermittent-failures'] },
   'pool-idle-beyond-limit': { cause: 'connection-failures', hints: ['intermittent-failures'] },
 
   // the pooler in the chain

@@ -71,9 +71,9 @@ export const FINDINGS = {
   'pool-too-large': { about: 'a service pool larger than its concurrency or its share needs' },
   'pool-acquire-timeout-long': { about: 'an interactive service that waits over 10s for a connection' },
   'pool-acquire-exceeds-query-timeout': { about: 'an acquire timeout longer than the query timeout' },
-  'pool-lifetime-beyond-limit': { about: "a maxLifetime not shorter than the pooler's server_lifetime" },
   'pool-idle-beyond-limit': {
-    about: 'an idleTimeout not shorter than what closes idle connections under it',
+    about:
+      "a pool's idle connections (idleTimeout, or maxLifetime when shorter) not retired before the pooler's client_idle_timeout, or without a pooler the server's idle_session_timeout",
   },
 
   // the pooler in the chain (PgBouncer's admin console, the server behind it, the plan's fleet in front)

@@ -187,6 +187,10 @@ export const CHURN_PER_SECOND_LIMIT = 10;
 
 // ── A pooler in the chain (pooltune's) ─────────────────────────────────────────────────────────────────
 
+/** PgBouncer's own defaults for the timeouts a plan's pooler section may leave out. */
+export const PGBOUNCER_SERVER_IDLE_TIMEOUT_MS = 10 * MINUTE;
+export const PGBOUNCER_SERVER_LIFETIME_MS = 60 * MINUTE;
+
 /**
  * How far above the server's statement_timeout PgBouncer's query_timeout should sit: the server cancels
  * the statement and the client gets an error it can handle, before PgBouncer drops the whole connection.

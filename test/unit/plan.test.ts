@@ -146,7 +146,7 @@ describe('plan checks', () => {
   it("judges each service's timeouts and limits", () => {
     const config = parsePlanConfig(
       {
-        pooler: { serverLifetime: '1h' },
+        pooler: { serverIdleTimeout: '10min', clientIdleTimeout: '5min' },
         services: [
           {
             name: 'api',
@@ -158,6 +158,7 @@ describe('plan checks', () => {
               acquireTimeout: '30s',
               queryTimeout: '5s',
               maxLifetime: '2h',
+              idleTimeout: '10min',
             },
           },
         ],
@@ -169,10 +170,63 @@ describe('plan checks', () => {
       'pool-min-above-max',
       'pool-acquire-timeout-long',
       'pool-acquire-exceeds-query-timeout',
-      'pool-lifetime-beyond-limit',
+      'pool-idle-beyond-limit',
     ]) {
       assert.ok(ids.includes(id), id);
     }
+  });
+
+  it("judges the pooler section by what each timeout closes, not the app's maxLifetime against server_lifetime", () => {
+    const config = parsePlanConfig(
+      {
+        pooler: { serverLifetime: '1h', serverIdleTimeout: '10min', clientIdleTimeout: '5min' },
+        services: [
+          { name: 'api', instances: 1, pool: { maxConnections: 5, idleTimeout: '2min', maxLifetime: '2h' } },
+          { name: 'jobs', instances: 1, pool: { maxConnections: 2, idleTimeout: null, maxLifetime: null } },
+        ],
+      },
+      'p.json',
+    );
+    assert.equal(config.pooler?.clientIdleTimeoutMs, 300_000);
+    const findings = runChecks([planChecks], {
+      plan: {
+        services: planned(config),
+        server: { ...server, idleSessionTimeoutMs: 60_000 },
+        pooler: config.pooler,
+      },
+    }).findings;
+    // A 2h maxLifetime beyond a 1h server_lifetime is fine: server_lifetime closes only PgBouncer's unused server connections.
+    assert.deepEqual(
+      findings.filter((f) => f.id === 'pool-idle-beyond-limit').map((f) => [f.subject, f.title]),
+      [
+        [
+          'jobs',
+          "jobs: connections may idle in the pool for ever, not shorter than the pooler's client_idle_timeout (5min): idle connections are closed under the pool",
+        ],
+      ],
+    );
+    const serverIdle = findings.find((f) => f.id === 'pooler-server-idle-timeout');
+    assert.equal(serverIdle?.severity, 'warning');
+    assert.match(
+      serverIdle?.title ?? '',
+      /up to 10min, but the server's idle_session_timeout closes them after 1min/,
+    );
+    assert.deepEqual(serverIdle?.fix?.ini, ['server_idle_timeout = 30']);
+  });
+
+  it("judges the app's idle connections against idle_session_timeout when there is no pooler", () => {
+    const config = parsePlanConfig(
+      { services: [{ name: 'api', instances: 1, pool: { maxConnections: 5, idleTimeout: '10min' } }] },
+      'p.json',
+    );
+    const findings = runChecks([planChecks], {
+      plan: { services: planned(config), server: { ...server, idleSessionTimeoutMs: 60_000 } },
+    }).findings;
+    assert.match(
+      findings.find((f) => f.id === 'pool-idle-beyond-limit')?.title ?? '',
+      /10min, not shorter than the server's idle_session_timeout \(1min\)/,
+    );
+    assert.ok(!findings.some((f) => f.id === 'pooler-server-idle-timeout'));
   });
 
   it('an ignored finding moves aside with its reason and no longer counts', () => {

@@ -190,6 +190,25 @@ describe('the pooler checks on a healthy chain', () => {
   });
 });
 
+describe("the plan's pooler section beside a live admin console", () => {
+  it('gives way to what the console said', () => {
+    const pooler = misconfigured();
+    const plan = {
+      services: FLEET,
+      server: { maxConnections: 50, reservedSlots: 3, heldNow: 0, idleSessionTimeoutMs: 60_000 },
+      pooler: { serverIdleTimeoutMs: 600_000, clientIdleTimeoutMs: 60_000 },
+    };
+    const alone = runChecks(CHECK_SERVER_FAMILIES, { plan }).findings;
+    assert.equal(alone.filter((f) => f.id === 'pooler-server-idle-timeout').length, 1);
+    assert.equal(alone.filter((f) => f.id === 'pool-idle-beyond-limit').length, 3);
+    const both = runChecks(CHECK_SERVER_FAMILIES, { plan, pooler }).findings;
+    const serverIdle = both.filter((f) => f.id === 'pooler-server-idle-timeout');
+    assert.equal(serverIdle.length, 1);
+    assert.ok(serverIdle[0]?.fix?.sql, "the console's reading, which knows the roles PgBouncer logs in as");
+    assert.ok(!both.some((f) => f.id === 'pool-idle-beyond-limit'));
+  });
+});
+
 describe('the server connections PgBouncer may open', () => {
   it('multiplies by the processes that do not coordinate, and counts forced users and reserves', () => {
     const facts = poolerFacts({

@@ -5,14 +5,18 @@ import {
   budgetShare,
   HEADROOM_FACTOR,
   INTERACTIVE_ACQUIRE_LIMIT_MS,
+  PGBOUNCER_SERVER_IDLE_TIMEOUT_MS,
+  PGBOUNCER_SERVER_LIFETIME_MS,
+  retireBefore,
   slotsForShare,
   spareSlots,
   withHeadroom,
 } from '../guide.js';
 import { formatDuration } from '../units.js';
-import type { PoolerLimits, ServicePlan } from '../plan/config.js';
+import type { ServicePlan } from '../plan/config.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
 import type { PlanObservation } from './input.js';
+import { longestAppIdle, serverIdleFinding } from './pooler/timeouts.js';
 import { defineFamily } from './registry.js';
 import { outcome } from './types.js';
 
@@ -70,42 +74,7 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
   };
 }
 
-/** A pool setting that must close connections before something outside the pool does. */
-interface OutsideLimits {
-  readonly id: 'pool-lifetime-beyond-limit' | 'pool-idle-beyond-limit';
-  readonly setting: string;
-  /** The pool's setting; null: never, undefined: not set in the plan (nothing to judge). */
-  readonly value: number | null | undefined;
-  /** What else closes connections, and after how long; undefined: it does not. */
-  readonly limits: readonly (readonly [string, number | undefined])[];
-  readonly consequence: string;
-  readonly expected: (limit: number) => string;
-}
-
-function closedUnderThePool(subject: string, check: OutsideLimits): Finding[] {
-  const { value } = check;
-  if (value === undefined) return [];
-  return check.limits.flatMap(([what, limit]): Finding[] =>
-    limit === undefined || (value !== null && value < limit)
-      ? []
-      : [
-          {
-            id: check.id,
-            severity: 'warning',
-            subject,
-            title: `${subject}: ${check.setting} ${value === null ? 'none' : formatDuration(value)} is not shorter than ${what} (${formatDuration(limit)}): ${check.consequence}`,
-            expected: check.expected(limit),
-          },
-        ],
-  );
-}
-
-function serviceFindings(
-  { service, preset }: PlannedService,
-  share: number,
-  server: PlanServer,
-  pooler: PoolerLimits | undefined,
-): Finding[] {
+function serviceFindings({ service, preset }: PlannedService, share: number): Finding[] {
   const findings: Finding[] = [];
   const { pool } = service;
   const subject = service.name;
@@ -171,38 +140,64 @@ function serviceFindings(
       expected: 'an acquire timeout no longer than the query timeout',
     });
   }
-  findings.push(
-    ...closedUnderThePool(service.name, {
-      id: 'pool-lifetime-beyond-limit',
-      setting: 'maxLifetime',
-      value: pool.maxLifetimeMs,
-      limits: [['the pooler’s server_lifetime', pooler?.serverLifetimeMs]],
-      consequence: 'connections get closed under the pool',
-      expected: (limit) => `a few seconds shorter than ${formatDuration(limit)}`,
-    }),
-    ...closedUnderThePool(service.name, {
-      id: 'pool-idle-beyond-limit',
-      setting: 'idleTimeout',
-      value: pool.idleTimeoutMs,
-      limits: [
-        ['the pooler’s server_idle_timeout', pooler?.serverIdleTimeoutMs],
-        ["the server's idle_session_timeout", server.idleSessionTimeoutMs || undefined],
-      ],
-      consequence: 'idle connections are closed under the pool',
-      expected: (limit) => `shorter than ${formatDuration(limit)}`,
-    }),
-  );
   return findings;
 }
 
 const freeSlots = (server: PlanServer) => server.maxConnections - server.reservedSlots - server.heldNow;
 
-function poolFindings({ services, server, pooler }: PlanObservation): Finding[] {
+function poolFindings({ services, server }: PlanObservation): Finding[] {
   // Each service's fair share: the guide's 80 % of what is free, split in proportion to what each asks for.
   const shares = fittedSizes(services, Math.max(services.length, budgetShare(freeSlots(server))));
-  return services.flatMap((planned) =>
-    serviceFindings(planned, shares[planned.service.name] ?? 1, server, pooler),
-  );
+  return services.flatMap((planned) => serviceFindings(planned, shares[planned.service.name] ?? 1));
+}
+
+/**
+ * What closes an app connection that sits idle: behind a pooler the app's connections end at the pooler, so
+ * its client_idle_timeout; without one, the server's idle_session_timeout.
+ */
+function idleLimit({ server, pooler }: PlanObservation): { what: string; ms: number } | undefined {
+  if (pooler !== undefined) {
+    const ms = pooler.clientIdleTimeoutMs;
+    return ms === undefined ? undefined : { what: "the pooler's client_idle_timeout", ms };
+  }
+  const ms = server.idleSessionTimeoutMs;
+  return ms ? { what: "the server's idle_session_timeout", ms } : undefined;
+}
+
+/** Each pool's idle connections against what closes them from the other side. */
+function idleFindings(plan: PlanObservation): Finding[] {
+  const limit = idleLimit(plan);
+  if (!limit) return [];
+  return plan.services.flatMap(({ service }): Finding[] => {
+    const longest = longestAppIdle(service.pool);
+    if (longest === undefined || longest < limit.ms) return [];
+    return [
+      {
+        id: 'pool-idle-beyond-limit',
+        severity: 'warning',
+        subject: service.name,
+        title: `${service.name}: connections may idle in the pool for ${Number.isFinite(longest) ? formatDuration(longest) : 'ever'}, not shorter than ${limit.what} (${formatDuration(limit.ms)}): idle connections are closed under the pool`,
+        observed: `idleTimeout ${durationWord(service.pool.idleTimeoutMs)}, maxLifetime ${durationWord(service.pool.maxLifetimeMs)}`,
+        expected: `an idleTimeout shorter than ${formatDuration(limit.ms)}, e.g. ${formatDuration(retireBefore(limit.ms))}`,
+      },
+    ];
+  });
+}
+
+const durationWord = (ms: number | null | undefined) =>
+  ms === undefined ? 'not set' : ms === null ? 'none' : formatDuration(ms);
+
+/**
+ * The plan's pooler section, in PgBouncer's defaults where it says nothing, against the server's
+ * idle_session_timeout; a live admin console's reading supersedes it.
+ */
+function poolerIdleFindings({ pooler, server }: PlanObservation): Finding[] {
+  if (pooler?.serverIdleTimeoutMs === undefined && pooler?.serverLifetimeMs === undefined) return [];
+  const limits = {
+    serverIdleTimeoutMs: pooler.serverIdleTimeoutMs ?? PGBOUNCER_SERVER_IDLE_TIMEOUT_MS,
+    serverLifetimeMs: pooler.serverLifetimeMs ?? PGBOUNCER_SERVER_LIFETIME_MS,
+  };
+  return [serverIdleFinding(limits, server.idleSessionTimeoutMs ?? 0, [])];
 }
 
 function lastFreeSlotsFindings({ services, server }: PlanObservation): Finding[] {
@@ -228,5 +223,12 @@ export const planChecks = defineFamily('plan', [
   { id: 'plan-fleet', run: planned(({ services, server }) => [fleetFinding(services, server)]) },
   // Named after the first of the per-service findings; it reports each pool's problems.
   { id: 'pool-min-above-max', run: planned(poolFindings) },
+  // Behind a pooler whose console was read, the pooler's family judges the same from what it said.
+  { id: 'pool-idle-beyond-limit', supersededBy: 'pooler-client-idle-timeout', run: planned(idleFindings) },
+  {
+    id: 'pooler-server-idle-timeout',
+    supersededBy: 'pooler-server-idle-timeout',
+    run: (plan) => outcome(poolerIdleFindings(plan)),
+  },
   { id: 'plan-last-free-slots', run: planned(lastFreeSlotsFindings) },
 ]);

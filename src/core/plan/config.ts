@@ -28,10 +28,14 @@ export interface IgnoreRule {
   readonly reason: string;
 }
 
-/** Limits a pooler in front of the server puts on its server connections (PgBouncer's names). */
+/** Timeouts of a pooler in front of the server (PgBouncer's names and meanings). */
 export interface PoolerLimits {
+  /** Closes unused server connections older than this. */
   readonly serverLifetimeMs?: number;
+  /** Closes server connections idle for longer than this: must be below the server's idle_session_timeout. */
   readonly serverIdleTimeoutMs?: number;
+  /** Closes client connections idle for longer than this (0: never): the app's pools must retire theirs first. */
+  readonly clientIdleTimeoutMs?: number;
 }
 
 /** `pooltune.config.json`: the pool plan an application keeps in its repository. */
@@ -57,7 +61,11 @@ interface PlanFile {
   readonly workload?: string;
   readonly failOn?: FailOn;
   readonly ignore?: readonly IgnoreRule[];
-  readonly pooler?: { readonly serverLifetime?: string; readonly serverIdleTimeout?: string };
+  readonly pooler?: {
+    readonly serverLifetime?: string;
+    readonly serverIdleTimeout?: string;
+    readonly clientIdleTimeout?: string;
+  };
   readonly services?: readonly (Omit<ServicePlan, 'pool'> & {
     readonly pool: Pick<ConfiguredPool, 'maxConnections' | 'minConnections'> & {
       readonly acquireTimeout?: string;
@@ -86,6 +94,7 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
   }
   p.checkDuration(['pooler', 'serverLifetime'], false);
   p.checkDuration(['pooler', 'serverIdleTimeout'], false);
+  p.checkDuration(['pooler', 'clientIdleTimeout'], false);
   const serviceCount = p.length(['services']);
   for (let i = 0; i < serviceCount; i++) {
     p.checkDuration(['services', i, 'pool', 'acquireTimeout'], false);
@@ -145,6 +154,9 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
             ...(pooler.serverLifetime ? { serverLifetimeMs: durationMs(pooler.serverLifetime) } : {}),
             ...(pooler.serverIdleTimeout
               ? { serverIdleTimeoutMs: durationMs(pooler.serverIdleTimeout) }
+              : {}),
+            ...(pooler.clientIdleTimeout
+              ? { clientIdleTimeoutMs: durationMs(pooler.clientIdleTimeout) }
               : {}),
           },
         }
