@@ -29,6 +29,11 @@ export interface SizingInput {
   readonly concurrency?: number;
   readonly instances: number;
   readonly budget: ServerBudget;
+  /**
+   * The fleet reaches the server through a pooler (named, planned or detected): the guide's advice for its
+   * large tier, to put one in front, is then already followed.
+   */
+  readonly behindPooler?: boolean;
 }
 
 /** The smallest server max_connections whose per-instance cap still carries `demand`. */

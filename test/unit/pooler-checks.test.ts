@@ -1,16 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { churnFinding } from '../../src/core/checks/churn.js';
 import {
   CHECK_SERVER_FAMILIES,
+  GUIDE_CHECK_SETTINGS,
+  monitorChecks,
   poolerChecks,
   runChecks,
+  serverChecks,
   type PoolerObservation,
 } from '../../src/core/checks/index.js';
+import type { SizingInput } from '../../src/core/budget.js';
+import { withHints } from '../../src/core/finding-hints.js';
+import { fleetFindings } from '../../src/core/sizing.js';
 import type { Finding, FindingId } from '../../src/core/findings.js';
 import type { ConfiguredPool } from '../../src/core/plan/config.js';
 import type { PlannedService } from '../../src/core/plan/server.js';
 import { serverBound } from '../../src/core/pooler/server-bound.js';
-import { serverFacts } from '../helpers/facts.js';
+import { plan as serverPlan, serverFacts } from '../helpers/facts.js';
 import { poolerDatabase, poolerFacts, poolerPool, poolerStats, poolerUser } from '../helpers/pooler-facts.js';
 import { builtinPreset } from '../helpers/presets.js';
 
@@ -345,5 +352,96 @@ describe('clients waiting in PgBouncer', () => {
     const f = only(judged({ facts, instances: 1, services: [] }).findings, 'pooler-clients-waiting');
     assert.equal(f.severity, 'info');
     assert.match(f.observed ?? '', /on average 0\.5 clients waiting/);
+  });
+});
+
+describe('a pooler in the chain is not advised again, and its server connections are not churn', () => {
+  it('calls new server sessions behind a pooler the pooler opening connections', () => {
+    const words = { busy: 'not being reused', observed: '600 new sessions in 20s', calm: 'calm' };
+    const direct = churnFinding(30, words);
+    assert.equal(direct.id, 'connection-churn');
+    assert.equal(direct.severity, 'warning');
+    const pooled = churnFinding(30, words, true);
+    assert.equal(pooled.id, 'pooler-server-churn');
+    assert.equal(pooled.severity, 'info');
+    assert.match(pooled.title, /30 new server sessions per second: the pooler opening server connections/);
+    assert.doesNotMatch(text(pooled), /not being reused/);
+    assert.equal(churnFinding(3, words, true).severity, 'ok');
+    assert.deepEqual(withHints(pooled).hints, ['pooler-keeps-server-connections']);
+  });
+
+  it('monitor and health pass the route on', () => {
+    const summary = {
+      samples: 4,
+      intervalMs: 5000,
+      churn: {
+        newSessions: 600,
+        peakPerSecond: 30,
+        peakAt: '2026-01-01T00:00:00Z',
+        abandoned: 0,
+        fatal: 0,
+        killed: 0,
+      },
+    };
+    const result = (throughPooler: boolean) =>
+      monitorChecks.checks
+        .find((c) => c.id === 'connection-churn')
+        ?.run(
+          {
+            summary,
+            context: { hasSessionCounters: true, throughPooler },
+          } as unknown as Parameters<(typeof monitorChecks.checks)[number]['run']>[0],
+          GUIDE_CHECK_SETTINGS,
+        ).findings[0]?.id;
+    assert.equal(result(false), 'connection-churn');
+    assert.equal(result(true), 'pooler-server-churn');
+  });
+
+  it('does not advise a pooler for the large tiers when one is in front', () => {
+    const facts = serverFacts({
+      settings: { max_connections: 400 },
+      route: { throughPooler: true, announcedPid: 7, backendPid: 9100 },
+    });
+    const tier = only(
+      runChecks([serverChecks], { server: { facts, plan: serverPlan() } }).findings,
+      'connection-tier',
+    );
+    assert.equal(tier.severity, 'ok');
+    assert.match(tier.title, /with a pooler in front/);
+    const direct = only(
+      runChecks([serverChecks], {
+        server: { facts: serverFacts({ settings: { max_connections: 400 } }), plan: serverPlan() },
+      }).findings,
+      'connection-tier',
+    );
+    assert.equal(direct.severity, 'info');
+    const huge = only(
+      runChecks([serverChecks], {
+        server: {
+          facts: serverFacts({ settings: { max_connections: 2000 } }),
+          plan: serverPlan({ behindPooler: true }),
+        },
+      }).findings,
+      'connection-tier',
+    );
+    assert.doesNotMatch(huge.title, /put PgBouncer in front/);
+  });
+
+  it('leaves out the large-tier finding behind a pooler', () => {
+    const input = {
+      preset: builtinPreset('oltp'),
+      instances: 40,
+      budget: { maxConnections: 1000, reservedConnections: 3, otherConnections: 0 },
+    } as unknown as SizingInput;
+    assert.ok(fleetFindings(input, 997, 400).some((f) => f.id === 'large-tier'));
+    assert.ok(!fleetFindings({ ...input, behindPooler: true }, 997, 400).some((f) => f.id === 'large-tier'));
+  });
+
+  it('drops the advice to add a pooler from every finding when the report has one in its chain', () => {
+    const fleet: Finding = { id: 'plan-fleet', severity: 'critical', title: 'short' };
+    assert.ok(withHints(fleet).hints?.includes('pgbouncer'));
+    assert.deepEqual(withHints(fleet, { pooler: true }).hints, ['raise-max-connections', 'fewer-instances']);
+    const tier: Finding = { id: 'connection-tier', severity: 'warning', title: 'above' };
+    assert.equal(withHints(tier, { pooler: true }).hints, undefined);
   });
 });

@@ -10,8 +10,13 @@ export interface ChurnWords {
   readonly calm: string;
 }
 
-/** New sessions per second from others against the limit: above it, connections are not being reused. */
-export function churnFinding(perSecond: number, words: ChurnWords): Finding {
+/**
+ * New sessions per second from others against the limit: above it, connections are not being reused.
+ * Through a pooler the server's new sessions are mostly the pooler opening server connections (as its pools
+ * fill, or to replace those its timeouts closed), so the finding says that instead, under its own id.
+ */
+export function churnFinding(perSecond: number, words: ChurnWords, throughPooler = false): Finding {
+  if (throughPooler) return poolerChurnFinding(perSecond, words.observed);
   if (perSecond <= CHURN_PER_SECOND_LIMIT)
     return { id: 'connection-churn', severity: 'ok', title: words.calm };
   return {
@@ -20,6 +25,24 @@ export function churnFinding(perSecond: number, words: ChurnWords): Finding {
     title: words.busy,
     observed: words.observed,
     expected: `fewer than ${CHURN_PER_SECOND_LIMIT} per second from pooled applications`,
+  };
+}
+
+function poolerChurnFinding(perSecond: number, observed: string): Finding {
+  const rate = `${Math.round(perSecond * 10) / 10} new server session${perSecond === 1 ? '' : 's'} per second`;
+  if (perSecond <= CHURN_PER_SECOND_LIMIT) {
+    return {
+      id: 'pooler-server-churn',
+      severity: 'ok',
+      title: `Behind the pooler the server saw ${rate}: the pooler keeps its server connections`,
+    };
+  }
+  return {
+    id: 'pooler-server-churn',
+    severity: 'info',
+    title: `Behind the pooler the server saw ${rate}: the pooler opening server connections as its pools grow or replace the ones its timeouts closed, not clients failing to reuse theirs`,
+    observed,
+    expected: `fewer than ${CHURN_PER_SECOND_LIMIT} per second once the pools are warm: server_idle_timeout and server_lifetime long enough, min_pool_size for a floor`,
   };
 }
 

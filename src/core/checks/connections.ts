@@ -22,7 +22,9 @@ import { outcome, type ServerRule, type CheckContext } from './types.js';
 
 export { CONNECTION_TIERS, MIN_SUPERUSER_RESERVED };
 
-export const checkConnectionTier: ServerRule = ({ facts }) => {
+export const checkConnectionTier: ServerRule = ({ facts, plan }) => {
+  // With a pooler in front the guide's advice for the large tiers is followed already.
+  const pooled = facts.route.throughPooler || plan.behindPooler;
   const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const tier = CONNECTION_TIERS.find((t) => max >= t.from && max <= t.to);
   const setting = {
@@ -35,7 +37,9 @@ export const checkConnectionTier: ServerRule = ({ facts }) => {
       {
         id: 'connection-tier',
         severity: 'warning',
-        title: `max_connections is ${max}, above the guide's largest tier (${LARGEST_TIER_TO}): put PgBouncer in front and lower it`,
+        title: pooled
+          ? `max_connections is ${max}, above the guide's largest tier (${LARGEST_TIER_TO}): with a pooler in front, lower it to what the pooler's pools and the direct clients need`
+          : `max_connections is ${max}, above the guide's largest tier (${LARGEST_TIER_TO}): put PgBouncer in front and lower it`,
         observed: String(max),
         expected: `at most ${LARGEST_TIER_TO}, with a pooler above ${LARGE_TIER_CONNECTIONS}`,
         setting,
@@ -59,9 +63,11 @@ export const checkConnectionTier: ServerRule = ({ facts }) => {
   return outcome([
     {
       id: 'connection-tier',
-      severity: large ? 'info' : 'ok',
+      severity: large && !pooled ? 'info' : 'ok',
       title: large
-        ? `max_connections ${max}: the guide's large production tier, where PgBouncer should pool the clients`
+        ? pooled
+          ? `max_connections ${max}: the guide's large production tier, with a pooler in front as the guide advises there`
+          : `max_connections ${max}: the guide's large production tier, where PgBouncer should pool the clients`
         : `max_connections ${max}: the guide's ${tier.name} tier (${tier.from}–${tier.to})`,
       setting: { ...setting, recommended: `${tier.from}–${tier.to} (${tier.name})` },
     },

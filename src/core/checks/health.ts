@@ -118,13 +118,17 @@ function latencyFindings(q: QueryLatencyMetrics): Finding[] {
   return [queryLatencyFinding(q.latency, 'round trips')];
 }
 
-function churnFindings(c: ChurnMetrics): Finding[] {
+function churnFindings(c: ChurnMetrics, throughPooler: boolean): Finding[] {
   return [
-    churnFinding(c.newSessionsPerSecond, {
-      busy: `Other clients opened ${Math.round(c.newSessionsPerSecond)} new sessions per second: connections are not being reused`,
-      observed: `${c.newSessions} new sessions in ${formatDuration(Math.round(c.windowMs))}`,
-      calm: `Other clients opened ${c.newSessionsPerSecond} new sessions per second during the probe`,
-    }),
+    churnFinding(
+      c.newSessionsPerSecond,
+      {
+        busy: `Other clients opened ${Math.round(c.newSessionsPerSecond)} new sessions per second: connections are not being reused`,
+        observed: `${c.newSessions} new sessions in ${formatDuration(Math.round(c.windowMs))}`,
+        calm: `Other clients opened ${c.newSessionsPerSecond} new sessions per second during the probe`,
+      },
+      throughPooler,
+    ),
     ...abnormalEndFindings(
       c,
       (n, breakdown) => `During the probe ${n} session${n === 1 ? '' : 's'} ended abnormally (${breakdown})`,
@@ -145,6 +149,7 @@ export const healthChecks = defineFamily('health', [
   { id: 'query-latency', run: (m) => outcome(latencyFindings(m.queryLatency)) },
   {
     id: 'connection-churn',
-    run: (m) => (m.churn ? outcome(churnFindings(m.churn)) : outcome([], [CHURN_NEEDS_14])),
+    run: (m) =>
+      m.churn ? outcome(churnFindings(m.churn, m.throughPooler === true)) : outcome([], [CHURN_NEEDS_14]),
   },
 ]);

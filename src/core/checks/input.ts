@@ -32,6 +32,8 @@ export interface MonitorContext {
   readonly idleInTransactionThresholdMs: number;
   /** The server's timeouts that would have ended the sessions named. */
   readonly sessionSettings: SessionSettings;
+  /** monitor watched the server through a pooler: its new sessions are then mostly the pooler's. */
+  readonly throughPooler?: boolean;
 }
 
 /** The sessions check-server, health and preflight judge: the roster read with the server's facts. */

@@ -46,16 +46,20 @@ function utilisationFinding(summary: MonitorSummary): Finding {
   };
 }
 
-function churnFindings(summary: MonitorSummary): Finding[] {
+function churnFindings(summary: MonitorSummary, throughPooler: boolean): Finding[] {
   const c = summary.churn;
   if (!c || summary.samples === 0) return [];
   const windowMs = summary.samples * summary.intervalMs;
   return [
-    churnFinding(c.peakPerSecond, {
-      busy: `Clients opened up to ${Math.round(c.peakPerSecond)} new sessions per second (at ${clockTime(c.peakAt)} UTC): connections are not being reused`,
-      observed: `${c.newSessions} new sessions in about ${formatDuration(windowMs)}, peak ${c.peakPerSecond}/s`,
-      calm: `Clients opened ${c.newSessions} new sessions in about ${formatDuration(windowMs)}, at most ${c.peakPerSecond} per second`,
-    }),
+    churnFinding(
+      c.peakPerSecond,
+      {
+        busy: `Clients opened up to ${Math.round(c.peakPerSecond)} new sessions per second (at ${clockTime(c.peakAt)} UTC): connections are not being reused`,
+        observed: `${c.newSessions} new sessions in about ${formatDuration(windowMs)}, peak ${c.peakPerSecond}/s`,
+        calm: `Clients opened ${c.newSessions} new sessions in about ${formatDuration(windowMs)}, at most ${c.peakPerSecond} per second`,
+      },
+      throughPooler,
+    ),
     ...abnormalEndFindings(
       c,
       (n, breakdown) => `${plural(n, 'session')} ended abnormally while pooltune watched (${breakdown})`,
@@ -109,7 +113,10 @@ export const monitorChecks = defineFamily('monitor', [
   {
     id: 'connection-churn',
     run: ({ summary, context }) =>
-      outcome(churnFindings(summary), context.hasSessionCounters ? [] : [CHURN_NEEDS_14]),
+      outcome(
+        churnFindings(summary, context.throughPooler === true),
+        context.hasSessionCounters ? [] : [CHURN_NEEDS_14],
+      ),
   },
   ...SESSION_PROBLEMS.map(sessionProblemCheck),
 ]);

@@ -95,7 +95,7 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
       expected: `at most ${usable}`,
     });
   }
-  if (total > LARGE_TIER_CONNECTIONS) {
+  if (total > LARGE_TIER_CONNECTIONS && input.behindPooler !== true) {
     findings.push({
       id: 'large-tier',
       severity: 'info',

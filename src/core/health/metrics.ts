@@ -72,4 +72,6 @@ export interface HealthMetrics {
   readonly queryLatency: QueryLatencyMetrics;
   readonly utilisation: UtilisationMetrics;
   readonly churn: ChurnMetrics | null;
+  /** pooltune reached the server through a pooler: the server's new sessions are then mostly the pooler's. */
+  readonly throughPooler?: boolean;
 }
