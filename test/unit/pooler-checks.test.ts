@@ -148,7 +148,9 @@ describe('the pooler checks on the misconfigured chain of issue 14', () => {
     );
     assert.match(f.title, /pool, not the server, is the bottleneck/);
     assert.match(f.observed ?? '', /orders\/app: 10 waiting, oldest 39 ms, 20 servers active/);
-    assert.deepEqual(f.fix?.ini, ['default_pool_size = 30']);
+    // The server has no room for a larger pool: no ini line that would move the queue there.
+    assert.equal(f.fix, undefined);
+    assert.match(f.expected ?? '', /a larger pool only where the server has slots and cores for it/);
   });
 
   it('warns that named prepared statements break in transaction mode on 1.18', () => {
@@ -334,6 +336,26 @@ describe('the fleet against a session-mode PgBouncer', () => {
 });
 
 describe('clients waiting in PgBouncer', () => {
+  it('proposes a larger pool when the server has room for it', () => {
+    const facts = poolerFacts({
+      config: { defaultPoolSize: 10 },
+      databases: [poolerDatabase('appdb', { poolSize: 10 })],
+      pools: [poolerPool('appdb', 'app', { clientsWaiting: 4, serversActive: 10, maxWaitMs: 15 })],
+    });
+    const roomy = serverFacts({ settings: { max_connections: 100 } });
+    const f = only(
+      judged({ facts, instances: 1, server: roomy, services: [] }).findings,
+      'pooler-clients-waiting',
+    );
+    assert.deepEqual(f.fix?.ini, ['default_pool_size = 14']);
+    const tight = serverFacts({ settings: { max_connections: 15 } });
+    const g = only(
+      judged({ facts, instances: 1, server: tight, services: [] }).findings,
+      'pooler-clients-waiting',
+    );
+    assert.equal(g.fix, undefined);
+  });
+
   it('reads avg_wait_time per assignment from 1.23 on', () => {
     const facts = poolerFacts({
       version: '1.23.0',

@@ -37,13 +37,13 @@ function findingMessage(finding: Finding): string {
   if (finding.expected) parts.push(`expected: ${finding.expected}`);
   const sessions = sessionsSummary(finding);
   if (sessions) parts.push(`sessions: ${sessions}`);
+  const ini = finding.fix?.ini ?? [];
+  if (ini.length > 0) parts.push(`fix: ${ini.join('; ')} (${INI_TAKES_EFFECT})`);
   const sql = finding.fix?.sql ?? [];
   if (sql.length > 0) {
     const when = fixTakesEffect(finding.fix);
     parts.push(`fix: ${sql.join(' ')}${when ? ` (${when})` : ''}`);
   }
-  const ini = finding.fix?.ini ?? [];
-  if (ini.length > 0) parts.push(`fix: ${ini.join('; ')} (${INI_TAKES_EFFECT})`);
   const hints = hintTitles(finding);
   if (hints.length > 0) parts.push(`try: ${hints.join('; ')}`);
   return parts.join('; ');

@@ -48,13 +48,13 @@ function failureBody(finding: Finding): string {
   if (finding.expected) lines.push(`expected: ${finding.expected}`);
   const sessions = sessionsSummary(finding);
   if (sessions) lines.push(`sessions: ${sessions}`);
+  const ini = finding.fix?.ini ?? [];
+  for (const line of ini) lines.push(`fix: ${line}`);
+  if (ini.length > 0) lines.push(`the pgbouncer.ini fix goes in ${INI_TAKES_EFFECT}`);
   for (const sql of finding.fix?.sql ?? []) lines.push(`fix: ${sql}`);
   if (finding.fix?.restart) lines.push('the fix needs a server restart');
   else if (finding.fix?.reload) lines.push('the fix applies on reload');
   else if (finding.fix?.newSessions) lines.push('the fix applies to new sessions');
-  const ini = finding.fix?.ini ?? [];
-  for (const line of ini) lines.push(`fix: ${line}`);
-  if (ini.length > 0) lines.push(`the pgbouncer.ini fix goes in ${INI_TAKES_EFFECT}`);
   for (const title of hintTitles(finding)) lines.push(`try: ${title}`);
   return lines.join('\n');
 }

@@ -61,14 +61,14 @@ function findingLines(findings: readonly Finding[]): string[] {
       if (session.query !== undefined) lines.push(`    - query: \`${session.query.replaceAll('`', "'")}\``);
     }
     if (more > 0) lines.push(`  - ${moreSessions(more)}`);
+    const ini = f.fix?.ini ?? [];
+    ini.forEach((line, i) =>
+      lines.push(`  - fix: \`${line}\`${i === ini.length - 1 ? ` (${INI_TAKES_EFFECT})` : ''}`),
+    );
     const sql = f.fix?.sql ?? [];
     const when = fixTakesEffect(f.fix);
     sql.forEach((statement, i) =>
       lines.push(`  - fix: \`${statement}\`${when && i === sql.length - 1 ? ` (${when})` : ''}`),
-    );
-    const ini = f.fix?.ini ?? [];
-    ini.forEach((line, i) =>
-      lines.push(`  - fix: \`${line}\`${i === ini.length - 1 ? ` (${INI_TAKES_EFFECT})` : ''}`),
     );
     for (const id of f.hints ?? []) {
       const hint = hintFor(id);

@@ -50,18 +50,19 @@ export function findingsText(
       }
       if (more > 0) lines.push(...wrap(moreSessions(more), width, indent, `${indent}  `));
     }
+    // pgbouncer.ini lines first: where a fix has both, the SQL is the alternative on the server's side.
+    const ini = f.fix?.ini ?? [];
+    ini.forEach((line, i) =>
+      lines.push(
+        `${indent}${style.dim(i === 0 ? 'fix:' : '    ')} ${line}${i === ini.length - 1 ? style.dim(`  (${INI_TAKES_EFFECT})`) : ''}`,
+      ),
+    );
     const sql = f.fix?.sql ?? [];
     const when = fixTakesEffect(f.fix);
     const applies = when ? `  (${when})` : '';
     sql.forEach((statement, i) =>
       lines.push(
-        `${indent}${style.dim(i === 0 ? 'fix:' : '    ')} ${statement}${i === sql.length - 1 ? style.dim(applies) : ''}`,
-      ),
-    );
-    const ini = f.fix?.ini ?? [];
-    ini.forEach((line, i) =>
-      lines.push(
-        `${indent}${style.dim(i === 0 && sql.length === 0 ? 'fix:' : '    ')} ${line}${i === ini.length - 1 ? style.dim(`  (${INI_TAKES_EFFECT})`) : ''}`,
+        `${indent}${style.dim(i === 0 && ini.length === 0 ? 'fix:' : '    ')} ${statement}${i === sql.length - 1 ? style.dim(applies) : ''}`,
       ),
     );
     const hints = hintTitles(f);

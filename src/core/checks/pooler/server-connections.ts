@@ -40,15 +40,20 @@ function fittingLines(obs: PoolerObservation, perProcess: number): string[] {
     : [perDatabase];
 }
 
+/** The server's slots for the pooler: usable minus the clients that bypass it, and the guide's share of them. */
+export function serverRoom(server: ServerFacts, obs: PoolerObservation) {
+  const slots = usableSlots(server);
+  const direct = directClients(server, obs);
+  const available = slots.usable - (direct ?? 0);
+  return { slots, direct, available, share: budgetShare(Math.max(0, available)) };
+}
+
 export function serverConnectionsCheck(obs: PoolerObservation): CheckOutcome {
   const { server } = obs;
   if (!server) return outcome([], [SERVER_NOT_READ]);
   const bound = serverBound(obs.facts);
   const total = obs.instances * bound.perProcess;
-  const slots = usableSlots(server);
-  const direct = directClients(server, obs);
-  const available = slots.usable - (direct ?? 0);
-  const share = budgetShare(Math.max(0, available));
+  const { slots, direct, available, share } = serverRoom(server, obs);
   const caps = bound.capsApplied.length > 0 ? `, capped by ${bound.capsApplied.join(', ')}` : '';
   const processes = obs.instances === 1 ? '' : `${obs.instances} processes × `;
   const observed =

@@ -138,10 +138,7 @@ export function clientIdleFindings(
         title: `${service.name}: connections may idle in the pool for ${Number.isFinite(longest) ? formatDuration(longest) : 'ever'}, but PgBouncer's client_idle_timeout closes them after ${formatDuration(clientIdleTimeoutMs)}: the pool hands out connections PgBouncer has closed`,
         observed: idleWords(service.pool),
         expected: `an idleTimeout below ${formatDuration(clientIdleTimeoutMs)}, e.g. ${formatDuration(retire)}; or client_idle_timeout 0`,
-        fix: {
-          config: { [service.name]: { idleTimeout: formatDuration(retire) } },
-          ini: ['; or let PgBouncer keep idle clients: client_idle_timeout = 0'],
-        },
+        fix: { config: { [service.name]: { idleTimeout: formatDuration(retire) } } },
       },
     ];
   });
@@ -169,8 +166,8 @@ export function queryWaitFindings(
         subject: service.name,
         title: `${service.name}: a query may wait in PgBouncer's queue until query_wait_timeout (${formatDuration(queryWaitTimeoutMs)}) drops the connection, before the app's queryTimeout (${timeout === null ? 'none' : formatDuration(timeout)}) gives up`,
         observed: `queryTimeout ${timeout === null ? 'none' : formatDuration(timeout)}${service.pool.acquireTimeoutMs === undefined ? '' : `, acquireTimeout ${formatDuration(service.pool.acquireTimeoutMs)} (the wait for the app's own pool, before the query reaches PgBouncer)`}; query_wait_timeout ${formatDuration(queryWaitTimeoutMs)}`,
-        expected: `a queryTimeout below ${formatDuration(queryWaitTimeoutMs)}, so that the app gives up with a timeout of its own; or a query_wait_timeout above the app's, and an app that treats a dropped connection (08P01 query_wait_timeout) as a failed request`,
-        ...(timeout === null ? {} : { fix: { ini: [`; or: query_wait_timeout = ${iniSeconds(longer)}`] } }),
+        expected: `a query_wait_timeout above the app's queryTimeout, so that the app gives up with a timeout of its own (or a queryTimeout below ${formatDuration(queryWaitTimeoutMs)}); else an app that treats a dropped connection (08P01 query_wait_timeout) as a failed request`,
+        ...(timeout === null ? {} : { fix: { ini: [`query_wait_timeout = ${iniSeconds(longer)}`] } }),
       },
     ];
   });

@@ -5,9 +5,10 @@
 import { ACQUISITION_EXCELLENT_MS, ACQUISITION_POOR_MS, acquisitionRating } from '../../guide.js';
 import type { Finding } from '../../findings.js';
 import type { PoolerFacts, PoolerPool } from '../../pooler/facts.js';
-import { poolsOf } from '../../pooler/server-bound.js';
+import { poolsOf, serverBound } from '../../pooler/server-bound.js';
 import type { PoolerObservation } from '../input.js';
 import { outcome, type CheckOutcome } from '../types.js';
+import { serverRoom } from './server-connections.js';
 
 const ms = (value: number) => `${Math.round(value * 10) / 10} ms`;
 
@@ -33,11 +34,26 @@ function averageWaits(facts: PoolerFacts): { perCheckoutMs: number | null; notes
 const poolLine = (p: PoolerPool) =>
   `${p.database}/${p.user}: ${p.clientsWaiting} waiting, oldest ${ms(p.maxWaitMs)}, ${p.serversActive} servers active`;
 
-/** The pgbouncer.ini line that would give the busiest waiting pool room for its queue. */
+/**
+ * The pgbouncer.ini line that would give the busiest waiting pool room for its queue: a default_pool_size
+ * that many larger, when that pool uses the default and, with the server read, the larger pools still fit
+ * the guide's share of its slots. Otherwise none: a pool the server cannot carry moves the queue there.
+ */
 function largerPool(obs: PoolerObservation, worst: PoolerPool): string[] {
-  const bound = poolsOf(obs.facts).find((p) => p.database === worst.database && p.user === worst.user);
-  if (!bound || bound.unbounded || bound.poolSize !== obs.facts.config.defaultPoolSize) return [];
-  return [`default_pool_size = ${bound.poolSize + worst.clientsWaiting}`];
+  const { facts } = obs;
+  const current = facts.config.defaultPoolSize;
+  const bound = poolsOf(facts).find((p) => p.database === worst.database && p.user === worst.user);
+  if (!bound || bound.unbounded || bound.poolSize !== current) return [];
+  const larger = current + worst.clientsWaiting;
+  if (obs.server) {
+    const grown: PoolerFacts = {
+      ...facts,
+      config: { ...facts.config, defaultPoolSize: larger },
+      databases: facts.databases.map((d) => (d.poolSize === current ? { ...d, poolSize: larger } : d)),
+    };
+    if (obs.instances * serverBound(grown).perProcess > serverRoom(obs.server, obs).share) return [];
+  }
+  return [`default_pool_size = ${larger}`];
 }
 
 export function clientsWaitingCheck(obs: PoolerObservation): CheckOutcome {
@@ -69,7 +85,7 @@ export function clientsWaitingCheck(obs: PoolerObservation): CheckOutcome {
         ? `${waiting} client${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} in PgBouncer for a server connection, the oldest for ${ms(oldest)} (${rating}): PgBouncer's pool, not the server, is the bottleneck`
         : `Clients waited ${ms(worstMs)} per server assignment in PgBouncer over its last stats period (${rating}): its pool, not the server, is the bottleneck`,
     ...(observed ? { observed } : {}),
-    expected: `${expected}; a larger pool where the server has slots and cores for it, or shorter transactions that give servers back sooner`,
+    expected: `${expected}; ${ini.length > 0 ? 'a larger pool (the server has slots for it)' : 'a larger pool only where the server has slots and cores for it'}, or shorter transactions that give server connections back sooner`,
     ...(ini.length > 0 ? { fix: { ini } } : {}),
   };
   return outcome([finding]);
