@@ -218,6 +218,19 @@ describe("the plan's pooler section beside a live admin console", () => {
   });
 });
 
+describe("check-server's idle_session_timeout beside the pooler's reading", () => {
+  it('gives way to the finding that knows what PgBouncer keeps idle', () => {
+    const pooler = misconfigured();
+    const facts = pooler.server ?? serverFacts();
+    const server = { facts, plan: serverPlan({ behindPooler: true }) };
+    const alone = runChecks(CHECK_SERVER_FAMILIES, { server }).findings;
+    assert.equal(only(alone, 'idle-session-timeout-set').severity, 'warning');
+    const both = runChecks(CHECK_SERVER_FAMILIES, { server, pooler }).findings;
+    assert.ok(!both.some((f) => f.id === 'idle-session-timeout-set'));
+    assert.equal(only(both, 'pooler-server-idle-timeout').severity, 'warning');
+  });
+});
+
 describe('the server connections PgBouncer may open', () => {
   it('multiplies by the processes that do not coordinate, and counts forced users and reserves', () => {
     const facts = poolerFacts({

@@ -223,12 +223,13 @@ export const planChecks = defineFamily('plan', [
   { id: 'plan-fleet', run: planned(({ services, server }) => [fleetFinding(services, server)]) },
   // Named after the first of the per-service findings; it reports each pool's problems.
   { id: 'pool-min-above-max', run: planned(poolFindings) },
-  // Behind a pooler whose console was read, the pooler's family judges the same from what it said.
-  { id: 'pool-idle-beyond-limit', supersededBy: 'pooler-client-idle-timeout', run: planned(idleFindings) },
+  // The idle connections on either side of the pooler. When its console was read, the pooler's family
+  // judges both from what it said.
   {
-    id: 'pooler-server-idle-timeout',
-    supersededBy: 'pooler-server-idle-timeout',
-    run: (plan) => outcome(poolerIdleFindings(plan)),
+    id: 'pool-idle-beyond-limit',
+    supersededBy: 'pooler-client-idle-timeout',
+    run: (plan) =>
+      outcome([...(plan.services.length === 0 ? [] : idleFindings(plan)), ...poolerIdleFindings(plan)]),
   },
   { id: 'plan-last-free-slots', run: planned(lastFreeSlotsFindings) },
 ]);

@@ -160,5 +160,6 @@ export const checkIdleSessionTimeout: ServerRule = ({ facts, plan }) => {
 export const timeoutChecks: readonly Check<'server'>[] = [
   { id: 'idle-in-transaction-timeout', run: checkIdleInTransactionTimeout },
   { id: 'statement-timeout', run: checkStatementTimeout },
-  { id: 'idle-session-timeout', run: checkIdleSessionTimeout },
+  // The pooler's family judges idle_session_timeout against what PgBouncer keeps idle, from its console.
+  { id: 'idle-session-timeout', supersededBy: 'pooler-server-idle-timeout', run: checkIdleSessionTimeout },
 ];
