@@ -480,3 +480,15 @@ describe('a pooler in the chain is not advised again, and its server connections
     assert.equal(withHints(tier, { pooler: true }).hints, undefined);
   });
 });
+
+describe('a PgBouncer no client has reached yet', () => {
+  it('says what each pair that connects may open, without judging', () => {
+    const facts = poolerFacts({ pools: [] });
+    const f = only(
+      judged({ facts, instances: 1, server: serverFacts(), services: [] }).findings,
+      'pooler-server-connections',
+    );
+    assert.equal(f.severity, 'info');
+    assert.match(f.title, /no pool yet .* up to 20 \+ 0 server connections per process/);
+  });
+});

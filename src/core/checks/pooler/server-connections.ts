@@ -64,6 +64,17 @@ export function serverConnectionsCheck(obs: PoolerObservation): CheckOutcome {
       ? `; clients that bypass the pooler are not counted (with ${obs.instances} PgBouncer processes their server connections cannot be told apart)`
       : `; ${direct} held by clients that bypass the pooler, so ${available} for it`);
   const room = `the ${available} slots the server has for it`;
+  if (bound.pools.length === 0) {
+    const { defaultPoolSize, reservePoolSize } = obs.facts.config;
+    return outcome([
+      {
+        id: 'pooler-server-connections',
+        severity: 'info',
+        title: `PgBouncer has no pool yet (pools start when a client connects): each (database, user) pair that connects may open up to ${defaultPoolSize} + ${reservePoolSize} server connections per process, against ${room}`,
+        observed,
+      },
+    ]);
+  }
   if (total <= share) {
     return outcome([
       {
