@@ -492,3 +492,12 @@ describe('a PgBouncer no client has reached yet', () => {
     assert.match(f.title, /no pool yet .* up to 20 \+ 0 server connections per process/);
   });
 });
+
+describe('waits PgBouncer 1.18 averaged over its last stats period', () => {
+  it('are a note when nobody waits now', () => {
+    const facts = poolerFacts({ stats: [poolerStats('appdb', { avgWaitTimeMs: 250 })] });
+    const f = only(judged({ facts, instances: 1, services: [] }).findings, 'pooler-clients-waiting');
+    assert.equal(f.severity, 'info');
+    assert.match(f.title, /On average 0\.25 clients waited in PgBouncer .* none now/);
+  });
+});

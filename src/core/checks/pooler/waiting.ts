@@ -13,8 +13,13 @@ import { serverRoom } from './server-connections.js';
 const ms = (value: number) => `${Math.round(value * 10) / 10} ms`;
 
 /** What SHOW STATS' avg_wait_time says, in its version's meaning. */
-function averageWaits(facts: PoolerFacts): { perCheckoutMs: number | null; notes: string[] } {
+function averageWaits(facts: PoolerFacts): {
+  perCheckoutMs: number | null;
+  meanWaiting: number;
+  notes: string[];
+} {
   let perCheckoutMs: number | null = null;
+  let meanWaiting = 0;
   const notes: string[] = [];
   for (const s of facts.stats) {
     if (s.avgWaitTimeMeaning === 'per-assignment') {
@@ -22,13 +27,14 @@ function averageWaits(facts: PoolerFacts): { perCheckoutMs: number | null; notes
       if (s.avgWaitTimeMs > 0)
         notes.push(`${s.database}: avg_wait_time ${ms(s.avgWaitTimeMs)} per server assignment`);
     } else if (s.avgWaitTimeMs > 0) {
+      meanWaiting += s.avgWaitTimeMs / 1000;
       // Up to 1.22 it is the time waited per second of wall time: the mean number of clients waiting.
       notes.push(
         `${s.database}: on average ${Math.round(s.avgWaitTimeMs) / 1000} clients waiting (avg_wait_time before 1.23)`,
       );
     }
   }
-  return { perCheckoutMs, notes };
+  return { perCheckoutMs, meanWaiting, notes };
 }
 
 const poolLine = (p: PoolerPool) =>
@@ -65,7 +71,7 @@ export function clientsWaitingCheck(obs: PoolerObservation): CheckOutcome {
   const worstMs = Math.max(oldest, averages.perCheckoutMs ?? 0);
   const rating = acquisitionRating(worstMs);
   const expected = `no client waiting; a wait under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor`;
-  if (waiting === 0 && rating === 'excellent') {
+  if (waiting === 0 && rating === 'excellent' && averages.meanWaiting === 0) {
     return outcome([
       {
         id: 'pooler-clients-waiting',
@@ -83,7 +89,9 @@ export function clientsWaitingCheck(obs: PoolerObservation): CheckOutcome {
     title:
       waiting > 0
         ? `${waiting} client${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} in PgBouncer for a server connection, the oldest for ${ms(oldest)} (${rating}): PgBouncer's pool, not the server, is the bottleneck`
-        : `Clients waited ${ms(worstMs)} per server assignment in PgBouncer over its last stats period (${rating}): its pool, not the server, is the bottleneck`,
+        : rating !== 'excellent'
+          ? `Clients waited ${ms(worstMs)} per server assignment in PgBouncer over its last stats period (${rating}): its pool, not the server, is the bottleneck`
+          : `On average ${Math.round(averages.meanWaiting * 1000) / 1000} clients waited in PgBouncer for a server connection over its last stats period, none now`,
     ...(observed ? { observed } : {}),
     expected: `${expected}; ${ini.length > 0 ? 'a larger pool (the server has slots for it)' : 'a larger pool only where the server has slots and cores for it'}, or shorter transactions that give server connections back sooner`,
     ...(ini.length > 0 ? { fix: { ini } } : {}),
