@@ -90,7 +90,8 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'pool-idle-beyond-limit': { cause: 'connection-failures', hints: ['intermittent-failures'] },
 
   // the pooler in the chain
-  'pooler-server-connections': { cause: 'server-connections', hints: ['raise-max-connections'] },
+  // Its fix lowers the pools; the hint names the other ways out (and what a full server does).
+  'pooler-server-connections': { cause: 'server-connections', hints: ['too-many-connections'] },
   'pooler-client-limit': { cause: 'pooler-clients', hints: ['pooler-client-limit'] },
   'pooler-session-pool': { cause: 'pool-wait', hints: ['pooler-queue'] },
   'pooler-clients-waiting': { cause: 'pool-wait', hints: ['pooler-queue'] },
