@@ -310,7 +310,14 @@ describe('monitor text', () => {
   it('the live view shows a sparkline of every sample, scaled to 0–100 %', () => {
     const samples = run([0, 50, 100]);
     const lines = renderLiveView(
-      { target: 't', serverVersion: '18', intervalMs: 1000, durationMs: null, usableSlots: 100 },
+      {
+        target: 't',
+        serverVersion: '18',
+        pooler: null,
+        intervalMs: 1000,
+        durationMs: null,
+        usableSlots: 100,
+      },
       samples,
       summariseSamples(samples, 1000),
       plainStyle,
