@@ -173,6 +173,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
               usableSlots,
               transactionsBaseline,
               transactionsSoFar: transactionsIn(samples),
+              ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
             }),
           );
           if (current.roster)
