@@ -134,7 +134,8 @@ export async function driveLoad(
         return;
       case 'acquire-error':
         into.addError(codeOf(outcome.error));
-        if (serverGone(outcome.error)) fatal ??= lostServer(outcome.error);
+        // A connection that could not be opened failed the way a login fails: say so the same way.
+        if (serverGone(outcome.error)) fatal ??= opened.connectionError(outcome.error);
         return;
       case 'query-error': {
         const { error } = outcome;
@@ -143,6 +144,8 @@ export async function driveLoad(
         into.addError(codeOf(error));
         fatal ??=
           (load.work.kind === 'query' ? refusedQuery(error, 'bench') : undefined) ??
+          // A pooler that drops a waiting request (query_wait_timeout) says why, as at login.
+          (codeOf(error) === '08P01' ? opened.connectionError(error) : undefined) ??
           (serverGone(error) ? lostServer(error) : undefined);
       }
     }

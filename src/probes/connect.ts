@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type pg from 'pg';
-import { UsageError } from '../core/errors.js';
+import { UsageError, type PooltuneError } from '../core/errors.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../core/guide.js';
 import { NoPasswordError, connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
 import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
@@ -209,6 +209,8 @@ export interface OpenSession {
   runStatement(client: pg.ClientBase, statement: string): Promise<void>;
   /** The server backend behind a probe connection, to cancel its query; null through a pooler. */
   backendPidOf(client: pg.ClientBase): number | null;
+  /** Why a probe connection to this target failed, in one line with a hint, as for the main session. */
+  connectionError(error: unknown): PooltuneError;
   /** Opens one more bounded connection the same way and times it; the caller ends it. */
   probeClient(): Promise<{ client: pg.Client; connectMs: number }>;
   /** A pg.Pool of bounded connections made the same way; tracked until the caller closes it. */
@@ -270,6 +272,7 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
     runStatement: async (on, statement) => {
       await run(on, statement);
     },
+    connectionError: (error) => connectionErrorFrom(error, ctx),
     backendPidOf: (on) => (route.throughPooler ? null : announcedPid(on)),
     probeClient: async () => {
       try {
