@@ -418,6 +418,47 @@ describe('PgBouncer console rows → pooler facts', () => {
     assert.equal(facts.stats[0]?.totalServerAssignmentCount, 8);
   });
 
+  it('reads no leftover override where 1.23–1.25 repeat the previous user’s (a PgBouncer 1.25.2 console)', () => {
+    // [users] app = pool_size=5 pool_mode=session, bob = max_user_connections=3, carol = reserve_pool_size=2
+    const user = (name: string, pool_size: string, reserve_pool_size: string, extra: ConsoleRow = {}) => ({
+      name,
+      pool_size,
+      reserve_pool_size,
+      pool_mode: null,
+      max_user_connections: 0,
+      current_connections: 0,
+      max_user_client_connections: 0,
+      current_client_connections: 0,
+      ...extra,
+    });
+    const users = [
+      user('app', '        5', '', { pool_mode: 'session' }),
+      user('bob', '        5', '', { max_user_connections: 3 }),
+      user('carol', '        5', '        2'),
+      user('pgbouncer', '        5', '        2'),
+      user('postgres', '        5', '        2'),
+    ];
+    const sizes = (version: string) =>
+      poolerFactsFrom({ ...ROWS_1_25, version: [{ version }], users }, CONSOLE).users.map((u) => [
+        u.name,
+        u.poolSize,
+        u.reservePoolSize,
+      ]);
+    assert.deepEqual(sizes('PgBouncer 1.25.2'), [
+      ['app', 5, null],
+      ['bob', null, null],
+      ['carol', null, 2],
+      ['postgres', null, null],
+    ]);
+    // Fixed in 1.26: every value is the user's own.
+    assert.deepEqual(sizes('PgBouncer 1.26.0'), [
+      ['app', 5, null],
+      ['bob', 5, null],
+      ['carol', 5, 2],
+      ['postgres', 5, 2],
+    ]);
+  });
+
   it('reads fractional seconds to the µs PgBouncer keeps', () => {
     const config = parseConfig(
       configRows({ ...CONFIG_1_18, query_timeout: '0.3', reserve_pool_timeout: '2.5' }),

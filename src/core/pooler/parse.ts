@@ -291,8 +291,7 @@ function portOf(row: Row): number | null {
 
 /**
  * USERS prints pool_size and reserve_pool_size as text, right-aligned in 9 characters, or "" when the user
- * does not override them. (PgBouncer 1.23–1.25 reuse the text buffer across rows, so a user listed after one
- * with an override shows that override too; the console gives no way to tell.)
+ * does not override them.
  */
 function overrideOf(row: Row, column: string, user: string): number | null {
   if (!row.has(column)) return null;
@@ -302,14 +301,38 @@ function overrideOf(row: Row, column: string, user: string): number | null {
   return Number(text);
 }
 
-export function parseUsers(list: readonly ConsoleRow[]): PoolerUser[] {
-  return rows('USERS', list, nameOf('name'))
-    .map((row) => ({ row, name: row.text('name') ?? '' }))
-    .filter(({ name }) => name !== CONSOLE_DATABASE)
-    .map(({ row, name }) => ({
+/**
+ * PgBouncer 1.23 to 1.25 reuse one text buffer for these columns across the rows of SHOW USERS (fixed in
+ * 1.26), so every user listed after one with an override shows that override too. A value the row before
+ * also printed may be such a leftover; it is read as no override, since a phantom per-user pool size would
+ * make the pooler look able to open more server connections than it can. Two adjacent users that really
+ * share a value lose the second one: the lesser error.
+ */
+const USERS_REPEATS_OVERRIDES = (versionNum: number) => versionNum >= 12_300 && versionNum < 12_600;
+
+export function parseUsers(list: readonly ConsoleRow[], versionNum: number): PoolerUser[] {
+  const read = rows('USERS', list, nameOf('name')).map((row) => {
+    const name = row.text('name') ?? '';
+    return {
+      row,
       name,
       poolSize: overrideOf(row, 'pool_size', name),
       reservePoolSize: overrideOf(row, 'reserve_pool_size', name),
+    };
+  });
+  const leftover = (column: 'poolSize' | 'reservePoolSize', i: number) =>
+    USERS_REPEATS_OVERRIDES(versionNum) && i > 0 && read[i - 1]?.[column] === read[i]?.[column];
+  return read
+    .map((user, i) => ({
+      ...user,
+      poolSize: leftover('poolSize', i) ? null : user.poolSize,
+      reservePoolSize: leftover('reservePoolSize', i) ? null : user.reservePoolSize,
+    }))
+    .filter(({ name }) => name !== CONSOLE_DATABASE)
+    .map(({ row, name, poolSize, reservePoolSize }) => ({
+      name,
+      poolSize,
+      reservePoolSize,
       poolMode: poolModeOf('USERS', `pool_mode of ${name}`, row.text('pool_mode')),
       // 1.23+: the user's max_user_connections, or the global one when the user sets none.
       maxUserConnections: row.countIfAny('max_user_connections'),
@@ -393,7 +416,7 @@ export function poolerFactsFrom(answers: ConsoleRows, console: string): PoolerFa
     console,
     config,
     databases: parseDatabases(answers.databases),
-    users: parseUsers(answers.users),
+    users: parseUsers(answers.users, versionNum),
     pools: parsePools(answers.pools, config.poolMode),
     stats: parseStats(answers.stats, versionNum),
     lists: parseLists(answers.lists),
