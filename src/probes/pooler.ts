@@ -83,13 +83,15 @@ function loginError(error: unknown, at: Where): PooltuneError {
   const { target, where } = at;
   const e = (error ?? {}) as { code?: string; message?: string };
   const message = e.message ?? String(error);
-  if (/\bnot allowed\b/i.test(message))
+  // PgBouncer's own login errors come as 08P01; PostgreSQL's (28P01, 3D000 …) mean it is not PgBouncer.
+  const fromPgBouncer = e.code === '08P01';
+  if (fromPgBouncer && /\bnot allowed\b/i.test(message))
     return new ConnectionError(
       `PgBouncer at ${where} does not let "${target.user}" into its admin console (not allowed)`,
       e.code,
       [STATS_USERS_HINT(target.user)],
     );
-  if (/password authentication failed|SASL authentication failed/i.test(message))
+  if (fromPgBouncer && /password authentication failed|SASL authentication failed/i.test(message))
     return new ConnectionError(
       `password authentication failed for user "${target.user}" at PgBouncer's console ${where}`,
       e.code,
@@ -103,8 +105,8 @@ function loginError(error: unknown, at: Where): PooltuneError {
       e.code,
       ["point the pooler URL at PgBouncer's own port (6432 unless listen_port says otherwise)"],
     );
-  // 1.18 says `database "x" does not exist`, later releases `no such database: x`; both as 08P01.
-  if (e.code === '08P01' && /no such database|database ".*" does not exist/i.test(message))
+  // 1.18 says `database "x" does not exist`, later releases `no such database: x`.
+  if (fromPgBouncer && /no such database|database ".*" does not exist/i.test(message))
     return new ConnectionError(`PgBouncer at ${where} has no database "${target.database}"`, e.code, [
       `its admin console is the database "${CONSOLE_DATABASE}"`,
     ]);
