@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { ConnectionError } from '../../src/core/errors.js';
@@ -221,6 +224,22 @@ describe("reading PgBouncer's admin console", () => {
         /^password authentication failed for user "monitor" at PgBouncer's console 127\.0\.0\.1:\d+$/,
         /auth_file/,
       );
+    });
+
+    it('takes the password from the password file when the target has none', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'pooltune-pooler-pgpass-'));
+      try {
+        const file = join(dir, 'pgpass');
+        const escaped = MONITOR_PASSWORD.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
+        await writeFile(file, `127.0.0.1:${bouncer.port}:pgbouncer:monitor:${escaped}\n`, { mode: 0o600 });
+        const facts = await readPoolerFacts(consoleTarget(bouncer, 'monitor', undefined), {
+          ...OPTIONS,
+          env: { PGPASSFILE: file },
+        });
+        assert.equal(facts.config.maxClientConn, 33);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('sends no startup parameter from PGOPTIONS or PGAPPNAME, which the console would refuse', async () => {
