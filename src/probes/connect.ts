@@ -46,7 +46,7 @@ export interface Session {
   readonly route: SessionRoute;
 }
 
-async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
+export async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
   // Like libpq, never TLS on a Unix socket, whatever sslmode says: the server would refuse it anyway.
   if (target.host.startsWith('/')) return false;
   switch (target.sslMode) {
