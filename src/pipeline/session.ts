@@ -45,7 +45,7 @@ export async function withSession<T>(
       const collected = await collectServerFacts(connection.session, {
         showQueries: options.showQueries === true,
       });
-      const facts = { ...collected, pooler: await sightPooler(collected.route) };
+      const facts = { ...collected, pooler: await sightPooler(target, collected.route) };
       return await use({ target, facts, connection });
     } finally {
       await connection.close();

@@ -55,7 +55,11 @@ describe('through a transaction-mode PgBouncer', () => {
       settings: { log_statement: 'all', log_min_messages: 'warning', log_min_error_statement: 'panic' },
     });
     await server.sql('create table t (x int)');
-    pooler = await startPgBouncer(server, { poolMode: 'transaction' });
+    await server.sql('create role app login');
+    pooler = await startPgBouncer(server, {
+      poolMode: 'transaction',
+      auth: { type: 'trust', users: { postgres: '', app: '' } },
+    });
     single = await startPgBouncer(server, { poolMode: 'transaction', settings: { default_pool_size: 1 } });
     dir = await mkdtemp(join(tmpdir(), 'pooltune-pooler-'));
     await writeFile(
@@ -103,9 +107,45 @@ describe('through a transaction-mode PgBouncer', () => {
     );
     assert.equal(await pooltuneSessionsLeft(server), 0, 'no server connection keeps the name pooltune');
     const json = await runCli(['check-server', '--db', url, '--json']);
-    assert.equal(JSON.parse(json.stdout).pooler.seenBy, 'backend-pid');
+    assert.deepEqual(JSON.parse(json.stdout).pooler, {
+      seenBy: 'backend-pid',
+      sessionThrough: true,
+      console: `postgres@127.0.0.1:${pooler.port}/pgbouncer`,
+      product: 'pgbouncer',
+      version: pooler.version.replace('PgBouncer ', ''),
+      poolMode: 'transaction',
+      unread: null,
+    });
     const direct = await runCli(['check-server', '--db', server.url(), '--json']);
     assert.equal(JSON.parse(direct.stdout).pooler, null, 'straight to PostgreSQL: no pooler');
+  });
+
+  it("reads the pooler's console when it can, says why when it cannot, and reads a named one", async () => {
+    const text = await runCli(['health', '--db', pooler.url(), '--duration', '200ms']);
+    assert.match(
+      text.stdout,
+      new RegExp(`through PgBouncer ${pooler.version.replace('PgBouncer ', '')} \\(transaction mode\\)`),
+    );
+    // app may use the pool but not the console: the run goes on and says what would let it read it.
+    const app = await runCli(['check-server', '--db', pooler.url('app'), '--json']);
+    assert.ok(app.code === 0 || app.code === 1, app.stderr);
+    const seen = JSON.parse(app.stdout).pooler;
+    assert.equal(seen.sessionThrough, true);
+    assert.equal(seen.version, null);
+    assert.match(seen.unread, /not allowed.*stats_users/);
+    // Straight to the server, with the applications' pooler named.
+    const named = await runCli(['check-server', '--db', server.url(), '--pooler', pooler.adminUrl()]);
+    assert.match(named.stdout, /pooler PgBouncer [\d.]+ read at postgres@127\.0\.0\.1:\d+\/pgbouncer/);
+    // A named console that cannot be read is an error: the user asked for it.
+    const wrong = await runCli(['check-server', '--db', server.url(), '--pooler', pooler.url('app')]);
+    assert.equal(wrong.code, 3, wrong.stderr);
+    assert.equal(
+      wrong.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !l.startsWith('  hint')).length,
+      1,
+    );
   });
 
   it('refuses a writing --query, which writes nothing', async () => {

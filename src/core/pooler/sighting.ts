@@ -10,6 +10,8 @@ export interface PoolerSighting {
    * `named`: --pooler or the plan named its admin console, or --db is that console.
    */
   readonly seenBy: 'backend-pid' | 'named';
+  /** pooltune's own session went through it (or only the applications do, and --pooler named it). */
+  readonly sessionThrough: boolean;
   /** The admin console, user@host:port/pgbouncer, never with a password; null when none was tried. */
   readonly console: string | null;
   /** What the console said; null when it was not read. */
@@ -24,6 +26,7 @@ export interface PoolerSighting {
 export function sightingSummary(sighting: PoolerSighting) {
   return {
     seenBy: sighting.seenBy,
+    sessionThrough: sighting.sessionThrough,
     console: sighting.console,
     product: sighting.facts?.product ?? null,
     version: sighting.facts?.version ?? null,
@@ -35,6 +38,8 @@ export function sightingSummary(sighting: PoolerSighting) {
 /** "through PgBouncer 1.18.0 (transaction mode)", or what is known without its console. */
 export function describeSighting(sighting: PoolerSighting): string {
   const mode = sighting.poolMode ? ` (${sighting.poolMode} mode)` : '';
+  if (sighting.facts && !sighting.sessionThrough)
+    return `pooler PgBouncer ${sighting.facts.version} read at ${sighting.console ?? '?'}`;
   if (sighting.facts) return `through PgBouncer ${sighting.facts.version}${mode}`;
   return `through a pooler${mode}; its admin console was not read: ${sighting.unread ?? 'not tried'}`;
 }
