@@ -203,6 +203,7 @@ async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
     command: 'bench',
     target: db.display,
     serverVersion: facts.serverVersion,
+    pooler: facts.pooler ?? null,
     load,
     runs,
     // The first configuration decides; --compare's is shown beside it.

@@ -74,6 +74,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
     command: 'check-server',
     target: db.display,
     serverVersion: facts.serverVersion,
+    pooler: facts.pooler ?? null,
     server: {
       role: facts.currentRole,
       database: facts.currentDatabase,

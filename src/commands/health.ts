@@ -43,7 +43,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
   const {
-    value: { serverVersion, sessions, run },
+    value: { serverVersion, pooler, sessions, run },
     stoppedBy,
   } = await untilStopped((stop) =>
     withSession(
@@ -52,6 +52,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       options,
       async (session) => ({
         serverVersion: session.facts.serverVersion,
+        pooler: session.facts.pooler ?? null,
         sessions: {
           role: session.facts.currentRole,
           roster: session.facts.sessions,
@@ -101,6 +102,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
     command: 'health',
     target: db.display,
     serverVersion,
+    pooler,
     metrics,
     probe: {
       wallMs: Math.round(performance.now() - started),

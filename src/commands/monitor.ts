@@ -117,7 +117,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   };
   let startedWall = new Date();
   let started = performance.now();
-  const { context, serverVersion, stoppedBy } = await withSession(
+  const { context, serverVersion, pooler, stoppedBy } = await withSession(
     target,
     io,
     options,
@@ -142,6 +142,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
       const heading: MonitorHeading = {
         target: db.display,
         serverVersion: facts.serverVersion,
+        pooler: facts.pooler ?? null,
         intervalMs: options.intervalMs,
         durationMs: options.durationMs ?? null,
         usableSlots,
@@ -172,6 +173,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
               usableSlots,
               transactionsBaseline,
               transactionsSoFar: transactionsIn(samples),
+              ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
             }),
           );
           if (current.roster)
@@ -189,7 +191,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
       });
       await finish();
       const ended: MonitorRun['stoppedBy'] = stoppedBy ?? (lost ? 'connection-lost' : 'duration');
-      return { context, serverVersion: facts.serverVersion, stoppedBy: ended };
+      return { context, serverVersion: facts.serverVersion, pooler: facts.pooler ?? null, stoppedBy: ended };
     },
   );
 
@@ -214,6 +216,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     command: 'monitor',
     target: db.display,
     serverVersion,
+    pooler,
     run: {
       intervalMs: options.intervalMs,
       durationMs: options.durationMs ?? null,

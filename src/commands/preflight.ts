@@ -100,6 +100,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
     command: 'preflight',
     target: db.display,
     serverVersion: facts.serverVersion,
+    pooler: facts.pooler ?? null,
     configFile: plan.file,
     plan: services.map(({ service, preset }) => ({
       service: service.name,

@@ -1,3 +1,4 @@
+import type { PoolerSighting } from '../core/pooler/sighting.js';
 import { PooltuneError, UsageError } from '../core/errors.js';
 import { commandLine, urlWithoutPassword } from '../core/command-line.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
@@ -240,6 +241,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
   });
   let target: string | null = null;
   let serverVersion: string | null = null;
+  let pooler: PoolerSighting | null = null;
   let measurement: { traffic: MeasuredTraffic; stoppedBy: StopSignal | null } | undefined;
   let budget: ServerBudget = {
     maxConnections: options.serverMaxConnections,
@@ -283,6 +285,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     });
     target = db.display;
     serverVersion = facts.serverVersion;
+    pooler = facts.pooler ?? null;
     budget = budgetFromServer(facts, options.accountForOthers);
   }
   if (options.planOthers) {
@@ -332,6 +335,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     command: 'recommend',
     target,
     serverVersion,
+    pooler,
     inputs: {
       workload: input(preset.name, 'workload'),
       workloadOrigin: preset.origin,

@@ -30,6 +30,7 @@ export function countExpectation(range: CountRange): string {
 export const COUNT_RANGES = {
   concurrency: { min: 1, max: 100_000 },
   instances: { min: 1, max: 10_000 },
+  poolerInstances: { min: 1, max: 1_000 },
   poolMax: { min: 1, max: MAX_POOL_SIZE },
   probeConnections: { min: 1, max: 50 },
   poolMin: { min: 0, max: MAX_POOL_SIZE },

@@ -1,4 +1,5 @@
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from './guide.js';
+import type { PoolerSighting } from './pooler/sighting.js';
 import type { SessionRoster } from './sessions/roster.js';
 
 /** One row of pg_settings, as the checks need it. */
@@ -60,6 +61,8 @@ export interface SessionRoute {
 /** Everything check-server and recommend --db read from a server, collected in one pass. */
 export interface ServerFacts {
   readonly route: SessionRoute;
+  /** The pooler the session went through, and what its admin console said; null or absent: none seen. */
+  readonly pooler?: PoolerSighting | null;
   readonly serverVersionNum: number;
   readonly serverVersion: string;
   readonly currentRole: string;

@@ -5,6 +5,7 @@ import type { OpenSession } from '../probes/connect.js';
 import type { Io } from '../ui/io.js';
 import type { Progress } from '../ui/progress.js';
 import { verbose } from './output.js';
+import { sightPooler } from './pooler.js';
 import type { Target } from './target.js';
 
 /** An open session on a target, with the server's facts, collected once when it opened. */
@@ -41,9 +42,10 @@ export async function withSession<T>(
   try {
     const connection = await openSession(endpoint.connection, endpoint.sessionOptions);
     try {
-      const facts = await collectServerFacts(connection.session, {
+      const collected = await collectServerFacts(connection.session, {
         showQueries: options.showQueries === true,
       });
+      const facts = { ...collected, pooler: await sightPooler(target, collected.route) };
       return await use({ target, facts, connection });
     } finally {
       await connection.close();

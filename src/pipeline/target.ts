@@ -5,7 +5,12 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from '../core/guide.js';
 import type { PlanConfig } from '../core/plan/config.js';
 import { failOnWithPlan } from '../config/load-plan.js';
 import type { SessionOptions } from '../probes/connect.js';
-import { describeTarget, resolveTarget, type ConnectionTarget } from '../probes/target.js';
+import {
+  describeTarget,
+  resolveConsoleTarget,
+  resolveTarget,
+  type ConnectionTarget,
+} from '../probes/target.js';
 import type { Io } from '../ui/io.js';
 
 /** A PostgreSQL server, reached with the extended query protocol through node-postgres. */
@@ -23,9 +28,17 @@ export interface PostgresEndpoint {
  */
 export type Endpoint = PostgresEndpoint;
 
+/** The pooler in front of a target, as the user named it (its admin console) and how many processes run it. */
+export interface PoolerEndpoint {
+  /** --pooler's admin console; undefined: try the target's own host and port when a pooler is seen. */
+  readonly console: ConnectionTarget | undefined;
+  readonly instances: number;
+}
+
 /** One target of a run, resolved once: the endpoint, the plan it is checked against, and the gate. */
 export interface Target {
   readonly endpoint: Endpoint;
+  readonly pooler: PoolerEndpoint;
   readonly plan: PlanConfig | undefined;
   /** --fail-on (given) beats the plan's failOn, which beats the default. */
   readonly failOn: FailOn;
@@ -66,6 +79,17 @@ export function resolveEndpoint(
   };
 }
 
+/** --pooler resolved like --db (its password registered as a secret first), and --pooler-instances. */
+function resolvePooler(options: SharedOptions, io: Io): PoolerEndpoint {
+  let console: ConnectionTarget | undefined;
+  if (options.pooler !== undefined) {
+    // Only the URL: the PG* variables describe --db's server, not the pooler's console.
+    console = resolveConsoleTarget(options.pooler, '--pooler');
+    if (console.password) io.addSecret(console.password);
+  }
+  return { console, instances: options.poolerInstances ?? 1 };
+}
+
 /** The target of a command that has one server: its endpoint, its plan (if any) and the gate. */
 export function targetOf(
   options: SharedOptions,
@@ -75,6 +99,7 @@ export function targetOf(
 ): Target {
   return {
     endpoint: resolveEndpoint(options, io, plan, settings),
+    pooler: resolvePooler(options, io),
     plan,
     failOn: failOnWithPlan(options, plan),
   };

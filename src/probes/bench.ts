@@ -115,7 +115,7 @@ export async function driveLoad(
   const request = async (dueAt: number): Promise<void> => {
     const into = dueAt < measureFrom ? warmupLog : log;
     const statement = load.work.kind === 'select-1' ? 'SELECT 1' : requestStatement(load.work, random);
-    const outcome = await poolRequest(pool, statement, {
+    const outcome = await poolRequest(pool, (client) => opened.runStatement(client, statement), {
       held,
       onAcquired: notePeak,
       onWaiting: noteWaiting,
@@ -134,7 +134,8 @@ export async function driveLoad(
         return;
       case 'acquire-error':
         into.addError(codeOf(outcome.error));
-        if (serverGone(outcome.error)) fatal ??= lostServer(outcome.error);
+        // A connection that could not be opened failed the way a login fails: say so the same way.
+        if (serverGone(outcome.error)) fatal ??= opened.connectionError(outcome.error);
         return;
       case 'query-error': {
         const { error } = outcome;
@@ -143,6 +144,8 @@ export async function driveLoad(
         into.addError(codeOf(error));
         fatal ??=
           (load.work.kind === 'query' ? refusedQuery(error, 'bench') : undefined) ??
+          // A pooler that drops a waiting request (query_wait_timeout) says why, as at login.
+          (codeOf(error) === '08P01' ? opened.connectionError(error) : undefined) ??
           (serverGone(error) ? lostServer(error) : undefined);
       }
     }
@@ -233,10 +236,12 @@ export async function driveLoad(
     await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
     if (stoppedAt !== undefined && held.size > 0) {
       // A long hold would keep its backend busy after the socket closed: cancel on the server instead.
-      const pids = [...held].map((c) => (c as unknown as { processID: number }).processID);
-      await opened.session
-        .query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids])
-        .catch(() => undefined);
+      // Through a pooler the connection's pid is the pooler's key, not a backend: closing it is all there is.
+      const pids = [...held].map((c) => opened.backendPidOf(c)).filter((pid) => pid !== null);
+      if (pids.length > 0)
+        await opened.session
+          .query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids])
+          .catch(() => undefined);
       await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     }
     if (fatal) throw fatal;

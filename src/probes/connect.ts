@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type pg from 'pg';
-import { UsageError } from '../core/errors.js';
+import { UsageError, type PooltuneError } from '../core/errors.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../core/guide.js';
 import { NoPasswordError, connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
 import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
 import { track } from './open-connections.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
 import type { SessionRoute } from '../core/server-facts.js';
+import { boundsFor, guardedQuery, sessionBoundsSql, type StatementBounds } from './guard.js';
+import { SESSION_APPLICATION_NAME } from './session-name.js';
 
 /** Every pooltune session names itself, is read-only, and cannot run or wait for long. */
-export const SESSION_APPLICATION_NAME = 'pooltune';
-export { DEFAULT_STATEMENT_TIMEOUT_MS };
+export { DEFAULT_STATEMENT_TIMEOUT_MS, SESSION_APPLICATION_NAME };
 
 export interface SessionOptions {
   readonly connectTimeoutMs: number;
@@ -45,7 +46,7 @@ export interface Session {
   readonly route: SessionRoute;
 }
 
-async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
+export async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
   // Like libpq, never TLS on a Unix socket, whatever sslmode says: the server would refuse it anyway.
   if (target.host.startsWith('/')) return false;
   switch (target.sslMode) {
@@ -77,33 +78,50 @@ async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions |
   }
 }
 
-// Read-only from the first statement on: a startup option, not a SET that could come too late.
+// Read-only from the first statement on: a startup option, not a SET that could come too late. Sent only
+// on connections known to reach PostgreSQL itself: a pooler refuses it, or drops it when told to ignore it.
 const READ_ONLY_STARTUP_OPTION = '-c default_transaction_read_only=on';
 // A client-side bound on top of statement_timeout, for a server that stops answering altogether.
 const CLIENT_GRACE_MS = 2000;
 
-const lockTimeoutFor = (statementTimeoutMs: number) => Math.min(statementTimeoutMs, 5000);
-
-/**
- * Reads the server's own values of the settings pooltune is about to change (a startup option would hide
- * them: pg_settings then shows the session's value), then bounds the session.
- */
-async function boundSession(client: pg.Client, statementTimeoutMs: number): Promise<Map<string, SettingRow>> {
-  const { rows } = await client.query<SettingRow>(
-    `select name, setting, unit, source, context, pending_restart from pg_settings where name = any($1::text[])`,
-    [OWN_SESSION_SETTINGS],
-  );
-  await client.query(
-    `SET statement_timeout = ${statementTimeoutMs}; SET lock_timeout = ${lockTimeoutFor(statementTimeoutMs)}; ` +
-      `SET idle_in_transaction_session_timeout = ${statementTimeoutMs}`,
-  );
-  return new Map(rows.map((r) => [r.name, r]));
+/** The pid the login's BackendKeyData announced; pg keeps it but its types do not say so. */
+function announcedPid(client: pg.ClientBase): number | null {
+  const pid = (client as pg.ClientBase & { processID?: number | null }).processID;
+  return typeof pid === 'number' ? pid : null;
 }
 
-/** The pid the login's BackendKeyData announced; pg keeps it but its types do not say so. */
-function announcedPid(client: pg.Client): number | null {
-  const pid = (client as pg.Client & { processID?: number | null }).processID;
-  return typeof pid === 'number' ? pid : null;
+const settingNames = OWN_SESSION_SETTINGS.map((name) => `'${name}'`).join(', ');
+
+interface FirstLook {
+  readonly serverDefaults: Map<string, SettingRow>;
+  readonly route: SessionRoute;
+}
+
+/**
+ * The main session's first transaction, read-only and bounded like every later one: the server's own values
+ * of the settings pooltune bounds (read before its SET LOCALs hide them), and the backend that answered.
+ * A backend pid other than the one announced at login means a pooler sits in between (PgBouncer, PgCat and
+ * PgDog announce keys of their own). Direct, the connection is pooltune's alone and is bounded for good.
+ */
+async function firstLook(client: pg.Client, bounds: StatementBounds): Promise<FirstLook> {
+  // Before any SET LOCAL, which would show as the session's own value; one round trip, rolled back.
+  const results = (await client.query(
+    `BEGIN READ ONLY; select name, setting, unit, source, context, pending_restart, pg_backend_pid() as pid
+       from pg_settings where name in (${settingNames}); ROLLBACK`,
+  )) as unknown as pg.QueryResult<SettingRow & { pid: number }>[];
+  const settings = results[1] ?? { rows: [] };
+  const backendPid = settings.rows[0]?.pid ?? 0;
+  const announced = announcedPid(client);
+  const route: SessionRoute = {
+    throughPooler: announced !== backendPid,
+    announcedPid: announced,
+    backendPid,
+  };
+  if (!route.throughPooler) await client.query(sessionBoundsSql(bounds));
+  const serverDefaults = new Map(
+    settings.rows.map(({ pid: _pid, ...row }) => [row.name, row] as [string, SettingRow]),
+  );
+  return { serverDefaults, route };
 }
 
 interface Credentials {
@@ -123,16 +141,17 @@ function noPassword(env: SessionOptions['env']): () => Promise<string> {
 }
 
 /**
- * The pg configuration of every pooltune connection. `boundAtStartup` sends the timeouts in the startup
- * packet (probe connections); the main session sets them itself after reading the server's values.
+ * The pg configuration of pooltune's connections. `bare` sends nothing a pooler could refuse or keep: no
+ * name, no options, no timeouts (the main session, and every connection through a pooler). `bounded` is for
+ * probe connections to a server already known to be PostgreSQL itself: read-only and bounded from login on.
  */
 function clientConfig(
   target: ConnectionTarget,
   credentials: Credentials,
   options: SessionOptions,
-  boundAtStartup: boolean,
+  profile: 'bare' | 'bounded',
 ): pg.ClientConfig {
-  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const bounds = boundsFor(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   return {
     host: target.host,
     port: target.port,
@@ -140,16 +159,16 @@ function clientConfig(
     database: target.database,
     password: credentials.password ?? noPassword(options.env),
     ssl: credentials.ssl,
-    application_name: SESSION_APPLICATION_NAME,
-    options: READ_ONLY_STARTUP_OPTION,
     connectionTimeoutMillis: options.connectTimeoutMs,
-    query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
+    query_timeout: bounds.statementTimeoutMs + CLIENT_GRACE_MS,
     keepAlive: true,
-    ...(boundAtStartup
+    ...(profile === 'bounded'
       ? {
-          statement_timeout: statementTimeoutMs,
-          lock_timeout: lockTimeoutFor(statementTimeoutMs),
-          idle_in_transaction_session_timeout: statementTimeoutMs,
+          application_name: SESSION_APPLICATION_NAME,
+          options: READ_ONLY_STARTUP_OPTION,
+          statement_timeout: bounds.statementTimeoutMs,
+          lock_timeout: bounds.lockTimeoutMs,
+          idle_in_transaction_session_timeout: bounds.idleInTransactionTimeoutMs,
         }
       : {}),
   };
@@ -184,6 +203,14 @@ export interface OpenSession {
   readonly session: Session;
   /** TCP, TLS, authentication and start-up of this session, in ms. */
   readonly connectMs: number;
+  /** Directly to PostgreSQL, or through a pooler (then nothing of pooltune's may outlive a transaction). */
+  readonly route: SessionRoute;
+  /** Runs one statement on a probe connection, read-only and bounded as the route requires. */
+  runStatement(client: pg.ClientBase, statement: string): Promise<void>;
+  /** The server backend behind a probe connection, to cancel its query; null through a pooler. */
+  backendPidOf(client: pg.ClientBase): number | null;
+  /** Why a probe connection to this target failed, in one line with a hint, as for the main session. */
+  connectionError(error: unknown): PooltuneError;
   /** Opens one more bounded connection the same way and times it; the caller ends it. */
   probeClient(): Promise<{ client: pg.Client; connectMs: number }>;
   /** A pg.Pool of bounded connections made the same way; tracked until the caller closes it. */
@@ -197,23 +224,23 @@ export interface OpenSession {
  */
 export async function openSession(target: ConnectionTarget, options: SessionOptions): Promise<OpenSession> {
   const ctx = { ...target, display: describeTarget(target), connectTimeoutMs: options.connectTimeoutMs };
-  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const bounds = boundsFor(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   let credentials: Credentials;
   let connected: { client: pg.Client; connectMs: number };
-  let serverDefaults: Map<string, SettingRow>;
+  let look: FirstLook;
   try {
     const password = target.password ?? (await passwordFromPgpass(target, options.env));
     credentials = { password, ssl: await tlsOptions(target) };
     try {
-      connected = await connectClient(clientConfig(target, credentials, options, false));
+      connected = await connectClient(clientConfig(target, credentials, options, 'bare'));
     } catch (error) {
       // libpq's "prefer": try TLS first, and go on without it when the server has none.
       if (target.sslMode !== 'prefer' || !/does not support SSL/i.test((error as Error).message)) throw error;
       credentials = { password, ssl: false };
-      connected = await connectClient(clientConfig(target, credentials, options, false));
+      connected = await connectClient(clientConfig(target, credentials, options, 'bare'));
     }
     try {
-      serverDefaults = await boundSession(connected.client, statementTimeoutMs);
+      look = await firstLook(connected.client, bounds);
     } catch (error) {
       await connected.client.end().catch(() => undefined);
       throw error;
@@ -222,21 +249,31 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
     throw connectionErrorFrom(error, ctx);
   }
   const { client } = connected;
+  const { route, serverDefaults } = look;
   const untrack = track(() => client.end());
-  const probeConfig = clientConfig(target, credentials, options, true);
+  // Through a pooler every connection goes bare and every statement in its own guarded transaction.
+  const probeConfig = clientConfig(target, credentials, options, route.throughPooler ? 'bare' : 'bounded');
+  const run = async <R extends pg.QueryResultRow>(on: pg.ClientBase, text: string, values?: unknown[]) =>
+    route.throughPooler ? guardedQuery<R>(on, bounds, text, values) : on.query<R>(text, values);
   return {
     connectMs: connected.connectMs,
+    route,
     session: {
-      query: async (text, values) => {
+      query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
         try {
-          return (await client.query(text, values)).rows;
+          return (await run<R>(client, text, values)).rows;
         } catch (error) {
           throw sessionErrorFrom(error, ctx);
         }
       },
       serverDefaults,
-      route: { throughPooler: false, announcedPid: announcedPid(client), backendPid: announcedPid(client) ?? 0 },
+      route,
     },
+    runStatement: async (on, statement) => {
+      await run(on, statement);
+    },
+    connectionError: (error) => connectionErrorFrom(error, ctx),
+    backendPidOf: (on) => (route.throughPooler ? null : announcedPid(on)),
     probeClient: async () => {
       try {
         return await connectClient(probeConfig);

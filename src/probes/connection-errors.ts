@@ -118,15 +118,11 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
           'the server is full: see `pooltune recommend` and `pooltune check-server` for sizing, or free idle sessions',
         ],
       );
-    case '08P01':
-      // PgBouncer refuses startup parameters it does not know; pooltune sends `options` to make its sessions
-      // read-only, and does not fall back to a SET that a transaction-mode pooler would hand to other clients.
-      if (/unsupported startup parameter/i.test(message))
-        return new ConnectionError(`${where} refused the connection: ${firstLine(message)}`, code, [
-          // Not "add it to ignore_startup_parameters": the pooler would then drop the read-only guard silently.
-          "a pooler (PgBouncer?) answers there: point --db at the PostgreSQL server itself; do not add the parameter to the pooler's ignore_startup_parameters, which would drop pooltune's read-only guard",
-        ]);
+    case '08P01': {
+      const refused = poolerRefusal(message, where);
+      if (refused) return refused;
       break;
+    }
     case '57P03':
       return new ConnectionError(
         `the server is not accepting connections right now: ${firstLine(message)}`,
@@ -172,6 +168,47 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
   return new ConnectionError(`cannot connect to ${where}: ${firstLine(message)}`, code);
 }
 
+/**
+ * What a pooler (PgBouncer's wording, SQLSTATE 08P01) says when it turns a client away: one line naming the
+ * pooler and the limit, and what to change. undefined for anything else.
+ */
+export function poolerRefusal(message: string, where: string): ConnectionError | undefined {
+  const line = firstLine(message);
+  const refusal = (text: string, hint: string) => new ConnectionError(text, '08P01', [hint]);
+  if (/unsupported (startup|options startup) parameter/i.test(message))
+    // pooltune itself sends no startup parameter a pooler could refuse; PGOPTIONS is read by the driver.
+    return refusal(
+      `the pooler at ${where} refused a startup parameter: ${line}`,
+      "pooltune sends none of its own: unset PGOPTIONS for it; do not add the parameter to the pooler's ignore_startup_parameters, which drops it silently",
+    );
+  if (/max_client_conn|no more connections allowed/i.test(message))
+    return refusal(
+      `the pooler at ${where} is full: ${line}`,
+      "every client connection counts against the pooler's max_client_conn (admin console connections too): raise it, or find the clients that hold connections",
+    );
+  if (/query_wait_timeout/i.test(message))
+    return refusal(
+      `the pooler at ${where} dropped pooltune after it waited too long for a server connection (query_wait_timeout)`,
+      'its pool for this database and user is busy: see SHOW POOLS (cl_waiting, maxwait) on its admin console, or run pooltune check-server --pooler <admin console URL>',
+    );
+  if (/no such database/i.test(message))
+    return refusal(
+      `the pooler at ${where} has no database entry for this name: ${line}`,
+      'add the database to its [databases] section (or a * fallback entry), or use a name it lists',
+    );
+  if (/not allowed/i.test(message))
+    return refusal(
+      `the pooler at ${where} does not let this user into its admin console: ${line}`,
+      "list the user in the pooler's stats_users (read-only SHOW commands are all pooltune needs), or use one in admin_users",
+    );
+  if (/pgbouncer cannot connect to server|server login has been failing|server conn crashed/i.test(message))
+    return refusal(
+      `the pooler at ${where} cannot log in to the PostgreSQL server behind it: ${line}`,
+      "check the server is up and the pooler's [databases] entry and credentials (auth_file / auth_query); its log says why",
+    );
+  return undefined;
+}
+
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
 }
@@ -192,6 +229,8 @@ export function sessionErrorFrom(error: unknown, ctx: ErrorContext): unknown {
       ['the server may be overloaded or blocked; try again, or raise the timeout'],
     );
   }
+  const refused = e.code === '08P01' ? poolerRefusal(message, where) : undefined;
+  if (refused) return refused;
   if (
     (e.code && /^(08|57P0)/.test(e.code)) ||
     e.code === 'ECONNRESET' ||

@@ -173,7 +173,7 @@ export async function measureAcquisition(
   const request = async () => {
     if (pool.idleCount === 0 && pool.totalCount >= plan.poolSize && pool.waitingCount > 0)
       exhaustedSamples += 1;
-    const outcome = await poolRequest(pool, plan.query);
+    const outcome = await poolRequest(pool, (client) => opened.runStatement(client, plan.query));
     switch (outcome.kind) {
       case 'done':
         waits.push(outcome.acquiredAt - outcome.askedAt);

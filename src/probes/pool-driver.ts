@@ -36,13 +36,16 @@ export interface PoolRequestHooks {
   readonly onWaiting?: (waiting: boolean) => void;
 }
 
+/** Runs one request's statement on the connection it acquired (read-only and bounded: OpenSession.runStatement). */
+export type RunStatement = (client: pg.PoolClient) => Promise<void>;
+
 /**
- * Acquire → run `statement` → release. A connection whose query failed is released with the error, so that
- * the pool drops it.
+ * Acquire → run the statement → release. A connection whose query failed is released with the error, so
+ * that the pool drops it.
  */
 export async function poolRequest(
   pool: pg.Pool,
-  statement: string,
+  runStatement: RunStatement,
   { held, onAcquired, onWaiting }: PoolRequestHooks = {},
 ): Promise<PoolRequestOutcome> {
   const askedAt = performance.now();
@@ -60,7 +63,7 @@ export async function poolRequest(
   onAcquired?.();
   held?.add(client);
   try {
-    await client.query(statement);
+    await runStatement(client);
     held?.delete(client);
     client.release();
   } catch (error) {

@@ -204,6 +204,26 @@ export function resolveTarget(
   };
 }
 
+/**
+ * A pooler's admin console from its URL alone (the PG* variables describe the server): the database is
+ * `pgbouncer` unless the URL names one, the user the URL's or the login name.
+ */
+export function resolveConsoleTarget(urlText: string, flag: string): ConnectionTarget {
+  if (urlText.trim() === '') throw new UsageError(`${flag} is empty; ${URL_HELP}`);
+  const url = parseConnectionUrl(urlText, flag);
+  return {
+    host: url.host ?? 'localhost',
+    port: url.port ?? 5432,
+    user: url.user ?? safeUsername(),
+    database: url.database ?? 'pgbouncer',
+    password: url.password,
+    sslMode: url.sslMode ?? 'prefer',
+    sslRootCert: url.sslRootCert,
+    connectTimeoutMs: url.connectTimeoutMs,
+    source: flag,
+  };
+}
+
 function safeUsername(): string {
   try {
     return userInfo().username;

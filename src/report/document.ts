@@ -1,18 +1,19 @@
 import type { FailOn, Finding, IgnoredFinding, Severity, Skipped } from '../core/findings.js';
+import { describeSighting, type PoolerSighting } from '../core/pooler/sighting.js';
 
 /** The fields every command's report has; JSON writes them around the command's own fields. */
 export interface ReportEnvelope {
   readonly command: string;
   readonly target: string | null;
   readonly serverVersion: string | null;
+  /** The pooler between pooltune and the server; absent when the session went straight to PostgreSQL. */
+  readonly pooler?: PoolerSighting | null | undefined;
   readonly findings: readonly Finding[];
   readonly skipped: readonly Skipped[];
   /** Findings the config file ignores, with the reason; absent when there are none. */
   readonly ignored?: readonly IgnoredFinding[];
   readonly failOn: FailOn;
   readonly exitCode: number;
-  /** A pooler sits between the apps and the server (detected or named): advice to add one is left out. */
-  readonly poolerInChain?: boolean;
 }
 
 /**
@@ -115,6 +116,14 @@ export interface ReportDocument {
 /** "PostgreSQL 17.1", the fact every report about a server states. */
 export function postgres(serverVersion: string): string {
   return `PostgreSQL ${serverVersion}`;
+}
+
+/** The server, and the pooler pooltune reached it through when there was one: every report's first facts. */
+export function reached(envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler'>): string[] {
+  return [
+    postgres(envelope.serverVersion ?? '?'),
+    ...(envelope.pooler ? [describeSighting(envelope.pooler)] : []),
+  ];
 }
 
 export { plural } from '../core/plural.js';

@@ -4,6 +4,7 @@ import { clockTime } from '../core/monitor/clock.js';
 import type { MonitorSample } from '../core/monitor/sample.js';
 import type { MonitorSummary } from '../core/monitor/summary.js';
 import { formatDuration } from '../core/units.js';
+import { describeSighting, type PoolerSighting } from '../core/pooler/sighting.js';
 import { paint } from './formats/text-inline.js';
 import { rate, secs, sparkline as bars } from './monitor-figures.js';
 import type { Style } from './style.js';
@@ -15,6 +16,7 @@ import type { Style } from './style.js';
 export interface MonitorHeading {
   readonly target: string;
   readonly serverVersion: string;
+  readonly pooler: PoolerSighting | null;
   readonly intervalMs: number;
   readonly durationMs: number | null;
   readonly usableSlots: number;
@@ -27,7 +29,8 @@ function paintPercent(style: Style, percent: number): string {
 export function renderMonitorHeading(h: MonitorHeading, style: Style): string {
   const how =
     h.durationMs === null ? 'until Ctrl-C' : `for ${formatDuration(h.durationMs)} (Ctrl-C stops sooner)`;
-  return `${style.bold('Monitoring')} ${h.target} · PostgreSQL ${h.serverVersion} · ${h.usableSlots} usable slots · a sample every ${formatDuration(h.intervalMs)} ${how}, times in UTC\n`;
+  const via = h.pooler ? ` · ${describeSighting(h.pooler)}` : '';
+  return `${style.bold('Monitoring')} ${h.target} · PostgreSQL ${h.serverVersion}${via} · ${h.usableSlots} usable slots · a sample every ${formatDuration(h.intervalMs)} ${how}, times in UTC\n`;
 }
 
 function statesText(s: MonitorSample): string {

@@ -64,19 +64,38 @@ describe('connection errors become one line, a hint and exit 3', () => {
   }
 });
 
-describe("a pooler that refuses pooltune's startup parameters", () => {
-  it('is named as such, with the safe way out and a warning against the unsafe one', () => {
-    const error = connectionErrorFrom(
-      Object.assign(new Error('unsupported startup parameter: options'), { code: '08P01' }),
-      ctx,
-    );
+describe('a pooler that turns pooltune away', () => {
+  const refusal = (message: string) =>
+    connectionErrorFrom(Object.assign(new Error(message), { code: '08P01' }), ctx) as ConnectionError;
+  it('names a refused startup parameter, with the safe way out and a warning against the unsafe one', () => {
+    const error = refusal('unsupported startup parameter: options');
     assert.ok(error instanceof ConnectionError);
     assert.equal(error.exitCode, 3);
-    assert.match(error.message, /refused the connection: unsupported startup parameter: options/);
     assert.match(
-      error.hints.join('\n'),
-      /PostgreSQL server itself; do not add .*ignore_startup_parameters.*read-only guard/,
+      error.message,
+      /pooler at db:5432 refused a startup parameter: unsupported startup parameter: options/,
     );
+    assert.match(error.hints.join('\n'), /PGOPTIONS.*do not add .*ignore_startup_parameters/);
+  });
+  const cases: [string, RegExp, RegExp][] = [
+    ['no more connections allowed (max_client_conn)', /pooler at db:5432 is full/, /max_client_conn/],
+    ['query_wait_timeout', /waited too long for a server connection/, /SHOW POOLS/],
+    ['no such database: nope', /no database entry/, /\[databases\]/],
+    ['not allowed', /admin console/, /stats_users/],
+    ['pgbouncer cannot connect to server', /cannot log in to the PostgreSQL server behind it/, /auth_file/],
+  ];
+  for (const [message, line, hint] of cases) {
+    it(`explains "${message}" in one line with what to change`, () => {
+      const error = refusal(message);
+      assert.match(error.message, line);
+      assert.equal(error.message.split('\n').length, 1);
+      assert.match(error.hints.join('\n'), hint);
+    });
+  }
+  it('explains a refusal in the middle of a session too', () => {
+    const error = sessionErrorFrom(Object.assign(new Error('query_wait_timeout'), { code: '08P01' }), ctx);
+    assert.ok(error instanceof ConnectionError);
+    assert.match(error.message, /query_wait_timeout/);
   });
 });
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { Finding } from '../../src/core/findings.js';
+import type { PoolerSighting } from '../../src/core/pooler/sighting.js';
 import { documentOf } from '../../src/report/documents/index.js';
 import { renderGithubAnnotations } from '../../src/report/formats/github.js';
 import { renderJson } from '../../src/report/formats/json.js';
@@ -28,13 +29,23 @@ const idle: Finding = {
 
 const tier: Finding = { id: 'connection-tier', severity: 'warning', title: 'max_connections is 2000' };
 
-function withPooler(poolerInChain: boolean) {
+const sighting: PoolerSighting = {
+  seenBy: 'backend-pid',
+  sessionThrough: true,
+  console: 'stats@127.0.0.1:6432/pgbouncer',
+  facts: null,
+  poolMode: 'transaction',
+  unread: null,
+};
+
+function withPooler(inChain: boolean) {
   const report = checkServerReport();
+  const pooler = inChain ? sighting : null;
   // Failing on warnings, so that JUnit writes the finding's body.
   return documentOf({
     ...report,
     findings: [...report.findings, idle, tier],
-    poolerInChain,
+    pooler,
     failOn: 'warning',
   });
 }
@@ -74,8 +85,7 @@ describe('pgbouncer.ini lines in a fix', () => {
 
 describe('a report with a pooler in its chain', () => {
   it('never advises adding one; a report without says it where it applies', () => {
-    const hints = (poolerInChain: boolean) =>
-      withPooler(poolerInChain).envelope.findings.flatMap((f) => f.hints ?? []);
+    const hints = (inChain: boolean) => withPooler(inChain).envelope.findings.flatMap((f) => f.hints ?? []);
     assert.ok(hints(false).includes('pgbouncer'));
     assert.ok(!hints(true).includes('pgbouncer'));
     assert.ok(hints(true).includes('chain-timeouts'));

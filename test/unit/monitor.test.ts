@@ -1,3 +1,4 @@
+import { othersTransactions } from '../../src/core/monitor/transactions.js';
 import { withHints } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -310,7 +311,14 @@ describe('monitor text', () => {
   it('the live view shows a sparkline of every sample, scaled to 0–100 %', () => {
     const samples = run([0, 50, 100]);
     const lines = renderLiveView(
-      { target: 't', serverVersion: '18', intervalMs: 1000, durationMs: null, usableSlots: 100 },
+      {
+        target: 't',
+        serverVersion: '18',
+        pooler: null,
+        intervalMs: 1000,
+        durationMs: null,
+        usableSlots: 100,
+      },
       samples,
       summariseSamples(samples, 1000),
       plainStyle,
@@ -378,5 +386,18 @@ describe('monitor transactions per second (issue 13, point 15)', () => {
     const stats = summariseSamples(samples, 1000);
     assert.equal(stats.transactions?.committed, 0);
     assert.ok(samples.every((s) => (s.transactions?.committed ?? -1) >= 0));
+  });
+});
+
+describe("pooltune's own transactions in the counters", () => {
+  it('are taken out of the commits straight to PostgreSQL, and out of the rollbacks through a pooler', () => {
+    const baseline = { committed: 100, rolledBack: 10 };
+    const current = { committed: 160, rolledBack: 16 };
+    const none = { committed: 0, rolledBack: 0 };
+    assert.deepEqual(othersTransactions(baseline, current, 2, none), { committed: 54, rolledBack: 6 });
+    assert.deepEqual(othersTransactions(baseline, current, 2, none, 'rolledBack'), {
+      committed: 60,
+      rolledBack: 0,
+    });
   });
 });

@@ -5,6 +5,7 @@ import type { ChurnMetrics } from '../health/metrics.js';
 import {
   othersTransactions,
   transactionRate,
+  type OwnTransactionEnd,
   type TransactionCounters,
   type TransactionRate,
 } from './transactions.js';
@@ -79,6 +80,8 @@ export function sampleFrom(
     readonly transactionsBaseline?: TransactionCounters | null;
     /** Others' transactions in the samples before this one (default: none). */
     readonly transactionsSoFar?: TransactionCounters;
+    /** Where pooltune's own transactions are counted (rolled back through a pooler). */
+    readonly ownTransactionEnd?: OwnTransactionEnd;
   },
 ): MonitorSample {
   const fromPrevious = context.transactionsBaseline === undefined;
@@ -86,7 +89,13 @@ export function sampleFrom(
   const soFar = context.transactionsSoFar ?? { committed: 0, rolledBack: 0 };
   const totals =
     baseline && current.transactions
-      ? othersTransactions(baseline, current.transactions, fromPrevious ? 1 : context.seq, soFar)
+      ? othersTransactions(
+          baseline,
+          current.transactions,
+          fromPrevious ? 1 : context.seq,
+          soFar,
+          context.ownTransactionEnd,
+        )
       : null;
   return {
     seq: context.seq,

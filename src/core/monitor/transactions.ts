@@ -15,9 +15,13 @@ export interface TransactionRate {
 
 /**
  * Each reading is three statements on pooltune's own session (the activity read, the counters read and
- * the session roster), so three commits of its own per reading land in xact_commit.
+ * the session roster), so three transactions of its own per reading land in the counters: commits
+ * straight to PostgreSQL, rollbacks through a pooler (each statement's read-only transaction is rolled back).
  */
 export const OWN_TRANSACTIONS_PER_READING = 3;
+
+/** Which counter pooltune's own transactions land in. */
+export type OwnTransactionEnd = keyof TransactionCounters;
 
 /**
  * Other clients' transactions since the baseline reading, as running totals. pooltune's own commits are
@@ -30,12 +34,13 @@ export function othersTransactions(
   current: TransactionCounters,
   readingsSinceBaseline: number,
   soFar: TransactionCounters,
+  ownEnd: OwnTransactionEnd = 'committed',
 ): TransactionCounters {
-  const committed =
-    current.committed - baseline.committed - OWN_TRANSACTIONS_PER_READING * readingsSinceBaseline;
+  const own = (end: OwnTransactionEnd) =>
+    end === ownEnd ? OWN_TRANSACTIONS_PER_READING * readingsSinceBaseline : 0;
   return {
-    committed: Math.max(soFar.committed, committed),
-    rolledBack: Math.max(soFar.rolledBack, current.rolledBack - baseline.rolledBack),
+    committed: Math.max(soFar.committed, current.committed - baseline.committed - own('committed')),
+    rolledBack: Math.max(soFar.rolledBack, current.rolledBack - baseline.rolledBack - own('rolledBack')),
   };
 }
 

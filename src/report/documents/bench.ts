@@ -3,7 +3,7 @@ import { describeLoad } from '../../core/bench/load.js';
 import type { BenchMeasurement } from '../../core/bench/measurement.js';
 import { formatDuration, formatShareOneDecimal } from '../../core/units.js';
 import type { BenchReport, BenchRunReport } from '../bench-report.js';
-import { dim, ms, postgres, type ReportDocument, type Section } from '../document.js';
+import { dim, ms, reached, type ReportDocument, type Section } from '../document.js';
 
 /**
  * The rows every rendering shows, one value per run: times in ms unless the value says otherwise. Kept
@@ -89,7 +89,7 @@ export function benchDocument(report: BenchReport): ReportDocument {
   });
   return {
     envelope: report,
-    header: { title: 'Bench', subject: report.target, facts: [postgres(report.serverVersion)] },
+    header: { title: 'Bench', subject: report.target, facts: reached(report) },
     sections: [
       {
         blocks: [
@@ -122,7 +122,7 @@ export function benchDocument(report: BenchReport): ReportDocument {
         // Each run's findings carry the table's hints here too, as the envelope's do (documents/index.ts).
         runs: report.runs.map((run) => ({
           ...run,
-          findings: run.findings.map((f) => withHints(f, { pooler: report.poolerInChain === true })),
+          findings: run.findings.map((f) => withHints(f, { pooler: report.pooler != null })),
         })),
         stoppedBy: report.stoppedBy,
       },

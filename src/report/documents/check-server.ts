@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/findings.js';
 import type { CheckServerReport } from '../check-server-report.js';
-import { code, postgres, type ReportDocument, type Section } from '../document.js';
+import { code, reached, type ReportDocument, type Section } from '../document.js';
 
 export interface SettingStatusRow {
   readonly name: string;
@@ -39,7 +39,7 @@ export function checkServerDocument(report: CheckServerReport): ReportDocument {
       title: 'Server check',
       subject: report.target,
       facts: [
-        postgres(report.serverVersion),
+        ...reached(report),
         `max_connections ${s.maxConnections}, ${s.reservedConnections} reserved, ${s.usableSlots} usable, ${s.clientConnections} other client connection${s.clientConnections === 1 ? '' : 's'} now`,
       ],
     },

@@ -2,7 +2,7 @@ import { SEVERITY_RANK, type FindingId, type Severity } from '../../core/finding
 import type { UtilisationMetrics } from '../../core/health/metrics.js';
 import type { LatencySummary } from '../../core/health/percentiles.js';
 import { formatDuration } from '../../core/units.js';
-import { ms as millis, plural, postgres, type Pair, type ReportDocument } from '../document.js';
+import { ms as millis, plural, reached, type Pair, type ReportDocument } from '../document.js';
 import type { HealthReport } from '../health-report.js';
 
 const HEALTH_AREAS = [
@@ -126,7 +126,7 @@ export function healthDocument(report: HealthReport): ReportDocument {
       title: 'Health',
       subject: report.target,
       facts: [
-        postgres(report.serverVersion),
+        ...reached(report),
         `probed in ${(probe.wallMs / 1000).toFixed(1)}s with at most ${plural(probe.peakConnections, 'connection')}${probe.stoppedBy ? ` (stopped by ${probe.stoppedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'})` : ''}`,
       ],
     },

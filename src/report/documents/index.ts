@@ -44,7 +44,8 @@ export function documentOf(report: CommandReport): ReportDocument {
 
 function withFindingHints(document: ReportDocument): ReportDocument {
   const { envelope } = document;
-  const chain = { pooler: envelope.poolerInChain === true };
+  // A pooler seen or named: advice to add one is left out.
+  const chain = { pooler: envelope.pooler != null };
   const hinted = (f: Finding) => withHints(f, chain);
   const block = (b: Block): Block => (b.kind === 'findings' ? { ...b, findings: b.findings.map(hinted) } : b);
   return {

@@ -1,7 +1,7 @@
 import { utilisationSeverity } from '../../core/guide.js';
 import { clockTime } from '../../core/monitor/clock.js';
 import { formatDuration } from '../../core/units.js';
-import { plural, postgres, toned, type Pair, type ReportDocument } from '../document.js';
+import { plural, reached, toned, type Pair, type ReportDocument } from '../document.js';
 import { rate, secs, sparkline } from '../monitor-figures.js';
 import { sampleRecord } from '../monitor-json.js';
 import type { MonitorReport } from '../monitor-report.js';
@@ -63,7 +63,7 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
       title: 'Monitor summary',
       subject: report.target,
       facts: [
-        postgres(report.serverVersion),
+        ...reached(report),
         `${plural(stats.samples, 'sample')} every ${formatDuration(run.intervalMs)} over ${elapsed(run.wallMs)}${ended}`,
       ],
     },

@@ -1,4 +1,4 @@
-import { postgres, type ReportDocument } from '../document.js';
+import { reached, type ReportDocument } from '../document.js';
 import type { PreflightReport } from '../preflight-report.js';
 
 /** The plan, then one list of findings from the server checks, the health probe and the plan checks. */
@@ -12,7 +12,7 @@ export function preflightDocument(report: PreflightReport): ReportDocument {
       subject: report.configFile,
       facts: [
         report.target,
-        postgres(report.serverVersion),
+        ...reached(report),
         `max_connections ${s.maxConnections}, ${s.reservedSlots} reserved, ${s.usableSlots} usable, ${s.heldNow} held now`,
         `the plan needs ${needed}`,
       ],

@@ -1,4 +1,4 @@
-import { code, postgres, type ReportDocument } from '../document.js';
+import { code, reached, type ReportDocument } from '../document.js';
 import type { RecommendReport } from '../recommend-report.js';
 import { rowCells, settingRows, traceEquation, type Row } from './pool-settings.js';
 import { trafficInputRows, trafficSections } from './recommend-traffic.js';
@@ -49,7 +49,7 @@ export function recommendDocument(report: RecommendReport): ReportDocument {
       title: 'Recommendation',
       about: 'for',
       subject: recommendation.workload,
-      facts: report.target === null ? [] : [report.target, postgres(report.serverVersion ?? '?')],
+      facts: report.target === null ? [] : [report.target, ...reached(report)],
     },
     sections: [
       {

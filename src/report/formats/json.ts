@@ -1,4 +1,5 @@
 import { summarize } from '../../core/findings.js';
+import { sightingSummary } from '../../core/pooler/sighting.js';
 import type { ReportDocument, ReportEnvelope } from '../document.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
@@ -16,6 +17,7 @@ export function jsonReportDocument(
     command: envelope.command,
     target: envelope.target,
     serverVersion: envelope.serverVersion,
+    pooler: envelope.pooler ? sightingSummary(envelope.pooler) : null,
     ...body,
     findings: envelope.findings,
     skipped: envelope.skipped,

@@ -1,0 +1,95 @@
+/**
+ * How pooltune keeps a connection read-only and bounded without a startup parameter a pooler would refuse
+ * (or drop), and without a session setting a transaction-mode pooler would hand to its next client.
+ *
+ * Direct to PostgreSQL the connection is pooltune's alone, so it is bounded once per session. Through a
+ * pooler every statement runs in its own `BEGIN READ ONLY` transaction with `SET LOCAL` limits, which end
+ * with it; the server connection goes back to the pool exactly as it came.
+ */
+import type pg from 'pg';
+import { SESSION_APPLICATION_NAME } from './session-name.js';
+
+/** The limits on every pooltune statement. */
+export interface StatementBounds {
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+  readonly idleInTransactionTimeoutMs: number;
+}
+
+export const boundsFor = (statementTimeoutMs: number): StatementBounds => ({
+  statementTimeoutMs,
+  lockTimeoutMs: Math.min(statementTimeoutMs, 5000),
+  idleInTransactionTimeoutMs: statementTimeoutMs,
+});
+
+const limits = (b: StatementBounds): [string, number][] => [
+  ['statement_timeout', b.statementTimeoutMs],
+  ['lock_timeout', b.lockTimeoutMs],
+  ['idle_in_transaction_session_timeout', b.idleInTransactionTimeoutMs],
+];
+
+/** For a connection of pooltune's own: read-only, named and bounded for the rest of the session. */
+export function sessionBoundsSql(b: StatementBounds): string {
+  return [
+    'SET default_transaction_read_only = on',
+    `SET application_name = '${SESSION_APPLICATION_NAME}'`,
+    ...limits(b).map(([name, ms]) => `SET ${name} = ${Math.round(ms)}`),
+  ].join('; ');
+}
+
+/**
+ * Opens one read-only transaction with pooltune's name and limits local to it, and asks whether it is
+ * read-only indeed: a pooler that rewrote or dropped the BEGIN must not get a statement through.
+ */
+export function transactionGuardSql(b: StatementBounds): string {
+  return [
+    'BEGIN READ ONLY',
+    `SET LOCAL application_name = '${SESSION_APPLICATION_NAME}'`,
+    ...limits(b).map(([name, ms]) => `SET LOCAL ${name} = ${Math.round(ms)}`),
+    "SELECT current_setting('transaction_read_only') AS read_only",
+  ].join('; ');
+}
+
+/** The guard found a transaction that is not read-only: nothing was run in it. */
+export class NotReadOnlyError extends Error {
+  readonly code = '25006';
+  constructor() {
+    super('the transaction pooltune opened is not read-only, so nothing was run in it');
+  }
+}
+
+type Rows<R extends pg.QueryResultRow> = pg.QueryResult<R>;
+
+/**
+ * Runs `text` alone in a guarded transaction on `client` and rolls it back whatever happens. The
+ * statement goes through the extended protocol, which takes one statement only: `COMMIT; INSERT …` in a
+ * user's query cannot step out of the read-only transaction.
+ */
+export async function guardedQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  client: pg.ClientBase,
+  bounds: StatementBounds,
+  text: string,
+  values?: unknown[],
+): Promise<Rows<R>> {
+  const opened = (await client.query(transactionGuardSql(bounds))) as unknown as Rows<{
+    read_only: string;
+  }>[];
+  const check = opened[opened.length - 1];
+  if (check?.rows[0]?.read_only !== 'on') {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw new NotReadOnlyError();
+  }
+  // pg's types do not know queryMode; it makes pg use the extended protocol even without values.
+  const statement: pg.QueryConfig & { queryMode: 'extended' } = {
+    text,
+    ...(values ? { values } : {}),
+    queryMode: 'extended',
+  };
+  try {
+    return await client.query<R>(statement);
+  } finally {
+    // Rolled back, never committed: a read-only transaction has nothing to keep, and a session-level SET
+    // that a user's statement may have made is undone with it instead of staying on a pooled connection.
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+}
