@@ -6,6 +6,7 @@ import {
   GUIDE_CHECK_SETTINGS,
   monitorChecks,
   poolerChecks,
+  poolerObservation,
   runChecks,
   serverChecks,
   type PoolerObservation,
@@ -499,5 +500,29 @@ describe('waits PgBouncer 1.18 averaged over its last stats period', () => {
     const f = only(judged({ facts, instances: 1, services: [] }).findings, 'pooler-clients-waiting');
     assert.equal(f.severity, 'info');
     assert.match(f.title, /On average 0\.25 clients waited in PgBouncer .* none now/);
+  });
+});
+
+describe('the pooler part of a run', () => {
+  it('is there only when the console was read', () => {
+    const sighting = {
+      seenBy: 'backend-pid' as const,
+      sessionThrough: true,
+      console: 'stats@127.0.0.1:6432/pgbouncer',
+      poolMode: 'transaction' as const,
+    };
+    assert.equal(poolerObservation(null, 1, undefined, []), undefined);
+    assert.equal(
+      poolerObservation({ ...sighting, facts: null, unread: 'not allowed' }, 1, undefined, []),
+      undefined,
+    );
+    const facts = poolerFacts();
+    const server = serverFacts();
+    assert.deepEqual(poolerObservation({ ...sighting, facts, unread: null }, 2, server, FLEET), {
+      facts,
+      instances: 2,
+      server,
+      services: FLEET,
+    });
   });
 });
