@@ -141,4 +141,39 @@ describe('the misconfigured chain of issue 14, read from a real PgBouncer and ju
 
     await Promise.all(running);
   });
+
+  it('a healthy chain in front of the same server gives no warning and nothing critical', async () => {
+    const healthy = await startPgBouncer(server, {
+      poolMode: 'transaction',
+      settings: { default_pool_size: 5, max_client_conn: 200, server_idle_timeout: 30 },
+      databases: { orders: {} },
+      auth: { type: 'trust', users: { postgres: '', app: '' } },
+    });
+    try {
+      const session = await openSession(target(healthy, 'app', 'orders'), OPTIONS);
+      let serverFacts: ServerFacts;
+      try {
+        serverFacts = await collectServerFacts(session.session);
+      } finally {
+        await session.close();
+      }
+      const facts = await readPoolerFacts(target(healthy, 'postgres', 'pgbouncer'), OPTIONS);
+      const { findings, skipped } = runChecks([poolerChecks], {
+        pooler: { facts, instances: 1, server: serverFacts, services: FLEET },
+      });
+      assert.deepEqual(
+        findings.filter((f) => f.severity === 'warning' || f.severity === 'critical').map((f) => f.title),
+        [],
+      );
+      assert.deepEqual(skipped, []);
+      for (const id of [
+        'pooler-server-connections',
+        'pooler-client-limit',
+        'pooler-server-idle-timeout',
+      ] as const)
+        assert.equal(only(findings, id).severity, 'ok', id);
+    } finally {
+      await healthy.stop();
+    }
+  });
 });

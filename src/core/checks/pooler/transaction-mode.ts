@@ -50,8 +50,10 @@ export function transactionModeCheck(obs: PoolerObservation): CheckOutcome {
   const upgrade = facts.versionNum < PREPARED_STATEMENTS_FROM;
   const finding: Finding = {
     id: 'pooler-transaction-mode',
-    severity: preparedOff ? 'warning' : 'info',
-    title: `${pooled.length === 1 && known.length === 0 ? pooled[0] : `${pools(pooled.length)} (${pooled.join(', ')})`} hand${pooled.length === 1 && known.length === 0 ? 's' : ''} each transaction any free server connection: session state does not carry over${preparedOff ? ', and named prepared statements break' : ''}`,
+    // A note, not a warning: the plan does not say whether the app keeps session state or which driver it
+    // uses, and a chain whose apps keep none is healthy.
+    severity: 'info',
+    title: `${pooled.length === 1 && known.length === 0 ? pooled[0] : `${pools(pooled.length)} (${pooled.join(', ')})`} hand${pooled.length === 1 && known.length === 0 ? 's' : ''} each transaction any free server connection: session state does not carry over${preparedOff ? ', and named prepared statements break: make sure the app uses neither' : ''}`,
     observed,
     expected: preparedOff
       ? upgrade
