@@ -26,6 +26,12 @@ import { isInteractive, type Io } from '../ui/io.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addTrafficFlags, readTraffic, TRAFFIC_HELP, type TrafficOptions } from '../cli/flags/traffic.js';
+import { addBehindPoolerFlag, readBehindPooler } from '../cli/flags/pooler.js';
+import type { PooledChain } from '../core/pooler/chain.js';
+import type { PoolMode } from '../core/pooler/facts.js';
+import { sizeServerPool, type ServerPoolSizing } from '../core/pooler/server-pool.js';
+import { settingMs, type ServerFacts } from '../core/server-facts.js';
+import type { EmitInput } from '../report/emit/index.js';
 import { count } from '../cli/flags/values.js';
 import {
   MEASURE_WINDOW,
@@ -76,6 +82,13 @@ export interface RecommendOptions extends SharedOptions {
   readonly traffic?: TrafficOptions;
   /** The database server's cores and spindles, for the CPU bound. */
   readonly hardware?: DatabaseHardware;
+  /**
+   * The pool mode of the pooler the application connects through (--behind-pooler, or set by a plan or a
+   * detected pooler); absent: straight to the server.
+   */
+  readonly behindPooler?: PoolMode;
+  /** The pooler's max_client_conn over all its processes, when known (its admin console, a plan). */
+  readonly poolerMaxClientConn?: number;
 }
 
 /** The inputs whose source (flag, plan or default) the report shows. */
@@ -89,6 +102,7 @@ const INPUTS = [
   'otherConnections',
   'rps',
   'measure',
+  'behindPooler',
 ] as const;
 type GivenInput = (typeof INPUTS)[number];
 /** What --db reads from the server itself. */
@@ -169,6 +183,7 @@ function equivalentCommand(options: RecommendOptions): string {
     add('--db-cores', options.hardware.cores);
     if (options.hardware.spindles !== undefined) add('--db-spindles', options.hardware.spindles);
   }
+  if (options.behindPooler !== undefined) add('--behind-pooler', options.behindPooler);
   add('--emit', options.emit);
   if (options.raw) add('--raw');
   if (options.format !== 'text') add('--format', options.format);
@@ -217,7 +232,12 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
 
 /** `pooltune recommend`: inputs → sizing → the report (or the exit code of a --measure stopped by a signal). */
 async function runRecommend(initial: RecommendOptions, io: Io): Promise<RecommendReport | number> {
-  const planned = await withWizardAnswers(await withPlan(initial, io), io);
+  const asked = await withWizardAnswers(await withPlan(initial, io), io);
+  // A PgBouncer config is for a chain: the application behind it, in transaction mode unless told otherwise.
+  const planned: RecommendOptions =
+    asked.emit === 'pgbouncer' && asked.behindPooler === undefined
+      ? { ...asked, behindPooler: 'transaction' }
+      : asked;
   // Traffic sizes the pool by itself: a plan's concurrency does not apply.
   const options: RecommendOptions = planned.traffic
     ? (({ concurrency: _dropped, ...rest }) => rest)(planned)
@@ -240,6 +260,8 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
   });
   let target: string | null = null;
   let serverVersion: string | null = null;
+  let serverFacts: ServerFacts | undefined;
+  let endpoint: { host: string; port: number; database: string } | null = null;
   let measurement: { traffic: MeasuredTraffic; stoppedBy: StopSignal | null } | undefined;
   let budget: ServerBudget = {
     maxConnections: options.serverMaxConnections,
@@ -283,6 +305,12 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     });
     target = db.display;
     serverVersion = facts.serverVersion;
+    serverFacts = facts;
+    endpoint = {
+      host: db.connection.host,
+      port: db.connection.port,
+      database: db.connection.database,
+    };
     budget = budgetFromServer(facts, options.accountForOthers);
   }
   if (options.planOthers) {
@@ -302,14 +330,16 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     );
     return SIGNAL_EXIT_CODES[measurement.stoppedBy];
   }
+  const pooler = pooledChain(options);
   const sized = options.traffic
-    ? sizeFromTraffic(options, options.traffic, preset, budget, measurement?.traffic ?? null)
+    ? sizeFromTraffic(options, options.traffic, preset, budget, measurement?.traffic ?? null, pooler)
     : {
         ...recommendPool({
           preset,
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
           instances: options.instances,
           budget,
+          ...(pooler ? { pooler } : {}),
         }),
         traffic: null,
       };
@@ -318,7 +348,9 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
   const findings = [
     ...sized.findings,
     ...(heldNow ? [heldNow] : []),
-    ...(options.hardware
+    // Behind a pooler the application's connections are its clients: the cores bound the pooler's server
+    // pool (--emit pgbouncer sizes it with them), not the fleet's pools.
+    ...(options.hardware && !pooler
       ? [
           cpuBoundFinding(
             options.hardware,
@@ -351,6 +383,9 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
               ? 'server'
               : 'default',
       },
+      ...(options.behindPooler === undefined
+        ? {}
+        : { behindPooler: { value: options.behindPooler, source: source('behindPooler') } }),
     },
     recommendation,
     traffic: sized.traffic,
@@ -358,7 +393,23 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     emitted: EMITTER_BY_NAME[options.emit ?? DEFAULT_EMITTER]({
       workload: preset.name,
       pool: recommendation.pool,
-    }),
+      ...(options.behindPooler === undefined ? {} : { behindPooler: options.behindPooler }),
+      ...(serverFacts ? { role: serverFacts.currentRole } : {}),
+      ...(options.emit === 'pgbouncer'
+        ? {
+            pgbouncer: {
+              target: endpoint,
+              serverPool: serverPoolFor(options, {
+                budget,
+                pool: recommendation.pool,
+                preset,
+                traffic: sized.traffic,
+                facts: serverFacts,
+              }),
+            },
+          }
+        : {}),
+    } satisfies EmitInput),
     ...verdict({ findings }, { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null }),
   };
 
@@ -372,6 +423,7 @@ function sizeFromTraffic(
   preset: Awaited<ReturnType<typeof loadWorkload>>,
   budget: ServerBudget,
   measured: MeasuredTraffic | null,
+  pooler: PooledChain | undefined,
 ): SizingResult & { traffic: TrafficReport } {
   const ratePerSecond = flags.ratePerSecond ?? measured?.ratePerSecond ?? 0;
   const holdMs = flags.holdMs ?? measured?.holdMs ?? null;
@@ -387,7 +439,7 @@ function sizeFromTraffic(
   try {
     const measuredBusy = measured?.busyConnections ?? null;
     const result = recommendPoolFromTraffic(
-      { preset, instances: options.instances, budget },
+      { preset, instances: options.instances, budget, ...(pooler ? { pooler } : {}) },
       {
         ratePerSecond,
         holdMs,
@@ -395,7 +447,7 @@ function sizeFromTraffic(
         targetPercentile: flags.targetPercentile ?? DEFAULT_TARGET_PERCENTILE,
         ...(flags.callers === undefined ? {} : { callers: flags.callers }),
       },
-      options.hardware
+      options.hardware && !pooler
         ? { hardware: options.hardware, ...(measuredBusy === null ? {} : { measuredBusy }) }
         : undefined,
     );
@@ -411,6 +463,62 @@ function sizeFromTraffic(
         measured,
       },
     };
+  } catch (error) {
+    if (error instanceof TrafficInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The pooler the application connects through, as the sizing takes it; undefined: straight to the server. */
+function pooledChain(options: RecommendOptions): PooledChain | undefined {
+  if (options.behindPooler === undefined) return undefined;
+  return {
+    mode: options.behindPooler,
+    ...(options.poolerMaxClientConn === undefined ? {} : { maxClientConn: options.poolerMaxClientConn }),
+  };
+}
+
+/**
+ * --emit pgbouncer: the pooler's server pool, from the server's budget, the database's cores and the fleet's
+ * traffic, with timeouts set against the server's (read with --db; PostgreSQL's defaults without).
+ */
+function serverPoolFor(
+  options: RecommendOptions,
+  from: {
+    budget: ServerBudget;
+    pool: EmitInput['pool'];
+    preset: Awaited<ReturnType<typeof loadWorkload>>;
+    traffic: TrafficReport | null;
+    facts: ServerFacts | undefined;
+  },
+): ServerPoolSizing {
+  const sizing = from.traffic?.sizing;
+  const statementTimeoutMs = from.facts ? settingMs(from.facts, 'statement_timeout') : undefined;
+  const idleSessionTimeoutMs = from.facts ? settingMs(from.facts, 'idle_session_timeout') : undefined;
+  try {
+    return sizeServerPool({
+      mode: options.behindPooler ?? 'transaction',
+      budget: from.budget,
+      appPool: from.pool,
+      appInstances: options.instances,
+      ...(options.hardware ? { hardware: options.hardware } : {}),
+      ...(sizing
+        ? {
+            traffic: {
+              preset: from.preset,
+              demand: {
+                ratePerSecond: sizing.ratePerSecond,
+                holdMs: sizing.holdMs,
+                targetWaitMs: sizing.targetWaitMs,
+                targetPercentile: sizing.targetPercentile,
+                ...(sizing.callers === null ? {} : { callers: sizing.callers }),
+              },
+            },
+          }
+        : {}),
+      ...(statementTimeoutMs === undefined ? {} : { serverStatementTimeoutMs: statementTimeoutMs }),
+      ...(idleSessionTimeoutMs === undefined ? {} : { serverIdleSessionTimeoutMs: idleSessionTimeoutMs }),
+    });
   } catch (error) {
     if (error instanceof TrafficInputError) throw new UsageError(error.message);
     throw error;
@@ -436,7 +544,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
   ].join('\n'),
   flags: (command) =>
     addTrafficFlags(
-      command
+      addBehindPoolerFlag(command)
         .option(
           '-w, --workload <name|file>',
           `oltp, batch, microservice, or a preset file (.json); ${DEFAULT_WORKLOAD} when neither a flag, the plan nor the wizard names one`,
@@ -471,7 +579,10 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
           0,
         )
         .addOption(
-          new Option('--emit <library>', 'the configuration code to print')
+          new Option(
+            '--emit <library>',
+            'the configuration code to print; pgbouncer: a pgbouncer.ini fragment for a PgBouncer in front of the server, its server pool sized from the server budget',
+          )
             .choices(EMITTERS)
             .default('eventcore'),
         )
@@ -537,6 +648,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
       emitGiven: command.getOptionValueSource('emit') === 'cli',
       interactive: raw.interactive === true,
       ...traffic,
+      ...readBehindPooler(command),
       given: new Set(INPUTS.filter((key) => command.getOptionValueSource(key) === 'cli')),
     };
   },
@@ -549,6 +661,18 @@ Examples:
   pooltune recommend --db postgres://app@db:5432/app --workload oltp --concurrency 33 --instances 4
   pooltune recommend --rps 200 --hold-ms 20 --target-wait-ms 10
   pooltune recommend --db postgres://app@db:5432/app --measure 60s --instances 4 --db-cores 8
+  pooltune recommend -w oltp --instances 8 --behind-pooler transaction --emit node-postgres
+  pooltune recommend --db postgres://app@db:5432/app --instances 8 --db-cores 8 --emit pgbouncer --raw
+
+Behind a pooler (--behind-pooler transaction|session):
+  The application's connections are the pooler's clients, so its pool is not
+  capped by the server's slots; the pooler's server pool is, and --emit
+  pgbouncer sizes it: default_pool_size + reserve_pool_size within 80 % of the
+  usable slots, no more than the database's CPU bound with --db-cores, and the
+  pool Erlang C gives the fleet's whole rate with --rps/--hold-ms or --measure.
+  The emitted configs send no startup parameters (PgBouncer refuses them):
+  statement_timeout is set for the role with ALTER ROLE, and in transaction
+  mode prepared statements are off.
 ${TRAFFIC_HELP}`,
   run: runRecommend,
 };
