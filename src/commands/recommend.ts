@@ -544,48 +544,50 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
   ].join('\n'),
   flags: (command) =>
     addTrafficFlags(
-      addBehindPoolerFlag(command)
-        .option(
-          '-w, --workload <name|file>',
-          `oltp, batch, microservice, or a preset file (.json); ${DEFAULT_WORKLOAD} when neither a flag, the plan nor the wizard names one`,
-        )
-        .option(
-          '-c, --concurrency <n>',
-          'expected concurrent requests per application instance',
-          count(COUNT_RANGES.concurrency),
-        )
-        .option(
-          '--instances <n>',
-          'application instances sharing the server',
-          count(COUNT_RANGES.instances),
-          1,
-        )
-        .option(
-          '--server-max-connections <n>',
-          "the server's max_connections (PostgreSQL's default)",
-          count(COUNT_RANGES.serverMaxConnections),
-          POSTGRES_DEFAULT_MAX_CONNECTIONS,
-        )
-        .option(
-          '--reserved-connections <n>',
-          "slots ordinary roles cannot use (superuser_reserved_connections + reserved_connections; PostgreSQL's default)",
-          count(COUNT_RANGES.reservedConnections),
-          POSTGRES_DEFAULT_RESERVED_CONNECTIONS,
-        )
-        .option(
-          '--other-connections <n>',
-          'slots already held by other applications',
-          count(COUNT_RANGES.otherConnections),
-          0,
-        )
-        .addOption(
-          new Option(
-            '--emit <library>',
-            'the configuration code to print; pgbouncer: a pgbouncer.ini fragment for a PgBouncer in front of the server, its server pool sized from the server budget',
+      addBehindPoolerFlag(
+        command
+          .option(
+            '-w, --workload <name|file>',
+            `oltp, batch, microservice, or a preset file (.json); ${DEFAULT_WORKLOAD} when neither a flag, the plan nor the wizard names one`,
           )
-            .choices(EMITTERS)
-            .default('eventcore'),
-        )
+          .option(
+            '-c, --concurrency <n>',
+            'expected concurrent requests per application instance',
+            count(COUNT_RANGES.concurrency),
+          )
+          .option(
+            '--instances <n>',
+            'application instances sharing the server',
+            count(COUNT_RANGES.instances),
+            1,
+          )
+          .option(
+            '--server-max-connections <n>',
+            "the server's max_connections (PostgreSQL's default)",
+            count(COUNT_RANGES.serverMaxConnections),
+            POSTGRES_DEFAULT_MAX_CONNECTIONS,
+          )
+          .option(
+            '--reserved-connections <n>',
+            "slots ordinary roles cannot use (superuser_reserved_connections + reserved_connections; PostgreSQL's default)",
+            count(COUNT_RANGES.reservedConnections),
+            POSTGRES_DEFAULT_RESERVED_CONNECTIONS,
+          )
+          .option(
+            '--other-connections <n>',
+            'slots already held by other applications',
+            count(COUNT_RANGES.otherConnections),
+            0,
+          )
+          .addOption(
+            new Option(
+              '--emit <library>',
+              'the configuration code to print; pgbouncer: a pgbouncer.ini fragment for a PgBouncer in front of the server, its server pool sized from the server budget',
+            )
+              .choices(EMITTERS)
+              .default('eventcore'),
+          ),
+      )
         .option(
           '--raw',
           'print only the --emit code, no report and no colour (pooltune recommend --emit env --raw > pool.env); with -o the code goes to the file',

@@ -47,7 +47,8 @@ export const emitPgBouncer: Emitter = (input) => {
   const mode = input.behindPooler ?? 'transaction';
   const code = [
     `; pooltune: PgBouncer in front of the server, for ${plural(input.pool.maxConnections, 'client connection')} per application instance (${input.workload} workload).`,
-    '; Merge into pgbouncer.ini. No password here: PgBouncer takes it from auth_file or auth_query.',
+    "; Merge into pgbouncer.ini's own sections: a second [pgbouncer] section would make PgBouncer drop",
+    '; what the first one set. No password here: PgBouncer takes it from auth_file or auth_query.',
     '[databases]',
     target === null
       ? "; Without --db: PostgreSQL's defaults. Put your server's host, port and database here."
