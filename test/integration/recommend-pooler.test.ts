@@ -91,6 +91,19 @@ for (const version of PG_VERSIONS) {
       }
     });
 
+    it('--behind-pooler session: the node-postgres config connects through a session-mode PgBouncer', async () => {
+      const bouncer = await startPgBouncer(server, {
+        poolMode: 'session',
+        auth: { users: { postgres: '', app: '' } },
+      });
+      bouncers.push(bouncer);
+      const code = await emitted(['-w', 'oltp', '--emit', 'node-postgres', '--behind-pooler', 'session']);
+      // Without --db the role is not known: the SQL names a placeholder.
+      assert.match(code, /ALTER ROLE <application role> SET statement_timeout = '5s';/);
+      const rows = await queryThrough(poolConfig(code, bouncer.url('app', 'appdb')), 'select 1 as one');
+      assert.deepEqual(rows, [{ one: 1 }]);
+    });
+
     it('--emit pgbouncer: the fragment starts a PgBouncer that clients connect through, its values in force', async () => {
       const fragment = await emitted([
         '--db',
@@ -128,6 +141,11 @@ for (const version of PG_VERSIONS) {
       assert.equal(config.get('default_pool_size'), '8');
       assert.equal(config.get('server_idle_timeout'), '54');
       assert.equal(config.get('ignore_startup_parameters'), 'extra_float_digits');
+      // Every other value the fragment sets is in force too, none dropped as unknown on 1.18.
+      for (const [, key, value] of fragment.matchAll(/^(\w+) = (\S+)$/gm)) {
+        if (key === 'appdb') continue;
+        assert.equal(config.get(key ?? ''), value, `${key} in SHOW CONFIG`);
+      }
       const databases = await bouncer.sql<{ name: string; port: number; database: string }>('SHOW DATABASES');
       assert.ok(
         databases.some((d) => d.name === 'appdb' && d.port === server.port && d.database === 'appdb'),
