@@ -344,7 +344,8 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
         traffic: null,
       };
   const { recommendation } = sized;
-  const heldNow = heldNowFinding(budget, recommendation.fleet.totalConnections);
+  // Behind a pooler the fleet's connections never reach the server's slots; the pooler's do.
+  const heldNow = pooler ? undefined : heldNowFinding(budget, recommendation.fleet.totalConnections);
   const findings = [
     ...sized.findings,
     ...(heldNow ? [heldNow] : []),
@@ -394,7 +395,8 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
       workload: preset.name,
       pool: recommendation.pool,
       ...(options.behindPooler === undefined ? {} : { behindPooler: options.behindPooler }),
-      ...(serverFacts ? { role: serverFacts.currentRole } : {}),
+      // The role pooltune ran as is the application's, unless a superuser ran it: then the SQL names none.
+      ...(serverFacts && !serverFacts.isSuperuser ? { role: serverFacts.currentRole } : {}),
       ...(options.emit === 'pgbouncer'
         ? {
             pgbouncer: {
