@@ -102,6 +102,8 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'cpu-bound': { cause: 'server-capacity', hints: ['pgbouncer', 'fewer-instances'] },
   'traffic-cpu-capped': { cause: 'server-capacity', hints: ['pgbouncer'] },
   'slots-held-now': { cause: 'server-connections', hints: ['too-many-connections'] },
+  // Its expected value and fix (max_client_conn) are the cure.
+  'pooler-client-limit': none,
 
   // health --schema
   'schema-objects': { cause: 'schema', hints: ['run-migrations'] },

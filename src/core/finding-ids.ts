@@ -92,6 +92,9 @@ export const FINDINGS = {
   'slots-held-now': {
     about: 'recommend --db without --account-for-others: the slots other clients hold now, against the fleet',
   },
+  'pooler-client-limit': {
+    about: "recommend --behind-pooler: the fleet's pools against the pooler's max_client_conn",
+  },
 
   // health --schema
   'schema-objects': { about: 'tables, columns, indexes, triggers and functions the application expects' },
