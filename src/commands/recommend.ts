@@ -27,6 +27,12 @@ import { isInteractive, type Io } from '../ui/io.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addTrafficFlags, readTraffic, TRAFFIC_HELP, type TrafficOptions } from '../cli/flags/traffic.js';
+import { addBehindPoolerFlag, readBehindPooler } from '../cli/flags/pooler.js';
+import type { PooledChain } from '../core/pooler/chain.js';
+import type { PoolMode } from '../core/pooler/facts.js';
+import { sizeServerPool, type ServerPoolSizing } from '../core/pooler/server-pool.js';
+import { settingMs, type ServerFacts } from '../core/server-facts.js';
+import type { EmitInput } from '../report/emit/index.js';
 import { count } from '../cli/flags/values.js';
 import {
   MEASURE_WINDOW,
@@ -77,6 +83,13 @@ export interface RecommendOptions extends SharedOptions {
   readonly traffic?: TrafficOptions;
   /** The database server's cores and spindles, for the CPU bound. */
   readonly hardware?: DatabaseHardware;
+  /**
+   * The pool mode of the pooler the application connects through (--behind-pooler, or set by a plan or a
+   * detected pooler); absent: straight to the server.
+   */
+  readonly behindPooler?: PoolMode;
+  /** The pooler's max_client_conn over all its processes, when known (its admin console, a plan). */
+  readonly poolerMaxClientConn?: number;
 }
 
 /** The inputs whose source (flag, plan or default) the report shows. */
@@ -90,6 +103,7 @@ const INPUTS = [
   'otherConnections',
   'rps',
   'measure',
+  'behindPooler',
 ] as const;
 type GivenInput = (typeof INPUTS)[number];
 /** What --db reads from the server itself. */
@@ -170,6 +184,7 @@ function equivalentCommand(options: RecommendOptions): string {
     add('--db-cores', options.hardware.cores);
     if (options.hardware.spindles !== undefined) add('--db-spindles', options.hardware.spindles);
   }
+  if (options.behindPooler !== undefined) add('--behind-pooler', options.behindPooler);
   add('--emit', options.emit);
   if (options.raw) add('--raw');
   if (options.format !== 'text') add('--format', options.format);
@@ -218,7 +233,12 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
 
 /** `pooltune recommend`: inputs → sizing → the report (or the exit code of a --measure stopped by a signal). */
 async function runRecommend(initial: RecommendOptions, io: Io): Promise<RecommendReport | number> {
-  const planned = await withWizardAnswers(await withPlan(initial, io), io);
+  const asked = await withWizardAnswers(await withPlan(initial, io), io);
+  // A PgBouncer config is for a chain: the application behind it, in transaction mode unless told otherwise.
+  const planned: RecommendOptions =
+    asked.emit === 'pgbouncer' && asked.behindPooler === undefined
+      ? { ...asked, behindPooler: 'transaction' }
+      : asked;
   // Traffic sizes the pool by itself: a plan's concurrency does not apply.
   const options: RecommendOptions = planned.traffic
     ? (({ concurrency: _dropped, ...rest }) => rest)(planned)
@@ -241,7 +261,9 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
   });
   let target: string | null = null;
   let serverVersion: string | null = null;
-  let pooler: PoolerSighting | null = null;
+  let sighting: PoolerSighting | null = null;
+  let serverFacts: ServerFacts | undefined;
+  let endpoint: { host: string; port: number; database: string } | null = null;
   let measurement: { traffic: MeasuredTraffic; stoppedBy: StopSignal | null } | undefined;
   let budget: ServerBudget = {
     maxConnections: options.serverMaxConnections,
@@ -285,7 +307,13 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     });
     target = db.display;
     serverVersion = facts.serverVersion;
-    pooler = facts.pooler ?? null;
+    sighting = facts.pooler ?? null;
+    serverFacts = facts;
+    endpoint = {
+      host: db.connection.host,
+      port: db.connection.port,
+      database: db.connection.database,
+    };
     budget = budgetFromServer(facts, options.accountForOthers);
   }
   if (options.planOthers) {
@@ -305,23 +333,37 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     );
     return SIGNAL_EXIT_CODES[measurement.stoppedBy];
   }
+  // A pooler pooltune went through sizes the pool as --behind-pooler would, unless the flag says otherwise.
+  const detected =
+    options.behindPooler === undefined ? chainSeen(sighting, options.poolerInstances) : undefined;
+  const pooler = pooledChain(options) ?? detected;
+  const behindPooler: Input<PoolMode> | undefined =
+    options.behindPooler !== undefined
+      ? { value: options.behindPooler, source: source('behindPooler') }
+      : detected
+        ? { value: detected.mode, source: 'pooler' }
+        : undefined;
   const sized = options.traffic
-    ? sizeFromTraffic(options, options.traffic, preset, budget, measurement?.traffic ?? null)
+    ? sizeFromTraffic(options, options.traffic, preset, budget, measurement?.traffic ?? null, pooler)
     : {
         ...recommendPool({
           preset,
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
           instances: options.instances,
           budget,
+          ...(pooler ? { pooler } : {}),
         }),
         traffic: null,
       };
   const { recommendation } = sized;
-  const heldNow = heldNowFinding(budget, recommendation.fleet.totalConnections);
+  // Behind a pooler the fleet's connections never reach the server's slots; the pooler's do.
+  const heldNow = pooler ? undefined : heldNowFinding(budget, recommendation.fleet.totalConnections);
   const findings = [
     ...sized.findings,
     ...(heldNow ? [heldNow] : []),
-    ...(options.hardware
+    // Behind a pooler the application's connections are its clients: the cores bound the pooler's server
+    // pool (--emit pgbouncer sizes it with them), not the fleet's pools.
+    ...(options.hardware && !pooler
       ? [
           cpuBoundFinding(
             options.hardware,
@@ -335,7 +377,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     command: 'recommend',
     target,
     serverVersion,
-    pooler,
+    pooler: sighting,
     inputs: {
       workload: input(preset.name, 'workload'),
       workloadOrigin: preset.origin,
@@ -355,6 +397,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
               ? 'server'
               : 'default',
       },
+      ...(behindPooler === undefined ? {} : { behindPooler }),
     },
     recommendation,
     traffic: sized.traffic,
@@ -362,7 +405,24 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     emitted: EMITTER_BY_NAME[options.emit ?? DEFAULT_EMITTER]({
       workload: preset.name,
       pool: recommendation.pool,
-    }),
+      ...(behindPooler === undefined ? {} : { behindPooler: behindPooler.value }),
+      // The role pooltune ran as is the application's, unless a superuser ran it: then the SQL names none.
+      ...(serverFacts && !serverFacts.isSuperuser ? { role: serverFacts.currentRole } : {}),
+      ...(options.emit === 'pgbouncer'
+        ? {
+            pgbouncer: {
+              target: endpoint,
+              serverPool: serverPoolFor(options, {
+                budget,
+                pool: recommendation.pool,
+                preset,
+                traffic: sized.traffic,
+                facts: serverFacts,
+              }),
+            },
+          }
+        : {}),
+    } satisfies EmitInput),
     ...verdict({ findings }, { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null }),
   };
 
@@ -376,6 +436,7 @@ function sizeFromTraffic(
   preset: Awaited<ReturnType<typeof loadWorkload>>,
   budget: ServerBudget,
   measured: MeasuredTraffic | null,
+  pooler: PooledChain | undefined,
 ): SizingResult & { traffic: TrafficReport } {
   const ratePerSecond = flags.ratePerSecond ?? measured?.ratePerSecond ?? 0;
   const holdMs = flags.holdMs ?? measured?.holdMs ?? null;
@@ -391,7 +452,7 @@ function sizeFromTraffic(
   try {
     const measuredBusy = measured?.busyConnections ?? null;
     const result = recommendPoolFromTraffic(
-      { preset, instances: options.instances, budget },
+      { preset, instances: options.instances, budget, ...(pooler ? { pooler } : {}) },
       {
         ratePerSecond,
         holdMs,
@@ -399,7 +460,7 @@ function sizeFromTraffic(
         targetPercentile: flags.targetPercentile ?? DEFAULT_TARGET_PERCENTILE,
         ...(flags.callers === undefined ? {} : { callers: flags.callers }),
       },
-      options.hardware
+      options.hardware && !pooler
         ? { hardware: options.hardware, ...(measuredBusy === null ? {} : { measuredBusy }) }
         : undefined,
     );
@@ -415,6 +476,72 @@ function sizeFromTraffic(
         measured,
       },
     };
+  } catch (error) {
+    if (error instanceof TrafficInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The pooler the application connects through, as the sizing takes it; undefined: straight to the server. */
+/** The chain a pooler seen on the way implies: its pool's mode, and its client limit over its processes. */
+function chainSeen(sighting: PoolerSighting | null, instances = 1): PooledChain | undefined {
+  if (!sighting?.sessionThrough) return undefined;
+  const maxClientConn = sighting.facts ? sighting.facts.config.maxClientConn * instances : undefined;
+  return {
+    mode: sighting.poolMode ?? 'transaction',
+    ...(maxClientConn === undefined ? {} : { maxClientConn }),
+  };
+}
+
+function pooledChain(options: RecommendOptions): PooledChain | undefined {
+  if (options.behindPooler === undefined) return undefined;
+  return {
+    mode: options.behindPooler,
+    ...(options.poolerMaxClientConn === undefined ? {} : { maxClientConn: options.poolerMaxClientConn }),
+  };
+}
+
+/**
+ * --emit pgbouncer: the pooler's server pool, from the server's budget, the database's cores and the fleet's
+ * traffic, with timeouts set against the server's (read with --db; PostgreSQL's defaults without).
+ */
+function serverPoolFor(
+  options: RecommendOptions,
+  from: {
+    budget: ServerBudget;
+    pool: EmitInput['pool'];
+    preset: Awaited<ReturnType<typeof loadWorkload>>;
+    traffic: TrafficReport | null;
+    facts: ServerFacts | undefined;
+  },
+): ServerPoolSizing {
+  const sizing = from.traffic?.sizing;
+  const statementTimeoutMs = from.facts ? settingMs(from.facts, 'statement_timeout') : undefined;
+  const idleSessionTimeoutMs = from.facts ? settingMs(from.facts, 'idle_session_timeout') : undefined;
+  try {
+    return sizeServerPool({
+      mode: options.behindPooler ?? 'transaction',
+      budget: from.budget,
+      appPool: from.pool,
+      appInstances: options.instances,
+      ...(options.hardware ? { hardware: options.hardware } : {}),
+      ...(sizing
+        ? {
+            traffic: {
+              preset: from.preset,
+              demand: {
+                ratePerSecond: sizing.ratePerSecond,
+                holdMs: sizing.holdMs,
+                targetWaitMs: sizing.targetWaitMs,
+                targetPercentile: sizing.targetPercentile,
+                ...(sizing.callers === null ? {} : { callers: sizing.callers }),
+              },
+            },
+          }
+        : {}),
+      ...(statementTimeoutMs === undefined ? {} : { serverStatementTimeoutMs: statementTimeoutMs }),
+      ...(idleSessionTimeoutMs === undefined ? {} : { serverIdleSessionTimeoutMs: idleSessionTimeoutMs }),
+    });
   } catch (error) {
     if (error instanceof TrafficInputError) throw new UsageError(error.message);
     throw error;
@@ -440,45 +567,50 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
   ].join('\n'),
   flags: (command) =>
     addTrafficFlags(
-      command
-        .option(
-          '-w, --workload <name|file>',
-          `oltp, batch, microservice, or a preset file (.json); ${DEFAULT_WORKLOAD} when neither a flag, the plan nor the wizard names one`,
-        )
-        .option(
-          '-c, --concurrency <n>',
-          'expected concurrent requests per application instance',
-          count(COUNT_RANGES.concurrency),
-        )
-        .option(
-          '--instances <n>',
-          'application instances sharing the server',
-          count(COUNT_RANGES.instances),
-          1,
-        )
-        .option(
-          '--server-max-connections <n>',
-          "the server's max_connections (PostgreSQL's default)",
-          count(COUNT_RANGES.serverMaxConnections),
-          POSTGRES_DEFAULT_MAX_CONNECTIONS,
-        )
-        .option(
-          '--reserved-connections <n>',
-          "slots ordinary roles cannot use (superuser_reserved_connections + reserved_connections; PostgreSQL's default)",
-          count(COUNT_RANGES.reservedConnections),
-          POSTGRES_DEFAULT_RESERVED_CONNECTIONS,
-        )
-        .option(
-          '--other-connections <n>',
-          'slots already held by other applications',
-          count(COUNT_RANGES.otherConnections),
-          0,
-        )
-        .addOption(
-          new Option('--emit <library>', 'the configuration code to print')
-            .choices(EMITTERS)
-            .default('eventcore'),
-        )
+      addBehindPoolerFlag(
+        command
+          .option(
+            '-w, --workload <name|file>',
+            `oltp, batch, microservice, or a preset file (.json); ${DEFAULT_WORKLOAD} when neither a flag, the plan nor the wizard names one`,
+          )
+          .option(
+            '-c, --concurrency <n>',
+            'expected concurrent requests per application instance',
+            count(COUNT_RANGES.concurrency),
+          )
+          .option(
+            '--instances <n>',
+            'application instances sharing the server',
+            count(COUNT_RANGES.instances),
+            1,
+          )
+          .option(
+            '--server-max-connections <n>',
+            "the server's max_connections (PostgreSQL's default)",
+            count(COUNT_RANGES.serverMaxConnections),
+            POSTGRES_DEFAULT_MAX_CONNECTIONS,
+          )
+          .option(
+            '--reserved-connections <n>',
+            "slots ordinary roles cannot use (superuser_reserved_connections + reserved_connections; PostgreSQL's default)",
+            count(COUNT_RANGES.reservedConnections),
+            POSTGRES_DEFAULT_RESERVED_CONNECTIONS,
+          )
+          .option(
+            '--other-connections <n>',
+            'slots already held by other applications',
+            count(COUNT_RANGES.otherConnections),
+            0,
+          )
+          .addOption(
+            new Option(
+              '--emit <library>',
+              'the configuration code to print; pgbouncer: a pgbouncer.ini fragment for a PgBouncer in front of the server, its server pool sized from the server budget',
+            )
+              .choices(EMITTERS)
+              .default('eventcore'),
+          ),
+      )
         .option(
           '--raw',
           'print only the --emit code, no report and no colour (pooltune recommend --emit env --raw > pool.env); with -o the code goes to the file',
@@ -541,6 +673,7 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
       emitGiven: command.getOptionValueSource('emit') === 'cli',
       interactive: raw.interactive === true,
       ...traffic,
+      ...readBehindPooler(command),
       given: new Set(INPUTS.filter((key) => command.getOptionValueSource(key) === 'cli')),
     };
   },
@@ -553,6 +686,18 @@ Examples:
   pooltune recommend --db postgres://app@db:5432/app --workload oltp --concurrency 33 --instances 4
   pooltune recommend --rps 200 --hold-ms 20 --target-wait-ms 10
   pooltune recommend --db postgres://app@db:5432/app --measure 60s --instances 4 --db-cores 8
+  pooltune recommend -w oltp --instances 8 --behind-pooler transaction --emit node-postgres
+  pooltune recommend --db postgres://app@db:5432/app --instances 8 --db-cores 8 --emit pgbouncer --raw
+
+Behind a pooler (--behind-pooler transaction|session):
+  The application's connections are the pooler's clients, so its pool is not
+  capped by the server's slots; the pooler's server pool is, and --emit
+  pgbouncer sizes it: default_pool_size + reserve_pool_size within 80 % of the
+  usable slots, no more than the database's CPU bound with --db-cores, and the
+  pool Erlang C gives the fleet's whole rate with --rps/--hold-ms or --measure.
+  The emitted configs send no startup parameters (PgBouncer refuses them):
+  statement_timeout is set for the role with ALTER ROLE, and in transaction
+  mode prepared statements are off.
 ${TRAFFIC_HELP}`,
   run: runRecommend,
 };

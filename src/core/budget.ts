@@ -1,8 +1,9 @@
 import { budgetShare, slotsForShare } from './guide.js';
+import type { PooledChain } from './pooler/chain.js';
 import type { WorkloadPreset } from './workload.js';
 
 export type ValueSource =
-  'preset' | 'formula' | 'flag' | 'prompt' | 'default' | 'server' | 'plan' | 'traffic';
+  'preset' | 'formula' | 'flag' | 'prompt' | 'default' | 'server' | 'plan' | 'traffic' | 'pooler';
 
 /** Where the server's connection budget comes from and what of it is already spoken for. */
 export interface ServerBudget {
@@ -29,11 +30,8 @@ export interface SizingInput {
   readonly concurrency?: number;
   readonly instances: number;
   readonly budget: ServerBudget;
-  /**
-   * The fleet reaches the server through a pooler (named, planned or detected): the guide's advice for its
-   * large tier, to put one in front, is then already followed.
-   */
-  readonly behindPooler?: boolean;
+  /** Behind a pooler the pool is sized against the pooler's client limit, not the server's slots. */
+  readonly pooler?: PooledChain;
 }
 
 /** The smallest server max_connections whose per-instance cap still carries `demand`. */

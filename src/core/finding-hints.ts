@@ -92,7 +92,8 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   // the pooler in the chain
   // Its fix lowers the pools; the hint names the other ways out (and what a full server does).
   'pooler-server-connections': { cause: 'server-connections', hints: ['too-many-connections'] },
-  'pooler-client-limit': { cause: 'pooler-clients', hints: ['pooler-client-limit'] },
+  // Its expected value and fix (max_client_conn) are the cure.
+  'pooler-client-limit': none,
   'pooler-session-pool': { cause: 'pool-wait', hints: ['pooler-queue'] },
   'pooler-clients-waiting': { cause: 'pool-wait', hints: ['pooler-queue'] },
   'pooler-server-idle-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },

@@ -81,7 +81,10 @@ export const FINDINGS = {
     about:
       "the server connections PgBouncer may open (processes × Σ pool + reserve, capped) against the server's slots",
   },
-  'pooler-client-limit': { about: "the plan's fleet against PgBouncer's max_client_conn over its processes" },
+  'pooler-client-limit': {
+    about:
+      "the fleet's pools against the pooler's max_client_conn over its processes (the pooler's console and a plan, or recommend --behind-pooler)",
+  },
   'pooler-session-pool': { about: "in session mode, the fleet's sessions against PgBouncer's server pools" },
   'pooler-clients-waiting': {
     about: 'clients queued in PgBouncer for a server connection (cl_waiting, maxwait, avg_wait_time)',

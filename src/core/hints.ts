@@ -35,8 +35,6 @@ export const CAUSES = [
   'statement-timeout',
   /** The schema against the application's migrations. */
   'schema',
-  /** PgBouncer refuses clients beyond its limits. */
-  'pooler-clients',
   /** State an app leaves on, or expects from, a session that a pooler shares between clients. */
   'session-state',
   /** pooltune's own load generator. */
@@ -190,16 +188,6 @@ export const HINTS = {
       'Tables found in another schema usually mean a different search_path: align the role’s search_path or the spec’s schema.',
     ],
     addresses: ['schema'],
-  },
-  'pooler-client-limit': {
-    title: 'Let PgBouncer admit every client the fleet opens',
-    steps: [
-      'PgBouncer counts every client connection against max_client_conn, its admin console and monitoring included, and refuses the rest with "no more connections allowed".',
-      'Raise max_client_conn to the fleet at peak with some to spare (a rolling deploy runs old and new instances together), and the process’s open-file limit with it: each client is a file descriptor.',
-      'Or shrink the app pools: behind a transaction-mode PgBouncer an app pool needs only as many connections as it runs transactions at once.',
-      'Several PgBouncer processes each have their own max_client_conn; a load balancer in front spreads the clients between them.',
-    ],
-    addresses: ['pooler-clients'],
   },
   'pooler-queue': {
     title: 'Clients queue in PgBouncer for a server connection',

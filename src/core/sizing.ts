@@ -2,7 +2,16 @@ import type { ServerBudget, SizingInput, ValueSource } from './budget.js';
 import { sizingChecks } from './checks/sizing.js';
 import { runChecks } from './checks/registry.js';
 import type { Finding } from './findings.js';
-import { BUDGET_SHARE, budgetShare, HEADROOM_FACTOR, LARGE_TIER_CONNECTIONS, withHeadroom } from './guide.js';
+import { pooledChainFinding } from './checks/pooled-sizing.js';
+import {
+  BUDGET_SHARE,
+  budgetShare,
+  HEADROOM_FACTOR,
+  LARGE_TIER_CONNECTIONS,
+  MAX_POOL_SIZE,
+  withHeadroom,
+} from './guide.js';
+import type { PooledChain } from './pooler/chain.js';
 import { otherClients, usableSlots, type ServerFacts } from './server-facts.js';
 import { minConnectionsFor, type PoolSettings } from './workload.js';
 
@@ -40,6 +49,14 @@ export interface Recommendation {
     readonly usableSlots: number;
     readonly perInstanceCap: number;
   };
+  /**
+   * Present when the pool connects through a pooler: what it was sized against instead of the server's
+   * slots. maxClientConn null: the pooler's client limit was not known, and nothing but the demand capped it.
+   */
+  readonly behindPooler?: {
+    readonly mode: PooledChain['mode'];
+    readonly maxClientConn: number | null;
+  };
 }
 
 export interface SizingResult {
@@ -59,6 +76,128 @@ export function recommendPool(input: SizingInput): SizingResult {
   const { preset, concurrency, instances, budget } = input;
   const trace: TraceStep[] = [];
 
+  const pooled = input.pooler;
+  const { usable, cap } = pooled ? pooledCap(pooled, instances, trace) : serverCap(budget, instances, trace);
+  const capped = !pooled || pooled.maxClientConn !== undefined;
+
+  let maxConnections: number;
+  let wanted: number;
+  let maxSource: ValueSource;
+  if (concurrency !== undefined) {
+    const demand = withHeadroom(concurrency);
+    trace.push({
+      label: 'demand with headroom',
+      formula: `ceil(concurrency × ${HEADROOM_FACTOR})`,
+      computation: `ceil(${concurrency} × ${HEADROOM_FACTOR}) = ceil(${fmt(concurrency * HEADROOM_FACTOR)})`,
+      value: demand,
+    });
+    maxConnections = Math.min(demand, cap);
+    maxSource = 'formula';
+    trace.push(
+      capped
+        ? {
+            label: 'max_connections',
+            formula: 'min(demand with headroom, cap per instance)',
+            computation: `min(${demand}, ${cap})`,
+            value: maxConnections,
+          }
+        : {
+            label: 'max_connections',
+            formula: `demand with headroom (behind a pooler with no known client limit: no cap)`,
+            computation: String(demand),
+            value: maxConnections,
+          },
+    );
+    wanted = demand;
+  } else {
+    const presetMax = preset.pool.maxConnections;
+    maxConnections = Math.min(presetMax, cap);
+    maxSource = maxConnections === presetMax ? 'preset' : 'formula';
+    trace.push(
+      capped
+        ? {
+            label: 'max_connections',
+            formula: `min(${preset.name} preset size, cap per instance)`,
+            computation: `min(${presetMax}, ${cap})`,
+            value: maxConnections,
+          }
+        : {
+            label: 'max_connections',
+            formula: `${preset.name} preset size (behind a pooler with no known client limit: no cap)`,
+            computation: String(presetMax),
+            value: maxConnections,
+          },
+    );
+    wanted = presetMax;
+  }
+
+  // No room at all still recommends one connection; the budget-exhausted finding says why it will not do.
+  if (maxConnections < 1) maxConnections = 1;
+
+  // Without a computed max the preset's own min stands, unless the budget shrank the pool below it.
+  const keepPresetMin = maxSource === 'preset';
+  const minConnections = keepPresetMin
+    ? preset.pool.minConnections
+    : minConnectionsFor(maxConnections, preset.minConnectionsFraction);
+  trace.push(
+    keepPresetMin
+      ? {
+          label: 'min_connections',
+          formula: `${preset.name} preset`,
+          computation: String(preset.pool.minConnections),
+          value: minConnections,
+        }
+      : {
+          label: 'min_connections',
+          formula: 'max(1, round(max_connections × preset fraction))',
+          computation: `max(1, round(${maxConnections} × ${preset.minConnectionsFraction}))`,
+          value: minConnections,
+        },
+  );
+
+  const total = maxConnections * instances;
+  // Behind a pooler the server's slots are the pooler's server pool's business (--emit pgbouncer sizes it).
+  const findings = pooled
+    ? [
+        pooledChainFinding(pooled, {
+          instances,
+          cap,
+          wanted,
+          total,
+          byConcurrency: concurrency !== undefined,
+        }),
+      ]
+    : runChecks([sizingChecks], { sizing: { input, usable, cap, wanted, total } }).findings;
+
+  const pool: PoolSettings = { ...preset.pool, maxConnections, minConnections };
+  return {
+    recommendation: {
+      workload: preset.name,
+      pool,
+      sources: {
+        maxConnections: maxSource,
+        minConnections: keepPresetMin ? 'preset' : 'formula',
+        acquireTimeoutMs: 'preset',
+        queryTimeoutMs: 'preset',
+        idleTimeoutMs: 'preset',
+        maxLifetimeMs: 'preset',
+        testBeforeAcquire: 'preset',
+        retries: 'preset',
+      },
+      trace,
+      fleet: { instances, totalConnections: total, usableSlots: usable, perInstanceCap: cap },
+      ...(pooled ? { behindPooler: { mode: pooled.mode, maxClientConn: pooled.maxClientConn ?? null } } : {}),
+    },
+    findings,
+  };
+}
+
+/** The guide's budget steps: the server's usable slots, shared by the instances, at its share. */
+function serverCap(
+  budget: ServerBudget,
+  instances: number,
+  trace: TraceStep[],
+): { usable: number; cap: number } {
   const usable = budget.maxConnections - budget.reservedConnections - budget.otherConnections;
   if (budget.reservedParts && budget.reservedParts.length > 0) {
     trace.push({
@@ -96,87 +235,35 @@ export function recommendPool(input: SizingInput): SizingResult {
     computation: `floor(${fmt(perInstanceBudget)} × ${BUDGET_SHARE}) = floor(${fmt(perInstanceBudget * BUDGET_SHARE)})`,
     value: cap,
   });
+  return { usable, cap };
+}
 
-  let maxConnections: number;
-  let wanted: number;
-  let maxSource: ValueSource;
-  if (concurrency !== undefined) {
-    const demand = withHeadroom(concurrency);
-    trace.push({
-      label: 'demand with headroom',
-      formula: `ceil(concurrency × ${HEADROOM_FACTOR})`,
-      computation: `ceil(${concurrency} × ${HEADROOM_FACTOR}) = ceil(${fmt(concurrency * HEADROOM_FACTOR)})`,
-      value: demand,
-    });
-    maxConnections = Math.min(demand, cap);
-    maxSource = 'formula';
-    trace.push({
-      label: 'max_connections',
-      formula: 'min(demand with headroom, cap per instance)',
-      computation: `min(${demand}, ${cap})`,
-      value: maxConnections,
-    });
-    wanted = demand;
-  } else {
-    const presetMax = preset.pool.maxConnections;
-    maxConnections = Math.min(presetMax, cap);
-    maxSource = maxConnections === presetMax ? 'preset' : 'formula';
-    trace.push({
-      label: 'max_connections',
-      formula: `min(${preset.name} preset size, cap per instance)`,
-      computation: `min(${presetMax}, ${cap})`,
-      value: maxConnections,
-    });
-    wanted = presetMax;
-  }
-
-  // No room at all still recommends one connection; the budget-exhausted finding says why it will not do.
-  if (maxConnections < 1) maxConnections = 1;
-
-  // Without a computed max the preset's own min stands, unless the budget shrank the pool below it.
-  const keepPresetMin = maxSource === 'preset';
-  const minConnections = keepPresetMin
-    ? preset.pool.minConnections
-    : minConnectionsFor(maxConnections, preset.minConnectionsFraction);
-  trace.push(
-    keepPresetMin
-      ? {
-          label: 'min_connections',
-          formula: `${preset.name} preset`,
-          computation: String(preset.pool.minConnections),
-          value: minConnections,
-        }
-      : {
-          label: 'min_connections',
-          formula: 'max(1, round(max_connections × preset fraction))',
-          computation: `max(1, round(${maxConnections} × ${preset.minConnectionsFraction}))`,
-          value: minConnections,
-        },
-  );
-
-  const total = maxConnections * instances;
-  const { findings } = runChecks([sizingChecks], { sizing: { input, usable, cap, wanted, total } });
-
-  const pool: PoolSettings = { ...preset.pool, maxConnections, minConnections };
-  return {
-    recommendation: {
-      workload: preset.name,
-      pool,
-      sources: {
-        maxConnections: maxSource,
-        minConnections: keepPresetMin ? 'preset' : 'formula',
-        acquireTimeoutMs: 'preset',
-        queryTimeoutMs: 'preset',
-        idleTimeoutMs: 'preset',
-        maxLifetimeMs: 'preset',
-        testBeforeAcquire: 'preset',
-        retries: 'preset',
-      },
-      trace,
-      fleet: { instances, totalConnections: total, usableSlots: usable, perInstanceCap: cap },
-    },
-    findings,
-  };
+/**
+ * Behind a pooler each application connection is a pooler client: the pooler's client limit, shared by the
+ * instances, is the cap. Client connections cost the server nothing, so the guide's share does not apply;
+ * unknown, there is no cap at all (MAX_POOL_SIZE stands in for it, so the numbers stay numbers).
+ */
+function pooledCap(
+  pooled: PooledChain,
+  instances: number,
+  trace: TraceStep[],
+): { usable: number; cap: number } {
+  const limit = pooled.maxClientConn;
+  if (limit === undefined) return { usable: 0, cap: MAX_POOL_SIZE };
+  trace.push({
+    label: 'pooler client slots',
+    formula: `the pooler's max_client_conn (${pooled.mode} mode)`,
+    computation: String(limit),
+    value: limit,
+  });
+  const cap = Math.floor(limit / instances);
+  trace.push({
+    label: 'cap per instance',
+    formula: 'floor(max_client_conn ÷ instances)',
+    computation: `floor(${limit} ÷ ${instances})`,
+    value: cap,
+  });
+  return { usable: limit, cap };
 }
 
 /** The budget as the server states it: max_connections, its reserved slots, and optionally who holds slots now. */

@@ -1,4 +1,5 @@
 import { plural } from './plural.js';
+import { pooledChainFinding } from './checks/pooled-sizing.js';
 /**
  * Sizing a pool from traffic rather than from a guess at concurrency. Little's law turns a request rate and a
  * connection hold time into the mean number of busy connections A = R × S; a queueing model (Erlang C, or
@@ -255,7 +256,7 @@ export function recommendPoolFromTraffic(
       ? `The database's CPU decided: ${cpuWhy}. More connections would only queue on the cores, so each instance stops at ${chosen} and requests wait in the pool instead. ${guideNote}`
       : decidedBy === 'traffic'
         ? `The traffic decided: ${needed} is the smallest pool with a ${target}; at ${needed} ${describeRow(atChosen, demand)}. ${guideNote}`
-        : `The server budget decided: the traffic needs ${plural(needed, 'connection')} per instance for a ${target}, but the budget caps each instance at ${cap}; at ${chosen} ${describeRow(atChosen, demand)}. ${guideNote}`;
+        : `The ${input.pooler ? "pooler's client limit" : 'server budget'} decided: the traffic needs ${plural(needed, 'connection')} per instance for a ${target}, but the budget caps each instance at ${cap}; at ${chosen} ${describeRow(atChosen, demand)}. ${guideNote}`;
 
   const model: TrafficModel = demand.callers === undefined ? 'erlang-c' : 'engset';
   const modelName = model === 'erlang-c' ? 'Erlang C' : `Engset, ${demand.callers} callers`;
@@ -322,15 +323,20 @@ export function recommendPoolFromTraffic(
 
   const usable = guide.recommendation.fleet.usableSlots;
   const total = chosen * instances;
+  // Behind a pooler the client limit is judged at the size the traffic asks for; the server's slots are
+  // the pooler's server pool's business, and a pooler is never advised when one is there.
+  const pooled = input.pooler;
   const findings: Finding[] = [
-    ...guide.findings.filter((f) => f.id === 'budget-exhausted'),
+    ...(pooled
+      ? [pooledChainFinding(pooled, { instances, cap, wanted: needed, total, byConcurrency: true })]
+      : guide.findings.filter((f) => f.id === 'budget-exhausted')),
     cpuDecides && cpu
       ? cpuCappedFinding(demand, { needed, chosen, busy, atChosen, inflated, why: cpuWhy, cpu })
       : targetFinding(input, demand, { needed, chosen, cap, atChosen, busy }),
     ...(decidedBy === 'traffic' && atChosen.utilisation > HIGH_UTILISATION
       ? [highUtilisationFinding(chosen, busy)]
       : []),
-    ...fleetFindings({ ...input, concurrency: guideConcurrency }, usable, total),
+    ...(pooled ? [] : fleetFindings({ ...input, concurrency: guideConcurrency }, usable, total)),
   ];
 
   const table = tableSizes(busy, needed, guideSize, chosen, demand.callers).map(row);
@@ -432,13 +438,21 @@ function targetFinding(
       expected,
     };
   }
-  const needed = maxConnectionsNeeded(at.needed, input.instances, input.budget);
-  const fix = { sql: [`ALTER SYSTEM SET max_connections = ${needed};`], restart: true };
+  // Behind a pooler the cap is its max_client_conn, raised in pgbouncer.ini, not the server's.
+  const fix = input.pooler
+    ? { config: { max_client_conn: at.needed * input.instances } }
+    : {
+        sql: [
+          `ALTER SYSTEM SET max_connections = ${maxConnectionsNeeded(at.needed, input.instances, input.budget)};`,
+        ],
+        restart: true,
+      };
+  const limit = input.pooler ? "pooler's client limit" : 'server budget';
   if (at.atChosen.percentileWaitMs === null) {
     return {
       id: 'traffic-wait-target',
       severity: 'critical',
-      title: `The server budget allows ${plural(at.chosen, 'connection')} per instance, no more than the ${round(at.busy)} the traffic keeps busy on average: requests will queue without bound`,
+      title: `The ${limit} allows ${plural(at.chosen, 'connection')} per instance, no more than the ${round(at.busy)} the traffic keeps busy on average: requests will queue without bound`,
       observed: traffic,
       expected: `${plural(at.needed, 'connection')} per instance for ${expected}`,
       fix,
@@ -447,7 +461,7 @@ function targetFinding(
   return {
     id: 'traffic-wait-target',
     severity: 'warning',
-    title: `No pool within the server budget meets ${expected}: at the budget's maximum of ${at.chosen} per instance ${describeRow(at.atChosen, demand)}`,
+    title: `No pool within the ${limit} meets ${expected}: at the budget's maximum of ${at.chosen} per instance ${describeRow(at.atChosen, demand)}`,
     observed: traffic,
     expected: `${plural(at.needed, 'connection')} per instance for ${expected}`,
     fix,

@@ -1,4 +1,5 @@
 import type { DatabaseHardware } from '../core/cpu-bound.js';
+import type { PoolMode } from '../core/pooler/facts.js';
 import type { Recommendation, ValueSource } from '../core/sizing.js';
 import type { MeasuredTraffic } from '../core/traffic-measure.js';
 import type { TrafficSizing } from '../core/traffic-sizing.js';
@@ -23,6 +24,8 @@ export interface RecommendReport extends ReportEnvelope {
     readonly serverMaxConnections: Input<number>;
     readonly reservedConnections: Input<number>;
     readonly otherConnections: Input<number>;
+    /** The pool mode of the pooler the application connects through; absent: straight to the server. */
+    readonly behindPooler?: Input<PoolMode>;
   };
   readonly recommendation: Recommendation;
   /** The sizing from traffic, when --rps/--hold-ms or --measure was given; null otherwise. */

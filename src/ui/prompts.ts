@@ -30,6 +30,7 @@ const EMITTER_CHOICES: Readonly<Record<EmitterName, string>> = {
   hikari: 'HikariCP properties (Java)',
   json: 'JSON settings',
   env: 'environment variables (POOL_*, PGOPTIONS)',
+  pgbouncer: 'pgbouncer.ini fragment for a PgBouncer in front of the server',
 };
 
 const WORKLOAD_CHOICES: Readonly<Record<(typeof BUILTIN_WORKLOADS)[number], string>> = {

@@ -312,7 +312,7 @@ choiceCases.push(
     'recommend',
     '--emit',
     '--emit <library>',
-    'Allowed choices are eventcore, eventcore-0\\.1, sqlx, node-postgres, hikari, json, env\\.',
+    'Allowed choices are eventcore, eventcore-0\\.1, sqlx, node-postgres, hikari, json, env, pgbouncer\\.',
     ['', 'Eventcore', 'eventcore-0.2', 'json\nx', 'django', '\u001b[31mjson', LONG],
   ),
   ...['', 'bogus\nx', LONG].map((value) => ({

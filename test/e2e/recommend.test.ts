@@ -256,6 +256,55 @@ describe('pooltune recommend, end to end', () => {
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
   });
 
+  it('--help lists --behind-pooler and the pgbouncer emitter', async () => {
+    const help = await runCli(['recommend', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--behind-pooler <mode>/);
+    assert.match(help.stdout, /choices: transaction,\s+session\)/);
+    assert.match(help.stdout, /json, env, pgbouncer/);
+    // Right after --emit, where a reader choosing the code to print looks.
+    assert.ok(help.stdout.indexOf('--behind-pooler') > help.stdout.indexOf('--emit <library>'));
+    assert.match(help.stdout, /Behind a pooler \(--behind-pooler transaction\|session\):/);
+  });
+
+  it('--behind-pooler sizes against the pooler and says so; --emit pgbouncer works offline', async () => {
+    const r = await runCli([
+      'recommend',
+      '-w',
+      'oltp',
+      '-c',
+      '30',
+      '--instances',
+      '10',
+      '--behind-pooler',
+      'transaction',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as {
+      inputs: { behindPooler: { value: string; source: string } };
+      recommendation: { pool: { maxConnections: number }; behindPooler: unknown };
+      findings: { id: string }[];
+    };
+    assert.deepEqual(report.inputs.behindPooler, { value: 'transaction', source: 'flag' });
+    // 10 × 36 would be far over the default server's 97 usable slots: behind a pooler they do not cap it.
+    assert.equal(report.recommendation.pool.maxConnections, 36);
+    assert.deepEqual(report.recommendation.behindPooler, { mode: 'transaction', maxClientConn: null });
+    assert.deepEqual(
+      report.findings.map((f) => f.id),
+      ['pooler-client-limit'],
+    );
+
+    const ini = await runCli(['recommend', '-w', 'oltp', '--emit', 'pgbouncer', '--raw']);
+    assert.equal(ini.code, 0, ini.stderr);
+    assert.match(ini.stdout, /^postgres = host=localhost port=5432 dbname=postgres$/m);
+    assert.match(ini.stdout, /^pool_mode = transaction$/m);
+
+    const statement = await runCli(['recommend', '--behind-pooler', 'statement']);
+    assert.equal(statement.code, 2);
+    assert.match(statement.stderr, /Allowed choices are transaction, session/);
+  });
+
   it('no command at all shows help on stderr and exits 2', async () => {
     const r = await runCli([]);
     assert.equal(r.code, 2);

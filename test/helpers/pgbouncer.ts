@@ -40,6 +40,13 @@ export interface PgBouncerOptions {
    * fallback entry `*` sends every database name to the server's database of the same name.
    */
   readonly databases?: Readonly<Record<string, Values>>;
+  /**
+   * A raw pgbouncer.ini fragment (`[databases]` and `[pgbouncer]` sections, comments), e.g. what
+   * `recommend --emit pgbouncer` prints, merged into the harness's own sections as a user merges it into
+   * theirs: its database entries join the harness's, its settings win over the harness's. (Appending it
+   * as is would not do: a second `[pgbouncer]` section makes PgBouncer drop what the first one set.)
+   */
+  readonly extraIni?: string;
   readonly auth?: {
     /** How clients log in to PgBouncer; `trust` by default. */
     readonly type?: 'trust' | 'plain' | 'md5' | 'scram-sha-256';
@@ -90,6 +97,27 @@ const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
 function iniSection(name: string, entries: [string, string][]): string {
   return `[${name}]\n${entries.map(([k, v]) => `${k} = ${v}`).join('\n')}\n`;
+}
+
+/** The `key = value` lines of an ini text by section, comments and blank lines left out. */
+function iniEntries(text: string): Map<string, [string, string][]> {
+  const sections = new Map<string, [string, string][]>();
+  let section = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = header[1] ?? '';
+      continue;
+    }
+    const at = line.indexOf('=');
+    if (at < 0) throw new Error(`not a key = value line in the ini fragment: ${line}`);
+    const entries = sections.get(section) ?? [];
+    entries.push([line.slice(0, at).trim(), line.slice(at + 1).trim()]);
+    sections.set(section, entries);
+  }
+  return sections;
 }
 
 async function tail(file: string, lines = 20): Promise<string> {
@@ -152,19 +180,23 @@ async function launch(server: TestServer, options: PgBouncerOptions, dir: string
     pool_mode: options.poolMode,
     ...options.settings,
   };
+  const extra = iniEntries(options.extraIni ?? '');
   const ini = [
-    iniSection(
-      'databases',
-      Object.entries(databases).map(([name, params]) => [
+    iniSection('databases', [
+      ...Object.entries(databases).map(([name, params]): [string, string] => [
         name,
         Object.entries({ host: '127.0.0.1', port: server.port, ...params })
           .map(([k, v]) => `${k}=${v}`)
           .join(' '),
       ]),
-    ),
+      ...(extra.get('databases') ?? []),
+    ]),
     iniSection(
       'pgbouncer',
-      Object.entries(settings).map(([k, v]) => [k, String(v)]),
+      Object.entries({ ...settings, ...Object.fromEntries(extra.get('pgbouncer') ?? []) }).map(([k, v]) => [
+        k,
+        String(v),
+      ]),
     ),
   ].join('\n');
   await writeFile(iniFile, ini);

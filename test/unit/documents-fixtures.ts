@@ -72,6 +72,50 @@ export function recommendReport(): RecommendReport {
   };
 }
 
+/** 10 instances × 30 concurrent requests through a transaction-mode PgBouncer admitting 200 clients. */
+export function pooledRecommendReport(): RecommendReport {
+  const budget = {
+    maxConnections: 100,
+    reservedConnections: 3,
+    otherConnections: 0,
+    source: 'flag' as const,
+  };
+  const pooler = { mode: 'transaction' as const, maxClientConn: 200 };
+  const { recommendation, findings } = recommendPool({
+    preset: builtinPreset('oltp'),
+    concurrency: 30,
+    instances: 10,
+    budget,
+    pooler,
+  });
+  return {
+    command: 'recommend',
+    target: null,
+    serverVersion: null,
+    inputs: {
+      workload: flag('oltp'),
+      workloadOrigin: 'oltp',
+      concurrency: flag(30),
+      instances: flag(10),
+      serverMaxConnections: { value: 100, source: 'default' },
+      reservedConnections: { value: 3, source: 'default' },
+      otherConnections: { value: 0, source: 'default' },
+      behindPooler: flag('transaction'),
+    },
+    recommendation,
+    emitted: EMITTER_BY_NAME['node-postgres']({
+      workload: 'oltp',
+      pool: recommendation.pool,
+      behindPooler: 'transaction',
+      role: 'orders',
+    }),
+    findings,
+    skipped: [],
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
 /** 200 requests a second held 20 ms, measured on a server: the traffic sections. */
 export function trafficRecommendReport(): RecommendReport {
   const budget = {
@@ -457,6 +501,7 @@ export function monitorReport(): MonitorReport {
 export const FIXTURE_REPORTS = {
   recommend: recommendReport,
   'recommend-traffic': trafficRecommendReport,
+  'recommend-pooled': pooledRecommendReport,
   'check-server': checkServerReport,
   health: healthReport,
   preflight: preflightReport,

@@ -289,6 +289,31 @@ describe(
       }
     }
 
+    // Behind a pooler the code changes (no startup options, statement cache off): it must compile too.
+    for (const emitter of RUST_EMITTERS) {
+      for (const mode of ['transaction', 'session'] as const) {
+        it(`${emitter.name} behind a ${mode}-mode pooler compiles`, async () => {
+          const emitted = EMITTER_BY_NAME[emitter.name]({
+            workload: 'test',
+            pool: OLTP_33,
+            behindPooler: mode,
+            role: 'app',
+          });
+          const result = await check(
+            emitter,
+            emitted.code,
+            `--emit ${emitter.name}, --behind-pooler ${mode}`,
+          );
+          assert.ok(
+            result.ok,
+            `${emitter.name} behind a ${mode}-mode pooler does not compile with ${rustcVersion}:\n${result.stderr}\n` +
+              `--- wrapped source ---\n${result.source}`,
+          );
+          assert.doesNotMatch(result.stderr, /^warning: unused import/m, result.stderr);
+        });
+      }
+    }
+
     // Proves the check bites: the same code with one method misspelt must be rejected.
     for (const emitter of RUST_EMITTERS) {
       it(`${emitter.name} with a misspelt method does not compile`, async () => {

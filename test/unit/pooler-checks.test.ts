@@ -472,7 +472,11 @@ describe('a pooler in the chain is not advised again, and its server connections
       budget: { maxConnections: 1000, reservedConnections: 3, otherConnections: 0 },
     } as unknown as SizingInput;
     assert.ok(fleetFindings(input, 997, 400).some((f) => f.id === 'large-tier'));
-    assert.ok(!fleetFindings({ ...input, behindPooler: true }, 997, 400).some((f) => f.id === 'large-tier'));
+    assert.ok(
+      !fleetFindings({ ...input, pooler: { mode: 'transaction' } }, 997, 400).some(
+        (f) => f.id === 'large-tier',
+      ),
+    );
   });
 
   it('drops the advice to add a pooler from every finding when the report has one in its chain', () => {

@@ -95,7 +95,8 @@ export function fleetFindings(input: SizingInput, usable: number, total: number)
       expected: `at most ${usable}`,
     });
   }
-  if (total > LARGE_TIER_CONNECTIONS && input.behindPooler !== true) {
+  // Behind a pooler the guide's advice for its large tier is followed already.
+  if (total > LARGE_TIER_CONNECTIONS && input.pooler === undefined) {
     findings.push({
       id: 'large-tier',
       severity: 'info',

@@ -65,6 +65,8 @@ export function describeSource(source: ValueSource, workload: string): string {
       return 'pool plan';
     case 'traffic':
       return 'traffic model';
+    case 'pooler':
+      return "pooler's console";
   }
 }
 

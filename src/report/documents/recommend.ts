@@ -37,6 +37,22 @@ function inputRows(report: RecommendReport): Row[] {
   const { reservedConnections: reserved, otherConnections: others } = inputs;
   if (reserved.value > 0 || reserved.source !== 'default') rows.push(counted('reserved slots', reserved));
   if (others.value > 0 || others.source !== 'default') rows.push(counted('held by others', others));
+  if (inputs.behindPooler) {
+    rows.push({
+      label: 'behind a pooler',
+      value: `${inputs.behindPooler.value} mode`,
+      source: inputs.behindPooler.source,
+    });
+    const limit = report.recommendation.behindPooler?.maxClientConn ?? null;
+    rows.push({
+      label: 'pool sized against',
+      value:
+        limit === null
+          ? "no cap: the pooler's server pool, not this one, takes the server's slots"
+          : `the pooler's max_client_conn ${limit}`,
+      source: limit === null ? 'max_client_conn not known' : 'pooler',
+    });
+  }
   return rows;
 }
 

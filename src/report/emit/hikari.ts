@@ -1,4 +1,11 @@
 import { formatDuration } from '../../core/units.js';
+import {
+  isTransactionMode,
+  preparedNote,
+  roleTimeoutComment,
+  roleTimeoutSql,
+  SESSION_SET_NOTE,
+} from './pooled.js';
 import { headline, type Emitter } from './types.js';
 
 // HikariCP refuses values below these floors and silently uses its defaults instead.
@@ -7,7 +14,8 @@ const IDLE_TIMEOUT_FLOOR_MS = 10_000;
 const MAX_LIFETIME_FLOOR_MS = 30_000;
 
 export const emitHikari: Emitter = (input) => {
-  const { pool } = input;
+  const { pool, behindPooler } = input;
+  const transactionMode = isTransactionMode(behindPooler);
   const notes: string[] = [];
   const atLeast = (value: number, floor: number, property: string): number => {
     if (value >= floor) return value;
@@ -28,9 +36,29 @@ export const emitHikari: Emitter = (input) => {
     `connectionTimeout=${atLeast(pool.acquireTimeoutMs, CONNECTION_TIMEOUT_FLOOR_MS, 'connectionTimeout')}`,
     `idleTimeout=${pool.idleTimeoutMs === null ? 0 : atLeast(pool.idleTimeoutMs, IDLE_TIMEOUT_FLOOR_MS, 'idleTimeout')}`,
     `maxLifetime=${pool.maxLifetimeMs === null ? 0 : atLeast(pool.maxLifetimeMs, MAX_LIFETIME_FLOOR_MS, 'maxLifetime')}`,
-    `connectionInitSql=${statement}`,
+    // In transaction mode a SET on connect would stay on the server connection for other clients.
+    ...(transactionMode
+      ? [
+          ...roleTimeoutComment(input, '#'),
+          '# No server-side prepared statements: the next transaction may run on another server connection.',
+          'dataSource.prepareThreshold=0',
+        ]
+      : [`connectionInitSql=${statement}`]),
     '',
   ].join('\n');
+  if (transactionMode) {
+    notes.push(
+      `connectionInitSql is left out: in transaction mode its SET stays on the server connection, which PgBouncer hands to other clients, while this connection's later transactions run elsewhere without it. Set the timeout for the role instead, once: ${roleTimeoutSql(input)}`,
+      preparedNote('dataSource.prepareThreshold=0 stops pgJDBC from switching to named prepared statements'),
+    );
+  } else if (behindPooler) {
+    notes.push(`connectionInitSql's SET is kept. ${SESSION_SET_NOTE}`);
+  }
+  if (behindPooler) {
+    notes.push(
+      'pgJDBC sends extra_float_digits as a startup parameter, which PgBouncer refuses unless its ini says ignore_startup_parameters = extra_float_digits (--emit pgbouncer does).',
+    );
+  }
   notes.push(
     'HikariCP itself advises a fixed-size pool (minimumIdle = maximumPoolSize); idleTimeout only applies while minimumIdle is below maximumPoolSize.',
     'HikariCP defaults, for comparison: maximumPoolSize 10, minimumIdle = maximumPoolSize, connectionTimeout 30s, idleTimeout 10min, maxLifetime 30min.',

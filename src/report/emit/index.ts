@@ -4,6 +4,7 @@ import { emitEventcore01 } from './eventcore-0.1.js';
 import { emitHikari } from './hikari.js';
 import { emitJson } from './json.js';
 import { emitNodePostgres } from './node-postgres.js';
+import { emitPgBouncer } from './pgbouncer.js';
 import { emitSqlx } from './sqlx.js';
 import type { Emitter, EmitterName } from './types.js';
 
@@ -17,4 +18,5 @@ export const EMITTER_BY_NAME: Readonly<Record<EmitterName, Emitter>> = {
   hikari: emitHikari,
   json: emitJson,
   env: emitEnv,
+  pgbouncer: emitPgBouncer,
 };

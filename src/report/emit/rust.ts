@@ -1,4 +1,7 @@
+import type { PoolMode } from '../../core/pooler/facts.js';
 import { formatDuration } from '../../core/units.js';
+import { preparedNote, SESSION_SET_NOTE, startupNote } from './pooled.js';
+import type { EmitInput } from './types.js';
 
 /** `Duration::from_secs(n)` when whole seconds, else `from_millis`. */
 export function rustDuration(ms: number): string {
@@ -16,21 +19,38 @@ export function statementTimeoutValue(ms: number | null): string {
 
 /**
  * sqlx `PgPoolOptions` statements building `pool` from `DATABASE_URL`; shared by the sqlx and EventCore 2.x
- * emitters because EventCore 2.x hands knobs it lacks to a pool the caller builds.
+ * emitters because EventCore 2.x hands knobs it lacks to a pool the caller builds. Through a pooler the
+ * statement timeout is not a startup option (PgBouncer refuses it) but the role's (ALTER ROLE), and in
+ * transaction mode the statement cache is off.
  */
-export function sqlxPoolLines(pool: {
-  maxConnections: number;
-  minConnections: number;
-  acquireTimeoutMs: number;
-  queryTimeoutMs: number | null;
-  idleTimeoutMs: number | null;
-  maxLifetimeMs: number | null;
-  testBeforeAcquire: boolean;
-}): string[] {
+export function sqlxPoolLines(
+  pool: {
+    maxConnections: number;
+    minConnections: number;
+    acquireTimeoutMs: number;
+    queryTimeoutMs: number | null;
+    idleTimeoutMs: number | null;
+    maxLifetimeMs: number | null;
+    testBeforeAcquire: boolean;
+  },
+  behindPooler?: PoolMode,
+): string[] {
   const optional = (ms: number | null) => (ms === null ? 'None' : rustDuration(ms));
+  const timeout = statementTimeoutValue(pool.queryTimeoutMs);
+  const connect =
+    behindPooler === undefined
+      ? [
+          'let connect_options = PgConnectOptions::from_str(&std::env::var("DATABASE_URL")?)?',
+          `    .options([("statement_timeout", "${timeout}")]);`,
+        ]
+      : behindPooler === 'session'
+        ? ['let connect_options = PgConnectOptions::from_str(&std::env::var("DATABASE_URL")?)?;']
+        : [
+            'let connect_options = PgConnectOptions::from_str(&std::env::var("DATABASE_URL")?)?',
+            '    .statement_cache_capacity(0); // no named prepared statements: the next transaction may run elsewhere',
+          ];
   return [
-    'let connect_options = PgConnectOptions::from_str(&std::env::var("DATABASE_URL")?)?',
-    `    .options([("statement_timeout", "${statementTimeoutValue(pool.queryTimeoutMs)}")]);`,
+    ...connect,
     'let pool = PgPoolOptions::new()',
     `    .max_connections(${pool.maxConnections})`,
     `    .min_connections(${pool.minConnections})`,
@@ -40,6 +60,19 @@ export function sqlxPoolLines(pool: {
     `    .test_before_acquire(${pool.testBeforeAcquire})`,
     '    .connect_with(connect_options)',
     '    .await?;',
+  ];
+}
+
+/** What the sqlx pool route changed for a pooler, and why. */
+export function sqlxPooledNotes(input: EmitInput): string[] {
+  const mode = input.behindPooler;
+  if (mode === undefined) return [];
+  if (mode === 'session')
+    return [startupNote(input, 'statement_timeout (PgConnectOptions::options)'), SESSION_SET_NOTE];
+  return [
+    startupNote(input, 'statement_timeout (PgConnectOptions::options)'),
+    preparedNote("statement_cache_capacity(0) turns sqlx's named prepared statements off"),
+    'Session SET, LISTEN and session advisory locks do not survive a transaction in transaction mode; use SET LOCAL inside a transaction.',
   ];
 }
 

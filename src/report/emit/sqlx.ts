@@ -1,7 +1,9 @@
 import { headline, type Emitter } from './types.js';
-import { sqlxDefaultNotes, sqlxPoolLines } from './rust.js';
+import { sqlxDefaultNotes, sqlxPooledNotes, sqlxPoolLines } from './rust.js';
+import { roleTimeoutComment } from './pooled.js';
 
 export const emitSqlx: Emitter = (input) => {
+  const { behindPooler } = input;
   const code = [
     'use std::str::FromStr;',
     'use std::time::Duration;',
@@ -9,10 +11,12 @@ export const emitSqlx: Emitter = (input) => {
     'use sqlx::postgres::{PgConnectOptions, PgPoolOptions};',
     '',
     `// ${headline(input)}; sqlx 0.8.`,
-    ...sqlxPoolLines(input.pool),
+    ...(behindPooler ? roleTimeoutComment(input, '//') : []),
+    ...sqlxPoolLines(input.pool, behindPooler),
     '',
   ].join('\n');
   const notes = [
+    ...sqlxPooledNotes(input),
     ...sqlxDefaultNotes(input.pool),
     'sqlx has no retry settings; retry in your application if you need it.',
   ];

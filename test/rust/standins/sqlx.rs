@@ -77,6 +77,11 @@ pub mod postgres {
             let _ = options;
             self
         }
+
+        pub fn statement_cache_capacity(self, capacity: usize) -> Self {
+            let _ = capacity;
+            self
+        }
     }
 
     impl FromStr for PgConnectOptions {
