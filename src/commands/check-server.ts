@@ -1,4 +1,9 @@
-import { CHECK_SERVER_FAMILIES, runChecks, type ServerPlan } from '../core/checks/index.js';
+import {
+  CHECK_SERVER_FAMILIES,
+  poolerObservation,
+  runChecks,
+  type ServerPlan,
+} from '../core/checks/index.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { planServerFrom } from '../core/plan/server.js';
 import { otherClients, usableSlots } from '../core/server-facts.js';
@@ -49,13 +54,19 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
     ...(options.poolMax === undefined ? {} : { poolMax: options.poolMax }),
     instances: options.instances,
     ...(options.serverMemoryBytes === undefined ? {} : { serverMemoryBytes: options.serverMemoryBytes }),
-    behindPooler: options.behindPooler,
+    behindPooler: options.behindPooler || facts.route.throughPooler || facts.pooler != null,
   };
   const slots = usableSlots(facts);
   const checked = runChecks(
     CHECK_SERVER_FAMILIES,
     {
-      plan: { services, server: planServerFrom(facts), pooler: poolPlan?.pooler },
+      plan: {
+        services,
+        server: planServerFrom(facts),
+        pooler: poolPlan?.pooler,
+        throughPooler: plan.behindPooler,
+      },
+      pooler: poolerObservation(facts.pooler, target.pooler.instances, facts, services),
       server: { facts, plan },
       sessions: {
         role: facts.currentRole,

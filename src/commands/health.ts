@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
-import { HEALTH_FAMILIES, runChecks } from '../core/checks/index.js';
+import { HEALTH_FAMILIES, poolerObservation, runChecks } from '../core/checks/index.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, HEALTH_PROBE } from '../core/guide.js';
@@ -43,7 +43,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
   const {
-    value: { serverVersion, pooler, sessions, run },
+    value: { serverVersion, pooler, chain, sessions, run },
     stoppedBy,
   } = await untilStopped((stop) =>
     withSession(
@@ -53,6 +53,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       async (session) => ({
         serverVersion: session.facts.serverVersion,
         pooler: session.facts.pooler ?? null,
+        chain: poolerObservation(session.facts.pooler, target.pooler.instances, session.facts, []),
         sessions: {
           role: session.facts.currentRole,
           roster: session.facts.sessions,
@@ -82,7 +83,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   const checked = runChecks(
     HEALTH_FAMILIES,
-    { health: metrics, sessions, schema: run.schema },
+    { health: metrics, sessions, schema: run.schema, pooler: chain },
     {
       idleInTransactionMs: options.idleInTransactionThresholdMs,
       longQueryMs: options.longQueryThresholdMs,

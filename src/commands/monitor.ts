@@ -1,5 +1,12 @@
 import { utilisationFrom } from '../core/health/utilisation.js';
-import { limitsOf, monitorChecks, runChecks, type MonitorContext } from '../core/checks/index.js';
+import {
+  limitsOf,
+  monitorChecks,
+  poolerChecks,
+  poolerObservation,
+  runChecks,
+  type MonitorContext,
+} from '../core/checks/index.js';
 import { ConnectionError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
 import { keepWorstSessions, type WorstSessions } from '../core/monitor/worst-sessions.js';
@@ -117,7 +124,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   };
   let startedWall = new Date();
   let started = performance.now();
-  const { context, serverVersion, pooler, stoppedBy } = await withSession(
+  const { context, serverVersion, pooler, chain, stoppedBy } = await withSession(
     target,
     io,
     options,
@@ -132,6 +139,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         hasSessionCounters: hasSessionCounters(facts),
         idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
         sessionSettings: sessionSettingsFrom(facts),
+        throughPooler: facts.route.throughPooler,
       };
       const readingOptions = {
         canSeeOthers: context.canSeeOthers,
@@ -191,14 +199,21 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
       });
       await finish();
       const ended: MonitorRun['stoppedBy'] = stoppedBy ?? (lost ? 'connection-lost' : 'duration');
-      return { context, serverVersion: facts.serverVersion, pooler: facts.pooler ?? null, stoppedBy: ended };
+      return {
+        context,
+        serverVersion: facts.serverVersion,
+        pooler: facts.pooler ?? null,
+        // The chain as its console showed it when monitor started.
+        chain: poolerObservation(facts.pooler, target.pooler.instances, facts, []),
+        stoppedBy: ended,
+      };
     },
   );
 
   const stats = summariseSamples(samples, options.intervalMs, context.hasSessionCounters);
   const evaluated = runChecks(
-    [monitorChecks],
-    { monitor: { summary: stats, context, worstSessions } },
+    [monitorChecks, poolerChecks],
+    { monitor: { summary: stats, context, worstSessions }, pooler: chain },
     settings,
   );
   const signalled = stoppedBy === 'SIGINT' || stoppedBy === 'SIGTERM';

@@ -1,4 +1,4 @@
-import { runPreflightChecks } from '../core/checks/index.js';
+import { poolerObservation, runPreflightChecks } from '../core/checks/index.js';
 import { UsageError } from '../core/errors.js';
 import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
@@ -77,18 +77,24 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
   const planServer = planServerFrom(facts);
   // check-server's families and health's; health's utilisation gives way to the server's slot usage.
   const checked = runPreflightChecks({
-    plan: { services, server: planServer, pooler: plan.pooler },
+    plan: {
+      services,
+      server: planServer,
+      pooler: plan.pooler,
+      throughPooler: plan.pooler !== undefined || facts.route.throughPooler || facts.pooler != null,
+    },
     server: {
       facts,
       plan: {
         workload: workload.name,
         workloadWantsStatementTimeout: workload.pool.queryTimeoutMs !== null,
         instances: 1,
-        behindPooler: plan.pooler !== undefined,
+        behindPooler: plan.pooler !== undefined || facts.route.throughPooler || facts.pooler != null,
         ...(options.serverMemoryBytes === undefined ? {} : { serverMemoryBytes: options.serverMemoryBytes }),
       },
     },
     health: run?.metrics,
+    pooler: poolerObservation(facts.pooler, target.pooler.instances, facts, services),
     sessions: {
       role: facts.currentRole,
       roster: facts.sessions,

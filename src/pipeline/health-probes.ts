@@ -95,7 +95,14 @@ export async function probeHealth(
     ? await (await import('../probes/schema.js')).readCatalog(opened.session, spec)
     : undefined;
   return {
-    metrics: { connectivity, acquisition, queryLatency, utilisation, churn },
+    metrics: {
+      connectivity,
+      acquisition,
+      queryLatency,
+      utilisation,
+      churn,
+      throughPooler: facts.route.throughPooler,
+    },
     peakConnections: Math.max(extraConnects > 0 ? 2 : 1, 1 + budget.size),
     ...(spec && catalog ? { schema: { spec, catalog } } : {}),
   };

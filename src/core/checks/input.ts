@@ -64,6 +64,11 @@ export interface PlanObservation {
   readonly services: readonly PlannedService[];
   readonly server: PlanServer;
   readonly pooler?: PoolerLimits | undefined;
+  /**
+   * The fleet reaches the server through a pooler: its connections are the pooler's clients, so the
+   * server's slots bound the pooler's server connections (the pooler family), not the fleet's.
+   */
+  readonly throughPooler?: boolean;
 }
 
 /** What an application expects of the schema, and what the catalogs hold. */

@@ -145,10 +145,15 @@ function serviceFindings({ service, preset }: PlannedService, share: number): Fi
 
 const freeSlots = (server: PlanServer) => server.maxConnections - server.reservedSlots - server.heldNow;
 
-function poolFindings({ services, server }: PlanObservation): Finding[] {
+function poolFindings({ services, server, throughPooler }: PlanObservation): Finding[] {
   // Each service's fair share: the guide's 80 % of what is free, split in proportion to what each asks for.
-  const shares = fittedSizes(services, Math.max(services.length, budgetShare(freeSlots(server))));
-  return services.flatMap((planned) => serviceFindings(planned, shares[planned.service.name] ?? 1));
+  // Behind a pooler the server's slots are the pooler's to share, not the services'.
+  const shares = throughPooler
+    ? {}
+    : fittedSizes(services, Math.max(services.length, budgetShare(freeSlots(server))));
+  return services.flatMap((planned) =>
+    serviceFindings(planned, shares[planned.service.name] ?? Number.POSITIVE_INFINITY),
+  );
 }
 
 /**
@@ -214,13 +219,30 @@ function lastFreeSlotsFindings({ services, server }: PlanObservation): Finding[]
   ];
 }
 
+/** Behind a pooler without its console read, the server-side half of the chain cannot be judged. */
+const THROUGH_POOLER_SKIP = {
+  id: 'plan-fleet',
+  reason:
+    "the fleet connects through a pooler: its connections are the pooler's clients, and what counts against the server's slots is the pooler's server pools, which were not read",
+  enableWith: '--pooler <admin console URL>, as a user in PgBouncer’s stats_users',
+} as const;
+
 /** A plan without services has nothing to judge. */
 const planned = (judge: (plan: PlanObservation) => Finding[]) => (plan: PlanObservation) =>
   outcome(plan.services.length === 0 ? [] : judge(plan));
 
 /** The plan's family: the fleet total against the server, then each service's pool, then what is left over. */
 export const planChecks = defineFamily('plan', [
-  { id: 'plan-fleet', run: planned(({ services, server }) => [fleetFinding(services, server)]) },
+  {
+    id: 'plan-fleet',
+    supersededBy: 'pooler-server-connections',
+    run: (plan) =>
+      plan.services.length === 0
+        ? outcome()
+        : plan.throughPooler
+          ? outcome([], [THROUGH_POOLER_SKIP])
+          : outcome([fleetFinding(plan.services, plan.server)]),
+  },
   // Named after the first of the per-service findings; it reports each pool's problems.
   { id: 'pool-min-above-max', run: planned(poolFindings) },
   // The idle connections on either side of the pooler. When its console was read, the pooler's family
@@ -231,5 +253,8 @@ export const planChecks = defineFamily('plan', [
     run: (plan) =>
       outcome([...(plan.services.length === 0 ? [] : idleFindings(plan)), ...poolerIdleFindings(plan)]),
   },
-  { id: 'plan-last-free-slots', run: planned(lastFreeSlotsFindings) },
+  {
+    id: 'plan-last-free-slots',
+    run: planned((plan) => (plan.throughPooler ? [] : lastFreeSlotsFindings(plan))),
+  },
 ]);
