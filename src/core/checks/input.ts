@@ -18,6 +18,7 @@ import type { SessionSettings } from '../sessions/judge.js';
 import type { SessionRoster } from '../sessions/roster.js';
 import type { PoolerLimits } from '../plan/config.js';
 import type { PoolerFacts } from '../pooler/facts.js';
+import type { PoolerWindow } from '../pooler/window.js';
 import type { ServerFacts } from '../server-facts.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
 import type { CatalogSnapshot, SchemaSpec } from '../schema/types.js';
@@ -99,6 +100,8 @@ export interface PoolerObservation {
   readonly server?: ServerFacts | undefined;
   /** The plan's application fleet in front of the pooler; empty without a plan. */
   readonly services: readonly PlannedService[];
+  /** What PgBouncer's totals said while pooltune watched (health's probe, a bench run, monitor's run). */
+  readonly window?: PoolerWindow | undefined;
 }
 
 export interface CheckInput {

@@ -3,6 +3,8 @@
  * requests wait for. Judged with the guide's acquisition thresholds, as an app pool's wait would be.
  */
 import { ACQUISITION_EXCELLENT_MS, ACQUISITION_POOR_MS, acquisitionRating } from '../../guide.js';
+import type { PoolerWindow } from '../../pooler/window.js';
+import { formatDuration } from '../../units.js';
 import type { Finding } from '../../findings.js';
 import type { PoolerFacts, PoolerPool } from '../../pooler/facts.js';
 import { poolsOf, serverBound } from '../../pooler/server-bound.js';
@@ -62,7 +64,43 @@ function largerPool(obs: PoolerObservation, worst: PoolerPool): string[] {
   return [`default_pool_size = ${larger}`];
 }
 
+/**
+ * The wait measured over a window pooltune watched (health's probe, a bench run, monitor): the mean wait per
+ * checkout from PgBouncer's totals, and the queue at the end.
+ */
+function windowCheck(obs: PoolerObservation, window: PoolerWindow): CheckOutcome {
+  const perCheckout = window.waitPerCheckoutMs ?? 0;
+  const worstMs = Math.max(perCheckout, window.maxWaitMs);
+  const rating = acquisitionRating(worstMs);
+  const over = formatDuration(window.durationMs);
+  const per = window.assignments === null ? 'transaction' : 'server assignment';
+  const observed = `over ${over}: ${window.transactions} transactions through ${window.databases.join(', ') || 'no database entry'}, ${ms(window.waitMs)} waited in all, ${ms(perCheckout)} per ${per}; ${window.clientsWaiting} waiting at the end${window.clientsWaiting > 0 ? `, the oldest for ${ms(window.maxWaitMs)}` : ''}`;
+  if (window.waitMs === 0 && window.clientsWaiting === 0) {
+    return outcome([
+      {
+        id: 'pooler-clients-waiting',
+        severity: 'ok',
+        title: `No client waited in PgBouncer for a server connection over ${over} (${window.transactions} transactions)`,
+        observed,
+      },
+    ]);
+  }
+  const worst = [...obs.facts.pools].sort((a, b) => b.maxWaitMs - a.maxWaitMs)[0];
+  const ini = worst && worst.clientsWaiting > 0 ? largerPool(obs, worst) : [];
+  return outcome([
+    {
+      id: 'pooler-clients-waiting',
+      severity: rating === 'poor' ? 'warning' : rating === 'good' ? 'info' : 'ok',
+      title: `Clients waited ${ms(perCheckout)} per ${per} in PgBouncer's queue over ${over} (${rating})${rating === 'excellent' ? '' : ": PgBouncer's pool, not the server, is where requests waited"}`,
+      observed,
+      expected: `a wait under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor; a larger pool only where the server has slots and cores for it, or shorter transactions`,
+      ...(ini.length > 0 ? { fix: { ini } } : {}),
+    },
+  ]);
+}
+
 export function clientsWaitingCheck(obs: PoolerObservation): CheckOutcome {
+  if (obs.window) return windowCheck(obs, obs.window);
   const { facts } = obs;
   const waitingPools = facts.pools.filter((p) => p.clientsWaiting > 0);
   const waiting = waitingPools.reduce((n, p) => n + p.clientsWaiting, 0);
