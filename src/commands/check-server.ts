@@ -1,6 +1,7 @@
 import {
   CHECK_SERVER_FAMILIES,
   poolerObservation,
+  unreadPooler,
   runChecks,
   type ServerPlan,
 } from '../core/checks/index.js';
@@ -81,6 +82,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
       longTransactionMs: options.longTransactionThresholdMs,
     },
   );
+  checked.skipped.push(...unreadPooler(facts.pooler));
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,

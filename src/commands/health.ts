@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
-import { HEALTH_FAMILIES, poolerObservation, runChecks } from '../core/checks/index.js';
+import { HEALTH_FAMILIES, poolerObservation, runChecks, unreadPooler } from '../core/checks/index.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, HEALTH_PROBE } from '../core/guide.js';
@@ -83,13 +83,21 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   const checked = runChecks(
     HEALTH_FAMILIES,
-    { health: metrics, sessions, schema: run.schema, pooler: chain },
+    {
+      health: metrics,
+      sessions,
+      schema: run.schema,
+      // The console as it was after the probes, and what its totals said of the probe's window.
+      pooler:
+        chain && run.poolerAfter ? { ...chain, facts: run.poolerAfter, window: metrics.poolerWindow } : chain,
+    },
     {
       idleInTransactionMs: options.idleInTransactionThresholdMs,
       longQueryMs: options.longQueryThresholdMs,
       longTransactionMs: options.longTransactionThresholdMs,
     },
   );
+  checked.skipped.push(...unreadPooler(pooler));
   if (stoppedBy) {
     const notRun = `not measured: stopped by ${stoppedBy} before it ran`;
     if (metrics.acquisition === null) checked.skipped.push({ id: 'acquisition-wait', reason: notRun });

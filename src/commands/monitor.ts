@@ -4,6 +4,7 @@ import {
   monitorChecks,
   poolerChecks,
   poolerObservation,
+  unreadPooler,
   runChecks,
   type MonitorContext,
 } from '../core/checks/index.js';
@@ -216,6 +217,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     { monitor: { summary: stats, context, worstSessions }, pooler: chain },
     settings,
   );
+  evaluated.skipped.push(...unreadPooler(pooler));
   const signalled = stoppedBy === 'SIGINT' || stoppedBy === 'SIGTERM';
   if (lost) {
     await io.stderr.write(

@@ -1,4 +1,4 @@
-import { poolerObservation, runPreflightChecks } from '../core/checks/index.js';
+import { poolerObservation, runPreflightChecks, unreadPooler } from '../core/checks/index.js';
 import { UsageError } from '../core/errors.js';
 import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
@@ -94,7 +94,13 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       },
     },
     health: run?.metrics,
-    pooler: poolerObservation(facts.pooler, target.pooler.instances, facts, services),
+    pooler: (() => {
+      const chain = poolerObservation(facts.pooler, target.pooler.instances, facts, services);
+      // After the health probes, the console's second reading judges their window.
+      return chain && run?.poolerAfter
+        ? { ...chain, facts: run.poolerAfter, window: run.metrics.poolerWindow }
+        : chain;
+    })(),
     sessions: {
       role: facts.currentRole,
       roster: facts.sessions,
@@ -102,6 +108,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       idleInTransactionId: 'idle-in-transaction-sessions',
     },
   });
+  checked.skipped.push(...unreadPooler(facts.pooler));
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,

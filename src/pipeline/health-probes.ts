@@ -9,6 +9,8 @@ import type { SchemaSpec } from '../core/schema/types.js';
 import type { Io } from '../ui/io.js';
 import type { Progress } from '../ui/progress.js';
 import { verbose } from './output.js';
+import { poolerWindowSince } from './pooler.js';
+import type { PoolerFacts } from '../core/pooler/facts.js';
 import type { TargetSession } from './session.js';
 
 export { DEFAULT_PROBE_QUERY } from '../probes/health.js';
@@ -19,6 +21,8 @@ export interface HealthRun {
   readonly peakConnections: number;
   /** With a schema spec: what the catalogs hold, for the schema checks. */
   readonly schema?: SchemaObservation;
+  /** The pooler's console read again after the probes, for its checks to judge the probe's window. */
+  readonly poolerAfter?: PoolerFacts;
 }
 
 export interface ProbeSettings {
@@ -42,6 +46,7 @@ export async function probeHealth(
   progress: Progress,
 ): Promise<HealthRun> {
   const probes = await import('../probes/health.js');
+  const started = performance.now();
   const withCounters = hasSessionCounters(facts);
   const before = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
   const utilisation = utilisationFrom(facts);
@@ -94,8 +99,11 @@ export async function probeHealth(
   const catalog = spec
     ? await (await import('../probes/schema.js')).readCatalog(opened.session, spec)
     : undefined;
+  const pooler = await poolerWindowSince(target, facts.pooler, started);
   return {
+    ...(pooler ? { poolerAfter: pooler.facts } : {}),
     metrics: {
+      ...(pooler ? { poolerWindow: pooler.window } : {}),
       connectivity,
       acquisition,
       queryLatency,

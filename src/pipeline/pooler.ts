@@ -1,6 +1,8 @@
 import { PooltuneError } from '../core/errors.js';
 import { effectivePoolMode } from '../core/pooler/facts.js';
+import type { PoolerFacts } from '../core/pooler/facts.js';
 import type { PoolerSighting } from '../core/pooler/sighting.js';
+import { poolerWindow, type PoolerWindow } from '../core/pooler/window.js';
 import type { SessionRoute } from '../core/server-facts.js';
 import { describeTarget } from '../probes/target.js';
 import type { Target } from './target.js';
@@ -54,5 +56,33 @@ export async function sightPooler(target: Target, route: SessionRoute): Promise<
       poolMode: null,
       unread: reasonOf(error),
     };
+  }
+}
+
+/**
+ * The pooler's totals over a window pooltune watched, from the sighting's reading to a reading now, for the
+ * database entry pooltune's connections went through (every entry when pooltune went straight to the
+ * server). undefined when the console was not read at the start, or does not answer now.
+ */
+export async function poolerWindowSince(
+  target: Target,
+  sighting: PoolerSighting | null | undefined,
+  startedAt: number,
+): Promise<{ window: PoolerWindow; facts: PoolerFacts } | undefined> {
+  if (!sighting?.facts) return undefined;
+  const { readPoolerFacts, consoleTargetOf } = await import('../probes/pooler.js');
+  const { connection, sessionOptions } = target.endpoint;
+  const console = target.pooler.console ?? consoleTargetOf(connection);
+  try {
+    const facts = await readPoolerFacts(console, {
+      connectTimeoutMs: console.connectTimeoutMs ?? sessionOptions.connectTimeoutMs,
+      env: sessionOptions.env,
+    });
+    const databases = sighting.sessionThrough ? [connection.database] : undefined;
+    const window = poolerWindow(sighting.facts, facts, performance.now() - startedAt, databases);
+    return { window, facts };
+  } catch {
+    // The probe's own results stand; only the attribution to the pooler's queue is missing.
+    return undefined;
   }
 }

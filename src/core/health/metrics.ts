@@ -1,3 +1,4 @@
+import type { PoolerWindow } from '../pooler/window.js';
 import type { LatencySummary } from './percentiles.js';
 
 /** Fresh connections: TCP, TLS, authentication and start-up. */
@@ -74,4 +75,9 @@ export interface HealthMetrics {
   readonly churn: ChurnMetrics | null;
   /** pooltune reached the server through a pooler: the server's new sessions are then mostly the pooler's. */
   readonly throughPooler?: boolean;
+  /**
+   * What the pooler's console said of the probe's window (its totals before and after): the time requests
+   * spent queued in PgBouncer, which the latencies above include.
+   */
+  readonly poolerWindow?: PoolerWindow;
 }

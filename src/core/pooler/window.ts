@@ -54,7 +54,7 @@ export function poolerWindow(
   const checkouts = assignments ?? transactions;
   const pools = after.pools.filter((p) => counted(p.database));
   return {
-    durationMs,
+    durationMs: Math.round(durationMs),
     databases: rows.map((s) => s.database),
     transactions,
     waitMs: Math.round(waitMs * 1000) / 1000,

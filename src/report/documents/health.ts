@@ -12,6 +12,7 @@ const HEALTH_AREAS = [
   'acquisition',
   'latency',
   'churn',
+  'pooler',
   'schema',
 ] as const;
 type HealthArea = (typeof HEALTH_AREAS)[number];
@@ -36,7 +37,10 @@ const AREA_BY_FINDING: Readonly<Partial<Record<FindingId, HealthArea>>> = {
 };
 
 function areaOf(findingId: FindingId): HealthArea {
-  return AREA_BY_FINDING[findingId] ?? (findingId.startsWith('schema') ? 'schema' : 'utilisation');
+  return (
+    AREA_BY_FINDING[findingId] ??
+    (findingId.startsWith('schema') ? 'schema' : findingId.startsWith('pooler') ? 'pooler' : 'utilisation')
+  );
 }
 
 /** The worst severity per area, or 'skipped' / absent when nothing ran there. */
@@ -54,6 +58,8 @@ function areaStatus(report: HealthReport): Map<HealthArea, Severity | 'skipped'>
   }
   // Sessions that were looked at and found nothing to report are a row of their own, not a missing one.
   if (report.metrics.utilisation.canSeeOthers && !status.has('sessions')) status.set('sessions', 'ok');
+  // A pooler in the chain always has its row: what its console said, or why it was not read.
+  if (report.pooler && !status.has('pooler')) status.set('pooler', report.pooler.facts ? 'ok' : 'skipped');
   return status;
 }
 
@@ -88,12 +94,23 @@ function areaSummary(report: HealthReport, area: HealthArea): string {
       if (!acquisition) return 'not measured: stopped before it ran';
       if (acquisition.poolSize === 0) return 'not probed: no free slot to spare';
       return `pool of ${acquisition.poolSize} shared by ${acquisition.callers} callers: mean ${ms(acquisition.waits.meanMs)}ms, p99 ${ms(acquisition.waits.p99Ms)}ms over ${acquisition.acquisitions} acquisitions, ${acquisition.timeouts} timeouts`;
-    case 'latency':
+    case 'latency': {
       if (!queryLatency.timedOut && queryLatency.latency.count === 0)
         return 'not measured: stopped before it ran';
+      // Through a pooler each round trip may have queued there first: the time includes that wait.
+      const via = report.metrics.throughPooler ? ", including any wait in the pooler's queue" : '';
       return queryLatency.timedOut
         ? `${queryLatency.query}: ran into the statement timeout`
-        : `${queryLatency.query}: p50 ${ms(queryLatency.latency.p50Ms)}ms, p99 ${ms(queryLatency.latency.p99Ms)}ms over ${queryLatency.latency.count}`;
+        : `${queryLatency.query}: p50 ${ms(queryLatency.latency.p50Ms)}ms, p99 ${ms(queryLatency.latency.p99Ms)}ms over ${queryLatency.latency.count}${via}`;
+    }
+    case 'pooler': {
+      const window = report.metrics.poolerWindow;
+      if (!report.pooler?.facts) return `console not read: ${report.pooler?.unread ?? 'no pooler seen'}`;
+      if (!window)
+        return `PgBouncer ${report.pooler.facts.version}: its console did not answer after the probe`;
+      const per = window.assignments === null ? 'transaction' : 'assignment';
+      return `PgBouncer ${report.pooler.facts.version}: ${ms(window.waitPerCheckoutMs ?? 0)}ms queued per ${per} over ${window.transactions} transactions, ${window.clientsWaiting} waiting at the end`;
+    }
     case 'churn':
       return churn
         ? `${churn.newSessionsPerSecond} new sessions/s from others over ${formatDuration(churn.windowMs)}`

@@ -1,3 +1,4 @@
+import type { Skipped } from '../../findings.js';
 import type { PlannedService } from '../../plan/server.js';
 import type { PoolerSighting } from '../../pooler/sighting.js';
 import type { ServerFacts } from '../../server-facts.js';
@@ -15,4 +16,20 @@ export function poolerObservation(
 ): PoolerObservation | undefined {
   if (!sighting?.facts) return undefined;
   return { facts: sighting.facts, instances, ...(server ? { server } : {}), services };
+}
+
+/**
+ * A pooler seen but whose console could not be read: the chain's checks are skipped, with the reason and
+ * what would let them run.
+ */
+export function unreadPooler(sighting: PoolerSighting | null | undefined): Skipped[] {
+  if (!sighting || sighting.facts) return [];
+  return [
+    {
+      id: 'pooler-server-connections',
+      reason: `the pooler's admin console was not read (${sighting.unread ?? 'not tried'}), so its pools, limits, timeouts and queue are not judged`,
+      enableWith:
+        "--pooler <admin console URL> as a user listed in PgBouncer's stats_users (read-only SHOW commands)",
+    },
+  ];
 }

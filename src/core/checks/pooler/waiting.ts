@@ -91,7 +91,7 @@ function windowCheck(obs: PoolerObservation, window: PoolerWindow): CheckOutcome
     {
       id: 'pooler-clients-waiting',
       severity: rating === 'poor' ? 'warning' : rating === 'good' ? 'info' : 'ok',
-      title: `Clients waited ${ms(perCheckout)} per ${per} in PgBouncer's queue over ${over} (${rating})${rating === 'excellent' ? '' : ": PgBouncer's pool, not the server, is where requests waited"}`,
+      title: `Clients waited ${ms(perCheckout)} per ${per} in PgBouncer's queue over ${over}${window.clientsWaiting > 0 ? `, ${window.clientsWaiting} still waiting at the end, the oldest for ${ms(window.maxWaitMs)}` : ''} (${rating})${rating === 'excellent' ? '' : ": PgBouncer's pool, not the server, is where requests waited"}`,
       observed,
       expected: `a wait under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor; a larger pool only where the server has slots and cores for it, or shorter transactions`,
       ...(ini.length > 0 ? { fix: { ini } } : {}),
