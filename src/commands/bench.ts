@@ -10,7 +10,13 @@ import {
 } from '../core/bench/load.js';
 import { poolUnderTest, type PoolUnderTest } from '../core/bench/pool.js';
 import { modelFor } from '../core/bench/prediction.js';
-import { benchChecks, runChecks } from '../core/checks/index.js';
+import {
+  benchChecks,
+  defineFamily,
+  poolerChecks,
+  poolerObservation,
+  runChecks,
+} from '../core/checks/index.js';
 import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
 import type { ServerFacts } from '../core/server-facts.js';
 import { budgetFromServer, recommendPool } from '../core/sizing.js';
@@ -39,6 +45,7 @@ import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
 import { withSession, type TargetSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
+import { poolerWindowSince, readPoolerAgain } from '../pipeline/pooler.js';
 
 export interface BenchOptions extends SharedOptions {
   readonly config?: string;
@@ -137,8 +144,14 @@ function progressLine(label: string, p: BenchProgress): string {
   return `${label} ${phase} [${bar}] ${(p.elapsedMs / 1000).toFixed(1)}s  ${Math.round(p.throughputPerSecond)} req/s  p99 ${p.recentP99Ms.toFixed(1)}ms`;
 }
 
+/** Of the pooler's checks, the one a load run informs: how long requests queued in PgBouncer. */
+const poolerQueueCheck = defineFamily(
+  'pooler',
+  poolerChecks.checks.filter((check) => check.id === 'pooler-clients-waiting'),
+);
+
 async function runOne(
-  { connection }: TargetSession,
+  { connection, facts, target }: TargetSession,
   pool: PoolUnderTest,
   load: Load,
   stop: AbortSignal,
@@ -147,20 +160,31 @@ async function runOne(
   const { driveLoad } = await import('../probes/bench.js');
   // Progress writes are asynchronous; chained, so that the last one lands before the line is cleared.
   let last = Promise.resolve();
+  // Through a pooler, its totals before and after the run say how long requests queued there.
+  const poolerBefore = await readPoolerAgain(target, facts.pooler);
+  const startedAt = performance.now();
   const run = await driveLoad(connection, pool, load, {
     stop,
     onProgress: (p: BenchProgress) =>
       void (last = last.then(() => progress.step(progressLine(pool.label, p)))),
   });
   await last;
+  const pooler = poolerBefore
+    ? await poolerWindowSince(target, facts.pooler, startedAt, poolerBefore)
+    : undefined;
   await progress.done();
+  const chain = poolerObservation(facts.pooler, target.pooler.instances, facts, []);
   return {
     pool,
     measurement: run.measurement,
     model: modelFor(run.measurement, pool, load),
-    findings: runChecks([benchChecks], { bench: { measurement: run.measurement, pool, load } }).findings,
+    findings: runChecks([benchChecks, poolerQueueCheck], {
+      bench: { measurement: run.measurement, pool, load },
+      pooler: chain && pooler ? { ...chain, facts: pooler.facts, window: pooler.window } : undefined,
+    }).findings,
     stoppedEarly: run.stoppedEarly,
     peakConnections: run.peakPoolConnections + 1,
+    ...(pooler ? { poolerWindow: pooler.window } : {}),
   };
 }
 

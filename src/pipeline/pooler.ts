@@ -60,29 +60,43 @@ export async function sightPooler(target: Target, route: SessionRoute): Promise<
 }
 
 /**
- * The pooler's totals over a window pooltune watched, from the sighting's reading to a reading now, for the
- * database entry pooltune's connections went through (every entry when pooltune went straight to the
- * server). undefined when the console was not read at the start, or does not answer now.
+ * Reads the console of the pooler the run has a sighting of, again: undefined when there is no reading to
+ * compare with (the console was not read at the start) or it does not answer now. A window's figures are
+ * then missing, never the run's own results.
  */
-export async function poolerWindowSince(
+export async function readPoolerAgain(
   target: Target,
   sighting: PoolerSighting | null | undefined,
-  startedAt: number,
-): Promise<{ window: PoolerWindow; facts: PoolerFacts } | undefined> {
+): Promise<PoolerFacts | undefined> {
   if (!sighting?.facts) return undefined;
   const { readPoolerFacts, consoleTargetOf } = await import('../probes/pooler.js');
   const { connection, sessionOptions } = target.endpoint;
   const console = target.pooler.console ?? consoleTargetOf(connection);
   try {
-    const facts = await readPoolerFacts(console, {
+    return await readPoolerFacts(console, {
       connectTimeoutMs: console.connectTimeoutMs ?? sessionOptions.connectTimeoutMs,
       env: sessionOptions.env,
     });
-    const databases = sighting.sessionThrough ? [connection.database] : undefined;
-    const window = poolerWindow(sighting.facts, facts, performance.now() - startedAt, databases);
-    return { window, facts };
   } catch {
-    // The probe's own results stand; only the attribution to the pooler's queue is missing.
     return undefined;
   }
+}
+
+/** The database entries whose totals explain pooltune's own timings: its own entry when it went through. */
+export function entriesWatched(target: Target, sighting: PoolerSighting): readonly string[] | undefined {
+  return sighting.sessionThrough ? [target.endpoint.connection.database] : undefined;
+}
+
+/** The pooler's totals from `before` (the sighting's reading by default) to a reading now. */
+export async function poolerWindowSince(
+  target: Target,
+  sighting: PoolerSighting | null | undefined,
+  startedAt: number,
+  before: PoolerFacts | undefined = sighting?.facts ?? undefined,
+): Promise<{ window: PoolerWindow; facts: PoolerFacts } | undefined> {
+  if (!sighting || !before) return undefined;
+  const facts = await readPoolerAgain(target, sighting);
+  if (!facts) return undefined;
+  const window = poolerWindow(before, facts, performance.now() - startedAt, entriesWatched(target, sighting));
+  return { window, facts };
 }

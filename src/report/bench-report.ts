@@ -1,3 +1,4 @@
+import type { PoolerWindow } from '../core/pooler/window.js';
 import type { Load } from '../core/bench/load.js';
 import type { BenchMeasurement } from '../core/bench/measurement.js';
 import type { PoolUnderTest } from '../core/bench/pool.js';
@@ -15,6 +16,8 @@ export interface BenchRunReport {
   readonly stoppedEarly: boolean;
   /** Connections the run held at most: the pool's, plus pooltune's own session. */
   readonly peakConnections: number;
+  /** Through a pooler whose console was read: its totals over the run (the queue the waits include). */
+  readonly poolerWindow?: PoolerWindow;
 }
 
 /** The first run's findings are the report's: they alone decide the exit code. */

@@ -70,6 +70,17 @@ function comparisonRows(report: BenchReport): { label: string; values: string[] 
     });
   }
   rows.push({ label: 'client CPU per request', values: each((m) => `${m.client.cpuPerRequestUs} µs`) });
+  // Through a pooler the query times include its queue; its totals say how much of them that was.
+  if (report.runs.some((r) => r.poolerWindow)) {
+    rows.push({
+      label: 'PgBouncer queue',
+      values: each((_, r) =>
+        r.poolerWindow
+          ? `${ms(r.poolerWindow.waitPerCheckoutMs ?? 0)} per ${r.poolerWindow.assignments === null ? 'txn' : 'checkout'}, ${r.poolerWindow.clientsWaiting} left waiting`
+          : 'not read',
+      ),
+    });
+  }
   return rows;
 }
 
