@@ -52,7 +52,10 @@ describe("PgBouncer's totals over a window pooltune watched", () => {
     assert.equal(judged(500)?.severity, 'info', '5 ms is good');
     const poor = judged(3900, 10);
     assert.equal(poor?.severity, 'warning');
-    assert.match(poor?.title ?? '', /39 ms per transaction in PgBouncer's queue over 2s, 10 still waiting at the end, the oldest for 39 ms \(poor\)/);
+    assert.match(
+      poor?.title ?? '',
+      /39 ms per transaction in PgBouncer's queue over 2s, 10 still waiting at the end, the oldest for 39 ms \(poor\)/,
+    );
     assert.match(
       poor?.observed ?? '',
       /100 transactions through appdb, 3900 ms waited in all, 39 ms per transaction; 10 waiting at the end/,
