@@ -121,6 +121,9 @@ async function resolvePool(
  * bench will drive, and it refuses rather than test a different pool than the one asked for.
  */
 function ensureRoomFor(pools: readonly PoolUnderTest[], facts: ServerFacts): void {
+  // Through a pooler the pool's connections are the pooler's clients: its pools guard the server's slots,
+  // and what the bench pool may not exhaust is the pooler's client limit.
+  if (facts.route.throughPooler) return ensureClientRoom(pools, facts);
   const utilisation = utilisationFrom(facts);
   for (const pool of pools) {
     const room = probePoolSize(pool.maxConnections, utilisation);
@@ -131,6 +134,22 @@ function ensureRoomFor(pools: readonly PoolUnderTest[], facts: ServerFacts): voi
         room.size > 0
           ? `bench a pool of at most ${room.size} here (--pool-max ${room.size}), or free connections first`
           : 'free connections on the server first, or bench against a server with room to spare',
+      ],
+    );
+  }
+}
+
+/** Through a pooler whose console was read: the bench pool within its free client slots, one spare. */
+function ensureClientRoom(pools: readonly PoolUnderTest[], facts: ServerFacts): void {
+  const pooler = facts.pooler?.facts;
+  if (!pooler) return;
+  const free = pooler.config.maxClientConn - pooler.lists.usedClients - 1;
+  for (const pool of pools) {
+    if (pool.maxConnections <= free) continue;
+    throw new UsageError(
+      `a pool of ${pool.maxConnections} (${pool.label}) would take the pooler's last client slots: max_client_conn ${pooler.config.maxClientConn}, ${pooler.lists.usedClients} in use`,
+      [
+        `bench a pool of at most ${Math.max(1, free)} here (--pool-max), or raise the pooler's max_client_conn`,
       ],
     );
   }

@@ -1,5 +1,6 @@
 import {
   CHECK_SERVER_FAMILIES,
+  poolerChecks,
   poolerObservation,
   unreadPooler,
   runChecks,
@@ -20,6 +21,7 @@ import { verbose } from '../pipeline/output.js';
 import { planAskedOrFound, plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
+import { isConsoleTarget, readConsoleAlone } from '../pipeline/pooler.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
 import type { Io } from '../ui/io.js';
 
@@ -42,6 +44,35 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
   );
   // With a plan, its services are the fleet to check, unless --pool-max names one on the command line.
   const services = poolPlan && options.poolMax === undefined ? await plannedServices(poolPlan, io.cwd) : [];
+  const settings = {
+    idleInTransactionMs: options.idleInTransactionThresholdMs,
+    longQueryMs: options.longQueryThresholdMs,
+    longTransactionMs: options.longTransactionThresholdMs,
+  };
+  if (isConsoleTarget(db.connection)) {
+    // --db is a pooler's admin console: the pooler is judged alone, against the plan's fleet if there is one.
+    const sighting = await readConsoleAlone(target);
+    const plan: ServerPlan = {
+      workload: preset.name,
+      workloadWantsStatementTimeout: preset.pool.queryTimeoutMs !== null,
+      instances: options.instances,
+      behindPooler: true,
+    };
+    const checked = runChecks(
+      [poolerChecks],
+      { pooler: poolerObservation(sighting, target.pooler.instances, undefined, services) },
+      settings,
+    );
+    return {
+      command: 'check-server',
+      target: db.display,
+      serverVersion: null,
+      pooler: sighting,
+      server: null,
+      plan,
+      ...verdict(checked, { failOn, ignore: poolPlan?.ignore ?? [] }),
+    };
+  }
   const facts = await withSession(target, io, options, async (session) => session.facts);
   await verbose(
     io,
@@ -76,11 +107,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
         idleInTransactionId: 'idle-in-transaction-sessions',
       },
     },
-    {
-      idleInTransactionMs: options.idleInTransactionThresholdMs,
-      longQueryMs: options.longQueryThresholdMs,
-      longTransactionMs: options.longTransactionThresholdMs,
-    },
+    settings,
   );
   checked.skipped.push(...unreadPooler(facts.pooler));
   const report: CheckServerReport = {

@@ -88,7 +88,7 @@ export const HINTS = {
     steps: [
       "Shrink the application pools' max_connections so their sum fits the server.",
       'Look for leaks: code paths that take a connection and never give it back.',
-      'Pool on the database side with PgBouncer; where one is in front already, lower its pool sizes (default_pool_size, max_db_connections) until their sum fits.',
+      "Where a pooler holds the server connections, size its pools (PgBouncer's default_pool_size, max_db_connections) so that their sum over every pooler process fits the usable slots.",
       'Give the database more resources, or move reads to replicas.',
     ],
     addresses: ['server-connections'],

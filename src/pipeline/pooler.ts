@@ -100,3 +100,26 @@ export async function poolerWindowSince(
   const window = poolerWindow(before, facts, performance.now() - startedAt, entriesWatched(target, sighting));
   return { window, facts };
 }
+
+/** Whether --db names a pooler's admin console (its database `pgbouncer`) rather than a database. */
+export function isConsoleTarget(connection: Target['endpoint']['connection']): boolean {
+  return connection.database === 'pgbouncer';
+}
+
+/** check-server --db <console>: the console itself, read as the user named it; it must answer. */
+export async function readConsoleAlone(target: Target): Promise<PoolerSighting> {
+  const { readPoolerFacts } = await import('../probes/pooler.js');
+  const { connection, sessionOptions } = target.endpoint;
+  const facts = await readPoolerFacts(connection, {
+    connectTimeoutMs: sessionOptions.connectTimeoutMs,
+    env: sessionOptions.env,
+  });
+  return {
+    seenBy: 'named',
+    sessionThrough: false,
+    console: describeTarget(connection),
+    facts,
+    poolMode: null,
+    unread: null,
+  };
+}

@@ -196,6 +196,11 @@ export function poolerRefusal(message: string, where: string): ConnectionError |
       `the pooler at ${where} has no database entry for this name: ${line}`,
       'add the database to its [databases] section (or a * fallback entry), or use a name it lists',
     );
+  if (/invalid command|extended query protocol not supported by admin console/i.test(message))
+    return refusal(
+      `${where} is a pooler's admin console, not a database`,
+      'check-server --db <console URL> judges the pooler alone; other commands need a database through it (…/<database>), with --pooler <console URL> to read the console as well',
+    );
   if (/not allowed/i.test(message))
     return refusal(
       `the pooler at ${where} does not let this user into its admin console: ${line}`,

@@ -6,8 +6,9 @@ import type { ReportEnvelope } from './document.js';
 export interface CheckServerReport extends ReportEnvelope {
   readonly command: 'check-server';
   readonly target: string;
-  readonly serverVersion: string;
-  readonly server: {
+  /** null when --db named a pooler's admin console: the pooler is judged alone. */
+  readonly serverVersion: string | null;
+  readonly server: null | {
     readonly role: string;
     readonly database: string;
     readonly maxConnections: number;

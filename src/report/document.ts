@@ -120,8 +120,9 @@ export function postgres(serverVersion: string): string {
 
 /** The server, and the pooler pooltune reached it through when there was one: every report's first facts. */
 export function reached(envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler'>): string[] {
+  // Without a server version only a pooler's console was read (check-server --db <console>).
   return [
-    postgres(envelope.serverVersion ?? '?'),
+    ...(envelope.serverVersion === null ? [] : [postgres(envelope.serverVersion)]),
     ...(envelope.pooler ? [describeSighting(envelope.pooler)] : []),
   ];
 }

@@ -117,3 +117,16 @@ describe('a session lost mid-run', () => {
     );
   });
 });
+
+describe("a pooler's admin console given as the database", () => {
+  it('says so, and which command judges the console alone', () => {
+    const error = connectionErrorFrom(
+      Object.assign(new Error("invalid command 'BEGIN READ ONLY; select 1', use SHOW HELP;"), {
+        code: '08P01',
+      }),
+      ctx,
+    ) as ConnectionError;
+    assert.equal(error.message, "db:5432 is a pooler's admin console, not a database");
+    assert.match(error.hints.join('\n'), /check-server --db <console URL>/);
+  });
+});

@@ -39,7 +39,7 @@ export function sightingSummary(sighting: PoolerSighting) {
 export function describeSighting(sighting: PoolerSighting): string {
   const mode = sighting.poolMode ? ` (${sighting.poolMode} mode)` : '';
   if (sighting.facts && !sighting.sessionThrough)
-    return `pooler PgBouncer ${sighting.facts.version} read at ${sighting.console ?? '?'}`;
+    return `pooler PgBouncer ${sighting.facts.version} (${sighting.facts.config.poolMode} mode by default) read at ${sighting.console ?? '?'}`;
   if (sighting.facts) return `through PgBouncer ${sighting.facts.version}${mode}`;
   return `through a pooler${mode}; its admin console was not read: ${sighting.unread ?? 'not tried'}`;
 }

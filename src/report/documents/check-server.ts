@@ -36,12 +36,15 @@ export function checkServerDocument(report: CheckServerReport): ReportDocument {
   return {
     envelope: report,
     header: {
-      title: 'Server check',
+      // --db named a pooler's admin console: the pooler alone was checked.
+      title: s ? 'Server check' : 'Pooler check',
       subject: report.target,
-      facts: [
-        ...reached(report),
-        `max_connections ${s.maxConnections}, ${s.reservedConnections} reserved, ${s.usableSlots} usable, ${s.clientConnections} other client connection${s.clientConnections === 1 ? '' : 's'} now`,
-      ],
+      facts: s
+        ? [
+            ...reached(report),
+            `max_connections ${s.maxConnections}, ${s.reservedConnections} reserved, ${s.usableSlots} usable, ${s.clientConnections} other client connection${s.clientConnections === 1 ? '' : 's'} now`,
+          ]
+        : reached(report),
     },
     sections: rows.length > 0 ? [settings] : [],
     json: { body: { server: report.server, plan: report.plan, settings: rows } },
