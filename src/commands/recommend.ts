@@ -524,6 +524,7 @@ function serverPoolFor(
       budget: from.budget,
       appPool: from.pool,
       appInstances: options.instances,
+      ...(options.poolerInstances === undefined ? {} : { poolerInstances: options.poolerInstances }),
       ...(options.hardware ? { hardware: options.hardware } : {}),
       ...(sizing
         ? {

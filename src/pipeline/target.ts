@@ -79,15 +79,28 @@ export function resolveEndpoint(
   };
 }
 
-/** --pooler resolved like --db (its password registered as a secret first), and --pooler-instances. */
-function resolvePooler(options: SharedOptions, io: Io): PoolerEndpoint {
+/**
+ * --pooler, else the plan's pooler.urlEnv (which must then be set), resolved like --db with its password
+ * registered as a secret first; and --pooler-instances, else the plan's pooler.instances.
+ */
+function resolvePooler(options: SharedOptions, io: Io, plan: PlanConfig | undefined): PoolerEndpoint {
+  const urlEnv = plan?.pooler?.urlEnv;
+  let url = options.pooler;
+  if (url === undefined && urlEnv !== undefined) {
+    url = Object.hasOwn(io.env, urlEnv) ? io.env[urlEnv] : undefined;
+    if (!url)
+      throw new UsageError(
+        `${plan?.file}: pooler.urlEnv names ${urlEnv}, which is not set (or empty); nothing was checked`,
+        [`set ${urlEnv} to the pooler's admin console URL, or pass --pooler`],
+      );
+  }
   let console: ConnectionTarget | undefined;
-  if (options.pooler !== undefined) {
+  if (url !== undefined) {
     // Only the URL: the PG* variables describe --db's server, not the pooler's console.
-    console = resolveConsoleTarget(options.pooler, '--pooler');
+    console = resolveConsoleTarget(url, options.pooler !== undefined ? '--pooler' : (urlEnv ?? '--pooler'));
     if (console.password) io.addSecret(console.password);
   }
-  return { console, instances: options.poolerInstances ?? 1 };
+  return { console, instances: options.poolerInstances ?? plan?.pooler?.instances ?? 1 };
 }
 
 /** The target of a command that has one server: its endpoint, its plan (if any) and the gate. */
@@ -99,7 +112,7 @@ export function targetOf(
 ): Target {
   return {
     endpoint: resolveEndpoint(options, io, plan, settings),
-    pooler: resolvePooler(options, io),
+    pooler: resolvePooler(options, io, plan),
     plan,
     failOn: failOnWithPlan(options, plan),
   };

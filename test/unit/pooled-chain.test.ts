@@ -96,6 +96,14 @@ describe("the pooler's server pool (--emit pgbouncer)", () => {
     assert.equal(value(sizing, 'max_client_conn'), 370);
   });
 
+  it('several PgBouncer processes each get their share of the server and of the fleet', () => {
+    const sizing = sizeServerPool({ ...base, poolerInstances: 3 });
+    assert.equal(sizing.processes, 3);
+    // floor(77 / 3) = 25 per process, reserve included; 360 clients over 3 processes, plus 10 spare.
+    assert.equal(value(sizing, 'max_db_connections'), 25);
+    assert.equal(value(sizing, 'max_client_conn'), 130);
+  });
+
   it("the database's cores bound it", () => {
     const sizing = sizeServerPool({ ...base, hardware: { cores: 8, spindles: 0 } });
     assert.equal(sizing.decidedBy, 'cpu');

@@ -28,8 +28,12 @@ export interface IgnoreRule {
   readonly reason: string;
 }
 
-/** Timeouts of a pooler in front of the server (PgBouncer's names and meanings). */
+/** A pooler in front of the server: where its console is, how many processes run it, and its timeouts. */
 export interface PoolerLimits {
+  /** The environment variable that holds the admin console URL. */
+  readonly urlEnv?: string;
+  /** PgBouncer processes that do not coordinate. */
+  readonly instances?: number;
   /** Closes unused server connections older than this. */
   readonly serverLifetimeMs?: number;
   /** Closes server connections idle for longer than this: must be below the server's idle_session_timeout. */
@@ -62,6 +66,8 @@ interface PlanFile {
   readonly failOn?: FailOn;
   readonly ignore?: readonly IgnoreRule[];
   readonly pooler?: {
+    readonly urlEnv?: string;
+    readonly instances?: number;
     readonly serverLifetime?: string;
     readonly serverIdleTimeout?: string;
     readonly clientIdleTimeout?: string;
@@ -151,6 +157,8 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
     ...(pooler
       ? {
           pooler: {
+            ...(pooler.urlEnv ? { urlEnv: pooler.urlEnv } : {}),
+            ...(pooler.instances ? { instances: pooler.instances } : {}),
             ...(pooler.serverLifetime ? { serverLifetimeMs: durationMs(pooler.serverLifetime) } : {}),
             ...(pooler.serverIdleTimeout
               ? { serverIdleTimeoutMs: durationMs(pooler.serverIdleTimeout) }

@@ -25,6 +25,11 @@ export interface ServerPoolInput {
   /** The server's statement_timeout and idle_session_timeout in ms (0: off), when read with --db. */
   readonly serverStatementTimeoutMs?: number;
   readonly serverIdleSessionTimeoutMs?: number;
+  /**
+   * PgBouncer processes in front of the server (one per host, pod or so_reuseport): they do not coordinate,
+   * so each gets its share of the server's bounds, and of the fleet's clients.
+   */
+  readonly poolerInstances?: number;
 }
 
 /** One pgbouncer.ini setting: its value and why. */
@@ -37,6 +42,8 @@ export interface IniSetting {
 export interface ServerPoolSizing {
   readonly defaultPoolSize: number;
   readonly reservePoolSize: number;
+  /** The PgBouncer processes the sizes are a share for: each gets these values. */
+  readonly processes: number;
   /** What set default_pool_size. */
   readonly decidedBy: 'budget' | 'cpu' | 'traffic' | 'clients';
   readonly settings: readonly IniSetting[];
@@ -56,13 +63,15 @@ const seconds = (ms: number): number => Math.round(ms / SECOND);
 
 export function sizeServerPool(input: ServerPoolInput): ServerPoolSizing {
   const { budget, appPool, appInstances, hardware, traffic, mode } = input;
+  const processes = Math.max(1, input.poolerInstances ?? 1);
+  const share = (total: number) => Math.floor(total / processes);
   const warnings: string[] = [];
   const usable = budget.maxConnections - budget.reservedConnections - budget.otherConnections;
   // One [databases] entry and one application role: one pool, so pool + reserve is what reaches the server.
-  const budgetCap = Math.max(0, budgetShare(usable));
-  const clients = appPool.maxConnections * appInstances;
-  const cpuBound = hardware ? activeConnectionBound(hardware) : undefined;
-  const trafficNeeded = traffic
+  const budgetCap = Math.max(0, share(budgetShare(usable)));
+  const clients = Math.ceil((appPool.maxConnections * appInstances) / processes);
+  const cpuBound = hardware ? Math.max(1, share(activeConnectionBound(hardware))) : undefined;
+  const trafficTotal = traffic
     ? recommendPoolFromTraffic(
         { preset: traffic.preset, instances: 1, budget },
         {
@@ -71,6 +80,8 @@ export function sizeServerPool(input: ServerPoolInput): ServerPoolSizing {
         },
       ).traffic.neededPoolSize
     : undefined;
+  const trafficNeeded =
+    trafficTotal === undefined ? undefined : Math.max(1, Math.ceil(trafficTotal / processes));
 
   const candidates: [ServerPoolSizing['decidedBy'], number][] = [
     ['budget', budgetCap],
@@ -97,7 +108,7 @@ export function sizeServerPool(input: ServerPoolInput): ServerPoolSizing {
   }
 
   const poolWhy: Record<ServerPoolSizing['decidedBy'], string> = {
-    budget: `the server's budget decides: ${BUDGET_SHARE_PERCENT} % of ${usable} usable slots is ${budgetCap}, reserve included`,
+    budget: `the server's budget decides: ${BUDGET_SHARE_PERCENT} % of ${usable} usable slots${processes > 1 ? `, shared by ${processes} PgBouncer processes,` : ''} is ${budgetCap}, reserve included`,
     cpu: `the database's CPU decides: (cores × 2) + spindles = ${cpuBound ?? '?'}; more server connections would only queue on the cores`,
     traffic: `the fleet's traffic decides: ${trafficNeeded ?? '?'} server connections meet the wait target (Erlang C over the whole fleet's rate)`,
     clients: `the fleet decides: its pools open at most ${clients} client connections, so more server connections would stay idle`,
@@ -205,5 +216,5 @@ export function sizeServerPool(input: ServerPoolInput): ServerPoolSizing {
       `pgbouncer.ini takes whole seconds: query_wait_timeout is 1s, above the application's ${formatDuration(acquire)} acquire timeout.`,
     );
   }
-  return { defaultPoolSize: pool, reservePoolSize: reserve, decidedBy, settings, warnings };
+  return { defaultPoolSize: pool, reservePoolSize: reserve, decidedBy, settings, warnings, processes };
 }

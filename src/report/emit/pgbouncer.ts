@@ -70,7 +70,9 @@ export const emitPgBouncer: Emitter = (input) => {
   ].join('\n');
   const notes = [
     `default_pool_size is per (database, user) pair: each further role through this entry gets its own pool, and max_db_connections (${serverPool.defaultPoolSize + serverPool.reservePoolSize}) caps them together.`,
-    'Several PgBouncer processes (so_reuseport, one per host or pod) do not share their pools: divide default_pool_size and max_db_connections by their number.',
+    serverPool.processes > 1
+      ? `These values are one process's share for ${serverPool.processes} PgBouncer processes (--pooler-instances): they do not share their pools, so each gets the same ini.`
+      : 'Several PgBouncer processes (so_reuseport, one per host or pod) do not share their pools: give --pooler-instances so that each gets its share.',
     ...(mode === 'transaction'
       ? [
           'In transaction mode the applications behind it must not rely on session state (SET, LISTEN, session advisory locks, SQL PREPARE); emit their configs with --behind-pooler transaction.',
