@@ -161,6 +161,35 @@ describe('the pooled chain through the CLI (PgBouncer 1.18, PostgreSQL 15)', () 
     assert.match(health.stderr, /is a pooler's admin console, not a database/);
   });
 
+  it('preflight reads the console the plan names (pooler.urlEnv), and says when that variable is unset', async () => {
+    const planDir = await mkdtemp(join(tmpdir(), 'pooltune-chain-plan-'));
+    try {
+      await writeFile(
+        join(planDir, 'pooltune.config.json'),
+        JSON.stringify({ pooler: { urlEnv: 'PGBOUNCER_ADMIN_URL', instances: 1 }, services: FLEET }),
+      );
+      const args = ['preflight', '--db', good.url(), '--duration', '300ms', '--json'];
+      const r = await runCli(args, { cwd: planDir, env: { PGBOUNCER_ADMIN_URL: good.adminUrl() } });
+      assert.ok(r.stdout.startsWith('{'), r.stderr);
+      const doc = JSON.parse(r.stdout) as { pooler: { version: string }; findings: Finding[] };
+      assert.match(doc.pooler.version, /^\d+\.\d+/);
+      assert.ok(
+        doc.findings.some((f) => f.id === 'pooler-client-limit'),
+        'the fleet judged against the pooler',
+      );
+      assert.equal(
+        doc.findings.find((f) => f.id === 'plan-fleet'),
+        undefined,
+        'not against the server',
+      );
+      const unset = await runCli(args, { cwd: planDir });
+      assert.equal(unset.code, 2);
+      assert.match(unset.stderr, /pooler\.urlEnv names PGBOUNCER_ADMIN_URL, which is not set/);
+    } finally {
+      await rm(planDir, { recursive: true, force: true });
+    }
+  });
+
   it('health and bench say how long their requests queued in PgBouncer', async () => {
     const health = await runCli(['health', '--db', good.url(), '--duration', '300ms']);
     assert.ok(health.code === 0 || health.code === 1, health.stderr);

@@ -135,7 +135,10 @@ describe('through a transaction-mode PgBouncer', () => {
     assert.match(seen.unread, /not allowed.*stats_users/);
     // Straight to the server, with the applications' pooler named.
     const named = await runCli(['check-server', '--db', server.url(), '--pooler', pooler.adminUrl()]);
-    assert.match(named.stdout, /pooler PgBouncer [\d.]+ read at postgres@127\.0\.0\.1:\d+\/pgbouncer/);
+    assert.match(
+      named.stdout,
+      /pooler PgBouncer [\d.]+ \(transaction mode by default\) read at postgres@127\.0\.0\.1:\d+\/pgbouncer/,
+    );
     // A named console that cannot be read is an error: the user asked for it.
     const wrong = await runCli(['check-server', '--db', server.url(), '--pooler', pooler.url('app')]);
     assert.equal(wrong.code, 3, wrong.stderr);
@@ -161,6 +164,27 @@ describe('through a transaction-mode PgBouncer', () => {
       "select count(*)::int n from pg_class where relname = 'sneaky'",
     );
     assert.equal(sneaky?.n, 0);
+  });
+
+  it('works through a session-mode PgBouncer too, and leaves no session named pooltune', async () => {
+    const session = await startPgBouncer(server, { poolMode: 'session', settings: { default_pool_size: 2 } });
+    try {
+      for (const args of [
+        ['check-server', '--db', session.url()],
+        ['health', '--db', session.url(), '--duration', '200ms'],
+        ['bench', '--db', session.url(), '--duration', '200ms', '--warmup', '50ms', '--pool-max', '2'],
+      ]) {
+        const r = await runCli(args);
+        assert.ok(r.code === 0 || r.code === 1, `${args[0]}: exit ${r.code}: ${r.stderr}`);
+        assert.match(r.stdout, /through PgBouncer [\d.]+ \(session mode\)/, args[0]);
+      }
+      assert.equal(await pooltuneSessionsLeft(server), 0);
+      const sees = await nextClientSees(session.url());
+      assert.equal(sees?.default_transaction_read_only, 'off');
+      assert.equal(sees?.statement_timeout, '0');
+    } finally {
+      await session.stop();
+    }
   });
 
   it("leaves none of its settings to the next client of the pool's one server connection", async () => {
