@@ -140,8 +140,12 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
     'the memory connections may claim, and the sessions behind trouble now: idle',
     'in a transaction, long-running queries, long transactions and lock waits, each',
     'named by pid, role, application and ages. With --pool-max and --instances it',
-    'checks a planned fleet against the usable slots. Each problem comes with the',
-    'statement that fixes it; pooltune prints it and never runs it.',
+    'checks a planned fleet against the usable slots. Through PgBouncer (or with',
+    "--pooler) it reads the pooler's admin console and judges the whole chain: the",
+    'server connections its pools may open, the fleet against max_client_conn,',
+    'clients queued in it, and the timeouts on either side; with --db <admin',
+    'console URL> it judges the pooler alone. Each problem comes with the statement',
+    'or pgbouncer.ini line that fixes it; pooltune prints it and never runs it.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
@@ -189,6 +193,8 @@ Examples:
   pooltune check-server --db postgres://admin@db:5432/postgres
   pooltune check-server --workload batch --server-memory 32GB
   pooltune check-server --pool-max 50 --instances 6 --fail-on warning --format json
-  pooltune check-server --long-query-threshold 30s --show-queries`,
+  pooltune check-server --long-query-threshold 30s --show-queries
+  pooltune check-server --db postgres://app@pgbouncer:6432/app --pooler postgres://stats@pgbouncer:6432/pgbouncer
+  pooltune check-server --db postgres://stats@pgbouncer:6432/pgbouncer`,
   run: runCheckServer,
 };

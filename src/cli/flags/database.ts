@@ -32,7 +32,7 @@ export function addDatabaseFlags(command: Command): Command {
     .option('--db <url>', 'the database to connect to (else DATABASE_URL, else PG* variables)')
     .option(
       '--pooler <url>',
-      "the pooler's admin console, e.g. postgres://stats@pgbouncer:6432/pgbouncer (default: tried on --db's host and port when a pooler is seen there)",
+      "the pooler's admin console URL, database pgbouncer (default: tried on --db's host and port when a pooler is seen there)",
     )
     .option(
       '--pooler-instances <n>',
