@@ -10,19 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { PG_VERSIONS, startServer, type TestServer } from '../helpers/postgres.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-
-// pooltune's own bounds, per session (direct) or per transaction (through a pooler), and reads.
-const OWN_BOUND =
-  /^(begin read only|rollback|set (local )?(statement_timeout|lock_timeout|idle_in_transaction_session_timeout) = \d+|set (local )?application_name = 'pooltune'|set default_transaction_read_only = on)$/i;
-const READ_ONLY = /^(select|show|with)\b/i;
-/** Every statement of a logged line is a read or one of pooltune's own bounds. */
-const onlyReads = (text: string) =>
-  READ_ONLY.test(text) ||
-  text
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .every((part) => OWN_BOUND.test(part) || READ_ONLY.test(part));
+import { loggedStatements, logLength, onlyReadsAndBounds } from '../helpers/statements.js';
 
 for (const version of PG_VERSIONS) {
   describe(`pooltune never writes (PostgreSQL ${version}, log_statement = all)`, () => {
@@ -55,7 +43,7 @@ for (const version of PG_VERSIONS) {
     it('every command sends only reads and its own session settings', async () => {
       const url = server.url();
       // Everything logged from here on is pooltune's: its first statements come before it names itself.
-      const setupEnd = (await readFile(server.logFile, 'utf8')).length;
+      const setupEnd = await logLength(server.logFile);
       const runs = [
         ['recommend', '--db', url, '-w', 'oltp', '-c', '10', '--account-for-others'],
         ['check-server', '--db', url, '--pool-max', '10', '--instances', '3'],
@@ -87,14 +75,10 @@ for (const version of PG_VERSIONS) {
       ]);
       assert.equal(refused.code, 2);
 
-      const log = (await readFile(server.logFile, 'utf8')).slice(setupEnd);
-      const statements = log
-        .split('\n')
-        .map((line) => /(?:statement|execute [^:]*): (.*)$/.exec(line)?.[1])
-        .filter((text): text is string => text !== undefined);
+      const statements = await loggedStatements(server.logFile, setupEnd);
       assert.ok(statements.length > 50, `the log has pooltune's statements (${statements.length})`);
       const writes = statements.filter(
-        (text) => !onlyReads(text.trim()) && !/^create table sneaky/i.test(text.trim()),
+        (text) => !onlyReadsAndBounds(text, 'direct') && !/^create table sneaky/i.test(text),
       );
       assert.deepEqual(writes, [], 'only reads and session settings');
       const [row] = await server.sql<{ n: number }>(

@@ -4,7 +4,7 @@
  * nothing of pooltune's (timeouts, read-only, its name) is left for the next client of the pool.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,18 +12,7 @@ import pg from 'pg';
 import { runCli } from '../helpers/cli.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import { pooltuneSessionsLeft, startServer, type TestServer } from '../helpers/postgres.js';
-
-// Reads, and pooltune's own bounds for one transaction (BEGIN READ ONLY, SET LOCAL, ROLLBACK).
-const OWN_BOUND =
-  /^(begin read only|rollback|set local (statement_timeout|lock_timeout|idle_in_transaction_session_timeout) = \d+|set local application_name = 'pooltune')$/i;
-const READ = /^(select|show|with)\b/i;
-const onlyReads = (text: string) =>
-  READ.test(text) ||
-  text
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .every((part) => OWN_BOUND.test(part) || READ.test(part));
+import { loggedStatements, logLength, onlyReadsAndBounds } from '../helpers/statements.js';
 
 /** What the next client of the pool sees of the settings pooltune bounds itself with. */
 async function nextClientSees(url: string) {
@@ -75,7 +64,7 @@ describe('through a transaction-mode PgBouncer', () => {
   });
 
   it('every command connects, sends only reads and its own bounds, and leaves no session named pooltune', async () => {
-    const setupEnd = (await readFile(server.logFile, 'utf8')).length;
+    const setupEnd = await logLength(server.logFile);
     const url = pooler.url();
     const runs = [
       ['check-server', '--db', url],
@@ -90,14 +79,10 @@ describe('through a transaction-mode PgBouncer', () => {
       assert.ok(r.code === 0 || r.code === 1, `${args[0]} through the pooler: exit ${r.code}: ${r.stderr}`);
       assert.match(r.stdout, /through (a pooler|PgBouncer)/, `${args[0]} says it went through a pooler`);
     }
-    const statements = (await readFile(server.logFile, 'utf8'))
-      .slice(setupEnd)
-      .split('\n')
-      .map((line) => /(?:statement|execute [^:]*): (.*)$/.exec(line)?.[1])
-      .filter((text): text is string => text !== undefined);
+    const statements = await loggedStatements(server.logFile, setupEnd);
     assert.ok(statements.length > 50, `the log has pooltune's statements (${statements.length})`);
     assert.deepEqual(
-      statements.filter((text) => !onlyReads(text.trim())),
+      statements.filter((text) => !onlyReadsAndBounds(text, 'pooler')),
       [],
       'only reads and per-transaction bounds',
     );
