@@ -210,6 +210,9 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
   if (options.concurrency === undefined && concurrency !== undefined) fromPlan.add('concurrency');
   const instances = options.given.has('instances') || !service ? options.instances : service.instances;
   if (!options.given.has('instances') && service) fromPlan.add('instances');
+  // The plan's pooler says how the services reach the server; --behind-pooler still wins.
+  const behindPooler = options.behindPooler ?? plan.pooler?.mode;
+  if (options.behindPooler === undefined && behindPooler !== undefined) fromPlan.add('behindPooler');
   const others = plan.services.filter((s) => s !== service);
   const connections = service ? others.reduce((n, s) => n + s.instances * s.pool.maxConnections, 0) : 0;
   return {
@@ -217,6 +220,7 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
     ...(workload === undefined ? {} : { workload: resolvePlanPath(plan, workload, io.cwd) }),
     ...(concurrency === undefined ? {} : { concurrency }),
     instances,
+    ...(behindPooler === undefined ? {} : { behindPooler }),
     failOn: failOnWithPlan(options, plan),
     plan,
     fromPlan,

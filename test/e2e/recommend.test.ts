@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ANSI_ESCAPE, runCli, type CliResult } from '../helpers/cli.js';
 
@@ -265,6 +268,33 @@ describe('pooltune recommend, end to end', () => {
     // Right after --emit, where a reader choosing the code to print looks.
     assert.ok(help.stdout.indexOf('--behind-pooler') > help.stdout.indexOf('--emit <library>'));
     assert.match(help.stdout, /Behind a pooler \(--behind-pooler transaction\|session\):/);
+  });
+
+  it("a plan's pooler.mode sizes its services for the pooled chain, as --behind-pooler would", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pooltune-plan-mode-'));
+    try {
+      writeFileSync(
+        join(dir, 'pooltune.config.json'),
+        JSON.stringify({
+          pooler: { mode: 'transaction' },
+          services: [{ name: 'api', concurrency: 30, instances: 10, pool: { maxConnections: 20 } }],
+        }),
+      );
+      const r = await runCli(['recommend', '--service', 'api', '--json'], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as {
+        inputs: { behindPooler: { value: string; source: string } };
+        recommendation: { pool: { maxConnections: number } };
+      };
+      assert.deepEqual(report.inputs.behindPooler, { value: 'transaction', source: 'plan' });
+      assert.equal(report.recommendation.pool.maxConnections, 36, 'not capped by the server slots');
+      const flag = await runCli(['recommend', '--service', 'api', '--behind-pooler', 'session', '--json'], {
+        cwd: dir,
+      });
+      assert.equal(JSON.parse(flag.stdout).inputs.behindPooler.value, 'session', 'the flag wins');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--behind-pooler sizes against the pooler and says so; --emit pgbouncer works offline', async () => {

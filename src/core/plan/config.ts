@@ -34,6 +34,8 @@ export interface PoolerLimits {
   readonly urlEnv?: string;
   /** PgBouncer processes that do not coordinate. */
   readonly instances?: number;
+  /** The pool mode the services go through (recommend sizes for it as --behind-pooler would). */
+  readonly mode?: 'transaction' | 'session';
   /** Closes unused server connections older than this. */
   readonly serverLifetimeMs?: number;
   /** Closes server connections idle for longer than this: must be below the server's idle_session_timeout. */
@@ -68,6 +70,7 @@ interface PlanFile {
   readonly pooler?: {
     readonly urlEnv?: string;
     readonly instances?: number;
+    readonly mode?: 'transaction' | 'session';
     readonly serverLifetime?: string;
     readonly serverIdleTimeout?: string;
     readonly clientIdleTimeout?: string;
@@ -159,6 +162,7 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
           pooler: {
             ...(pooler.urlEnv ? { urlEnv: pooler.urlEnv } : {}),
             ...(pooler.instances ? { instances: pooler.instances } : {}),
+            ...(pooler.mode ? { mode: pooler.mode } : {}),
             ...(pooler.serverLifetime ? { serverLifetimeMs: durationMs(pooler.serverLifetime) } : {}),
             ...(pooler.serverIdleTimeout
               ? { serverIdleTimeoutMs: durationMs(pooler.serverIdleTimeout) }
