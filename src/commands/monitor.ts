@@ -6,6 +6,7 @@ import {
   poolerObservation,
   runChecks,
   type MonitorContext,
+  type PoolerObservation,
 } from '../core/checks/index.js';
 import { ConnectionError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
@@ -19,6 +20,15 @@ import {
   type MonitorSample,
 } from '../core/monitor/sample.js';
 import { summariseSamples } from '../core/monitor/summary.js';
+import {
+  NO_OWN_USE,
+  poolerSampleFrom,
+  withoutOwnUse,
+  type OwnUse,
+  type PoolerReading,
+} from '../core/monitor/pooler-sample.js';
+import { OWN_TRANSACTIONS_PER_READING } from '../core/monitor/transactions.js';
+import { poolerWindow } from '../core/pooler/window.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
@@ -32,6 +42,7 @@ import { MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { renderOptions } from '../pipeline/output.js';
+import { consoleOf } from '../pipeline/pooler.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 
@@ -43,6 +54,18 @@ export interface MonitorOptions extends SharedOptions, SessionOptions {
 
 /** Where each sample goes while the run lasts: a redrawn view, a line, an NDJSON line, or a progress note. */
 type SampleSink = (samples: readonly MonitorSample[]) => Promise<void>;
+
+type Answered = Extract<PoolerReading, { facts: unknown }>;
+
+/** The console's answers a run keeps: the first, for the run's window, and the latest, for the next sample's. */
+interface PoolerAnswers {
+  first?: Answered;
+  last?: Answered;
+  /** Server readings since the last answer, the one just taken left out. */
+  serverReadingsSince: number;
+  /** pooltune's own use of the pooler from the first answer to the last. */
+  ownToLast: OwnUse;
+}
 
 async function sampleSink(
   io: Io,
@@ -65,8 +88,13 @@ async function sampleSink(
         const last = samples[samples.length - 1];
         if (!last) return;
         if (line) await io.stdout.write(line(last));
+        const pooler = !last.pooler
+          ? ''
+          : last.pooler.status === 'lost'
+            ? ", pooler's console lost"
+            : `, ${last.pooler.clientsWaiting} waiting in the pooler`;
         await progress.step(
-          `${samples.length} sample${samples.length === 1 ? '' : 's'}, utilisation ${last.utilisationPercent} %`,
+          `${samples.length} sample${samples.length === 1 ? '' : 's'}, utilisation ${last.utilisationPercent} %${pooler}`,
         );
       },
       finish: () => progress.done(),
@@ -105,6 +133,27 @@ async function sampleSink(
 }
 
 /**
+ * The chain as its console showed it last, judged over the run: PgBouncer's totals from its first answer to
+ * its last, over every database entry and without pooltune's own transactions, so that
+ * pooler-clients-waiting judges the run's waits.
+ */
+function chainOverRun(
+  chain: PoolerObservation | undefined,
+  answers: PoolerAnswers,
+): PoolerObservation | undefined {
+  const { first, last } = answers;
+  if (!chain || !first || !last || last === first) return chain;
+  return {
+    ...chain,
+    facts: last.facts,
+    window: withoutOwnUse(
+      poolerWindow(first.facts, last.facts, Math.round(last.at - first.at)),
+      answers.ownToLast,
+    ),
+  };
+}
+
+/**
  * `pooltune monitor`: one read-only session samples the server every --interval until --duration or
  * Ctrl-C, then judges the whole run. A baseline reading is taken first, so that every sample, the first
  * included, carries the new sessions since the one before it.
@@ -122,6 +171,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     longQueryMs: options.longQueryThresholdMs,
     longTransactionMs: options.longTransactionThresholdMs,
   };
+  const answers: PoolerAnswers = { serverReadingsSince: 0, ownToLast: NO_OWN_USE };
   let startedWall = new Date();
   let started = performance.now();
   const { context, serverVersion, pooler, chain, stoppedBy } = await withSession(
@@ -156,8 +206,42 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         usableSlots,
       };
       const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
+      // The pooler's console is watched when it answered at the start; it is read after the server, so that
+      // pooltune's own transaction (through a transaction-mode pool) holds no server connection it counts.
+      const watch = facts.pooler?.facts
+        ? await (async () => {
+            const { watchPoolerConsole } = await import('../probes/pooler-watch.js');
+            const { console, options: readOptions } = await consoleOf(target);
+            return watchPoolerConsole(console, readOptions);
+          })()
+        : undefined;
+      // pooltune's own transactions through the pooler since its last answer, taken out of PgBouncer's totals.
+      const ownUse = (serverReadings: number): OwnUse => {
+        if (!facts.route.throughPooler || !facts.pooler?.sessionThrough)
+          return { transactions: 0, assignments: 0 };
+        const transactions = OWN_TRANSACTIONS_PER_READING * serverReadings;
+        return { transactions, assignments: facts.pooler.poolMode === 'session' ? 0 : transactions };
+      };
+      const readPooler = async (): Promise<PoolerReading | undefined> => {
+        if (!watch) return undefined;
+        const reading = await watch.read();
+        if ('facts' in reading) {
+          if (answers.first) {
+            const own = ownUse(answers.serverReadingsSince + 1);
+            answers.ownToLast = {
+              transactions: answers.ownToLast.transactions + own.transactions,
+              assignments: answers.ownToLast.assignments + own.assignments,
+            };
+          }
+          answers.first ??= reading;
+          answers.last = reading;
+          answers.serverReadingsSince = 0;
+        } else answers.serverReadingsSince += 1;
+        return reading;
+      };
       const { stoppedBy } = await untilStopped(async (stop) => {
         let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
+        await readPooler();
         const baseline = previous.at;
         const transactionsBaseline = previous.transactions;
         for (let slot = 1; ; slot++) {
@@ -174,6 +258,9 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
             lost = error;
             break;
           }
+          const lastAnswered = answers.last;
+          const own = ownUse(answers.serverReadingsSince + 1);
+          const poolerNow = await readPooler();
           samples.push(
             sampleFrom(previous, current, {
               seq: samples.length + 1,
@@ -182,6 +269,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
               transactionsBaseline,
               transactionsSoFar: transactionsIn(samples),
               ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
+              ...(poolerNow ? { pooler: poolerSampleFrom(lastAnswered, poolerNow, own) } : {}),
             }),
           );
           if (current.roster)
@@ -196,15 +284,14 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
           // A reading that took longer than an interval skips the slots it overran instead of bunching up.
           slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
         }
-      });
+      }).finally(() => watch?.close());
       await finish();
       const ended: MonitorRun['stoppedBy'] = stoppedBy ?? (lost ? 'connection-lost' : 'duration');
       return {
         context,
         serverVersion: facts.serverVersion,
         pooler: facts.pooler ?? null,
-        // The chain as its console showed it when monitor started.
-        chain: poolerObservation(facts.pooler, target.pooler.instances, facts, []),
+        chain: chainOverRun(poolerObservation(facts.pooler, target.pooler.instances, facts, []), answers),
         stoppedBy: ended,
       };
     },
@@ -258,7 +345,9 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
     'sample is one line, or one JSON object per line with --format json. At the',
     'end (--duration, Ctrl-C or a lost connection) a summary judges the whole run:',
     'the peak utilisation decides, and the session findings name the sessions of',
-    'the sample where each problem was worst.',
+    'the sample where each problem was worst. Behind PgBouncer whose admin console',
+    'answers, each sample also reads the pooler: clients waiting for a server',
+    'connection, the oldest wait, its server connections and pool use.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { monitorChecks, poolerChecks, runChecks } from '../../src/core/checks/index.js';
 import {
   poolerNow,
   poolerSampleFrom,
+  withoutOwnUse,
   type PoolerReading,
   type PoolerSample,
 } from '../../src/core/monitor/pooler-sample.js';
@@ -11,7 +14,13 @@ import { summarisePooler } from '../../src/core/monitor/pooler-summary.js';
 import { summariseSamples } from '../../src/core/monitor/summary.js';
 import type { MonitorSample } from '../../src/core/monitor/sample.js';
 import { poolerWindow } from '../../src/core/pooler/window.js';
+import { documentOf } from '../../src/report/documents/index.js';
+import { renderJson } from '../../src/report/formats/json.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { poolerDatabase, poolerFacts, poolerPool, poolerStats } from '../helpers/pooler-facts.js';
+import { pooledMonitorReport } from './documents-fixtures.js';
+
+const Ajv = Ajv2020.default;
 
 /** Two entries (appdb pool 4, reports pool 2): the console at a reading with `waiting` clients queued on appdb. */
 function facts(xacts: number, waitMs: number, waiting = 0, maxWaitMs = 0) {
@@ -74,6 +83,33 @@ describe("monitor's pooler sample", () => {
     });
     assert.equal(poolerSampleFrom(undefined, answered(1500)).status === 'read', true);
     assert.equal((poolerSampleFrom(undefined, answered(1500)) as { window: unknown }).window, null);
+  });
+
+  it("takes pooltune's own transactions through the pooler out of the totals", () => {
+    const sample = poolerSampleFrom(answered(1000, facts(100, 20)), answered(1500, facts(106, 20)), {
+      transactions: 3,
+      assignments: 3,
+    });
+    assert.equal(sample.status === 'read' ? sample.window?.transactions : null, 3);
+    const v123 = (xacts: number, assignments: number, waitMs: number) =>
+      poolerFacts({
+        version: '1.23.1',
+        stats: [
+          poolerStats('appdb', {
+            totalXactCount: xacts,
+            totalServerAssignmentCount: assignments,
+            totalWaitTimeMs: waitMs,
+          }),
+        ],
+      });
+    const window = poolerWindow(v123(0, 0, 0), v123(13, 13, 50), 1000);
+    const others = withoutOwnUse(window, { transactions: 3, assignments: 3 });
+    assert.deepEqual(
+      [others.transactions, others.assignments, others.waitPerCheckoutMs],
+      [10, 10, 5],
+      "50 ms over the others' 10 checkouts",
+    );
+    assert.equal(withoutOwnUse(window, { transactions: 20, assignments: 20 }).waitPerCheckoutMs, null);
   });
 
   it('says the console was lost, with why', () => {
@@ -210,5 +246,29 @@ describe("the run's window judged by pooler-clients-waiting", () => {
       finding?.title ?? '',
       /^1 client still waiting in PgBouncer's queue at the end of 1s, the oldest for 1500 ms \(poor\)/,
     );
+  });
+});
+
+describe("a monitor run's pooler in the JSON output", () => {
+  const compile = (file: string) =>
+    new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(
+      JSON.parse(readFileSync(`${REPO_ROOT}schemas/${file}`, 'utf8')) as object,
+    );
+
+  it('samples (read and lost) and the summary are accepted by their schemas', () => {
+    const lines = renderJson(documentOf(pooledMonitorReport()), '0.0.0-test')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; pooler?: { status: string } });
+    const sample = compile('monitor-sample.schema.json');
+    const report = compile('report.schema.json');
+    const samples = lines.slice(0, -1);
+    assert.deepEqual(
+      samples.map((s) => s.pooler?.status),
+      ['read', 'read', 'read', 'read', 'lost'],
+    );
+    for (const s of samples) assert.ok(sample(s), JSON.stringify(sample.errors));
+    assert.ok(report(lines[lines.length - 1]), JSON.stringify(report.errors));
+    assert.ok(!sample({ ...samples[0], pooler: { status: 'lost' } }), 'a lost console says why');
   });
 });

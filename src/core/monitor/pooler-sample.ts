@@ -6,7 +6,7 @@
  */
 import type { PoolerFacts } from '../pooler/facts.js';
 import { poolsOf } from '../pooler/server-bound.js';
-import { poolerWindow } from '../pooler/window.js';
+import { poolerWindow, type PoolerWindow } from '../pooler/window.js';
 
 /** One read of the admin console during a run, or why there was none. */
 export type PoolerReading =
@@ -90,29 +90,53 @@ export function poolerNow(facts: PoolerFacts): Omit<PoolerSampleRead, 'window'> 
   };
 }
 
+/** pooltune's own use of the pooler in a window, when its session goes through it. */
+export interface OwnUse {
+  readonly transactions: number;
+  /** Server assignments: one per transaction in transaction mode, none in session mode (it keeps its server). */
+  readonly assignments: number;
+}
+
+export const NO_OWN_USE: OwnUse = { transactions: 0, assignments: 0 };
+
+/** PgBouncer's totals over a window with pooltune's own transactions through it taken out. */
+export function withoutOwnUse(window: PoolerWindow, own: OwnUse): PoolerWindow {
+  const transactions = Math.max(0, window.transactions - own.transactions);
+  const assignments = window.assignments === null ? null : Math.max(0, window.assignments - own.assignments);
+  const checkouts = assignments ?? transactions;
+  return {
+    ...window,
+    transactions,
+    assignments,
+    waitPerCheckoutMs: checkouts > 0 ? Math.round((window.waitMs / checkouts) * 1000) / 1000 : null,
+  };
+}
+
 /**
  * The pooler's part of a sample from the reading `current`, with the window since `lastAnswered` (the
- * latest earlier reading the console answered; the baseline for the first sample).
+ * latest earlier reading the console answered; the baseline for the first sample). `own` is what pooltune's
+ * own session sent through the pooler meanwhile, taken out of PgBouncer's totals.
  */
 export function poolerSampleFrom(
   lastAnswered: Extract<PoolerReading, { facts: PoolerFacts }> | undefined,
   current: PoolerReading,
+  own: OwnUse = NO_OWN_USE,
 ): PoolerSample {
   if ('lost' in current) return { status: 'lost', reason: current.lost };
   const windowMs = lastAnswered ? Math.round(current.at - lastAnswered.at) : 0;
   const window =
     lastAnswered && windowMs > 0 ? poolerWindow(lastAnswered.facts, current.facts, windowMs) : null;
+  if (!window) return { ...poolerNow(current.facts), window: null };
+  const others = withoutOwnUse(window, own);
   return {
     ...poolerNow(current.facts),
-    window: window
-      ? {
-          windowMs,
-          transactions: window.transactions,
-          transactionsPerSecond: round1(window.transactions / (windowMs / 1000)),
-          waitMs: window.waitMs,
-          assignments: window.assignments,
-          waitPerCheckoutMs: window.waitPerCheckoutMs,
-        }
-      : null,
+    window: {
+      windowMs,
+      transactions: others.transactions,
+      transactionsPerSecond: round1(others.transactions / (windowMs / 1000)),
+      waitMs: others.waitMs,
+      assignments: others.assignments,
+      waitPerCheckoutMs: others.waitPerCheckoutMs,
+    },
   };
 }
