@@ -22,6 +22,7 @@ import {
 import { summariseSamples } from '../core/monitor/summary.js';
 import {
   NO_OWN_USE,
+  poolOf,
   poolerSampleFrom,
   withoutOwnUse,
   type OwnUse,
@@ -216,11 +217,14 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
           })()
         : undefined;
       // pooltune's own transactions through the pooler since its last answer, taken out of PgBouncer's totals.
+      // In session mode it holds one server connection of its pool throughout, not counted either.
       const ownUse = (serverReadings: number): OwnUse => {
-        if (!facts.route.throughPooler || !facts.pooler?.sessionThrough)
-          return { transactions: 0, assignments: 0 };
+        const sighting = facts.pooler;
+        if (!facts.route.throughPooler || !sighting?.sessionThrough || !sighting.facts) return NO_OWN_USE;
         const transactions = OWN_TRANSACTIONS_PER_READING * serverReadings;
-        return { transactions, assignments: facts.pooler.poolMode === 'session' ? 0 : transactions };
+        if (sighting.poolMode !== 'session') return { transactions, assignments: transactions };
+        const { database, user } = target.endpoint.connection;
+        return { transactions, assignments: 0, holdsServerIn: poolOf(sighting.facts, database, user) };
       };
       const readPooler = async (): Promise<PoolerReading | undefined> => {
         if (!watch) return undefined;

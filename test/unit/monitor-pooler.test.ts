@@ -6,6 +6,7 @@ import { monitorChecks, poolerChecks, runChecks } from '../../src/core/checks/in
 import {
   poolerNow,
   poolerSampleFrom,
+  poolOf,
   withoutOwnUse,
   type PoolerReading,
   type PoolerSample,
@@ -16,6 +17,8 @@ import type { MonitorSample } from '../../src/core/monitor/sample.js';
 import { poolerWindow } from '../../src/core/pooler/window.js';
 import { documentOf } from '../../src/report/documents/index.js';
 import { renderJson } from '../../src/report/formats/json.js';
+import { renderLiveView, renderSampleLine } from '../../src/report/monitor-text.js';
+import { plainStyle } from '../../src/report/style.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { poolerDatabase, poolerFacts, poolerPool, poolerStats } from '../helpers/pooler-facts.js';
 import { pooledMonitorReport } from './documents-fixtures.js';
@@ -58,6 +61,14 @@ describe("monitor's pooler sample", () => {
       { waiting: 3, max: 850.3, servers: { active: 5, idle: 0, used: 1, login: 1 }, size: 6, use: 100 },
     );
     assert.equal(poolerNow(facts(0, 0)).poolUsePercent, 50, '(1 + 1 + 1 login) of 6');
+  });
+
+  it("leaves out the server connection pooltune's own session holds in session mode", () => {
+    const f = facts(0, 0);
+    assert.equal(poolerNow(f, poolOf(f, 'appdb', 'app')).servers.active, 1);
+    assert.equal(poolerNow(f, { database: 'appdb', user: 'other' }).servers.active, 2);
+    const forced = poolerFacts({ databases: [poolerDatabase('appdb', { forceUser: 'svc' })] });
+    assert.deepEqual(poolOf(forced, 'appdb', 'me'), { database: 'appdb', user: 'svc' });
   });
 
   it('has no pool use when a pool has no size cap (pool_size 0 on 1.24+)', () => {
@@ -270,5 +281,48 @@ describe("a monitor run's pooler in the JSON output", () => {
     for (const s of samples) assert.ok(sample(s), JSON.stringify(sample.errors));
     assert.ok(report(lines[lines.length - 1]), JSON.stringify(report.errors));
     assert.ok(!sample({ ...samples[0], pooler: { status: 'lost' } }), 'a lost console says why');
+  });
+});
+
+describe("monitor's live output beside a pooler", () => {
+  const { samples } = pooledMonitorReport();
+  const heading = {
+    target: 't',
+    serverVersion: '17.1',
+    pooler: null,
+    intervalMs: 1000,
+    durationMs: null,
+    usableSlots: 100,
+  };
+
+  it("each sample line ends with the pooler's queue, servers and totals, or says the console was lost", () => {
+    const [, second, third, , fifth] = samples;
+    assert.ok(second && third && fifth);
+    assert.match(
+      renderSampleLine(second, plainStyle),
+      / · pooler 1 waiting \(oldest 2 ms\), servers 4 active, 0 idle, 0 used, 0 login of 4 \(100 %\), 200\.0 tps, 0\.3 ms wait per checkout\n$/,
+    );
+    assert.match(
+      renderSampleLine(fifth, plainStyle),
+      / · pooler console lost: lost the connection to PgBouncer at db\.internal:6432\n$/,
+    );
+  });
+
+  it('the live view has a pooler line with the worst queue so far', () => {
+    const view = (upTo: number) =>
+      renderLiveView(
+        heading,
+        samples.slice(0, upTo),
+        summariseSamples(samples.slice(0, upTo), 1000),
+        plainStyle,
+        200,
+      );
+    const pooler = (lines: string[]) => lines.find((line) => line.startsWith('pooler'));
+    assert.match(
+      pooler(view(4)) ?? '',
+      /^pooler +0 waiting \(peak 3 waiting, longest wait 40 ms\) · servers 2 active, 2 idle, 0 used, 0 login of 4 \(50 %\) · 200\.0 tps/,
+    );
+    assert.match(pooler(view(5)) ?? '', /^pooler +console lost: lost the connection .* \(peak 3 waiting/);
+    assert.equal(pooler(renderLiveView(heading, [], summariseSamples([], 1000), plainStyle, 200)), undefined);
   });
 });

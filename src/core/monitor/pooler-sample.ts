@@ -66,9 +66,28 @@ export type PoolerSample = PoolerSampleRead | PoolerSampleLost;
 const sum = (values: readonly number[]) => values.reduce((n, v) => n + v, 0);
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** The pools' queue and servers, with their use of the pool sizes, from one console read. */
-export function poolerNow(facts: PoolerFacts): Omit<PoolerSampleRead, 'window'> {
-  const pools = facts.pools;
+/** A (database entry, user) pool. */
+export interface PoolKey {
+  readonly database: string;
+  readonly user: string;
+}
+
+/** The pool a session logged in as `user` to PgBouncer's `database` entry goes through (a forced user wins). */
+export function poolOf(facts: PoolerFacts, database: string, user: string): PoolKey {
+  const entry = facts.databases.find((d) => d.name === database);
+  return { database, user: entry?.forceUser ?? user };
+}
+
+/**
+ * The pools' queue and servers, with their use of the pool sizes, from one console read. `heldBy` is the
+ * pool where pooltune's own session holds a server connection throughout (session mode): not counted.
+ */
+export function poolerNow(facts: PoolerFacts, heldBy?: PoolKey): Omit<PoolerSampleRead, 'window'> {
+  const pools = facts.pools.map((p) =>
+    heldBy && p.database === heldBy.database && p.user === heldBy.user && p.serversActive > 0
+      ? { ...p, serversActive: p.serversActive - 1 }
+      : p,
+  );
   const servers = {
     active: sum(pools.map((p) => p.serversActive)),
     idle: sum(pools.map((p) => p.serversIdle)),
@@ -95,6 +114,8 @@ export interface OwnUse {
   readonly transactions: number;
   /** Server assignments: one per transaction in transaction mode, none in session mode (it keeps its server). */
   readonly assignments: number;
+  /** In session mode, the pool where pooltune's session holds its server connection. */
+  readonly holdsServerIn?: PoolKey;
 }
 
 export const NO_OWN_USE: OwnUse = { transactions: 0, assignments: 0 };
@@ -126,10 +147,10 @@ export function poolerSampleFrom(
   const windowMs = lastAnswered ? Math.round(current.at - lastAnswered.at) : 0;
   const window =
     lastAnswered && windowMs > 0 ? poolerWindow(lastAnswered.facts, current.facts, windowMs) : null;
-  if (!window) return { ...poolerNow(current.facts), window: null };
+  if (!window) return { ...poolerNow(current.facts, own.holdsServerIn), window: null };
   const others = withoutOwnUse(window, own);
   return {
-    ...poolerNow(current.facts),
+    ...poolerNow(current.facts, own.holdsServerIn),
     window: {
       windowMs,
       transactions: others.transactions,
