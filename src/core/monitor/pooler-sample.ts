@@ -1,8 +1,8 @@
 /**
  * The pooler's part of a monitor sample: what PgBouncer's admin console said at the reading (its queue and
  * its server connections, over every pool it lists) and what its totals say of the time since the reading
- * before. Every pool counts, the one pooltune's own session goes through included: the console cannot tell
- * which clients are the applications', and a queue anywhere behind the pooler is one the run should show.
+ * before. Every pool counts, the one pooltune's own session goes through included (a queue anywhere behind
+ * the pooler is one the run should show); only pooltune's own use of it is taken out.
  */
 import type { PoolerFacts } from '../pooler/facts.js';
 import { poolsOf } from '../pooler/server-bound.js';
