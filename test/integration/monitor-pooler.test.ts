@@ -124,6 +124,9 @@ describe('monitor through a PgBouncer whose pool is full', () => {
   });
 
   it('samples the queue, its growing oldest wait and the pools, and the summary and findings name the wait', async () => {
+    const consoleLogins = async () =>
+      ((await readFile(bouncer.logFile, 'utf8')).match(/login attempt: db=pgbouncer /g) ?? []).length;
+    const loginsBefore = await consoleLogins();
     const r = await runCli([
       'monitor',
       '--db',
@@ -138,6 +141,8 @@ describe('monitor through a PgBouncer whose pool is full', () => {
     assert.equal(r.code, 0, r.stderr);
     const { samples, summary } = parse(r.stdout);
     assert.ok(samples.length >= 3, `samples: ${samples.length}`);
+    // One login to read the pooler when the session starts, one for the whole run: none per sample.
+    assert.equal((await consoleLogins()) - loginsBefore, 2, await bouncer.logTail(40));
     const parts = samples.map(read);
     assert.ok(
       parts.every((p) => p !== undefined),
