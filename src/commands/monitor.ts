@@ -6,7 +6,6 @@ import {
   poolerObservation,
   runChecks,
   type MonitorContext,
-  type PoolerObservation,
 } from '../core/checks/index.js';
 import { ConnectionError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
@@ -20,16 +19,6 @@ import {
   type MonitorSample,
 } from '../core/monitor/sample.js';
 import { summariseSamples } from '../core/monitor/summary.js';
-import {
-  NO_OWN_USE,
-  poolOf,
-  poolerSampleFrom,
-  withoutOwnUse,
-  type OwnUse,
-  type PoolerReading,
-} from '../core/monitor/pooler-sample.js';
-import { OWN_TRANSACTIONS_PER_READING } from '../core/monitor/transactions.js';
-import { poolerWindow } from '../core/pooler/window.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
@@ -43,7 +32,7 @@ import { MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { renderOptions } from '../pipeline/output.js';
-import { consoleOf } from '../pipeline/pooler.js';
+import { overRun, watchMonitorPooler } from '../pipeline/monitor-pooler.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 
@@ -55,18 +44,6 @@ export interface MonitorOptions extends SharedOptions, SessionOptions {
 
 /** Where each sample goes while the run lasts: a redrawn view, a line, an NDJSON line, or a progress note. */
 type SampleSink = (samples: readonly MonitorSample[]) => Promise<void>;
-
-type Answered = Extract<PoolerReading, { facts: unknown }>;
-
-/** The console's answers a run keeps: the first, for the run's window, and the latest, for the next sample's. */
-interface PoolerAnswers {
-  first?: Answered;
-  last?: Answered;
-  /** Server readings since the last answer, the one just taken left out. */
-  serverReadingsSince: number;
-  /** pooltune's own use of the pooler from the first answer to the last. */
-  ownToLast: OwnUse;
-}
 
 async function sampleSink(
   io: Io,
@@ -134,27 +111,6 @@ async function sampleSink(
 }
 
 /**
- * The chain as its console showed it last, judged over the run: PgBouncer's totals from its first answer to
- * its last, over every database entry and without pooltune's own transactions, so that
- * pooler-clients-waiting judges the run's waits.
- */
-function chainOverRun(
-  chain: PoolerObservation | undefined,
-  answers: PoolerAnswers,
-): PoolerObservation | undefined {
-  const { first, last } = answers;
-  if (!chain || !first || !last || last === first) return chain;
-  return {
-    ...chain,
-    facts: last.facts,
-    window: withoutOwnUse(
-      poolerWindow(first.facts, last.facts, Math.round(last.at - first.at)),
-      answers.ownToLast,
-    ),
-  };
-}
-
-/**
  * `pooltune monitor`: one read-only session samples the server every --interval until --duration or
  * Ctrl-C, then judges the whole run. A baseline reading is taken first, so that every sample, the first
  * included, carries the new sessions since the one before it.
@@ -172,7 +128,6 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     longQueryMs: options.longQueryThresholdMs,
     longTransactionMs: options.longTransactionThresholdMs,
   };
-  const answers: PoolerAnswers = { serverReadingsSince: 0, ownToLast: NO_OWN_USE };
   let startedWall = new Date();
   let started = performance.now();
   const { context, serverVersion, pooler, chain, stoppedBy } = await withSession(
@@ -207,45 +162,12 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         usableSlots,
       };
       const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
-      // The pooler's console is watched when it answered at the start; it is read after the server, so that
+      // The pooler's console is watched when it answered at the start. It is read after the server, so that
       // pooltune's own transaction (through a transaction-mode pool) holds no server connection it counts.
-      const watch = facts.pooler?.facts
-        ? await (async () => {
-            const { watchPoolerConsole } = await import('../probes/pooler-watch.js');
-            const { console, options: readOptions } = await consoleOf(target);
-            return watchPoolerConsole(console, readOptions);
-          })()
-        : undefined;
-      // pooltune's own transactions through the pooler since its last answer, taken out of PgBouncer's totals.
-      // In session mode it holds one server connection of its pool throughout, not counted either.
-      const ownUse = (serverReadings: number): OwnUse => {
-        const sighting = facts.pooler;
-        if (!facts.route.throughPooler || !sighting?.sessionThrough || !sighting.facts) return NO_OWN_USE;
-        const transactions = OWN_TRANSACTIONS_PER_READING * serverReadings;
-        if (sighting.poolMode !== 'session') return { transactions, assignments: transactions };
-        const { database, user } = target.endpoint.connection;
-        return { transactions, assignments: 0, holdsServerIn: poolOf(sighting.facts, database, user) };
-      };
-      const readPooler = async (): Promise<PoolerReading | undefined> => {
-        if (!watch) return undefined;
-        const reading = await watch.read();
-        if ('facts' in reading) {
-          if (answers.first) {
-            const own = ownUse(answers.serverReadingsSince + 1);
-            answers.ownToLast = {
-              transactions: answers.ownToLast.transactions + own.transactions,
-              assignments: answers.ownToLast.assignments + own.assignments,
-            };
-          }
-          answers.first ??= reading;
-          answers.last = reading;
-          answers.serverReadingsSince = 0;
-        } else answers.serverReadingsSince += 1;
-        return reading;
-      };
+      const watch = await watchMonitorPooler(target, facts);
       const { stoppedBy } = await untilStopped(async (stop) => {
         let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
-        await readPooler();
+        await watch?.baseline();
         const baseline = previous.at;
         const transactionsBaseline = previous.transactions;
         for (let slot = 1; ; slot++) {
@@ -262,9 +184,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
             lost = error;
             break;
           }
-          const lastAnswered = answers.last;
-          const own = ownUse(answers.serverReadingsSince + 1);
-          const poolerNow = await readPooler();
+          const poolerPart = await watch?.sample();
           samples.push(
             sampleFrom(previous, current, {
               seq: samples.length + 1,
@@ -273,7 +193,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
               transactionsBaseline,
               transactionsSoFar: transactionsIn(samples),
               ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
-              ...(poolerNow ? { pooler: poolerSampleFrom(lastAnswered, poolerNow, own) } : {}),
+              ...(poolerPart ? { pooler: poolerPart } : {}),
             }),
           );
           if (current.roster)
@@ -295,7 +215,8 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         context,
         serverVersion: facts.serverVersion,
         pooler: facts.pooler ?? null,
-        chain: chainOverRun(poolerObservation(facts.pooler, target.pooler.instances, facts, []), answers),
+        // The chain as its console showed it last, judged over the run's totals.
+        chain: overRun(watch, poolerObservation(facts.pooler, target.pooler.instances, facts, [])),
         stoppedBy: ended,
       };
     },
