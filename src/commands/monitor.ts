@@ -33,6 +33,7 @@ import { MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { renderOptions } from '../pipeline/output.js';
+import { overRun, watchMonitorPooler } from '../pipeline/monitor-pooler.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
 
@@ -66,8 +67,13 @@ async function sampleSink(
         const last = samples[samples.length - 1];
         if (!last) return;
         if (line) await io.stdout.write(line(last));
+        const pooler = !last.pooler
+          ? ''
+          : last.pooler.status === 'lost'
+            ? ", pooler's console lost"
+            : `, ${last.pooler.clientsWaiting} waiting in the pooler`;
         await progress.step(
-          `${samples.length} sample${samples.length === 1 ? '' : 's'}, utilisation ${last.utilisationPercent} %`,
+          `${samples.length} sample${samples.length === 1 ? '' : 's'}, utilisation ${last.utilisationPercent} %${pooler}`,
         );
       },
       finish: () => progress.done(),
@@ -157,8 +163,12 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         usableSlots,
       };
       const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
+      // The pooler's console is watched when it answered at the start. It is read after the server, so that
+      // pooltune's own transaction (through a transaction-mode pool) holds no server connection it counts.
+      const watch = await watchMonitorPooler(target, facts);
       const { stoppedBy } = await untilStopped(async (stop) => {
         let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
+        await watch?.baseline();
         const baseline = previous.at;
         const transactionsBaseline = previous.transactions;
         for (let slot = 1; ; slot++) {
@@ -175,6 +185,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
             lost = error;
             break;
           }
+          const poolerPart = await watch?.sample();
           samples.push(
             sampleFrom(previous, current, {
               seq: samples.length + 1,
@@ -183,6 +194,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
               transactionsBaseline,
               transactionsSoFar: transactionsIn(samples),
               ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
+              ...(poolerPart ? { pooler: poolerPart } : {}),
             }),
           );
           if (current.roster)
@@ -197,15 +209,15 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
           // A reading that took longer than an interval skips the slots it overran instead of bunching up.
           slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
         }
-      });
+      }).finally(() => watch?.close());
       await finish();
       const ended: MonitorRun['stoppedBy'] = stoppedBy ?? (lost ? 'connection-lost' : 'duration');
       return {
         context,
         serverVersion: facts.serverVersion,
         pooler: facts.pooler ?? null,
-        // The chain as its console showed it when monitor started.
-        chain: poolerObservation(facts.pooler, target.pooler.instances, facts, []),
+        // The chain as its console showed it last, judged over the run's totals.
+        chain: overRun(watch, poolerObservation(facts.pooler, target.pooler.instances, facts, [])),
         stoppedBy: ended,
       };
     },
@@ -260,7 +272,9 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
     'sample is one line, or one JSON object per line with --format json. At the',
     'end (--duration, Ctrl-C or a lost connection) a summary judges the whole run:',
     'the peak utilisation decides, and the session findings name the sessions of',
-    'the sample where each problem was worst.',
+    'the sample where each problem was worst. Behind PgBouncer whose admin console',
+    'answers, each sample also reads the pooler: clients waiting for a server',
+    'connection, the oldest wait, its server connections and pool use.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>

@@ -96,6 +96,7 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'pooler-client-limit': none,
   'pooler-session-pool': { cause: 'pool-wait', hints: ['pooler-queue'] },
   'pooler-clients-waiting': { cause: 'pool-wait', hints: ['pooler-queue'] },
+  'pooler-queue-peak': { cause: 'pool-wait', hints: ['pooler-queue'] },
   'pooler-server-idle-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },
   'pooler-client-idle-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },
   'pooler-query-wait-timeout': { cause: 'connection-failures', hints: ['chain-timeouts'] },

@@ -89,6 +89,9 @@ export const FINDINGS = {
   'pooler-clients-waiting': {
     about: 'clients queued in PgBouncer for a server connection (cl_waiting, maxwait, avg_wait_time)',
   },
+  'pooler-queue-peak': {
+    about: "the most clients queued in PgBouncer at one of monitor's readings, and the longest wait seen",
+  },
   'pooler-server-idle-timeout': {
     about: "PgBouncer's server_idle_timeout / server_lifetime against the server's idle_session_timeout",
   },

@@ -4,7 +4,8 @@ import type { PoolerFacts } from '../core/pooler/facts.js';
 import type { PoolerSighting } from '../core/pooler/sighting.js';
 import { poolerWindow, type PoolerWindow } from '../core/pooler/window.js';
 import type { SessionRoute } from '../core/server-facts.js';
-import { describeTarget } from '../probes/target.js';
+import type { PoolerReadOptions } from '../probes/pooler.js';
+import { describeTarget, type ConnectionTarget } from '../probes/target.js';
 import type { Target } from './target.js';
 
 /** Why a console could not be read, in one line: the error and its first hint. */
@@ -16,6 +17,22 @@ function reasonOf(error: unknown): string {
   return (error as Error).message?.split('\n')[0] ?? String(error);
 }
 
+/** The admin console a run reads: --pooler's, else the target's own endpoint's `pgbouncer` database. */
+export async function consoleOf(
+  target: Target,
+): Promise<{ console: ConnectionTarget; options: PoolerReadOptions }> {
+  const { consoleTargetOf } = await import('../probes/pooler.js');
+  const { connection, sessionOptions } = target.endpoint;
+  const console = target.pooler.console ?? consoleTargetOf(connection);
+  return {
+    console,
+    options: {
+      connectTimeoutMs: console.connectTimeoutMs ?? sessionOptions.connectTimeoutMs,
+      env: sessionOptions.env,
+    },
+  };
+}
+
 /**
  * The pooler in front of the target: named by --pooler, or seen by the session itself (the backend pid
  * announced at login was not the server's). Its admin console is read: the one named, which must answer
@@ -25,15 +42,12 @@ function reasonOf(error: unknown): string {
 export async function sightPooler(target: Target, route: SessionRoute): Promise<PoolerSighting | null> {
   const named = target.pooler.console;
   if (!route.throughPooler && named === undefined) return null;
-  const { readPoolerFacts, consoleTargetOf } = await import('../probes/pooler.js');
-  const { connection, sessionOptions } = target.endpoint;
-  const console = named ?? consoleTargetOf(connection);
+  const { readPoolerFacts } = await import('../probes/pooler.js');
+  const { connection } = target.endpoint;
+  const { console, options } = await consoleOf(target);
   const seenBy = named === undefined ? 'backend-pid' : 'named';
   try {
-    const facts = await readPoolerFacts(console, {
-      connectTimeoutMs: console.connectTimeoutMs ?? sessionOptions.connectTimeoutMs,
-      env: sessionOptions.env,
-    });
+    const facts = await readPoolerFacts(console, options);
     // The pool pooltune's own session went through, when it went through this pooler.
     const poolMode = route.throughPooler
       ? effectivePoolMode(facts, connection.database, connection.user)

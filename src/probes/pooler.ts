@@ -1,8 +1,9 @@
 /**
- * Reads a PgBouncer admin console (database `pgbouncer`) in one pass: one connection, seven SHOW commands,
- * closed whatever happens. The console is not PostgreSQL: it refuses every startup parameter it does not
- * know (so none of pooltune's session settings go in the startup packet) and speaks the simple query
- * protocol only (so every query is a bare `SHOW …` without values or a name).
+ * Reads a PgBouncer admin console (database `pgbouncer`): one login, seven SHOW commands per read, once
+ * (readPoolerFacts) or at every reading of a run (openPoolerConsole). The console is not PostgreSQL: it
+ * refuses every startup parameter it does not know (so none of pooltune's session settings go in the
+ * startup packet) and speaks the simple query protocol only (so every query is a bare `SHOW …` without
+ * values or a name).
  */
 import type { EventEmitter } from 'node:events';
 import type pg from 'pg';
@@ -241,15 +242,25 @@ async function openConsole(target: ConnectionTarget, options: PoolerReadOptions)
   }
 }
 
+/** One login to PgBouncer's admin console, kept open for as many reads as the caller wants. */
+export interface PoolerConsole {
+  /** Runs the SHOW commands once; a failure is a ConnectionError with one line and a hint. */
+  read(): Promise<PoolerFacts>;
+  /** Ends the login; safe to call twice, and after the console went away. */
+  close(): Promise<void>;
+}
+
 /**
- * Reads PgBouncer's admin console at `target` (its database is normally `pgbouncer`: see consoleTargetOf).
- * The login needs a user in PgBouncer's stats_users or admin_users. Every failure is a ConnectionError
- * (exit 3) with one line and a hint; the password never appears in it.
+ * Logs in to PgBouncer's admin console at `target` (its database is normally `pgbouncer`: see
+ * consoleTargetOf) and keeps the connection for every read(), so that a run watching the pooler logs in
+ * once. The connection is tracked, so a signal closes it with pooltune's other connections. The login
+ * needs a user in PgBouncer's stats_users or admin_users. Every failure is a ConnectionError (exit 3) with
+ * one line and a hint; the password never appears in it.
  */
-export async function readPoolerFacts(
+export async function openPoolerConsole(
   target: ConnectionTarget,
   options: PoolerReadOptions,
-): Promise<PoolerFacts> {
+): Promise<PoolerConsole> {
   const at: Where = {
     target,
     where: hostPort(target),
@@ -264,27 +275,49 @@ export async function readPoolerFacts(
   }
   const { client } = opened;
   const untrack = track(() => client.end());
-  try {
-    const serverVersion = opened.serverVersion();
-    // Not PgBouncer (a PostgreSQL database that happens to be called pgbouncer): say so before any SHOW.
-    if (serverVersion !== undefined && !looksLikeConsole(serverVersion))
-      throw new ConnectionError(
-        `${at.where} is not a PgBouncer admin console: it announced server_version ${serverVersion}`,
-        'not-a-pooler',
-        ["point the pooler URL at PgBouncer's own port and its database pgbouncer"],
-      );
-    const answers: Record<string, readonly ConsoleRow[]> = {};
-    for (const [key, command] of COMMANDS) {
-      try {
-        // No values and no name: pg sends a simple Query message, the only kind the console accepts.
-        answers[key] = (await client.query<ConsoleRow>(`SHOW ${command}`)).rows;
-      } catch (error) {
-        throw commandError(error, command, at, queryTimeoutMs);
-      }
-    }
-    return poolerFactsFrom(answers as unknown as ConsoleRows, describeConsole(target));
-  } finally {
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
     untrack();
     await client.end().catch(() => undefined);
+  };
+  const serverVersion = opened.serverVersion();
+  // Not PgBouncer (a PostgreSQL database that happens to be called pgbouncer): say so before any SHOW.
+  if (serverVersion !== undefined && !looksLikeConsole(serverVersion)) {
+    await close();
+    throw new ConnectionError(
+      `${at.where} is not a PgBouncer admin console: it announced server_version ${serverVersion}`,
+      'not-a-pooler',
+      ["point the pooler URL at PgBouncer's own port and its database pgbouncer"],
+    );
+  }
+  return {
+    read: async () => {
+      const answers: Record<string, readonly ConsoleRow[]> = {};
+      for (const [key, command] of COMMANDS) {
+        try {
+          // No values and no name: pg sends a simple Query message, the only kind the console accepts.
+          answers[key] = (await client.query<ConsoleRow>(`SHOW ${command}`)).rows;
+        } catch (error) {
+          throw commandError(error, command, at, queryTimeoutMs);
+        }
+      }
+      return poolerFactsFrom(answers as unknown as ConsoleRows, describeConsole(target));
+    },
+    close,
+  };
+}
+
+/** Reads PgBouncer's admin console at `target` once: openPoolerConsole, one read, closed whatever happens. */
+export async function readPoolerFacts(
+  target: ConnectionTarget,
+  options: PoolerReadOptions,
+): Promise<PoolerFacts> {
+  const console = await openPoolerConsole(target, options);
+  try {
+    return await console.read();
+  } finally {
+    await console.close();
   }
 }

@@ -27,3 +27,7 @@ export const secs = (s: number | null): string =>
 
 /** Sessions per second, to a tenth. */
 export const rate = (r: number): string => r.toFixed(1);
+
+/** A wait as the monitor shows it: `0.4 ms`, `850 ms`, from a second on `1.2s`. */
+export const waitText = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms * 10) / 10} ms` : secs(Math.round(ms / 100) / 10);

@@ -6,7 +6,8 @@ import type { MonitorSummary } from '../core/monitor/summary.js';
 import { formatDuration } from '../core/units.js';
 import { describeSighting, type PoolerSighting } from '../core/pooler/sighting.js';
 import { paint } from './formats/text-inline.js';
-import { rate, secs, sparkline as bars } from './monitor-figures.js';
+import { rate, secs, sparkline as bars, waitText } from './monitor-figures.js';
+import { poolerQueueText, poolerSampleText, poolerServersText, poolerWindowText } from './monitor-pooler.js';
 import type { Style } from './style.js';
 
 // The monitor's live output: the heading, a line per sample for a pipe, the view a terminal redraws.
@@ -68,6 +69,7 @@ export function renderSampleLine(s: MonitorSample, style: Style, tenths = false)
     ...transactionsText(s),
     `longest query ${secs(s.longestQuerySeconds)}`,
     `lock waits ${s.waitingOnLocks > 0 ? style.yellow(String(s.waitingOnLocks)) : '0'}`,
+    ...(s.pooler ? [poolerSampleText(s.pooler, style)] : []),
   ]
     .join(' · ')
     .concat('\n');
@@ -84,6 +86,25 @@ function statsText(stats: MonitorSummary): string {
   return u.peakPercent === null
     ? 'no sample yet'
     : `peak ${u.peakPercent} %, mean ${u.meanPercent} %, p95 ${u.p95Percent} %`;
+}
+
+/** The pooler's lines of the live view: the queue now and at worst, then its servers and throughput. */
+function poolerLines(
+  last: MonitorSample,
+  stats: MonitorSummary,
+  style: Style,
+  label: (text: string) => string,
+): string[] {
+  const p = last.pooler;
+  if (!p) return [];
+  const run = stats.pooler;
+  const worst =
+    run && run.clientsWaiting.peak > 0
+      ? ` (peak ${run.clientsWaiting.peak} waiting, longest wait ${waitText(run.maxWait.peakMs)})`
+      : '';
+  if (p.status === 'lost') return [`${label('pooler')}${poolerQueueText(p, style)}: ${p.reason}${worst}`];
+  const rest = [poolerServersText(p), poolerWindowText(p)].filter((x) => x !== '').join(' · ');
+  return [`${label('pooler')}${poolerQueueText(p, style)}${worst} · ${rest}`];
 }
 
 /** The compact view a terminal redraws after each sample. */
@@ -107,6 +128,7 @@ export function renderLiveView(
     `${label('churn')}${churnText(last, style)}${churnPeak}`,
     `${label('transactions')}${transactionsText(last)[0] ?? 'n/a'}${stats.transactions ? ` (mean ${rate(stats.transactions.meanPerSecond)}, peak ${rate(stats.transactions.peakPerSecond)}; ${stats.transactions.committed} committed, ${stats.transactions.rolledBack} rolled back)` : ''}`,
     `${label('idle in tx')}${last.byState.idleInTransaction}${last.byState.idleInTransaction > 0 ? `, oldest ${secs(last.oldestIdleInTransactionSeconds)}` : ''} · longest query ${secs(last.longestQuerySeconds)} · lock waits ${last.waitingOnLocks}`,
+    ...poolerLines(last, stats, style, label),
   ];
   // A line that wrapped would throw off the redraw, which moves the cursor up by lines written.
   return lines.map((line) => fitLine(line, width - 1));

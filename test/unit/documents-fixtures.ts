@@ -23,6 +23,7 @@ import {
   type MonitorSample,
 } from '../../src/core/monitor/sample.js';
 import { summariseSamples } from '../../src/core/monitor/summary.js';
+import { poolerSampleFrom, type PoolerReading } from '../../src/core/monitor/pooler-sample.js';
 import { recommendPool } from '../../src/core/sizing.js';
 import { recommendPoolFromTraffic } from '../../src/core/traffic-sizing.js';
 import type { BenchReport, BenchRunReport } from '../../src/report/bench-report.js';
@@ -33,6 +34,7 @@ import type { MonitorReport } from '../../src/report/monitor-report.js';
 import type { PreflightReport } from '../../src/report/preflight-report.js';
 import type { RecommendReport } from '../../src/report/recommend-report.js';
 import { plan, serverFacts } from '../helpers/facts.js';
+import { poolerDatabase, poolerFacts, poolerPool, poolerStats } from '../helpers/pooler-facts.js';
 import { roster, sessionRef } from '../helpers/sessions.js';
 import { sessionSettingsFrom } from '../../src/core/sessions/settings.js';
 import { builtinPreset } from '../helpers/presets.js';
@@ -497,6 +499,94 @@ export function monitorReport(): MonitorReport {
   };
 }
 
+/** The console at second `second`: appdb's pool of 4 fills, 3 clients queue for 40 ms at second 3. */
+function pooledConsole(second: number, waiting: number, maxWaitMs: number) {
+  return poolerFacts({
+    databases: [poolerDatabase('appdb', { poolSize: 4 })],
+    pools: [
+      poolerPool('appdb', 'app', {
+        clientsActive: 10,
+        clientsWaiting: waiting,
+        maxWaitMs,
+        serversActive: waiting > 0 ? 4 : 2,
+        serversIdle: waiting > 0 ? 0 : 2,
+      }),
+    ],
+    stats: [poolerStats('appdb', { totalXactCount: 1000 + second * 200, totalWaitTimeMs: second * 60 })],
+  });
+}
+
+/** Five samples a second apart through PgBouncer 1.18, whose console queues clients, then stops answering. */
+export function pooledMonitorReport(): MonitorReport {
+  const queue: readonly (readonly [number, number] | null)[] = [[0, 0], [1, 2], [3, 40], [0, 0], null];
+  const baseline = reading(0, 20, 100, 0);
+  const consoleAt = (second: number, q: readonly [number, number] | null): PoolerReading =>
+    q === null
+      ? { at: second * 1000, lost: 'lost the connection to PgBouncer at db.internal:6432' }
+      : { at: second * 1000, facts: pooledConsole(second, q[0], q[1]) };
+  let previous = baseline;
+  let lastAnswered = consoleAt(0, [0, 0]) as Extract<PoolerReading, { facts: unknown }>;
+  const samples: MonitorSample[] = [];
+  queue.forEach((q, i) => {
+    const second = i + 1;
+    const current = reading(second * 1000, 20, 100, 0);
+    const console = consoleAt(second, q);
+    samples.push(
+      sampleFrom(previous, current, {
+        seq: second,
+        startedAt: 0,
+        usableSlots: 100,
+        transactionsBaseline: baseline.transactions,
+        transactionsSoFar: transactionsIn(samples),
+        pooler: poolerSampleFrom(lastAnswered, console),
+      }),
+    );
+    previous = current;
+    if ('facts' in console) lastAnswered = console;
+  });
+  const stats = summariseSamples(samples, 1000);
+  const context = {
+    role: 'app',
+    canSeeOthers: true,
+    hasSessionCounters: true,
+    idleInTransactionThresholdMs: 30_000,
+    sessionSettings: sessionSettingsFrom(serverFacts()),
+    throughPooler: true,
+  };
+  const { findings, skipped } = runChecks(
+    [monitorChecks],
+    { monitor: { summary: stats, context, worstSessions: {} } },
+    GUIDE_CHECK_SETTINGS,
+  );
+  const facts = pooledConsole(0, 0, 0);
+  return {
+    command: 'monitor',
+    target: 'app@pgbouncer.internal:6432/appdb',
+    serverVersion: '17.1',
+    pooler: {
+      seenBy: 'backend-pid',
+      sessionThrough: true,
+      console: 'app@pgbouncer.internal:6432/pgbouncer',
+      facts,
+      poolMode: 'transaction',
+      unread: null,
+    },
+    run: {
+      intervalMs: 1000,
+      durationMs: 5000,
+      startedAt: new Date(T0).toISOString(),
+      wallMs: 5120,
+      stoppedBy: 'duration',
+    },
+    stats,
+    samples,
+    findings,
+    skipped,
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
 /** Every command's fixture report, by the name its golden files carry. */
 export const FIXTURE_REPORTS = {
   recommend: recommendReport,
@@ -507,4 +597,5 @@ export const FIXTURE_REPORTS = {
   preflight: preflightReport,
   bench: benchReport,
   monitor: monitorReport,
+  'monitor-pooled': pooledMonitorReport,
 } as const;

@@ -10,6 +10,7 @@ import { clockTime } from '../monitor/clock.js';
 import type { MonitorSummary } from '../monitor/summary.js';
 import { formatDuration } from '../units.js';
 import { abnormalEndFindings, churnFinding } from './churn.js';
+import { poolerQueueFindings } from './monitor-pooler.js';
 import { SESSION_PROBLEMS, sessionFinding, type SessionProblem } from '../sessions/judge.js';
 import { defineFamily, type Check } from './registry.js';
 import { limitsOf } from './sessions.js';
@@ -118,5 +119,6 @@ export const monitorChecks = defineFamily('monitor', [
         context.hasSessionCounters ? [] : [CHURN_NEEDS_14],
       ),
   },
+  { id: 'pooler-queue-peak', run: ({ summary }) => outcome(poolerQueueFindings(summary)) },
   ...SESSION_PROBLEMS.map(sessionProblemCheck),
 ]);

@@ -2,6 +2,7 @@ import { churnBetween, type SessionCounters } from '../health/churn.js';
 import type { SessionRoster } from '../sessions/roster.js';
 import { utilisationPercent } from '../guide.js';
 import type { ChurnMetrics } from '../health/metrics.js';
+import type { PoolerSample } from './pooler-sample.js';
 import {
   othersTransactions,
   transactionRate,
@@ -59,6 +60,8 @@ export interface MonitorSample {
   readonly churn: ChurnMetrics | null;
   /** Other clients' transactions since the previous reading. */
   readonly transactions: TransactionRate | null;
+  /** The pooler's admin console at the same reading, when the run watches one (its console answered at the start). */
+  readonly pooler?: PoolerSample;
 }
 
 export { utilisationPercent };
@@ -82,6 +85,8 @@ export function sampleFrom(
     readonly transactionsSoFar?: TransactionCounters;
     /** Where pooltune's own transactions are counted (rolled back through a pooler). */
     readonly ownTransactionEnd?: OwnTransactionEnd;
+    /** The pooler's part (poolerSampleFrom), when the run watches one. */
+    readonly pooler?: PoolerSample;
   },
 ): MonitorSample {
   const fromPrevious = context.transactionsBaseline === undefined;
@@ -117,6 +122,7 @@ export function sampleFrom(
     churn:
       previous.counters && current.counters ? churnBetween(previous.counters, current.counters, 0) : null,
     transactions: totals ? transactionRate(soFar, totals, current.at - previous.at) : null,
+    ...(context.pooler ? { pooler: context.pooler } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { utilisationSeverity } from '../guide.js';
 import { percentile } from '../health/percentiles.js';
+import { summarisePooler, type PoolerRunSummary } from './pooler-summary.js';
 import type { MonitorSample } from './sample.js';
 
 /** Utilisation over the run; null figures when no sample was taken. */
@@ -59,6 +60,8 @@ export interface MonitorSummary {
   };
   /** Samples in which some sessions' state was hidden from the role. */
   readonly unknownStateSamples: number;
+  /** The pooler's queue and pools over the run, when the run watched its admin console. */
+  readonly pooler?: PoolerRunSummary;
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
@@ -136,6 +139,11 @@ function transactionSummary(samples: readonly MonitorSample[]): TransactionSumma
   };
 }
 
+function poolerPart(samples: readonly MonitorSample[]): { pooler?: PoolerRunSummary } {
+  const pooler = summarisePooler(samples);
+  return pooler ? { pooler } : {};
+}
+
 /** Peak, mean and p95 utilisation, peak churn and the worst of each session problem over the samples. */
 export function summariseSamples(
   samples: readonly MonitorSample[],
@@ -163,5 +171,6 @@ export function summariseSamples(
       peakAt: locks && locks.waitingOnLocks > 0 ? locks.at : null,
     },
     unknownStateSamples: samples.filter((s) => s.byState.unknown > 0).length,
+    ...poolerPart(samples),
   };
 }

@@ -2,13 +2,52 @@ import { utilisationSeverity } from '../../core/guide.js';
 import { clockTime } from '../../core/monitor/clock.js';
 import { formatDuration } from '../../core/units.js';
 import { plural, reached, toned, type Pair, type ReportDocument } from '../document.js';
-import { rate, secs, sparkline } from '../monitor-figures.js';
+import type { PoolerRunSummary } from '../../core/monitor/pooler-summary.js';
+import { rate, secs, sparkline, waitText } from '../monitor-figures.js';
 import { sampleRecord } from '../monitor-json.js';
 import type { MonitorReport } from '../monitor-report.js';
 
 /** 2300 → `2.3s`; from a minute on, whole seconds (`2min`, `61s`). */
 const elapsed = (ms: number) =>
   ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(Math.round(ms / 1000) * 1000);
+
+/** What the run saw of the pooler's queue and pools, beside the server's figures. */
+function poolerFigures(p: PoolerRunSummary): Pair[] {
+  const readings = p.samples + p.lostSamples;
+  const lost: Pair[] =
+    p.lostSamples === 0
+      ? []
+      : [
+          {
+            label: 'pooler console',
+            value: `did not answer in ${p.lostSamples} of ${plural(readings, 'reading')}, first at ${clockTime(p.firstLostAt)} UTC${p.lostReason ? ` (${p.lostReason})` : ''}`,
+          },
+        ];
+  if (p.samples === 0) return lost;
+  const w = p.clientsWaiting;
+  const queue =
+    w.peak === 0
+      ? `no client waited at any of ${plural(p.samples, 'reading')}`
+      : [
+          'peak ',
+          toned(`${w.peak} waiting`, 'warning'),
+          ` at ${clockTime(w.peakAt)} UTC (in ${w.samples} of ${plural(p.samples, 'reading')}), longest wait ${waitText(p.maxWait.peakMs)} at ${clockTime(p.maxWait.peakAt)} UTC`,
+        ];
+  const through =
+    p.transactionsPerSecond === null
+      ? 'not measured'
+      : `${p.waitPerCheckoutMs === null ? 'no checkout' : `${waitText(p.waitPerCheckoutMs)} per checkout`} over the run · ${p.transactions} transactions, ${rate(p.transactionsPerSecond)}/s`;
+  const use =
+    p.poolUse.peakPercent === null
+      ? 'not measured (a pool without a size cap)'
+      : `peak ${p.poolUse.peakPercent} % of ${p.poolUse.poolSize} server connections at ${clockTime(p.poolUse.peakAt)} UTC`;
+  return [
+    { label: 'pooler queue', value: queue },
+    { label: 'pooler wait', value: through },
+    { label: 'pool use', value: use },
+    ...lost,
+  ];
+}
 
 /** The end of a run: what was seen over it, then findings and hints. JSON is NDJSON: samples, then the report. */
 export function monitorDocument(report: MonitorReport): ReportDocument {
@@ -56,6 +95,7 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
             label: 'lock waits',
             value: `peak ${stats.waitingOnLocks.peak}, in ${stats.waitingOnLocks.samples} samples`,
           },
+          ...(stats.pooler ? poolerFigures(stats.pooler) : []),
         ];
   return {
     envelope: report,

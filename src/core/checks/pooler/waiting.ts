@@ -87,11 +87,16 @@ function windowCheck(obs: PoolerObservation, window: PoolerWindow): CheckOutcome
   }
   const worst = [...obs.facts.pools].sort((a, b) => b.maxWaitMs - a.maxWaitMs)[0];
   const ini = worst && worst.clientsWaiting > 0 ? largerPool(obs, worst) : [];
+  // A wait still under way counts in no total yet: then the queue at the end is what the rating rests on.
+  const queueAtEnd = window.clientsWaiting > 0 && window.maxWaitMs > perCheckout;
+  const what = queueAtEnd
+    ? `${window.clientsWaiting} client${window.clientsWaiting === 1 ? '' : 's'} still waiting in PgBouncer's queue at the end of ${over}, the oldest for ${ms(window.maxWaitMs)}`
+    : `Clients waited ${ms(perCheckout)} per ${per} in PgBouncer's queue over ${over}${window.clientsWaiting > 0 ? `, ${window.clientsWaiting} still waiting at the end, the oldest for ${ms(window.maxWaitMs)}` : ''}`;
   return outcome([
     {
       id: 'pooler-clients-waiting',
       severity: rating === 'poor' ? 'warning' : rating === 'good' ? 'info' : 'ok',
-      title: `Clients waited ${ms(perCheckout)} per ${per} in PgBouncer's queue over ${over}${window.clientsWaiting > 0 ? `, ${window.clientsWaiting} still waiting at the end, the oldest for ${ms(window.maxWaitMs)}` : ''} (${rating})${rating === 'excellent' ? '' : ": PgBouncer's pool, not the server, is where requests waited"}`,
+      title: `${what} (${rating})${rating === 'excellent' ? '' : ": PgBouncer's pool, not the server, is where requests waited"}`,
       observed,
       expected: `a wait under ${ACQUISITION_EXCELLENT_MS}ms is excellent, ${ACQUISITION_EXCELLENT_MS}–${ACQUISITION_POOR_MS}ms good, above ${ACQUISITION_POOR_MS}ms poor; a larger pool only where the server has slots and cores for it, or shorter transactions`,
       ...(ini.length > 0 ? { fix: { ini } } : {}),
