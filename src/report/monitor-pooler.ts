@@ -16,7 +16,8 @@ export function poolerServersText(p: PoolerSample): string {
   if (p.status === 'lost') return '';
   const { active, idle, used, login } = p.servers;
   const of = p.poolSize === null ? '' : ` of ${p.poolSize} (${p.poolUsePercent ?? 0} %)`;
-  return `servers ${active} active, ${idle} idle, ${used} used, ${login} login${of}`;
+  const fullest = p.fullestPool ? `, fullest pool ${p.fullestPool.pool} ${p.fullestPool.percent} %` : '';
+  return `servers ${active} active, ${idle} idle, ${used} used, ${login} login${of}${fullest}`;
 }
 
 /** "4.0 tps, 0.3 ms per checkout": PgBouncer's totals since the reading before. */

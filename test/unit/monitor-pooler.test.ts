@@ -171,7 +171,12 @@ describe("monitor's pooler summary", () => {
     assert.equal(s.waitPerCheckoutMs, 5.025);
     assert.equal(s.transactions, 400);
     assert.equal(s.transactionsPerSecond, 133.3);
-    assert.deepEqual(s.poolUse, { peakPercent: 100, peakAt: '2026-12-02T12:00:01.000Z', poolSize: 6 });
+    assert.deepEqual(s.poolUse, {
+      peakPercent: 100,
+      peakAt: '2026-12-02T12:00:01.000Z',
+      poolSize: 6,
+      fullestPool: { pool: 'appdb/app', percent: 100, at: '2026-12-02T12:00:01.000Z' },
+    });
     assert.deepEqual(
       [s.samples, s.lostSamples, s.firstLostAt, s.lostReason],
       [3, 2, '2026-12-02T12:00:04.000Z', 'still gone'],
@@ -300,7 +305,7 @@ describe("monitor's live output beside a pooler", () => {
     assert.ok(second && third && fifth);
     assert.match(
       renderSampleLine(second, plainStyle),
-      / · pooler 1 waiting \(oldest 2 ms\), servers 4 active, 0 idle, 0 used, 0 login of 4 \(100 %\), 200\.0 tps, 0\.3 ms wait per checkout\n$/,
+      / · pooler 1 waiting \(oldest 2 ms\), servers 4 active, 0 idle, 0 used, 0 login of 4 \(100 %\), fullest pool appdb\/app 100 %, 200\.0 tps, 0\.3 ms wait per checkout\n$/,
     );
     assert.match(
       renderSampleLine(fifth, plainStyle),
@@ -320,7 +325,7 @@ describe("monitor's live output beside a pooler", () => {
     const pooler = (lines: string[]) => lines.find((line) => line.startsWith('pooler'));
     assert.match(
       pooler(view(4)) ?? '',
-      /^pooler +0 waiting \(peak 3 waiting, longest wait 40 ms\) · servers 2 active, 2 idle, 0 used, 0 login of 4 \(50 %\) · 200\.0 tps/,
+      /^pooler +0 waiting \(peak 3 waiting, longest wait 40 ms\) · servers 2 active, 2 idle, 0 used, 0 login of 4 \(50 %\), fullest pool appdb\/app 50 % · 200\.0 tps/,
     );
     assert.match(pooler(view(5)) ?? '', /^pooler +console lost: lost the connection .* \(peak 3 waiting/);
     assert.equal(pooler(renderLiveView(heading, [], summariseSamples([], 1000), plainStyle, 200)), undefined);

@@ -52,6 +52,11 @@ export interface PoolerSampleRead {
   readonly poolSize: number | null;
   /** (sv_active + sv_login) ÷ poolSize, in whole percent; null without a poolSize. */
   readonly poolUsePercent: number | null;
+  /**
+   * The pool closest to its size, "database/user" and its use in whole percent: a queue forms in a full pool
+   * while the others sit idle, which the sum over every pool hides. null without a capped pool.
+   */
+  readonly fullestPool: { readonly pool: string; readonly percent: number } | null;
   /** null when there was no earlier answer to compare with. */
   readonly window: PoolerSampleWindow | null;
 }
@@ -96,8 +101,20 @@ export function poolerNow(facts: PoolerFacts, heldBy?: PoolKey): Omit<PoolerSamp
   };
   const bounds = poolsOf(facts);
   const poolSize = bounds.some((b) => b.unbounded) ? null : sum(bounds.map((b) => b.poolSize));
+  const fullestPool = bounds
+    .filter((b) => !b.unbounded && b.poolSize > 0)
+    .map((b) => {
+      const p = pools.find((x) => x.database === b.database && x.user === b.user);
+      const busy = p ? p.serversActive + p.serversLogin : 0;
+      return { pool: `${b.database}/${b.user}`, percent: Math.round((busy / b.poolSize) * 100) };
+    })
+    .reduce<{ pool: string; percent: number } | null>(
+      (best, x) => (best === null || x.percent > best.percent ? x : best),
+      null,
+    );
   return {
     status: 'read',
+    fullestPool,
     clientsWaiting: sum(pools.map((p) => p.clientsWaiting)),
     maxWaitMs: round1(pools.reduce((m, p) => Math.max(m, p.maxWaitMs), 0)),
     servers,

@@ -25,6 +25,8 @@ export interface PoolerRunSummary {
     readonly peakPercent: number | null;
     readonly peakAt: string | null;
     readonly poolSize: number | null;
+    /** The single pool that came closest to its size, and when: where a queue forms first. */
+    readonly fullestPool: { readonly pool: string; readonly percent: number; readonly at: string } | null;
   };
 }
 
@@ -64,6 +66,7 @@ export function summarisePooler(samples: readonly Sampled[]): PoolerRunSummary |
   const waiting = peakOf(read, (r) => r.clientsWaiting);
   const oldest = peakOf(read, (r) => r.maxWaitMs);
   const fullest = peakOf(read, (r) => r.poolUsePercent);
+  const fullestPool = peakOf(read, (r) => r.fullestPool?.percent ?? null);
   const windows = read.flatMap((s) => (s.read.window ? [s.read.window] : []));
   const total = (pick: (w: NonNullable<PoolerSampleRead['window']>) => number) =>
     windows.reduce((n, w) => n + pick(w), 0);
@@ -91,6 +94,9 @@ export function summarisePooler(samples: readonly Sampled[]): PoolerRunSummary |
       peakPercent: fullest?.read.poolUsePercent ?? null,
       peakAt: fullest?.at ?? null,
       poolSize: fullest?.read.poolSize ?? null,
+      fullestPool: fullestPool?.read.fullestPool
+        ? { ...fullestPool.read.fullestPool, at: fullestPool.at }
+        : null,
     },
   };
 }

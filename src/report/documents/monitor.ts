@@ -40,7 +40,11 @@ function poolerFigures(p: PoolerRunSummary): Pair[] {
   const use =
     p.poolUse.peakPercent === null
       ? 'not measured (a pool without a size cap)'
-      : `peak ${p.poolUse.peakPercent} % of ${p.poolUse.poolSize} server connections at ${clockTime(p.poolUse.peakAt)} UTC`;
+      : `peak ${p.poolUse.peakPercent} % of ${p.poolUse.poolSize} server connections at ${clockTime(p.poolUse.peakAt)} UTC${
+          p.poolUse.fullestPool
+            ? ` · fullest pool ${p.poolUse.fullestPool.pool} at ${p.poolUse.fullestPool.percent} % (${clockTime(p.poolUse.fullestPool.at)} UTC)`
+            : ''
+        }`;
   return [
     { label: 'pooler queue', value: queue },
     { label: 'pooler wait', value: through },
