@@ -313,11 +313,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     serverVersion = facts.serverVersion;
     sighting = facts.pooler ?? null;
     serverFacts = facts;
-    endpoint = {
-      host: db.connection.host,
-      port: db.connection.port,
-      database: db.connection.database,
-    };
+    endpoint = serverBehind(db.connection, sighting);
     budget = budgetFromServer(facts, options.accountForOthers);
   }
   if (options.planOthers) {
@@ -487,6 +483,21 @@ function sizeFromTraffic(
 }
 
 /** The pooler the application connects through, as the sizing takes it; undefined: straight to the server. */
+/**
+ * The PostgreSQL server --db leads to, for --emit pgbouncer's [databases] entry: through a pooler whose
+ * console was read, where its entry for that database points (never the pooler itself); straight to the
+ * server, --db's own host and port; through a pooler not read, unknown (the fragment then says so).
+ */
+function serverBehind(
+  connection: { host: string; port: number; database: string },
+  sighting: PoolerSighting | null,
+): { host: string; port: number; database: string } | null {
+  if (!sighting?.sessionThrough) return connection;
+  const entry = sighting.facts?.databases.find((d) => d.name === connection.database);
+  if (!entry?.host || entry.port === null) return null;
+  return { host: entry.host, port: entry.port, database: entry.database };
+}
+
 /** The chain a pooler seen on the way implies: its pool's mode, and its client limit over its processes. */
 function chainSeen(sighting: PoolerSighting | null, instances = 1): PooledChain | undefined {
   if (!sighting?.sessionThrough) return undefined;

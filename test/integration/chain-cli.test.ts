@@ -146,6 +146,19 @@ describe('the pooled chain through the CLI (PgBouncer 1.18, PostgreSQL 15)', () 
     }
   });
 
+  it('recommend through the pooler sizes for it, and --emit pgbouncer points at the server, not at itself', async () => {
+    const r = await runCli(['recommend', '--db', bad.url(), '-c', '10', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(doc.inputs.behindPooler, { value: 'transaction', source: 'pooler' });
+    const ini = await runCli(['recommend', '--db', bad.url(), '--emit', 'pgbouncer', '--raw']);
+    assert.equal(ini.code, 0, ini.stderr);
+    assert.match(
+      ini.stdout,
+      new RegExp(`^postgres = host=127\\.0\\.0\\.1 port=${server.port} dbname=postgres$`, 'm'),
+    );
+  });
+
   it('judges a console given as --db alone', async () => {
     const { code, doc, find } = await checkServer(['--db', bad.adminUrl()], dir);
     assert.equal(code, 1);
