@@ -201,7 +201,13 @@ export function poolerRefusal(message: string, where: string): ConnectionError |
       `${where} is a pooler's admin console, not a database`,
       'check-server --db <console URL> judges the pooler alone; other commands need a database through it (…/<database>), with --pooler <console URL> to read the console as well',
     );
-  if (/not allowed/i.test(message))
+  if (/statement pooling mode/i.test(message))
+    return refusal(
+      `the pooler at ${where} runs this pool in statement mode, where no transaction may span two statements`,
+      'pooltune keeps each probe in a read-only transaction of its own: point --db at a database entry in transaction or session mode (pool_mode in its [databases] line)',
+    );
+  // PgBouncer's console answers a user outside admin_users and stats_users with exactly this.
+  if (/^not allowed/i.test(line))
     return refusal(
       `the pooler at ${where} does not let this user into its admin console: ${line}`,
       "list the user in the pooler's stats_users (read-only SHOW commands are all pooltune needs), or use one in admin_users",

@@ -82,6 +82,11 @@ describe('a pooler that turns pooltune away', () => {
     ['query_wait_timeout', /waited too long for a server connection/, /SHOW POOLS/],
     ['no such database: nope', /no database entry/, /\[databases\]/],
     ['not allowed', /admin console/, /stats_users/],
+    [
+      'transaction blocks not allowed in statement pooling mode',
+      /runs this pool in statement mode/,
+      /transaction or session mode/,
+    ],
     ['pgbouncer cannot connect to server', /cannot log in to the PostgreSQL server behind it/, /auth_file/],
   ];
   for (const [message, line, hint] of cases) {
