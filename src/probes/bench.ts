@@ -115,7 +115,8 @@ export async function driveLoad(
   const request = async (dueAt: number): Promise<void> => {
     const into = dueAt < measureFrom ? warmupLog : log;
     const statement = load.work.kind === 'select-1' ? 'SELECT 1' : requestStatement(load.work, random);
-    const outcome = await poolRequest(pool, (client) => opened.runStatement(client, statement), {
+    const origin = load.work.kind === 'query' ? 'user' : 'own';
+    const outcome = await poolRequest(pool, (client) => opened.runStatement(client, statement, origin), {
       held,
       onAcquired: notePeak,
       onWaiting: noteWaiting,

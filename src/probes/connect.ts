@@ -8,7 +8,13 @@ import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
 import { track } from './open-connections.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
 import type { SessionRoute } from '../core/server-facts.js';
-import { boundsFor, guardedQuery, sessionBoundsSql, type StatementBounds } from './guard.js';
+import {
+  boundsFor,
+  guardedOwnStatement,
+  guardedQuery,
+  sessionBoundsSql,
+  type StatementBounds,
+} from './guard.js';
 import { SESSION_APPLICATION_NAME } from './session-name.js';
 
 /** Every pooltune session names itself, is read-only, and cannot run or wait for long. */
@@ -44,6 +50,8 @@ export interface Session {
   readonly serverDefaults: ReadonlyMap<string, SettingRow>;
   /** Directly to PostgreSQL, or through a pooler. */
   readonly route: SessionRoute;
+  /** Runs a statement whose rows nobody reads (a timed probe), as OpenSession.runStatement does. */
+  runStatement(statement: string, origin: 'own' | 'user'): Promise<void>;
 }
 
 export async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
@@ -205,8 +213,12 @@ export interface OpenSession {
   readonly connectMs: number;
   /** Directly to PostgreSQL, or through a pooler (then nothing of pooltune's may outlive a transaction). */
   readonly route: SessionRoute;
-  /** Runs one statement on a probe connection, read-only and bounded as the route requires. */
-  runStatement(client: pg.ClientBase, statement: string): Promise<void>;
+  /**
+   * Runs one statement on a probe connection, read-only and bounded as the route requires. `own`: pooltune
+   * wrote it (SELECT 1, bench's synthetic work), so through a pooler it may share one round trip with its
+   * guard; a user's --query is checked read-only before it runs, and may hold one statement only.
+   */
+  runStatement(client: pg.ClientBase, statement: string, origin: 'own' | 'user'): Promise<void>;
   /** The server backend behind a probe connection, to cancel its query; null through a pooler. */
   backendPidOf(client: pg.ClientBase): number | null;
   /** Why a probe connection to this target failed, in one line with a hint, as for the main session. */
@@ -255,6 +267,10 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
   const probeConfig = clientConfig(target, credentials, options, route.throughPooler ? 'bare' : 'bounded');
   const run = async <R extends pg.QueryResultRow>(on: pg.ClientBase, text: string, values?: unknown[]) =>
     route.throughPooler ? guardedQuery<R>(on, bounds, text, values) : on.query<R>(text, values);
+  const runStatement = async (on: pg.ClientBase, statement: string, origin: 'own' | 'user') => {
+    if (route.throughPooler && origin === 'own') await guardedOwnStatement(on, bounds, statement);
+    else await run(on, statement);
+  };
   return {
     connectMs: connected.connectMs,
     route,
@@ -268,10 +284,15 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
       },
       serverDefaults,
       route,
+      runStatement: async (statement, origin) => {
+        try {
+          await runStatement(client, statement, origin);
+        } catch (error) {
+          throw sessionErrorFrom(error, ctx);
+        }
+      },
     },
-    runStatement: async (on, statement) => {
-      await run(on, statement);
-    },
+    runStatement: (on, statement, origin) => runStatement(on, statement, origin),
     connectionError: (error) => connectionErrorFrom(error, ctx),
     backendPidOf: (on) => (route.throughPooler ? null : announcedPid(on)),
     probeClient: async () => {

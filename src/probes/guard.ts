@@ -93,3 +93,25 @@ export async function guardedQuery<R extends pg.QueryResultRow = pg.QueryResultR
     await client.query('ROLLBACK').catch(() => undefined);
   }
 }
+
+/**
+ * One of pooltune's own statements (never a user's) in its own read-only transaction, in one round trip:
+ * the guard, the statement and the rollback go as one simple-protocol string, as an application's single
+ * statement would cost. A failure leaves the transaction aborted, so it is rolled back apart.
+ */
+export async function guardedOwnStatement(
+  client: pg.ClientBase,
+  bounds: StatementBounds,
+  statement: string,
+): Promise<void> {
+  const guard = transactionGuardSql(bounds).replace(
+    "; SELECT current_setting('transaction_read_only') AS read_only",
+    '',
+  );
+  try {
+    await client.query(`${guard}; ${statement}; ROLLBACK`);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -62,6 +62,7 @@ export async function measureQueryLatency(
   stop?: AbortSignal,
 ): Promise<QueryLatencyMetrics> {
   const timings: number[] = [];
+  const origin = query === DEFAULT_PROBE_QUERY ? 'own' : 'user';
   let warmup = 0;
   try {
     const started = performance.now();
@@ -72,12 +73,12 @@ export async function measureQueryLatency(
       performance.now() < giveUpAt &&
       !stop?.aborted
     ) {
-      await session.query(query);
+      await session.runStatement(query, origin);
       warmup += 1;
     }
     for (let i = 0; i < samples && !stop?.aborted; i++) {
       const started = performance.now();
-      await session.query(query);
+      await session.runStatement(query, origin);
       timings.push(performance.now() - started);
     }
   } catch (error) {
@@ -173,7 +174,8 @@ export async function measureAcquisition(
   const request = async () => {
     if (pool.idleCount === 0 && pool.totalCount >= plan.poolSize && pool.waitingCount > 0)
       exhaustedSamples += 1;
-    const outcome = await poolRequest(pool, (client) => opened.runStatement(client, plan.query));
+    const origin = plan.query === DEFAULT_PROBE_QUERY ? 'own' : 'user';
+    const outcome = await poolRequest(pool, (client) => opened.runStatement(client, plan.query, origin));
     switch (outcome.kind) {
       case 'done':
         waits.push(outcome.acquiredAt - outcome.askedAt);

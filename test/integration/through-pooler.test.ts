@@ -90,6 +90,10 @@ describe('through a transaction-mode PgBouncer', () => {
       statements.some((text) => /^BEGIN READ ONLY; SET LOCAL application_name = 'pooltune'/.test(text)),
       'each statement ran in a read-only transaction of its own',
     );
+    assert.ok(
+      statements.some((text) => /^BEGIN READ ONLY; SET LOCAL .*; SELECT 1; ROLLBACK$/.test(text)),
+      "pooltune's own probe statement goes with its guard in one round trip",
+    );
     assert.equal(await pooltuneSessionsLeft(server), 0, 'no server connection keeps the name pooltune');
     const json = await runCli(['check-server', '--db', url, '--json']);
     assert.deepEqual(JSON.parse(json.stdout).pooler, {
