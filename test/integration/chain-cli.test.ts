@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { runCli } from '../helpers/cli.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
-import { startServer, type TestServer } from '../helpers/postgres.js';
+import { freePort, startServer, type TestServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 
 interface Finding {
@@ -157,6 +157,28 @@ describe('the pooled chain through the CLI (PgBouncer 1.18, PostgreSQL 15)', () 
       ini.stdout,
       new RegExp(`^postgres = host=127\\.0\\.0\\.1 port=${server.port} dbname=postgres$`, 'm'),
     );
+  });
+
+  it("never prints the console's password, even when the console cannot be reached", async () => {
+    const secret = 'pooler s3cr3t/%';
+    const url = `postgres://stats:${encodeURIComponent(secret)}@127.0.0.1:${await freePort()}/pgbouncer`;
+    for (const format of ['text', 'json']) {
+      const r = await runCli([
+        'check-server',
+        '--db',
+        good.url(),
+        '--pooler',
+        url,
+        '--verbose',
+        '--format',
+        format,
+      ]);
+      assert.equal(r.code, 3, r.stderr);
+      for (const text of [r.stdout, r.stderr]) {
+        assert.ok(!text.includes('s3cr3t') && !text.includes(encodeURIComponent(secret)), text);
+      }
+      assert.match(r.stderr, /stats@127\.0\.0\.1|127\.0\.0\.1:\d+/);
+    }
   });
 
   it('judges a console given as --db alone', async () => {
