@@ -37,7 +37,7 @@ export function cpuBoundFinding(
   const expected = `at most ${CPU_BOUND_FACTOR * bound} (${CPU_BOUND_FACTOR} × ${formula}) able to run queries at once`;
   if (busyConnections !== undefined && busyConnections > bound) {
     return {
-      id: 'cpu-bound',
+      id: 'cpu-saturated',
       severity: 'warning',
       title: `The traffic keeps ${plural(Math.round(busyConnections * 100) / 100, 'connection')} busy on average, more than the ${bound} the database's cores can serve well: the server, not the pool, is the bottleneck, and hold times will grow`,
       observed,

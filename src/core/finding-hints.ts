@@ -114,6 +114,8 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   // Its title names the size that would keep connections comfortably busy.
   'traffic-high-utilisation': { cause: 'pool-wait', hints: [] },
   'cpu-bound': { cause: 'server-capacity', hints: ['pgbouncer', 'fewer-instances'] },
+  // The traffic itself outruns the cores: fewer instances or a pooler would only move the queue.
+  'cpu-saturated': { cause: 'server-capacity', hints: ['more-capacity'] },
   'traffic-cpu-capped': { cause: 'server-capacity', hints: ['pgbouncer'] },
   'slots-held-now': { cause: 'server-connections', hints: ['too-many-connections'] },
 

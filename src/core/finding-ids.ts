@@ -116,6 +116,9 @@ export const FINDINGS = {
   'traffic-wait-target': { about: 'the pool size that meets the wait target for the traffic' },
   'traffic-high-utilisation': { about: 'connections so busy that a burst queues at once' },
   'cpu-bound': { about: "the fleet's connections against the database's cores" },
+  'cpu-saturated': {
+    about: "traffic that keeps more connections busy than the database's cores serve well",
+  },
   'traffic-cpu-capped': {
     about:
       "a traffic-sized pool stopped near the database's CPU bound (an inflated measurement, or too many at once)",

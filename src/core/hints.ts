@@ -74,6 +74,15 @@ export const HINTS = {
     ],
     addresses: ['server-connections', 'server-capacity'],
   },
+  'more-capacity': {
+    title: 'Give the work fewer CPU-seconds, or the database more cores',
+    steps: [
+      'Look at the statements that take the most time (pg_stat_statements, ordered by total_exec_time) and make them cheaper: an index, fewer rows, no work the application does not need.',
+      'Move read-only traffic to a replica, or cache what is read often and changes rarely.',
+      'Add cores to the database server: more connections or instances do not add CPU, they queue on the same cores.',
+    ],
+    addresses: ['server-capacity'],
+  },
   pgbouncer: {
     title: 'Put a pooler such as PgBouncer in front of the server',
     steps: [

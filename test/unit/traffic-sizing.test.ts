@@ -1,3 +1,4 @@
+import { withHints } from '../../src/core/finding-hints.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cpuBoundFinding } from '../../src/core/cpu-bound.js';
@@ -140,7 +141,9 @@ describe('the CPU bound: (cores × 2) + spindles', () => {
   it('warns when even the mean busy connections exceed the bound', () => {
     const busy = cpuBoundFinding({ cores: 2, spindles: 0 }, 8, 5);
     assert.equal(busy.severity, 'warning');
+    assert.equal(busy.id, 'cpu-saturated', 'its own id: fewer instances or a pooler would not help');
     assert.match(busy.title, /server, not the pool, is the bottleneck/);
+    assert.deepEqual(withHints(busy).hints, ['more-capacity']);
   });
 });
 
