@@ -8,13 +8,10 @@ import type { PoolerReadOptions } from '../probes/pooler.js';
 import { describeTarget, type ConnectionTarget } from '../probes/target.js';
 import type { Target } from './target.js';
 
-/** Why a console could not be read, in one line: the error and its first hint. */
-function reasonOf(error: unknown): string {
-  if (error instanceof PooltuneError) {
-    const hint = error.hints[0];
-    return hint ? `${error.message} (${hint})` : error.message;
-  }
-  return (error as Error).message?.split('\n')[0] ?? String(error);
+/** Why a console could not be read, in one line, and what would let pooltune read it. */
+function reasonOf(error: unknown): { unread: string; unreadHint: string | null } {
+  if (error instanceof PooltuneError) return { unread: error.message, unreadHint: error.hints[0] ?? null };
+  return { unread: (error as Error).message?.split('\n')[0] ?? String(error), unreadHint: null };
 }
 
 /** The admin console a run reads: --pooler's, else the target's own endpoint's `pgbouncer` database. */
@@ -68,7 +65,7 @@ export async function sightPooler(target: Target, route: SessionRoute): Promise<
       console: describeTarget(console),
       facts: null,
       poolMode: null,
-      unread: reasonOf(error),
+      ...reasonOf(error),
     };
   }
 }

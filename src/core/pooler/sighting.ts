@@ -18,8 +18,10 @@ export interface PoolerSighting {
   readonly facts: PoolerFacts | null;
   /** The pool mode of the pool pooltune's own session went through, when the console says. */
   readonly poolMode: PoolMode | null;
-  /** Why the console was not read. */
+  /** Why the console was not read, in one line. */
   readonly unread: string | null;
+  /** What would let pooltune read it (e.g. the user in stats_users), when known. */
+  readonly unreadHint?: string | null;
 }
 
 /** What the JSON report says of the pooler: the sighting without the console's rows. */
@@ -32,6 +34,7 @@ export function sightingSummary(sighting: PoolerSighting) {
     version: sighting.facts?.version ?? null,
     poolMode: sighting.poolMode,
     unread: sighting.unread,
+    unreadHint: sighting.unreadHint ?? null,
   };
 }
 
@@ -41,5 +44,5 @@ export function describeSighting(sighting: PoolerSighting): string {
   if (sighting.facts && !sighting.sessionThrough)
     return `pooler PgBouncer ${sighting.facts.version} (${sighting.facts.config.poolMode} mode by default) read at ${sighting.console ?? '?'}`;
   if (sighting.facts) return `through PgBouncer ${sighting.facts.version}${mode}`;
-  return `through a pooler${mode}; its admin console was not read: ${sighting.unread ?? 'not tried'}`;
+  return `through a pooler${mode} whose admin console was not read (see the skipped checks)`;
 }

@@ -33,6 +33,7 @@ const AREA_BY_FINDING: Readonly<Partial<Record<FindingId, HealthArea>>> = {
   'pool-exhausted': 'acquisition',
   'query-latency': 'latency',
   'connection-churn': 'churn',
+  'pooler-server-churn': 'churn',
   'sessions-ended-abnormally': 'churn',
 };
 

@@ -29,6 +29,7 @@ export function unreadPooler(sighting: PoolerSighting | null | undefined): Skipp
       id: 'pooler-server-connections',
       reason: `the pooler's admin console was not read (${sighting.unread ?? 'not tried'}), so its pools, limits, timeouts and queue are not judged`,
       enableWith:
+        sighting.unreadHint ??
         "--pooler <admin console URL> as a user listed in PgBouncer's stats_users (read-only SHOW commands)",
     },
   ];
