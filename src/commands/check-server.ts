@@ -97,6 +97,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
         server: planServerFrom(facts),
         pooler: poolPlan?.pooler,
         throughPooler: plan.behindPooler,
+        surge: poolPlan?.surge,
       },
       pooler: poolerObservation(facts.pooler, target.pooler.instances, facts, services),
       server: { facts, plan },

@@ -81,6 +81,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       services,
       server: planServer,
       pooler: plan.pooler,
+      surge: plan.surge,
       throughPooler: plan.pooler !== undefined || facts.route.throughPooler || facts.pooler != null,
     },
     server: {

@@ -80,6 +80,7 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
 
   // the plan
   'plan-fleet': { cause: 'server-connections', hints: SERVER_SLOTS },
+  'plan-surge': { cause: 'server-connections', hints: SERVER_SLOTS },
   'plan-last-free-slots': { cause: 'server-connections', hints: ['too-many-connections'] },
   'pool-min-above-max': none,
   'pool-too-small': { cause: 'pool-wait', hints: ['slow-acquisition'] },

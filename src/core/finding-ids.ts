@@ -66,6 +66,7 @@ export const FINDINGS = {
   // the plan (pooltune.config.json) against the server
   'plan-fleet': { about: "the plan's connections at peak against the free slots and the guide's 80 %" },
   'plan-last-free-slots': { about: 'the plan leaves fewer free slots than a safe margin' },
+  'plan-surge': { about: "the plan's fleet during a rolling deploy, with its surge of instances" },
   'pool-min-above-max': { about: 'a service pool whose minConnections exceeds maxConnections' },
   'pool-too-small': { about: 'a service pool smaller than its concurrency' },
   'pool-too-large': { about: 'a service pool larger than its concurrency or its share needs' },

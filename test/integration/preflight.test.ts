@@ -86,6 +86,22 @@ for (const version of PG_VERSIONS) {
       assert.match(r.stdout, /the plan needs 80/);
     });
 
+    it('the same plan fails with a 25 % deploy surge, which it fits only at rest, and says by how much', async () => {
+      await writePlan(plan(10, { surge: '25%' }));
+      const r = await preflight(['--json']);
+      assert.equal(r.code, 1, r.stderr);
+      const doc = JSON.parse(r.stdout) as Doc;
+      assert.notEqual(doc.findings.find((f) => f.id === 'plan-fleet')?.severity, 'critical');
+      const surge = doc.findings.find((f) => f.id === 'plan-surge');
+      assert.equal(surge?.severity, 'critical');
+      assert.match(
+        surge?.title ?? '',
+        /fits at rest \(80 of 97 free slots\) but not during a deploy: with a 25 % surge it needs 110 connections, 13 short/,
+      );
+      const text = await preflight([]);
+      assert.match(text.stdout, /not during a deploy/);
+    });
+
     it('takes --server-memory, which its skipped memory check asks for, and judges the memory with it', async () => {
       await writePlan(plan(10));
       const without = JSON.parse((await preflight(['--json', '--no-health'])).stdout) as Doc & {

@@ -101,6 +101,7 @@ describe('the plan file', () => {
       'ignore',
       'pooler',
       'services',
+      'surge',
       'target',
       'workload',
     ]);

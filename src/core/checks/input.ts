@@ -17,6 +17,7 @@ import type { WorstSessions } from '../monitor/worst-sessions.js';
 import type { SessionSettings } from '../sessions/judge.js';
 import type { SessionRoster } from '../sessions/roster.js';
 import type { PoolerLimits } from '../plan/config.js';
+import type { Surge } from '../plan/surge.js';
 import type { PoolerFacts } from '../pooler/facts.js';
 import type { PoolerWindow } from '../pooler/window.js';
 import type { ServerFacts } from '../server-facts.js';
@@ -70,6 +71,8 @@ export interface PlanObservation {
    * server's slots bound the pooler's server connections (the pooler family), not the fleet's.
    */
   readonly throughPooler?: boolean;
+  /** The deploy overlap the plan states: the fleet must fit with it too. */
+  readonly surge?: Surge | undefined;
 }
 
 /** What an application expects of the schema, and what the catalogs hold. */

@@ -16,6 +16,7 @@ import { formatDuration } from '../units.js';
 import type { ServicePlan } from '../plan/config.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
 import type { PlanObservation } from './input.js';
+import { describeSurge, instancesDuringDeploy } from '../plan/surge.js';
 import { longestAppIdle, serverIdleFinding } from './pooler/timeouts.js';
 import { defineFamily } from './registry.js';
 import { outcome } from './types.js';
@@ -219,6 +220,72 @@ function lastFreeSlotsFindings({ services, server }: PlanObservation): Finding[]
   ];
 }
 
+/**
+ * The fleet while a rolling deploy runs old and new instances side by side: every service with its surge,
+ * against what is free. A plan short even at rest is plan-fleet's critical already; this one says what the
+ * deploy adds.
+ */
+function surgeFindings({ services, server, surge, throughPooler }: PlanObservation): Finding[] {
+  // Behind a pooler the surge adds the pooler's clients, which pooler-client-limit judges with a margin.
+  if (!surge || throughPooler) return [];
+  const atRest = sumOf(services);
+  const during = services.reduce(
+    (n, { service: s }) => n + instancesDuringDeploy(s.instances, surge) * s.pool.maxConnections,
+    0,
+  );
+  const free = freeSlots(server);
+  const usable = server.maxConnections - server.reservedSlots;
+  const breakdown = services
+    .map(({ service: s }) => {
+      const extra = instancesDuringDeploy(s.instances, surge) - s.instances;
+      return `${s.name} (${s.instances} + ${extra}) × ${s.pool.maxConnections} = ${(s.instances + extra) * s.pool.maxConnections}`;
+    })
+    .join(', ');
+  const observed = `during a deploy ${during} (${breakdown}), at rest ${atRest}; ${free} slots free (usable ${usable}, ${server.heldNow} held now)`;
+  if (atRest > free) return [];
+  if (during > free) {
+    const room = Math.max(services.length, budgetShare(free));
+    // Sized so that the instances during a deploy, not at rest, share what is free.
+    const fitted = fittedSizes(
+      services.map((p) => ({
+        ...p,
+        service: { ...p.service, instances: instancesDuringDeploy(p.service.instances, surge) },
+      })),
+      room,
+    );
+    const neededMax = server.reservedSlots + server.heldNow + slotsForShare(during);
+    return [
+      {
+        id: 'plan-surge',
+        severity: 'critical',
+        title: `The plan fits at rest (${atRest} of ${free} free slots) but not during a deploy: with ${describeSurge(surge)} it needs ${plural(during, 'connection')}, ${during - free} short`,
+        observed,
+        expected: `at most ${free} during a deploy; pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, max_connections ${neededMax}, or a smaller surge`,
+        fix: {
+          sql: [`ALTER SYSTEM SET max_connections = ${neededMax};`],
+          restart: true,
+          config: Object.fromEntries(
+            Object.entries(fitted).map(([name, max]) => [name, { maxConnections: max }]),
+          ),
+        },
+      },
+    ];
+  }
+  const within = budgetShare(usable);
+  return [
+    {
+      id: 'plan-surge',
+      severity: during > within ? 'warning' : 'ok',
+      title:
+        during > within
+          ? `During a deploy (${describeSurge(surge)}) the plan's ${plural(during, 'connection')} fit, but take more than the guide's ${BUDGET_SHARE_PERCENT} % of the ${usable} usable slots`
+          : `The plan fits during a deploy too: ${plural(during, 'connection')} with ${describeSurge(surge)}, ${Math.round((during / usable) * 100)} % of the ${usable} usable slots`,
+      observed,
+      expected: `at most ${within} (${BUDGET_SHARE_PERCENT} % of usable) during a deploy`,
+    },
+  ];
+}
+
 /** Behind a pooler without its console read, the server-side half of the chain cannot be judged. */
 const THROUGH_POOLER_SKIP = {
   id: 'plan-fleet',
@@ -253,6 +320,7 @@ export const planChecks = defineFamily('plan', [
     run: (plan) =>
       outcome([...(plan.services.length === 0 ? [] : idleFindings(plan)), ...poolerIdleFindings(plan)]),
   },
+  { id: 'plan-surge', run: planned(surgeFindings) },
   {
     id: 'plan-last-free-slots',
     run: planned((plan) => (plan.throughPooler ? [] : lastFreeSlotsFindings(plan))),

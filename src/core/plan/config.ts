@@ -1,6 +1,7 @@
 import { describe, durationMs, FileProblems, isObject } from '../config/file-problems.js';
 import { validate } from '../config/generated/plan.js';
 import type { FailOn } from '../findings.js';
+import { parseSurge, type Surge } from './surge.js';
 
 /** A service's pool as it is configured today; only maxConnections is required. */
 export interface ConfiguredPool {
@@ -53,6 +54,8 @@ export interface PlanConfig {
   readonly failOn?: FailOn;
   readonly ignore: readonly IgnoreRule[];
   readonly pooler?: PoolerLimits;
+  /** The deploy overlap, when the plan states one. */
+  readonly surge?: Surge;
   readonly services: readonly ServicePlan[];
 }
 
@@ -66,6 +69,7 @@ interface PlanFile {
   readonly target?: { readonly urlEnv?: string };
   readonly workload?: string;
   readonly failOn?: FailOn;
+  readonly surge?: string | number;
   readonly ignore?: readonly IgnoreRule[];
   readonly pooler?: {
     readonly urlEnv?: string;
@@ -124,6 +128,10 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
     if (typeof service === 'string' && !names.has(service) && !p.has(['ignore', i]))
       p.add(['ignore', i, 'service'], `no service named ${describe(service)} in services`);
   }
+  // The schema takes the shape; a share above 100 % is not a surge a deployment can have.
+  const surge = p.sound(['surge']);
+  if ((typeof surge === 'string' || typeof surge === 'number') && parseSurge(surge) === undefined)
+    p.add(['surge'], 'expected a share of instances up to 100%, or a whole number of extra instances');
   p.throwIfAny(file);
 
   const plan = raw as PlanFile;
@@ -157,6 +165,7 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
     ...(plan.target?.urlEnv ? { urlEnv: plan.target.urlEnv } : {}),
     ...(plan.workload ? { workload: plan.workload } : {}),
     ...(plan.failOn ? { failOn: plan.failOn } : {}),
+    ...(plan.surge === undefined ? {} : { surge: parseSurge(plan.surge) as Surge }),
     ...(pooler
       ? {
           pooler: {
