@@ -1,3 +1,4 @@
+import { instancesDuringDeploy, type Surge } from '../core/plan/surge.js';
 import type { PoolerSighting } from '../core/pooler/sighting.js';
 import { PooltuneError, UsageError } from '../core/errors.js';
 import { commandLine, urlWithoutPassword } from '../core/command-line.js';
@@ -33,7 +34,7 @@ import type { PoolMode } from '../core/pooler/facts.js';
 import { sizeServerPool, type ServerPoolSizing } from '../core/pooler/server-pool.js';
 import { settingMs, type ServerFacts } from '../core/server-facts.js';
 import type { EmitInput } from '../report/emit/index.js';
-import { count } from '../cli/flags/values.js';
+import { count, surgeValue } from '../cli/flags/values.js';
 import {
   MEASURE_WINDOW,
   POSTGRES_DEFAULT_MAX_CONNECTIONS,
@@ -90,6 +91,8 @@ export interface RecommendOptions extends SharedOptions {
   readonly behindPooler?: PoolMode;
   /** The pooler's max_client_conn over all its processes, when known (its admin console, a plan). */
   readonly poolerMaxClientConn?: number;
+  /** The deploy overlap (--surge, or the plan's surge): the pools must fit with it. */
+  readonly surge?: Surge;
 }
 
 /** The inputs whose source (flag, plan or default) the report shows. */
@@ -104,6 +107,7 @@ const INPUTS = [
   'rps',
   'measure',
   'behindPooler',
+  'surge',
 ] as const;
 type GivenInput = (typeof INPUTS)[number];
 /** What --db reads from the server itself. */
@@ -185,6 +189,8 @@ function equivalentCommand(options: RecommendOptions): string {
     if (options.hardware.spindles !== undefined) add('--db-spindles', options.hardware.spindles);
   }
   if (options.behindPooler !== undefined) add('--behind-pooler', options.behindPooler);
+  if (options.surge !== undefined)
+    add('--surge', options.surge.kind === 'percent' ? `${options.surge.percent}%` : options.surge.count);
   add('--emit', options.emit);
   if (options.raw) add('--raw');
   if (options.format !== 'text') add('--format', options.format);
@@ -213,6 +219,8 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
   // The plan's pooler says how the services reach the server; --behind-pooler still wins.
   const behindPooler = options.behindPooler ?? plan.pooler?.mode;
   if (options.behindPooler === undefined && behindPooler !== undefined) fromPlan.add('behindPooler');
+  const surge = options.surge ?? plan.surge;
+  if (options.surge === undefined && surge !== undefined) fromPlan.add('surge');
   const others = plan.services.filter((s) => s !== service);
   const connections = service ? others.reduce((n, s) => n + s.instances * s.pool.maxConnections, 0) : 0;
   return {
@@ -221,6 +229,7 @@ async function withPlan(options: RecommendOptions, io: Io): Promise<RecommendOpt
     ...(concurrency === undefined ? {} : { concurrency }),
     instances,
     ...(behindPooler === undefined ? {} : { behindPooler }),
+    ...(surge === undefined ? {} : { surge }),
     failOn: failOnWithPlan(options, plan),
     plan,
     fromPlan,
@@ -343,13 +352,18 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
       : detected
         ? { value: detected.mode, source: 'pooler' }
         : undefined;
+  // With a deploy surge the pools are sized for the instances that run while a deploy overlaps old and new.
+  const deployInstances = options.surge
+    ? instancesDuringDeploy(options.instances, options.surge)
+    : options.instances;
+  const sizing: RecommendOptions = { ...options, instances: deployInstances };
   const sized = options.traffic
-    ? sizeFromTraffic(options, options.traffic, preset, budget, measurement?.traffic ?? null, pooler)
+    ? sizeFromTraffic(sizing, options.traffic, preset, budget, measurement?.traffic ?? null, pooler)
     : {
         ...recommendPool({
           preset,
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-          instances: options.instances,
+          instances: deployInstances,
           budget,
           ...(pooler ? { pooler } : {}),
         }),
@@ -398,6 +412,14 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
               : 'default',
       },
       ...(behindPooler === undefined ? {} : { behindPooler }),
+      ...(options.surge
+        ? {
+            deploySurge: {
+              value: { surge: options.surge, instancesDuringDeploy: deployInstances },
+              source: source('surge'),
+            },
+          }
+        : {}),
     },
     recommendation,
     traffic: sized.traffic,
@@ -538,7 +560,9 @@ function serverPoolFor(
       mode: options.behindPooler ?? 'transaction',
       budget: from.budget,
       appPool: from.pool,
-      appInstances: options.instances,
+      appInstances: options.surge
+        ? instancesDuringDeploy(options.instances, options.surge)
+        : options.instances,
       ...(options.poolerInstances === undefined ? {} : { poolerInstances: options.poolerInstances }),
       ...(options.hardware ? { hardware: options.hardware } : {}),
       ...(sizing
@@ -599,6 +623,11 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
             'application instances sharing the server',
             count(COUNT_RANGES.instances),
             1,
+          )
+          .option(
+            '--surge <n|n%>',
+            'the deploy overlap: extra instances while a rolling deploy runs old and new ones (a count, or a share such as 25%); the pools are sized to fit with it',
+            surgeValue,
           )
           .option(
             '--server-max-connections <n>',
@@ -690,6 +719,9 @@ export const recommend: CommandDeclaration<RecommendOptions> = {
       interactive: raw.interactive === true,
       ...traffic,
       ...readBehindPooler(command),
+      ...(command.opts<{ surge?: Surge }>().surge === undefined
+        ? {}
+        : { surge: command.opts<{ surge: Surge }>().surge }),
       given: new Set(INPUTS.filter((key) => command.getOptionValueSource(key) === 'cli')),
     };
   },

@@ -1,3 +1,4 @@
+import type { Surge } from '../core/plan/surge.js';
 import type { DatabaseHardware } from '../core/cpu-bound.js';
 import type { PoolMode } from '../core/pooler/facts.js';
 import type { Recommendation, ValueSource } from '../core/sizing.js';
@@ -26,6 +27,8 @@ export interface RecommendReport extends ReportEnvelope {
     readonly otherConnections: Input<number>;
     /** The pool mode of the pooler the application connects through; absent: straight to the server. */
     readonly behindPooler?: Input<PoolMode>;
+    /** The deploy overlap the pools were sized for, and the instances it makes at a deploy's peak. */
+    readonly deploySurge?: Input<{ readonly surge: Surge; readonly instancesDuringDeploy: number }>;
   };
   readonly recommendation: Recommendation;
   /** The sizing from traffic, when --rps/--hold-ms or --measure was given; null otherwise. */

@@ -270,6 +270,36 @@ describe('pooltune recommend, end to end', () => {
     assert.match(help.stdout, /Behind a pooler \(--behind-pooler transaction\|session\):/);
   });
 
+  it('--surge sizes the pools for the instances a rolling deploy runs at its peak', async () => {
+    const size = async (...extra: string[]) => {
+      const r = await runCli(['recommend', '-c', '30', '--instances', '6', ...extra, '--json']);
+      // 36 wanted per instance is over the budget's cap either way: a finding, so exit 0 or 1.
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      return JSON.parse(r.stdout) as {
+        inputs: { deploySurge?: { value: { instancesDuringDeploy: number }; source: string } };
+        recommendation: {
+          pool: { maxConnections: number };
+          fleet: { instances: number; totalConnections: number };
+        };
+      };
+    };
+    const atRest = await size();
+    const surged = await size('--surge', '25%');
+    assert.equal(atRest.recommendation.pool.maxConnections, 12, 'floor(97 × 0.8 / 6)');
+    // ceil(6 × 25 %) = 2 more: 8 instances share the 77 slots during a deploy.
+    assert.deepEqual(surged.inputs.deploySurge, {
+      value: { surge: { kind: 'percent', percent: 25 }, instancesDuringDeploy: 8 },
+      source: 'flag',
+    });
+    assert.equal(surged.recommendation.pool.maxConnections, 9);
+    assert.deepEqual(surged.recommendation.fleet.instances, 8);
+    const text = await runCli(['recommend', '-c', '30', '--instances', '6', '--surge', '2']);
+    assert.match(text.stdout, /deploy surge +│ 2 more: 8 instances while a deploy runs/);
+    const bad = await runCli(['recommend', '--surge', '150%']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--surge .* is invalid/);
+  });
+
   it("a plan's pooler.mode sizes its services for the pooled chain, as --behind-pooler would", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pooltune-plan-mode-'));
     try {

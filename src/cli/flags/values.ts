@@ -7,6 +7,7 @@ import {
   type CountRange,
 } from '../../core/numbers.js';
 import { MEASURE_WINDOW, MONITOR_INTERVAL } from '../../core/guide.js';
+import { parseSurge, type Surge } from '../../core/plan/surge.js';
 import { DURATION_HELP, SIZE_HELP, formatDuration, parseDuration, parseSize } from '../../core/units.js';
 
 // The parsers of flag values: each turns the text into a number or throws commander's InvalidArgumentError,
@@ -18,6 +19,16 @@ export function count(range: CountRange) {
     if (value === undefined) throw new InvalidArgumentError(`Expected ${countExpectation(range)}.`);
     return value;
   };
+}
+
+/** A deploy surge: a whole number of extra instances, or a share of them such as 25%. */
+export function surgeValue(text: string): Surge {
+  const surge = parseSurge(text);
+  if (surge === undefined)
+    throw new InvalidArgumentError(
+      'Expected a whole number of extra instances, or a share up to 100% such as 25%.',
+    );
+  return surge;
 }
 
 /** A decimal such as 200 or 12.5; `above` excludes the range's minimum itself (a rate of 0 is no rate). */

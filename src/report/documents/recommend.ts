@@ -37,6 +37,14 @@ function inputRows(report: RecommendReport): Row[] {
   const { reservedConnections: reserved, otherConnections: others } = inputs;
   if (reserved.value > 0 || reserved.source !== 'default') rows.push(counted('reserved slots', reserved));
   if (others.value > 0 || others.source !== 'default') rows.push(counted('held by others', others));
+  if (inputs.deploySurge) {
+    const { surge, instancesDuringDeploy } = inputs.deploySurge.value;
+    rows.push({
+      label: 'deploy surge',
+      value: `${surge.kind === 'percent' ? `${surge.percent} %` : `${surge.count} more`}: ${instancesDuringDeploy} instances while a deploy runs`,
+      source: inputs.deploySurge.source,
+    });
+  }
   if (inputs.behindPooler) {
     rows.push({
       label: 'behind a pooler',
