@@ -307,6 +307,7 @@ describe('pooltune recommend, end to end', () => {
         join(dir, 'pooltune.config.json'),
         JSON.stringify({
           pooler: { mode: 'transaction' },
+          surge: 1,
           services: [{ name: 'api', concurrency: 30, instances: 10, pool: { maxConnections: 20 } }],
         }),
       );
@@ -317,6 +318,11 @@ describe('pooltune recommend, end to end', () => {
         recommendation: { pool: { maxConnections: number } };
       };
       assert.deepEqual(report.inputs.behindPooler, { value: 'transaction', source: 'plan' });
+      assert.deepEqual(
+        (report.inputs as { deploySurge?: unknown }).deploySurge,
+        { value: { surge: { kind: 'count', count: 1 }, instancesDuringDeploy: 11 }, source: 'plan' },
+        "the plan's surge",
+      );
       assert.equal(report.recommendation.pool.maxConnections, 36, 'not capped by the server slots');
       const flag = await runCli(['recommend', '--service', 'api', '--behind-pooler', 'session', '--json'], {
         cwd: dir,
