@@ -13,6 +13,7 @@ import { modelFor } from '../core/bench/prediction.js';
 import {
   benchChecks,
   defineFamily,
+  overWindow,
   poolerChecks,
   poolerObservation,
   runChecks,
@@ -199,7 +200,8 @@ async function runOne(
     model: modelFor(run.measurement, pool, load),
     findings: runChecks([benchChecks, poolerQueueCheck], {
       bench: { measurement: run.measurement, pool, load },
-      pooler: chain && pooler ? { ...chain, facts: pooler.facts, window: pooler.window } : undefined,
+      // Only when the console answered both times: the queue check has nothing else to judge.
+      pooler: pooler ? overWindow(chain, pooler) : undefined,
     }).findings,
     stoppedEarly: run.stoppedEarly,
     peakConnections: run.peakPoolConnections + 1,

@@ -1,7 +1,13 @@
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { count, duration, hasControlCharacter } from '../cli/flags/values.js';
-import { HEALTH_FAMILIES, poolerObservation, runChecks, unreadPooler } from '../core/checks/index.js';
+import {
+  HEALTH_FAMILIES,
+  overWindow,
+  poolerObservation,
+  runChecks,
+  unreadPooler,
+} from '../core/checks/index.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, HEALTH_PROBE } from '../core/guide.js';
@@ -88,8 +94,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       sessions,
       schema: run.schema,
       // The console as it was after the probes, and what its totals said of the probe's window.
-      pooler:
-        chain && run.poolerAfter ? { ...chain, facts: run.poolerAfter, window: metrics.poolerWindow } : chain,
+      pooler: overWindow(chain, run.poolerAfter),
     },
     {
       idleInTransactionMs: options.idleInTransactionThresholdMs,

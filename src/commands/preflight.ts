@@ -1,4 +1,4 @@
-import { poolerObservation, runPreflightChecks, unreadPooler } from '../core/checks/index.js';
+import { overWindow, poolerObservation, runPreflightChecks, unreadPooler } from '../core/checks/index.js';
 import { UsageError } from '../core/errors.js';
 import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
@@ -95,13 +95,11 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       },
     },
     health: run?.metrics,
-    pooler: (() => {
-      const chain = poolerObservation(facts.pooler, target.pooler.instances, facts, services);
-      // After the health probes, the console's second reading judges their window.
-      return chain && run?.poolerAfter
-        ? { ...chain, facts: run.poolerAfter, window: run.metrics.poolerWindow }
-        : chain;
-    })(),
+    // After the health probes, the console's second reading judges their window.
+    pooler: overWindow(
+      poolerObservation(facts.pooler, target.pooler.instances, facts, services),
+      run?.poolerAfter,
+    ),
     sessions: {
       role: facts.currentRole,
       roster: facts.sessions,

@@ -11,6 +11,7 @@ import type { Progress } from '../ui/progress.js';
 import { verbose } from './output.js';
 import { poolerWindowSince } from './pooler.js';
 import type { PoolerFacts } from '../core/pooler/facts.js';
+import type { PoolerWindow } from '../core/pooler/window.js';
 import type { TargetSession } from './session.js';
 
 export { DEFAULT_PROBE_QUERY } from '../probes/health.js';
@@ -22,7 +23,7 @@ export interface HealthRun {
   /** With a schema spec: what the catalogs hold, for the schema checks. */
   readonly schema?: SchemaObservation;
   /** The pooler's console read again after the probes, for its checks to judge the probe's window. */
-  readonly poolerAfter?: PoolerFacts;
+  readonly poolerAfter?: { readonly facts: PoolerFacts; readonly window: PoolerWindow };
 }
 
 export interface ProbeSettings {
@@ -101,7 +102,7 @@ export async function probeHealth(
     : undefined;
   const pooler = await poolerWindowSince(target, facts.pooler, started);
   return {
-    ...(pooler ? { poolerAfter: pooler.facts } : {}),
+    ...(pooler ? { poolerAfter: pooler } : {}),
     metrics: {
       ...(pooler ? { poolerWindow: pooler.window } : {}),
       connectivity,

@@ -3,7 +3,7 @@
  * the run, each answer turned into the sample's pooler part, with pooltune's own use of the pooler taken out
  * of PgBouncer's totals; at the end, the chain judged over the whole run.
  */
-import type { PoolerObservation } from '../core/checks/index.js';
+import { overWindow, type PoolerObservation } from '../core/checks/index.js';
 import {
   NO_OWN_USE,
   poolOf,
@@ -95,15 +95,14 @@ export async function watchMonitorPooler(
       return poolerSampleFrom(before, reading, own);
     },
     chainOverRun: (chain) => {
-      if (!chain || !first || !last || last === first) return chain;
-      return {
-        ...chain,
+      if (!first || !last || last === first) return chain;
+      return overWindow(chain, {
         facts: last.facts,
         window: withoutOwnUse(
           poolerWindow(first.facts, last.facts, Math.round(last.at - first.at)),
           ownToLast,
         ),
-      };
+      });
     },
     close: () => watch.close(),
   };

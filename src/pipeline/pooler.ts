@@ -1,5 +1,6 @@
 import { PooltuneError } from '../core/errors.js';
 import { effectivePoolMode } from '../core/pooler/facts.js';
+import { CONSOLE_DATABASE } from '../core/pooler/parse.js';
 import type { PoolerFacts } from '../core/pooler/facts.js';
 import type { PoolerSighting } from '../core/pooler/sighting.js';
 import { poolerWindow, type PoolerWindow } from '../core/pooler/window.js';
@@ -80,14 +81,10 @@ export async function readPoolerAgain(
   sighting: PoolerSighting | null | undefined,
 ): Promise<PoolerFacts | undefined> {
   if (!sighting?.facts) return undefined;
-  const { readPoolerFacts, consoleTargetOf } = await import('../probes/pooler.js');
-  const { connection, sessionOptions } = target.endpoint;
-  const console = target.pooler.console ?? consoleTargetOf(connection);
+  const { readPoolerFacts } = await import('../probes/pooler.js');
+  const { console, options } = await consoleOf(target);
   try {
-    return await readPoolerFacts(console, {
-      connectTimeoutMs: console.connectTimeoutMs ?? sessionOptions.connectTimeoutMs,
-      env: sessionOptions.env,
-    });
+    return await readPoolerFacts(console, options);
   } catch {
     return undefined;
   }
@@ -113,8 +110,8 @@ export async function poolerWindowSince(
 }
 
 /** Whether --db names a pooler's admin console (its database `pgbouncer`) rather than a database. */
-export function isConsoleTarget(connection: Target['endpoint']['connection']): boolean {
-  return connection.database === 'pgbouncer';
+export function isConsoleTarget(connection: Pick<ConnectionTarget, 'database'>): boolean {
+  return connection.database === CONSOLE_DATABASE;
 }
 
 /** check-server --db <console>: the console itself, read as the user named it; it must answer. */

@@ -21,7 +21,7 @@ import { tlsOptions } from './connect.js';
 import { NoPasswordError, connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
 import { track } from './open-connections.js';
 import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
-import { describeTarget, type ConnectionTarget } from './target.js';
+import { describeHostPort, describeTarget, type ConnectionTarget } from './target.js';
 
 export { looksLikeConsole };
 
@@ -41,19 +41,11 @@ export function consoleTargetOf(target: ConnectionTarget): ConnectionTarget {
   return { ...target, database: CONSOLE_DATABASE };
 }
 
-/** Whether the target names PgBouncer's admin console rather than a database behind it. */
-export function isConsoleTarget(target: Pick<ConnectionTarget, 'database'>): boolean {
-  return target.database === CONSOLE_DATABASE;
-}
+const isConsoleTarget = (target: Pick<ConnectionTarget, 'database'>) => target.database === CONSOLE_DATABASE;
 
 /** `user@host:port`: how PoolerFacts.console names the console, without the password. */
 export function describeConsole(target: Pick<ConnectionTarget, 'user' | 'host' | 'port'>): string {
-  return `${target.user}@${hostPort(target)}`;
-}
-
-function hostPort(target: Pick<ConnectionTarget, 'host' | 'port'>): string {
-  const host = target.host.includes(':') && !target.host.startsWith('/') ? `[${target.host}]` : target.host;
-  return `${host}:${target.port}`;
+  return `${target.user}@${describeHostPort(target)}`;
 }
 
 /** The commands one read runs, in order, and where each answer goes. */
@@ -263,7 +255,7 @@ export async function openPoolerConsole(
 ): Promise<PoolerConsole> {
   const at: Where = {
     target,
-    where: hostPort(target),
+    where: describeHostPort(target),
     connectTimeoutMs: options.connectTimeoutMs,
   };
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;

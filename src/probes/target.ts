@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { echo } from '../core/echo.js';
 import { UsageError } from '../core/errors.js';
+import { CONSOLE_DATABASE } from '../core/pooler/parse.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -30,12 +31,17 @@ export function isLocalTarget(target: Pick<ConnectionTarget, 'host'>): boolean {
 
 const URL_HELP = 'expected a URL such as postgres://user@host:5432/database?sslmode=require';
 
+/** `host:port`, an IPv6 address in brackets. */
+export function describeHostPort(target: Pick<ConnectionTarget, 'host' | 'port'>): string {
+  const host = target.host.includes(':') && !target.host.startsWith('/') ? `[${target.host}]` : target.host;
+  return `${host}:${target.port}`;
+}
+
 /** `user@host:port/db`: how a target is shown everywhere, without the password. */
 export function describeTarget(
   target: Pick<ConnectionTarget, 'user' | 'host' | 'port' | 'database'>,
 ): string {
-  const host = target.host.includes(':') && !target.host.startsWith('/') ? `[${target.host}]` : target.host;
-  return `${target.user}@${host}:${target.port}/${target.database}`;
+  return `${target.user}@${describeHostPort(target)}/${target.database}`;
 }
 
 function parsePort(text: string, where: string): number {
@@ -215,7 +221,7 @@ export function resolveConsoleTarget(urlText: string, flag: string): ConnectionT
     host: url.host ?? 'localhost',
     port: url.port ?? 5432,
     user: url.user ?? safeUsername(),
-    database: url.database ?? 'pgbouncer',
+    database: url.database ?? CONSOLE_DATABASE,
     password: url.password,
     sslMode: url.sslMode ?? 'prefer',
     sslRootCert: url.sslRootCert,

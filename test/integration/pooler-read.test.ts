@@ -7,12 +7,8 @@ import pg from 'pg';
 import { ConnectionError } from '../../src/core/errors.js';
 import { EXIT_CODE } from '../../src/core/exit-codes.js';
 import type { PoolerFacts, PoolerPool } from '../../src/core/pooler/facts.js';
-import {
-  consoleTargetOf,
-  describeConsole,
-  isConsoleTarget,
-  readPoolerFacts,
-} from '../../src/probes/pooler.js';
+import { isConsoleTarget } from '../../src/pipeline/pooler.js';
+import { consoleTargetOf, describeConsole, readPoolerFacts } from '../../src/probes/pooler.js';
 import type { ConnectionTarget } from '../../src/probes/target.js';
 import { startSilentListener } from '../helpers/hanging-server.js';
 import { type PgBouncerOptions, startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';

@@ -23,4 +23,4 @@ export {
 } from './registry.js';
 export type { CheckContext, ServerPlan } from './types.js';
 export { limitsOf } from './sessions.js';
-export { poolerObservation, unreadPooler } from './pooler/observation.js';
+export { overWindow, poolerObservation, unreadPooler } from './pooler/observation.js';

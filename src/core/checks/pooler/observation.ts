@@ -1,4 +1,6 @@
 import type { Skipped } from '../../findings.js';
+import type { PoolerFacts } from '../../pooler/facts.js';
+import type { PoolerWindow } from '../../pooler/window.js';
 import type { PlannedService } from '../../plan/server.js';
 import type { PoolerSighting } from '../../pooler/sighting.js';
 import type { ServerFacts } from '../../server-facts.js';
@@ -33,4 +35,15 @@ export function unreadPooler(sighting: PoolerSighting | null | undefined): Skipp
         "--pooler <admin console URL> as a user listed in PgBouncer's stats_users (read-only SHOW commands)",
     },
   ];
+}
+
+/**
+ * The chain as its console showed it after a window pooltune watched (health's probe, a bench run), judged
+ * over PgBouncer's totals for that window; unchanged when the console did not answer the second time.
+ */
+export function overWindow(
+  chain: PoolerObservation | undefined,
+  after: { readonly facts: PoolerFacts; readonly window: PoolerWindow } | undefined,
+): PoolerObservation | undefined {
+  return chain && after ? { ...chain, facts: after.facts, window: after.window } : chain;
 }
