@@ -1,4 +1,5 @@
 import type { PoolerSample, PoolerSampleRead } from './pooler-sample.js';
+import { peakOf } from './peak.js';
 
 /** The pooler over a monitor run: its worst queue, its mean wait per checkout and how full its pools got. */
 export interface PoolerRunSummary {
@@ -35,23 +36,6 @@ interface Sampled {
   readonly pooler?: PoolerSample | undefined;
 }
 
-/** The first of `samples` with the largest value (null values never win). */
-function peakOf<T extends { at: string; read: PoolerSampleRead }>(
-  samples: readonly T[],
-  value: (s: PoolerSampleRead) => number | null,
-): T | undefined {
-  let best: T | undefined;
-  let bestValue = -Infinity;
-  for (const s of samples) {
-    const v = value(s.read);
-    if (v !== null && v > bestValue) {
-      best = s;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-
 const round1 = (v: number) => Math.round(v * 10) / 10;
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -63,10 +47,10 @@ export function summarisePooler(samples: readonly Sampled[]): PoolerRunSummary |
   const lost = watched.flatMap((s) =>
     s.pooler?.status === 'lost' ? [{ at: s.at, reason: s.pooler.reason }] : [],
   );
-  const waiting = peakOf(read, (r) => r.clientsWaiting);
-  const oldest = peakOf(read, (r) => r.maxWaitMs);
-  const fullest = peakOf(read, (r) => r.poolUsePercent);
-  const fullestPool = peakOf(read, (r) => r.fullestPool?.percent ?? null);
+  const waiting = peakOf(read, ({ read: r }) => r.clientsWaiting);
+  const oldest = peakOf(read, ({ read: r }) => r.maxWaitMs);
+  const fullest = peakOf(read, ({ read: r }) => r.poolUsePercent);
+  const fullestPool = peakOf(read, ({ read: r }) => r.fullestPool?.percent ?? null);
   const windows = read.flatMap((s) => (s.read.window ? [s.read.window] : []));
   const total = (pick: (w: NonNullable<PoolerSampleRead['window']>) => number) =>
     windows.reduce((n, w) => n + pick(w), 0);

@@ -2,6 +2,7 @@ import { utilisationSeverity } from '../guide.js';
 import { percentile } from '../health/percentiles.js';
 import { summarisePooler, type PoolerRunSummary } from './pooler-summary.js';
 import type { MonitorSample } from './sample.js';
+import { peakOf } from './peak.js';
 
 /** Utilisation over the run; null figures when no sample was taken. */
 export interface UtilisationSummary {
@@ -65,23 +66,6 @@ export interface MonitorSummary {
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
-
-/** The first sample with the largest `value` (null values never win). */
-function peakOf(
-  samples: readonly MonitorSample[],
-  value: (s: MonitorSample) => number | null,
-): MonitorSample | undefined {
-  let best: MonitorSample | undefined;
-  let bestValue = -Infinity;
-  for (const s of samples) {
-    const v = value(s);
-    if (v !== null && v > bestValue) {
-      best = s;
-      bestValue = v;
-    }
-  }
-  return best;
-}
 
 function utilisationSummary(samples: readonly MonitorSample[]): UtilisationSummary {
   const values = samples.map((s) => s.utilisationPercent);
