@@ -119,7 +119,7 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
         ],
       );
     case '08P01': {
-      const refused = poolerRefusal(message, where);
+      const refused = poolerRefusal(message, where, ctx.user);
       if (refused) return refused;
       break;
     }
@@ -172,7 +172,7 @@ export function connectionErrorFrom(error: unknown, ctx: ErrorContext): Pooltune
  * What a pooler (PgBouncer's wording, SQLSTATE 08P01) says when it turns a client away: one line naming the
  * pooler and the limit, and what to change. undefined for anything else.
  */
-export function poolerRefusal(message: string, where: string): ConnectionError | undefined {
+export function poolerRefusal(message: string, where: string, user?: string): ConnectionError | undefined {
   const line = firstLine(message);
   const refusal = (text: string, hint: string) => new ConnectionError(text, '08P01', [hint]);
   if (/unsupported (startup|options startup) parameter/i.test(message))
@@ -180,6 +180,12 @@ export function poolerRefusal(message: string, where: string): ConnectionError |
     return refusal(
       `the pooler at ${where} refused a startup parameter: ${line}`,
       "pooltune sends none of its own: unset PGOPTIONS for it; do not add the parameter to the pooler's ignore_startup_parameters, which drops it silently",
+    );
+  // PgBouncer checks the password itself and says so with 08P01, not PostgreSQL's 28P01.
+  if (/password authentication failed/i.test(message))
+    return refusal(
+      `the pooler at ${where} refused the password${user ? ` of user "${user}"` : ''}`,
+      'check the password in the URL, PGPASSWORD or the password file; the pooler checks it against its auth_file or auth_query',
     );
   if (/max_client_conn|no more connections allowed/i.test(message))
     return refusal(

@@ -81,6 +81,7 @@ describe('a pooler that turns pooltune away', () => {
     ['no more connections allowed (max_client_conn)', /pooler at db:5432 is full/, /max_client_conn/],
     ['query_wait_timeout', /waited too long for a server connection/, /SHOW POOLS/],
     ['no such database: nope', /no database entry/, /\[databases\]/],
+    ['password authentication failed', /refused the password of user "app"/, /auth_file or auth_query/],
     ['not allowed', /admin console/, /stats_users/],
     [
       'transaction blocks not allowed in statement pooling mode',
