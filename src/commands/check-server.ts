@@ -69,7 +69,7 @@ async function runCheckServer(
     checkTarget(target, { options, io, poolPlan, preset, services: servicesOf(services, name, index === 0) }),
   );
   const first = several[0]?.name;
-  return combineTargets(outcomes, {
+  return combineTargets('check-server', outcomes, {
     failOn: failOnWithPlan(options, poolPlan),
     servicesOf:
       services.length === 0

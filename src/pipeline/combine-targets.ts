@@ -3,8 +3,7 @@ import { SEVERITY_RANK, type FailOn, type Finding, type Severity } from '../core
 import type { ServicePlan } from '../core/plan/config.js';
 import type { Surge } from '../core/plan/surge.js';
 import { demandOf, unreachableFinding } from '../core/targets.js';
-import type { CheckServerReport } from '../report/check-server-report.js';
-import type { FleetRow, TargetsReport } from '../report/targets-report.js';
+import type { FleetRow, OneTargetReport, TargetsReport } from '../report/targets-report.js';
 import type { TargetOutcome } from './targets.js';
 
 const FLEET_FINDINGS = new Set(['plan-fleet', 'plan-surge']);
@@ -23,7 +22,8 @@ function worst(findings: readonly Finding[]): Severity | null {
  * was reached at all, the code their errors share (3 when they differ).
  */
 export function combineTargets(
-  outcomes: readonly TargetOutcome<CheckServerReport>[],
+  command: TargetsReport['command'],
+  outcomes: readonly TargetOutcome<OneTargetReport>[],
   plan: {
     readonly failOn: FailOn;
     /** Each target's services, by target name; undefined: the run has no plan with services. */
@@ -45,7 +45,10 @@ export function combineTargets(
     findings.push(...label(outcome.name, outcome.report.findings));
     skipped.push(...label(outcome.name, outcome.report.skipped));
     ignored.push(
-      ...outcome.report.ignored.map((i) => ({ ...i, finding: { ...i.finding, target: outcome.name } })),
+      ...(outcome.report.ignored ?? []).map((i) => ({
+        ...i,
+        finding: { ...i.finding, target: outcome.name },
+      })),
     );
   }
   findings.push(...across);
@@ -68,12 +71,12 @@ export function combineTargets(
             services: demand.services,
             atRest: demand.atRest,
             duringDeploy: demand.duringDeploy,
-            usableSlots: report?.server?.usableSlots ?? null,
+            usableSlots: report !== null && 'server' in report ? (report.server?.usableSlots ?? null) : null,
             status: report ? worst(report.findings.filter((f) => FLEET_FINDINGS.has(f.id))) : null,
           };
         });
   return {
-    command: 'check-server',
+    command,
     several: true,
     target: null,
     serverVersion: null,

@@ -2,6 +2,11 @@ import type { Severity } from '../core/findings.js';
 import type { TargetRole } from '../core/plan/config.js';
 import type { CheckServerReport } from './check-server-report.js';
 import type { ReportEnvelope } from './document.js';
+import type { HealthReport } from './health-report.js';
+import type { PreflightReport } from './preflight-report.js';
+
+/** The reports of the commands that take several targets, one per target. */
+export type OneTargetReport = CheckServerReport | HealthReport | PreflightReport;
 
 /** One target of a run over several: its own report, or why it was not checked. */
 export interface TargetEntry {
@@ -11,7 +16,7 @@ export interface TargetEntry {
   /** What the plan says the target is, when it lists it. */
   readonly declaredRole: TargetRole | null;
   /** The target's report as a run on it alone would give it; null when it was not reached. */
-  readonly report: CheckServerReport | null;
+  readonly report: OneTargetReport | null;
   /** Why the target was not checked (one line); null when it was. */
   readonly error: string | null;
 }
@@ -30,12 +35,13 @@ export interface FleetRow {
 }
 
 /**
- * A run over several targets (check-server --db a --db b, or the plan's targets): each target's report,
+ * A run over several targets (check-server, health or preflight with --db given more than once, or the
+ * plan's targets): each target's report,
  * the plan's fleet against each one's budget, and every finding labelled with its target in the envelope,
  * which decides the exit code once for the whole run.
  */
 export interface TargetsReport extends ReportEnvelope {
-  readonly command: 'check-server';
+  readonly command: OneTargetReport['command'];
   readonly several: true;
   readonly target: null;
   readonly serverVersion: null;

@@ -204,6 +204,65 @@ describe('check-server over several targets in one run', () => {
     );
   });
 
+  it("preflight gates the plan's targets in one run, and health probes each --db in turn", async () => {
+    const plan = join(dir, 'preflight.json');
+    await writeFile(
+      plan,
+      JSON.stringify({
+        targets: [
+          { name: 'main', urlEnv: 'MAIN_URL' },
+          { name: 'replica', urlEnv: 'REPLICA_URL' },
+        ],
+        services: [
+          { name: 'api', instances: 2, pool: { maxConnections: 5 } },
+          { name: 'reports', target: 'replica', instances: 3, pool: { maxConnections: 6 } },
+        ],
+      }),
+    );
+    const env = { MAIN_URL: primary.url('postgres', 'postgres', PASSWORD), REPLICA_URL: reads.url() };
+    const gate = await runCli(['preflight', '--config', plan, '--duration', '300ms', '--format', 'json'], {
+      env,
+    });
+    const report = JSON.parse(gate.stdout) as Report & { command: string };
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.equal(report.command, 'preflight');
+    // 18 connections for reports against the replica's 17 usable slots fail the gate; main is fine.
+    const fleet = report.findings.filter((f) => f.id === 'plan-fleet');
+    assert.deepEqual(
+      fleet.map((f) => [f.target, f.severity]),
+      [
+        ['main', 'ok'],
+        ['replica', 'critical'],
+      ],
+    );
+    assert.equal(gate.code, 1);
+
+    const probed = await runCli([
+      'health',
+      '--db',
+      `main=${env.MAIN_URL}`,
+      '--db',
+      `replica=${env.REPLICA_URL}`,
+      '--duration',
+      '300ms',
+      '--format',
+      'json',
+    ]);
+    const health = JSON.parse(probed.stdout) as Omit<Report, 'targets'> & {
+      targets: (TargetEntry & { metrics?: unknown })[];
+    };
+    assert.ok(validate(health), JSON.stringify(validate.errors));
+    assert.equal(probed.code, 0, probed.stderr);
+    assert.deepEqual(
+      health.targets.map((t) => [t.name, t.reached, t.metrics !== undefined]),
+      [
+        ['main', true, true],
+        ['replica', true, true],
+      ],
+    );
+    assert.ok(health.findings.some((f) => f.id === 'query-latency' && f.target === 'replica'));
+  });
+
   it('a plan target whose variable is unset stops the run before anything is checked', async () => {
     const plan = join(dir, 'unset.json');
     await writeFile(
@@ -219,7 +278,10 @@ describe('check-server over several targets in one run', () => {
   it('commands that check one server refuse a second --db in one line', async () => {
     const r = await runCli(['recommend', '--db', primary.url(), '--db', reads.url()]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--db was given 2 times; recommend checks one server/);
+    assert.match(
+      r.stderr,
+      /--db was given 2 times; recommend checks one server \(check-server, health and preflight take several\)/,
+    );
     assert.doesNotMatch(r.stderr, /at .*\.js/);
   });
 });

@@ -1,12 +1,11 @@
 import { withHints } from '../../core/finding-hints.js';
 import { summarize, type Finding } from '../../core/findings.js';
 import { sightingSummary } from '../../core/pooler/sighting.js';
-import type { CheckServerReport } from '../check-server-report.js';
 import { code, dim, toned, type ReportDocument, type Section } from '../document.js';
-import type { TargetEntry, TargetsReport } from '../targets-report.js';
+import type { OneTargetReport, TargetEntry, TargetsReport } from '../targets-report.js';
 
 /** How one target's report becomes its document (documentOf, which also gives its findings their hints). */
-export type TargetDocument = (report: CheckServerReport) => ReportDocument;
+export type TargetDocument = (report: OneTargetReport) => ReportDocument;
 
 function targetSections(entry: TargetEntry, document: ReportDocument | null): Section[] {
   const heading = `${entry.name}: ${entry.display}`;
@@ -20,7 +19,8 @@ function targetSections(entry: TargetEntry, document: ReportDocument | null): Se
         keepWhenQuiet: true,
       },
     ];
-  const facts = document.header.facts;
+  // preflight's facts start with the target itself, which the heading already names.
+  const facts = document.header.facts.filter((fact) => !fact.includes(entry.display));
   return [
     {
       heading: [heading, ...(facts.length > 0 ? [dim(` · ${facts.join(' · ')}`)] : [])],
@@ -60,6 +60,12 @@ function fleetSection(report: TargetsReport): Section[] {
   ];
 }
 
+const TITLES: Readonly<Record<TargetsReport['command'], string>> = {
+  'check-server': 'Server check',
+  health: 'Health',
+  preflight: 'Preflight',
+};
+
 /** "Server check of 3 targets": a section per target (its facts, then its own sections), the fleet, then every finding. */
 export function targetsDocument(report: TargetsReport, documentOf: TargetDocument): ReportDocument {
   const documents = report.targets.map((entry) => (entry.report === null ? null : documentOf(entry.report)));
@@ -77,7 +83,7 @@ export function targetsDocument(report: TargetsReport, documentOf: TargetDocumen
         : { ignored: report.ignored.map((i) => ({ ...i, finding: hinted(i.finding) })) }),
     },
     header: {
-      title: first?.header.title ?? 'Server check',
+      title: first?.header.title ?? TITLES[report.command],
       subject: `${report.targets.length} targets`,
       facts: [
         report.targets.map((t) => t.name).join(', '),
