@@ -6,8 +6,10 @@ import {
   overWindow,
   poolerObservation,
   runChecks,
+  standbyObservation,
   unreadPooler,
 } from '../core/checks/index.js';
+import { addStandbyFlags, readStandbyFlags, type StandbyOptions } from '../cli/flags/standby.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, HEALTH_PROBE } from '../core/guide.js';
@@ -21,7 +23,7 @@ import { untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 
-export interface HealthOptions extends SharedOptions, SessionOptions {
+export interface HealthOptions extends SharedOptions, SessionOptions, StandbyOptions {
   readonly probeConnections: number;
   readonly durationMs: number;
   readonly samples: number;
@@ -49,7 +51,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
   const {
-    value: { serverVersion, pooler, chain, sessions, run },
+    value: { serverVersion, pooler, topology, standby, chain, sessions, run },
     stoppedBy,
   } = await untilStopped((stop) =>
     withSession(
@@ -59,6 +61,9 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       async (session) => ({
         serverVersion: session.facts.serverVersion,
         pooler: session.facts.pooler ?? null,
+        topology: session.facts.topology,
+        // health knows no workload: statement_timeout alone bounds the standby's queries.
+        standby: standbyObservation(session.facts, null, options.replayLag),
         chain: poolerObservation(session.facts.pooler, target.pooler.instances, session.facts, []),
         sessions: {
           role: session.facts.currentRole,
@@ -91,6 +96,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
     HEALTH_FAMILIES,
     {
       health: metrics,
+      standby,
       sessions,
       schema: run.schema,
       // The console as it was after the probes, and what its totals said of the probe's window.
@@ -117,6 +123,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
     target: db.display,
     serverVersion,
     pooler,
+    topology,
     metrics,
     probe: {
       wallMs: Math.round(performance.now() - started),
@@ -145,7 +152,7 @@ export const health: CommandDeclaration<HealthOptions> = {
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
-    addSessionFlags(command)
+    addStandbyFlags(addSessionFlags(command))
       .option(
         '--probe-connections <n>',
         'size of the probe pool (shrunk to leave free slots)',
@@ -198,6 +205,7 @@ export const health: CommandDeclaration<HealthOptions> = {
     return {
       ...readShared(command),
       ...readSessionFlags(command),
+      ...readStandbyFlags(command),
       probeConnections: raw.probeConnections,
       durationMs: raw.duration,
       samples: raw.samples,

@@ -1,4 +1,11 @@
-import { overWindow, poolerObservation, runPreflightChecks, unreadPooler } from '../core/checks/index.js';
+import {
+  overWindow,
+  poolerObservation,
+  runPreflightChecks,
+  standbyObservation,
+  unreadPooler,
+} from '../core/checks/index.js';
+import { withApplyOrder } from '../core/topology/order.js';
 import { UsageError } from '../core/errors.js';
 import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
@@ -95,6 +102,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       },
     },
     health: run?.metrics,
+    standby: standbyObservation(facts, workload.pool.queryTimeoutMs),
     // After the health probes, the console's second reading judges their window.
     pooler: overWindow(
       poolerObservation(facts.pooler, target.pooler.instances, facts, services),
@@ -108,11 +116,14 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
     },
   });
   checked.skipped.push(...unreadPooler(facts.pooler));
+  // A fix to max_connections (or its kin) says in which order to apply it across the standbys.
+  const ordered = { ...checked, findings: withApplyOrder(checked.findings, facts) };
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
+    topology: facts.topology,
     configFile: plan.file,
     plan: services.map(({ service, preset }) => ({
       service: service.name,
@@ -128,7 +139,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       heldNow: planServer.heldNow,
     },
     metrics: run?.metrics ?? null,
-    ...verdict(checked, { failOn, ignore: plan.ignore }),
+    ...verdict(ordered, { failOn, ignore: plan.ignore }),
   };
   return report;
 }
