@@ -288,6 +288,34 @@ describe('the order to change max_connections and its kin', () => {
     assert.equal(work?.fix?.order, undefined);
     assert.equal(slots, findings[2]);
   });
+
+  it('sends ALTER ROLE and ALTER DATABASE fixes on a standby to its primary', () => {
+    const facts = factsWith(standbyTopology());
+    const [scoped] = withApplyOrder(
+      [
+        {
+          id: 'statement-timeout-disabled',
+          severity: 'warning',
+          title: 't',
+          fix: { sql: ['ALTER DATABASE "orders" SET statement_timeout = \'30s\';'] },
+        },
+      ],
+      facts,
+    );
+    assert.match(scoped?.fix?.order ?? '', /run them on the primary/);
+    const [onPrimary] = withApplyOrder(
+      [
+        {
+          id: 'statement-timeout-disabled',
+          severity: 'warning',
+          title: 't',
+          fix: { sql: ['ALTER ROLE "app" SET statement_timeout = \'30s\';'] },
+        },
+      ],
+      factsWith(primaryWith(attached())),
+    );
+    assert.equal(onPrimary?.fix?.order, undefined);
+  });
 });
 
 describe('compareStandbyToPrimary', () => {

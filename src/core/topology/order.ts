@@ -65,12 +65,22 @@ export function applyOrderNote(
     : `Standbys stream from this primary: when ${change}, do it here first, then on ${them}; keep every standby equal.`;
 }
 
-/** The fix with its ordering note, when it changes a must-match setting on a server in a cluster. */
+/** ALTER ROLE and ALTER DATABASE write the catalogs: a standby refuses them, its primary's reach it. */
+const CATALOG_WRITE = /^\s*ALTER (ROLE|DATABASE)\b/i;
+
+/**
+ * The fix with its ordering note, when it changes a must-match setting on a server in a cluster, or when
+ * it is a catalog write that a standby can only get from its primary.
+ */
 export function orderedFix(fix: Fix, facts: ServerFacts): Fix {
   const notes = mustMatchChanges(fix).flatMap(({ name, value }) => {
     const note = applyOrderNote(facts.topology, name, numericSetting(facts, name), value);
     return note === undefined ? [] : [note];
   });
+  if (facts.topology.role === 'standby' && (fix.sql ?? []).some((line) => CATALOG_WRITE.test(line)))
+    notes.push(
+      'This server is a standby, which refuses ALTER ROLE and ALTER DATABASE (read-only): run them on the primary, and they reach this standby by replication.',
+    );
   return notes.length === 0 ? fix : { ...fix, order: notes.join(' ') };
 }
 
