@@ -9,6 +9,7 @@ import {
   standbyObservation,
   unreadPooler,
 } from '../core/checks/index.js';
+import { withApplyOrder } from '../core/topology/order.js';
 import { addStandbyFlags, readStandbyFlags, type StandbyOptions } from '../cli/flags/standby.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
@@ -135,7 +136,11 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       stoppedBy,
     },
     schema: options.schema ?? null,
-    ...verdict(checked, { failOn: target.failOn, stoppedBy }),
+    // On a standby, a fix by ALTER ROLE or ALTER DATABASE says to run it on the primary.
+    ...verdict(
+      { ...checked, findings: withApplyOrder(checked.findings, standby.facts) },
+      { failOn: target.failOn, stoppedBy },
+    ),
   };
   return report;
 }

@@ -58,6 +58,20 @@ async function readReplay(session: Session, context: ReplicationContext): Promis
   const [receiver] = await session.query<{ status: string | null; sender: string | null }>(
     `select status, ${sender} as sender from pg_stat_wal_receiver`,
   );
+  // Every role may read pg_stat_database_conflicts: the cancels replay caused in this database.
+  const [conflicts] = await session.query<{
+    snapshot: number;
+    lock: number;
+    bufferpin: number;
+    deadlock: number;
+    tablespace: number;
+  }>(
+    `select confl_snapshot::float8 as snapshot, confl_lock::float8 as lock,
+            confl_bufferpin::float8 as bufferpin, confl_deadlock::float8 as deadlock,
+            confl_tablespace::float8 as tablespace
+       from pg_stat_database_conflicts
+      where datname = current_database()`,
+  );
   const walReceiver: WalReceiver | null = receiver
     ? { status: receiver.status, sender: receiver.sender }
     : null;
@@ -72,6 +86,7 @@ async function readReplay(session: Session, context: ReplicationContext): Promis
     // Everything received is replayed: caught up, whatever the age of the last commit on an idle primary.
     lagSeconds: lagBytes === 0 ? 0 : row.since_replay_s === null ? null : Math.max(0, row.since_replay_s),
     walReceiver,
+    conflicts: conflicts ?? null,
   };
 }
 

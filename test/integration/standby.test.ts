@@ -140,5 +140,54 @@ for (const version of PG_VERSIONS) {
       assert.match(text.stdout, /no privilege/);
       assert.doesNotMatch(text.stdout, /no replica|no standby/i);
     });
+
+    it('counts the queries replay cancelled (40001), and hot_standby_feedback off is then a warning', async () => {
+      await primary.sql('CREATE TABLE conflict_t AS SELECT generate_series(1, 1000) AS x');
+      await untilReplayed(primary, standby);
+      await standby.sql("ALTER SYSTEM SET max_standby_streaming_delay = '100ms'");
+      await standby.sql('SELECT pg_reload_conf()');
+      const reader = await standby.client();
+      // The conflict ends this session's transaction (or the session): expected, not a test failure.
+      reader.on('error', () => undefined);
+      const cancelled = reader
+        .query('BEGIN ISOLATION LEVEL REPEATABLE READ')
+        .then(() => reader.query('SELECT count(*) FROM conflict_t'))
+        .then(() => reader.query('SELECT pg_sleep(30)'))
+        .then(
+          () => '',
+          (error: { code?: string }) => error.code ?? '',
+        );
+      try {
+        await waitFor('the reader holding its snapshot', async () => {
+          const [row] = await standby.sql<{ n: number }>(
+            "select count(*)::int as n from pg_stat_activity where query = 'SELECT pg_sleep(30)'",
+          );
+          return (row?.n ?? 0) > 0;
+        });
+        // Vacuum on the primary removes rows the reader's snapshot still sees: replay cancels it.
+        await primary.sql('DELETE FROM conflict_t');
+        await primary.sql('VACUUM conflict_t');
+        assert.equal(await cancelled, '40001');
+        // A backend reports its counts when it leaves its transaction or ends: end it.
+        await reader.end().catch(() => undefined);
+        await waitFor('the cancel counted in pg_stat_database_conflicts', async () => {
+          const [row] = await standby.sql<{ n: number }>(
+            "select confl_snapshot::int as n from pg_stat_database_conflicts where datname = 'postgres'",
+          );
+          return (row?.n ?? 0) > 0;
+        });
+        const { doc } = await json(['check-server', '--db', standby.url()]);
+        const feedback = finding(doc, 'standby-feedback');
+        assert.equal(feedback.severity, 'warning');
+        assert.match(
+          feedback.title,
+          /hot_standby_feedback is off and \d+ quer(y was|ies were) cancelled with 40001/,
+        );
+      } finally {
+        await reader.end().catch(() => undefined);
+        await standby.sql('ALTER SYSTEM RESET max_standby_streaming_delay');
+        await standby.sql('SELECT pg_reload_conf()');
+      }
+    });
   });
 }

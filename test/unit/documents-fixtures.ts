@@ -254,6 +254,7 @@ export const PAUSED_STANDBY: TopologyFacts = {
     lastReplayAt: '2026-03-01T10:00:00.000Z',
     lagSeconds: 45,
     walReceiver: { status: 'streaming', sender: '10.0.0.1:5432' },
+    conflicts: { snapshot: 0, lock: 0, bufferpin: 0, deadlock: 0, tablespace: 0 },
   },
   standbys: [],
   canReadReplication: true,

@@ -27,6 +27,7 @@ const replay = (overrides: Partial<ReplayFacts> = {}): ReplayFacts => ({
   lastReplayAt: '2026-03-01T10:00:00.000Z',
   lagSeconds: 0,
   walReceiver: { status: 'streaming', sender: '10.0.0.1:5432' },
+  conflicts: { snapshot: 0, lock: 0, bufferpin: 0, deadlock: 0, tablespace: 0 },
   ...overrides,
 });
 
@@ -168,6 +169,23 @@ describe('the standby family on a standby', () => {
     const off = feedback('off', 5);
     assert.equal(off?.severity, 'info');
     assert.match(off?.expected ?? '', /bloat on the primary/);
+    // Queries already cancelled by snapshot conflicts: the workload meets what feedback prevents.
+    const cancelled = byId(
+      run(
+        factsWith(
+          standbyTopology({ conflicts: { snapshot: 3, lock: 1, bufferpin: 0, deadlock: 0, tablespace: 0 } }),
+          { max_standby_streaming_delay: 30_000 },
+          { hot_standby_feedback: 'off' },
+        ),
+      ),
+      'standby-feedback',
+    );
+    assert.equal(cancelled?.severity, 'warning');
+    assert.match(cancelled?.title ?? '', /3 queries were cancelled with 40001/);
+    assert.match(
+      cancelled?.observed ?? '',
+      /4 queries cancelled in this database by recovery conflicts .*\(snapshot 3, lock 1\)/,
+    );
     const outlasting = feedback('off', 45);
     assert.equal(outlasting?.severity, 'warning');
     assert.deepEqual(outlasting?.fix?.sql?.[0], "ALTER SYSTEM SET hot_standby_feedback = 'on';");

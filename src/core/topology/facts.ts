@@ -16,6 +16,24 @@ export interface WalReceiver {
   readonly sender: string | null;
 }
 
+/**
+ * Queries on a standby cancelled by recovery conflicts in the current database since its statistics
+ * were reset (pg_stat_database_conflicts), by cause: snapshot conflicts are the ones hot_standby_feedback
+ * prevents.
+ */
+export interface RecoveryConflicts {
+  readonly snapshot: number;
+  readonly lock: number;
+  readonly bufferpin: number;
+  readonly deadlock: number;
+  readonly tablespace: number;
+}
+
+/** Every query cancelled by a recovery conflict, whatever its cause. */
+export function conflictTotal(c: RecoveryConflicts): number {
+  return c.snapshot + c.lock + c.bufferpin + c.deadlock + c.tablespace;
+}
+
 /** A standby's replay, from the pg_last_* functions every role may call. */
 export interface ReplayFacts {
   readonly pauseState: ReplayPauseState;
@@ -33,6 +51,8 @@ export interface ReplayFacts {
   readonly lagSeconds: number | null;
   /** null: no WAL receiver runs (not streaming); otherwise what the role may see of it. */
   readonly walReceiver: WalReceiver | null;
+  /** Queries cancelled by recovery conflicts in this database; null when the server did not say. */
+  readonly conflicts: RecoveryConflicts | null;
 }
 
 /** A standby streaming from this server, as pg_stat_replication shows it. */

@@ -4,6 +4,7 @@
  * hot_standby_feedback spares them the commonest conflict by holding vacuum back on the primary.
  */
 import { settingMs } from '../../server-facts.js';
+import { conflictTotal, type RecoveryConflicts } from '../../topology/facts.js';
 import { formatAge, formatDuration } from '../../units.js';
 import { alterSystem } from '../fix.js';
 import { outcome, type CheckOutcome } from '../types.js';
@@ -21,6 +22,17 @@ function longestQueryAllowedMs(obs: StandbyObservation): { ms: number | null; by
     ...(statement > 0 ? [{ ms: statement, by: `statement_timeout ${formatDuration(statement)}` }] : []),
   ].sort((a, b) => a.ms - b.ms);
   return limits[0] ?? { ms: null, by: 'no query timeout and no statement_timeout' };
+}
+
+/** "3 queries cancelled here by recovery conflicts (snapshot 2, lock 1)", or nothing when there were none. */
+function cancelledSoFar(conflicts: RecoveryConflicts | null | undefined): string {
+  if (!conflicts || conflictTotal(conflicts) === 0) return '';
+  const causes = Object.entries(conflicts)
+    .filter(([, n]) => n > 0)
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(', ');
+  const n = conflictTotal(conflicts);
+  return `; ${n} ${n === 1 ? 'query' : 'queries'} cancelled in this database by recovery conflicts since the statistics were reset (${causes})`;
 }
 
 function isStandby(obs: StandbyObservation): boolean {
@@ -59,7 +71,7 @@ export function streamingDelayCheck(obs: StandbyObservation): CheckOutcome {
       id: 'standby-streaming-delay',
       severity: 'warning',
       title: `Queries longer than ${formatDuration(delay)} on this standby may be ${CANCELLED}, though ${allowed.by} lets them run${allowed.ms === null ? ' unbounded' : ` up to ${formatDuration(allowed.ms)}`}`,
-      observed: `${delays}; ${allowed.by}`,
+      observed: `${delays}; ${allowed.by}${cancelledSoFar(obs.facts.topology.replay?.conflicts)}`,
       expected:
         allowed.ms === null
           ? 'a statement_timeout on the standby no longer than max_standby_streaming_delay, or a longer delay (replay, and so the reads, may lag by as much)'
@@ -90,16 +102,22 @@ export function feedbackCheck(obs: StandbyObservation): CheckOutcome {
   const delay = settingMs(obs.facts, 'max_standby_streaming_delay') ?? 0;
   const longest = obs.facts.activity.longestActiveSeconds;
   const outlasts = delay >= 0 && longest !== null && longest * 1000 > delay;
+  const conflicts = obs.facts.topology.replay?.conflicts;
+  // Snapshot conflicts are the cancels feedback prevents: they show the workload already meets them.
+  const snapshotCancels = conflicts?.snapshot ?? 0;
+  const warn = outlasts || snapshotCancels > 0;
   return outcome([
     {
       id: 'standby-feedback',
-      severity: outlasts ? 'warning' : 'info',
+      severity: warn ? 'warning' : 'info',
       title: outlasts
         ? `A query has been running ${formatAge(longest)} here, longer than max_standby_streaming_delay (${formatDuration(delay)}), with hot_standby_feedback off: it may be ${CANCELLED}`
-        : `hot_standby_feedback is off: standby queries running longer than max_standby_streaming_delay may be ${CANCELLED}`,
-      observed: `hot_standby_feedback off${longest === null ? '' : `; longest active query ${formatAge(longest)}`}`,
+        : snapshotCancels > 0
+          ? `hot_standby_feedback is off and ${snapshotCancels} ${snapshotCancels === 1 ? 'query was' : 'queries were'} ${CANCELLED} because vacuum on the primary removed rows they read`
+          : `hot_standby_feedback is off: standby queries running longer than max_standby_streaming_delay may be ${CANCELLED}`,
+      observed: `hot_standby_feedback off${longest === null ? '' : `; longest active query ${formatAge(longest)}`}${cancelledSoFar(conflicts)}`,
       expected: tradeOff,
-      ...(outlasts ? { fix: alterSystem(obs.facts, 'hot_standby_feedback', 'on') } : {}),
+      ...(warn ? { fix: alterSystem(obs.facts, 'hot_standby_feedback', 'on') } : {}),
     },
   ]);
 }
