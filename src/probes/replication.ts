@@ -17,11 +17,6 @@ export interface ReplicationContext {
 const PAUSE_STATES: readonly ReplayPauseState[] = ['not paused', 'pause requested', 'paused'];
 
 async function readSystemIdentifier(session: Session): Promise<string | null> {
-  // pg_control_system() (9.6+) may be revoked from PUBLIC; asking first avoids an error on such a server.
-  const [allowed] = await session.query<{ ok: boolean }>(
-    `select has_function_privilege('pg_control_system()', 'execute') as ok`,
-  );
-  if (!allowed?.ok) return null;
   const [row] = await session.query<{ id: string }>(
     `select system_identifier::text as id from pg_control_system()`,
   );
@@ -124,13 +119,15 @@ async function readStandbys(session: Session, standby: boolean): Promise<Attache
  * adapted to the version: PostgreSQL 10 to 18.
  */
 export async function readTopology(session: Session, context: ReplicationContext): Promise<TopologyFacts> {
-  const [recovery] = await session.query<{ in_recovery: boolean }>(
-    `select pg_is_in_recovery() as in_recovery`,
+  // pg_control_system() (9.6+) may be revoked from PUBLIC: asked first, it is not called where it would fail.
+  const [recovery] = await session.query<{ in_recovery: boolean; may_read_control: boolean }>(
+    `select pg_is_in_recovery() as in_recovery,
+            has_function_privilege('pg_control_system()', 'execute') as may_read_control`,
   );
   const standby = recovery?.in_recovery === true;
   return {
     role: standby ? 'standby' : 'primary',
-    systemIdentifier: await readSystemIdentifier(session),
+    systemIdentifier: recovery?.may_read_control ? await readSystemIdentifier(session) : null,
     replay: standby ? await readReplay(session, context) : null,
     standbys: await readStandbys(session, standby),
     canReadReplication: context.canReadReplication,
