@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { PG_VERSIONS, type TestServer } from '../helpers/postgres.js';
 import { startPrimary, startStandby, untilReplayed } from '../helpers/standby.js';
 import { waitFor } from '../helpers/wait.js';
@@ -19,10 +22,20 @@ interface ReportJson {
 
 const QUICK_HEALTH = ['--duration', '200ms', '--samples', '20', '--probe-connections', '1'];
 
+// Every JSON report here is checked against the published schema: the topology of real servers included.
+const validate = new Ajv2020.default({
+  allErrors: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+}).compile(JSON.parse(readFileSync(`${REPO_ROOT}schemas/report.schema.json`, 'utf8')) as object);
+
 async function json(args: string[]): Promise<{ code: number | null; doc: ReportJson }> {
   const r = await runCli([...args, '--format', 'json']);
   assert.ok(r.stdout.startsWith('{'), `JSON on stdout; stderr: ${r.stderr}`);
-  return { code: r.code, doc: JSON.parse(r.stdout) as ReportJson };
+  const doc = JSON.parse(r.stdout) as ReportJson;
+  assert.ok(validate(doc), `${args.join(' ')}: ${JSON.stringify(validate.errors)}`);
+  return { code: r.code, doc };
 }
 
 const finding = (doc: ReportJson, id: string) => {
