@@ -4,8 +4,10 @@ import {
   poolerObservation,
   unreadPooler,
   runChecks,
+  standbyObservation,
   type ServerPlan,
 } from '../core/checks/index.js';
+import { withApplyOrder } from '../core/topology/order.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { planServerFrom } from '../core/plan/server.js';
 import { otherClients, usableSlots } from '../core/server-facts.js';
@@ -14,6 +16,7 @@ import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addServerFlags, readServer, type ServerOptions } from '../cli/flags/server.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
+import { addStandbyFlags, readStandbyFlags, type StandbyOptions } from '../cli/flags/standby.js';
 import { count } from '../cli/flags/values.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { verdict } from '../pipeline/finish.js';
@@ -32,7 +35,7 @@ import { isConsoleTarget, readConsoleAlone } from '../pipeline/pooler.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
 import type { Io } from '../ui/io.js';
 
-export interface CheckServerOptions extends SharedOptions, ServerOptions, SessionOptions {
+export interface CheckServerOptions extends SharedOptions, ServerOptions, SessionOptions, StandbyOptions {
   readonly workload?: string;
   readonly config?: string;
   readonly poolMax?: number;
@@ -141,6 +144,7 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
       },
       pooler: poolerObservation(facts.pooler, target.pooler.instances, facts, services),
       server: { facts, plan },
+      standby: standbyObservation(facts, preset.pool.queryTimeoutMs, options.replayLag),
       sessions: {
         role: facts.currentRole,
         roster: facts.sessions,
@@ -151,11 +155,14 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
     settings,
   );
   checked.skipped.push(...unreadPooler(facts.pooler));
+  // A fix to max_connections (or its kin) says in which order to apply it across the standbys.
+  const ordered = { ...checked, findings: withApplyOrder(checked.findings, facts) };
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
+    topology: facts.topology,
     server: {
       role: facts.currentRole,
       database: facts.currentDatabase,
@@ -167,7 +174,7 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
       canSeeOtherSessions: facts.activity.canSeeOthers,
     },
     plan,
-    ...verdict(checked, { failOn, ignore: poolPlan?.ignore ?? [] }),
+    ...verdict(ordered, { failOn, ignore: poolPlan?.ignore ?? [] }),
   };
 
   return report;
@@ -193,25 +200,31 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
-    addSessionFlags(
-      addServerFlags(
-        command
-          .option(
-            '-w, --workload <name|file>',
-            "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
-          )
-          .option(
-            '--config <file>',
-            'a pool plan to check as well (default: the nearest pooltune.config.json)',
-          )
-          .option('--pool-max <n>', 'planned pool size per application instance', count(COUNT_RANGES.poolMax))
-          .option(
-            '--instances <n>',
-            'planned application instances (with --pool-max)',
-            count(COUNT_RANGES.instances),
-            1,
-          ),
-      ).option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer'),
+    addStandbyFlags(
+      addSessionFlags(
+        addServerFlags(
+          command
+            .option(
+              '-w, --workload <name|file>',
+              "the workload the server serves: decides the statement_timeout expected (default: the plan's, else oltp)",
+            )
+            .option(
+              '--config <file>',
+              'a pool plan to check as well (default: the nearest pooltune.config.json)',
+            )
+            .option(
+              '--pool-max <n>',
+              'planned pool size per application instance',
+              count(COUNT_RANGES.poolMax),
+            )
+            .option(
+              '--instances <n>',
+              'planned application instances (with --pool-max)',
+              count(COUNT_RANGES.instances),
+              1,
+            ),
+        ).option('--behind-pooler', 'the applications connect through a pooler such as PgBouncer'),
+      ),
     ),
   read: (command) => {
     const raw = command.opts<{
@@ -229,6 +242,7 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
       instances: raw.instances,
       ...readServer(command),
       ...readSessionFlags(command),
+      ...readStandbyFlags(command),
       behindPooler: raw.behindPooler === true,
     };
   },

@@ -6,8 +6,11 @@ import {
   overWindow,
   poolerObservation,
   runChecks,
+  standbyObservation,
   unreadPooler,
 } from '../core/checks/index.js';
+import { withApplyOrder } from '../core/topology/order.js';
+import { addStandbyFlags, readStandbyFlags, type StandbyOptions } from '../cli/flags/standby.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, HEALTH_PROBE } from '../core/guide.js';
@@ -27,7 +30,7 @@ import { untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 
-export interface HealthOptions extends SharedOptions, SessionOptions {
+export interface HealthOptions extends SharedOptions, SessionOptions, StandbyOptions {
   readonly probeConnections: number;
   readonly durationMs: number;
   readonly samples: number;
@@ -88,7 +91,7 @@ async function healthOf(
 
   // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
   const {
-    value: { serverVersion, pooler, chain, sessions, run },
+    value: { serverVersion, pooler, topology, standby, chain, sessions, run },
     stoppedBy,
   } = await untilStopped((stop) =>
     withSession(
@@ -98,6 +101,9 @@ async function healthOf(
       async (session) => ({
         serverVersion: session.facts.serverVersion,
         pooler: session.facts.pooler ?? null,
+        topology: session.facts.topology,
+        // health knows no workload: statement_timeout alone bounds the standby's queries.
+        standby: standbyObservation(session.facts, null, options.replayLag),
         chain: poolerObservation(session.facts.pooler, target.pooler.instances, session.facts, []),
         sessions: {
           role: session.facts.currentRole,
@@ -130,6 +136,7 @@ async function healthOf(
     HEALTH_FAMILIES,
     {
       health: metrics,
+      standby,
       sessions,
       schema: run.schema,
       // The console as it was after the probes, and what its totals said of the probe's window.
@@ -156,6 +163,7 @@ async function healthOf(
     target: db.display,
     serverVersion,
     pooler,
+    topology,
     metrics,
     probe: {
       wallMs: Math.round(performance.now() - started),
@@ -167,7 +175,11 @@ async function healthOf(
       stoppedBy,
     },
     schema: options.schema ?? null,
-    ...verdict(checked, { failOn: target.failOn, stoppedBy }),
+    // On a standby, a fix by ALTER ROLE or ALTER DATABASE says to run it on the primary.
+    ...verdict(
+      { ...checked, findings: withApplyOrder(checked.findings, standby.facts) },
+      { failOn: target.failOn, stoppedBy },
+    ),
   };
   return report;
 }
@@ -186,7 +198,7 @@ export const health: CommandDeclaration<HealthOptions> = {
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
-    addSessionFlags(command)
+    addStandbyFlags(addSessionFlags(command))
       .option(
         '--probe-connections <n>',
         'size of the probe pool (shrunk to leave free slots)',
@@ -239,6 +251,7 @@ export const health: CommandDeclaration<HealthOptions> = {
     return {
       ...readShared(command, true),
       ...readSessionFlags(command),
+      ...readStandbyFlags(command),
       probeConnections: raw.probeConnections,
       durationMs: raw.duration,
       samples: raw.samples,

@@ -1,4 +1,11 @@
-import { overWindow, poolerObservation, runPreflightChecks, unreadPooler } from '../core/checks/index.js';
+import {
+  overWindow,
+  poolerObservation,
+  runPreflightChecks,
+  standbyObservation,
+  unreadPooler,
+} from '../core/checks/index.js';
+import { withApplyOrder } from '../core/topology/order.js';
 import { UsageError } from '../core/errors.js';
 import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
@@ -8,6 +15,7 @@ import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
 import { addServerFlags, readServer, type ServerOptions } from '../cli/flags/server.js';
+import { addStandbyFlags, readStandbyFlags, type StandbyOptions } from '../cli/flags/standby.js';
 import { count, duration } from '../cli/flags/values.js';
 import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
@@ -27,7 +35,7 @@ import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 import { Option } from 'commander';
 
-export interface PreflightOptions extends SharedOptions, ServerOptions {
+export interface PreflightOptions extends SharedOptions, ServerOptions, StandbyOptions {
   readonly config?: string;
   readonly health: boolean;
   readonly probeConnections: number;
@@ -138,6 +146,7 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
       },
     },
     health: run?.metrics,
+    standby: standbyObservation(facts, workload.pool.queryTimeoutMs, options.replayLag),
     // After the health probes, the console's second reading judges their window.
     pooler: overWindow(
       poolerObservation(facts.pooler, target.pooler.instances, facts, services),
@@ -151,11 +160,14 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
     },
   });
   checked.skipped.push(...unreadPooler(facts.pooler));
+  // A fix to max_connections (or its kin) says in which order to apply it across the standbys.
+  const ordered = { ...checked, findings: withApplyOrder(checked.findings, facts) };
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
+    topology: facts.topology,
     configFile: plan.file,
     plan: services.map(({ service, preset }) => ({
       service: service.name,
@@ -171,7 +183,7 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
       heldNow: planServer.heldNow,
     },
     metrics: run?.metrics ?? null,
-    ...verdict(checked, { failOn, ignore: plan.ignore }),
+    ...verdict(ordered, { failOn, ignore: plan.ignore }),
   };
   return report;
 }
@@ -188,27 +200,29 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
-    addServerFlags(
-      command
-        .option('--config <file>', 'the plan file (default: the nearest pooltune.config.json)')
-        .option('--no-health', 'skip the live health probe')
-        .option(
-          '--probe-connections <n>',
-          'size of the health probe pool',
-          count(COUNT_RANGES.probeConnections),
-          PREFLIGHT_PROBE.connections,
-        )
-        .addOption(
-          new Option('--duration <duration>', 'how long to drive the probe pool')
-            .argParser(duration)
-            .default(PREFLIGHT_PROBE.durationMs, formatDuration(PREFLIGHT_PROBE.durationMs)),
-        )
-        .option(
-          '--samples <n>',
-          'query round trips to time',
-          count(COUNT_RANGES.samples),
-          PREFLIGHT_PROBE.samples,
-        ),
+    addStandbyFlags(
+      addServerFlags(
+        command
+          .option('--config <file>', 'the plan file (default: the nearest pooltune.config.json)')
+          .option('--no-health', 'skip the live health probe')
+          .option(
+            '--probe-connections <n>',
+            'size of the health probe pool',
+            count(COUNT_RANGES.probeConnections),
+            PREFLIGHT_PROBE.connections,
+          )
+          .addOption(
+            new Option('--duration <duration>', 'how long to drive the probe pool')
+              .argParser(duration)
+              .default(PREFLIGHT_PROBE.durationMs, formatDuration(PREFLIGHT_PROBE.durationMs)),
+          )
+          .option(
+            '--samples <n>',
+            'query round trips to time',
+            count(COUNT_RANGES.samples),
+            PREFLIGHT_PROBE.samples,
+          ),
+      ),
     ),
   read: (command) => {
     const raw = command.opts<{
@@ -226,6 +240,7 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
       durationMs: raw.duration,
       samples: raw.samples,
       ...readServer(command),
+      ...readStandbyFlags(command),
     };
   },
   help: `

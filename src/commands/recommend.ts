@@ -1,5 +1,7 @@
 import { instancesDuringDeploy, type Surge } from '../core/plan/surge.js';
 import type { PoolerSighting } from '../core/pooler/sighting.js';
+import type { TopologyFacts } from '../core/topology/facts.js';
+import { withApplyOrder } from '../core/topology/order.js';
 import { PooltuneError, UsageError } from '../core/errors.js';
 import { commandLine, urlWithoutPassword } from '../core/command-line.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
@@ -275,6 +277,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
   let target: string | null = null;
   let serverVersion: string | null = null;
   let sighting: PoolerSighting | null = null;
+  let topology: TopologyFacts | null = null;
   let serverFacts: ServerFacts | undefined;
   let endpoint: { host: string; port: number; database: string } | null = null;
   let measurement: { traffic: MeasuredTraffic; stoppedBy: StopSignal | null } | undefined;
@@ -321,6 +324,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     target = db.display;
     serverVersion = facts.serverVersion;
     sighting = facts.pooler ?? null;
+    topology = facts.topology;
     serverFacts = facts;
     endpoint = serverBehind(db.connection, sighting);
     budget = budgetFromServer(facts, options.accountForOthers);
@@ -392,6 +396,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     target,
     serverVersion,
     pooler: sighting,
+    topology,
     inputs: {
       workload: input(preset.name, 'workload'),
       workloadOrigin: preset.origin,
@@ -445,7 +450,11 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
           }
         : {}),
     } satisfies EmitInput),
-    ...verdict({ findings }, { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null }),
+    // With --db, a fix to max_connections says in which order to apply it across the standbys.
+    ...verdict(
+      { findings: serverFacts ? withApplyOrder(findings, serverFacts) : findings },
+      { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null },
+    ),
   };
 
   return report;

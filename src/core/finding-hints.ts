@@ -108,6 +108,14 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'pooler-transaction-mode': { cause: 'session-state', hints: ['transaction-pooling'] },
   'pooler-server-churn': { cause: 'connection-churn', hints: ['pooler-keeps-server-connections'] },
 
+  // standbys: each finding's fix and expected value say what to do, and the order to do it in.
+  'standby-replay-paused': none,
+  'standby-replay-lag': none,
+  'standby-wal-receiver': none,
+  'standby-feedback': none,
+  'standby-streaming-delay': none,
+  'standbys-attached': none,
+  'standby-below-primary': none,
   // recommend. A shortfall's expected value already says how many instances would fit, when there are several.
   'budget-shortfall': { cause: 'server-connections', hints: MORE_SLOTS },
   'preset-exceeds-budget': { cause: 'server-connections', hints: MORE_SLOTS },

@@ -114,6 +114,27 @@ export const FINDINGS = {
     about: 'new server sessions behind a pooler: PgBouncer opening server connections',
   },
 
+  // check-server and health: hot standbys and the standbys of a primary
+  'standby-replay-paused': {
+    about: "a standby whose WAL replay is paused: its reads go stale, it won't promote",
+  },
+  'standby-replay-lag': {
+    about: "how far a standby's replay is behind (--replay-lag-warning 30s, --replay-lag-critical 5min)",
+  },
+  'standby-wal-receiver': { about: 'whether a standby receives WAL from its primary (pg_monitor sees it)' },
+  'standby-feedback': {
+    about: 'hot_standby_feedback: standby queries cancelled against bloat on the primary',
+  },
+  'standby-streaming-delay': {
+    about: "max_standby_streaming_delay against the workload's query timeout and statement_timeout",
+  },
+  'standbys-attached': {
+    about: 'the standbys streaming from a server (pg_stat_replication), with their lag',
+  },
+  'standby-below-primary': {
+    about: "a standby's max_connections (or a kin setting) below its primary's: replay pauses",
+  },
+
   // recommend: sizing
   'budget-shortfall': { about: 'the server budget carries fewer connections than the demand with headroom' },
   'preset-exceeds-budget': { about: "a preset's pool that does not fit the server budget" },

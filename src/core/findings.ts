@@ -30,6 +30,11 @@ export interface Fix {
    * comments (alternatives). Every setting pooltune proposes there takes effect on PgBouncer's RELOAD.
    */
   readonly ini?: readonly string[];
+  /**
+   * The order to apply the fix in across a primary and its standbys, when it changes a setting a standby
+   * must keep at least as high as its primary's (max_connections and kin): core/topology/order.ts.
+   */
+  readonly order?: string;
 }
 
 /** The server setting a finding is about, for the settings table. */

@@ -278,3 +278,10 @@ export const LOAD_GENERATOR_LIMITS = {
 
 /** recommend --measure: a shorter window is too noisy to size from (counters flush about once a second). */
 export const MEASURE_WINDOW = { minMs: 5 * SECOND, maxMs: 60 * MINUTE } as const;
+
+/**
+ * A hot standby's replay lag: past the default max_standby_streaming_delay (30s) reads are visibly stale;
+ * past 5 minutes a failover to it would lose or wait for that much work. --replay-lag-warning and
+ * --replay-lag-critical move them.
+ */
+export const STANDBY_REPLAY_LAG = { warningMs: 30 * SECOND, criticalMs: 5 * MINUTE } as const;

@@ -1,6 +1,7 @@
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from './guide.js';
 import type { PoolerSighting } from './pooler/sighting.js';
 import type { SessionRoster } from './sessions/roster.js';
+import type { TopologyFacts } from './topology/facts.js';
 
 /** One row of pg_settings, as the checks need it. */
 export interface Setting {
@@ -74,6 +75,8 @@ export interface ServerFacts {
   readonly sessions: SessionRoster;
   readonly roleLimits: readonly ConnectionLimit[];
   readonly databaseLimits: readonly ConnectionLimit[];
+  /** Primary or hot standby, the standby's replay, and the standbys streaming from this server. */
+  readonly topology: TopologyFacts;
 }
 
 /** A setting's value as a number in its base unit, or undefined when the server has no such setting. */

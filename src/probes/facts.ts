@@ -2,6 +2,7 @@ import { PooltuneError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
 import type { ActivityFacts, ConnectionCount, ServerFacts, Setting } from '../core/server-facts.js';
 import type { Session } from './connect.js';
+import { readTopology } from './replication.js';
 import { readSessionRoster } from './sessions.js';
 
 /** The settings the checks read; a name the server does not have (e.g. reserved_connections before 16) is skipped. */
@@ -18,6 +19,14 @@ export const SETTINGS_READ = [
   'hash_mem_multiplier',
   'maintenance_work_mem',
   'shared_buffers',
+  // A hot standby's must be at least its primary's (core/topology), and what decides its query conflicts.
+  'max_prepared_transactions',
+  'max_locks_per_transaction',
+  'max_wal_senders',
+  'max_worker_processes',
+  'hot_standby_feedback',
+  'max_standby_streaming_delay',
+  'max_standby_archive_delay',
 ] as const;
 
 const OLDEST_SUPPORTED = 100000;
@@ -158,6 +167,10 @@ export async function collectServerFacts(
   const databaseLimits = await session.query<{ name: string; limit: number }>(
     `select datname as name, datconnlimit as limit from pg_database where datallowconn and datconnlimit >= 0 order by 1`,
   );
+  const topology = await readTopology(session, {
+    serverVersionNum: identity.num,
+    canReadReplication: canSeeOthers,
+  });
   return {
     route: session.route,
     serverVersionNum: identity.num,
@@ -170,5 +183,6 @@ export async function collectServerFacts(
     sessions,
     roleLimits,
     databaseLimits,
+    topology,
   };
 }

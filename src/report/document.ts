@@ -1,5 +1,6 @@
 import type { FailOn, Finding, IgnoredFinding, Severity, Skipped } from '../core/findings.js';
 import { describeSighting, type PoolerSighting } from '../core/pooler/sighting.js';
+import { describeRole, type TopologyFacts } from '../core/topology/facts.js';
 
 /** The fields every command's report has; JSON writes them around the command's own fields. */
 export interface ReportEnvelope {
@@ -8,6 +9,8 @@ export interface ReportEnvelope {
   readonly serverVersion: string | null;
   /** The pooler between pooltune and the server; absent when the session went straight to PostgreSQL. */
   readonly pooler?: PoolerSighting | null | undefined;
+  /** Primary or standby, as the server said; absent or null when no server was read. */
+  readonly topology?: TopologyFacts | null | undefined;
   readonly findings: readonly Finding[];
   readonly skipped: readonly Skipped[];
   /** Findings the config file ignores, with the reason; absent when there are none. */
@@ -118,11 +121,15 @@ export function postgres(serverVersion: string): string {
   return `PostgreSQL ${serverVersion}`;
 }
 
-/** The server, and the pooler pooltune reached it through when there was one: every report's first facts. */
-export function reached(envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler'>): string[] {
+/**
+ * The server, primary or standby, and the pooler pooltune reached it through when there was one: every
+ * report's first facts.
+ */
+export function reached(envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler' | 'topology'>): string[] {
   // Without a server version only a pooler's console was read (check-server --db <console>).
   return [
     ...(envelope.serverVersion === null ? [] : [postgres(envelope.serverVersion)]),
+    ...(envelope.topology ? [describeRole(envelope.topology)] : []),
     ...(envelope.pooler ? [describeSighting(envelope.pooler)] : []),
   ];
 }

@@ -1,6 +1,7 @@
 import type { ActivityFacts, ServerFacts, Setting } from '../../src/core/server-facts.js';
 import type { ServerPlan } from '../../src/core/checks/index.js';
 import { EMPTY_ROSTER } from '../../src/core/sessions/roster.js';
+import { PRIMARY_ALONE } from '../../src/core/topology/facts.js';
 
 const UNITS: Readonly<Record<string, [string | null, string]>> = {
   max_connections: [null, 'postmaster'],
@@ -52,6 +53,7 @@ export function serverFacts(
     databaseLimits: [],
     sessions: EMPTY_ROSTER,
     route: { throughPooler: false, announcedPid: 4242, backendPid: 4242 },
+    topology: PRIMARY_ALONE,
     ...overrides,
     settings,
     activity: {

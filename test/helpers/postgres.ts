@@ -19,7 +19,8 @@ export const PG_VERSIONS = [18, 15] as const;
 export type PgVersion = (typeof PG_VERSIONS)[number];
 
 const NOBODY = { uid: 65534, gid: 65534 };
-const runAs = userInfo().uid === 0 ? NOBODY : undefined;
+/** The user the servers run as: `nobody` when the tests run as root, else the tests' own. */
+export const runAs = userInfo().uid === 0 ? NOBODY : undefined;
 
 /** Whether every folder above `file` lets others through, as `nobody` needs. */
 async function reachableByOthers(file: string): Promise<boolean> {
@@ -29,7 +30,7 @@ async function reachableByOthers(file: string): Promise<boolean> {
   return true;
 }
 
-async function binaries(version: PgVersion): Promise<{ initdb: string; pg_ctl: string }> {
+export async function binaries(version: PgVersion): Promise<{ initdb: string; pg_ctl: string }> {
   const module = (version === 18 ? await import('pg18-binaries') : await import('pg15-binaries')) as {
     initdb: string;
     pg_ctl: string;
@@ -90,7 +91,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function asServerUser(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+export function asServerUser(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   return run(file, args, {
     ...(runAs ?? {}),
     env: { PATH: '/usr/bin:/bin', LC_ALL: 'C', ...env },
@@ -178,6 +179,21 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
     throw new Error(`PostgreSQL ${options.version} did not start: ${(error as Error).message}\n${log}`);
   }
 
+  return serverHandle(options.version, { root, port, dataDir, logFile, pg_ctl });
+}
+
+/** Where a running test server lives, for serverHandle. */
+export interface ServerPlace {
+  readonly root: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly pg_ctl: string;
+}
+
+/** The TestServer for a server already running at `place` (started here, or a standby made from one). */
+export function serverHandle(version: PgVersion, place: ServerPlace): TestServer {
+  const { root, port, dataDir, logFile, pg_ctl } = place;
   const client = async (database = 'postgres') => {
     const c = new pg.Client({ host: root, port, user: 'postgres', database });
     await c.connect();
@@ -185,7 +201,7 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
   };
   let stopped = false;
   return {
-    version: options.version,
+    version,
     host: '127.0.0.1',
     port,
     socketDir: root,

@@ -12,6 +12,8 @@ import {
   runChecks,
   serverChecks,
   sessionChecks,
+  standbyChecks,
+  standbyObservation,
 } from '../../src/core/checks/index.js';
 import { exitCodeFor } from '../../src/core/exit-codes.js';
 import type { Finding, IgnoredFinding, Skipped } from '../../src/core/findings.js';
@@ -34,6 +36,8 @@ import type { MonitorReport } from '../../src/report/monitor-report.js';
 import type { PreflightReport } from '../../src/report/preflight-report.js';
 import type { RecommendReport } from '../../src/report/recommend-report.js';
 import { plan, serverFacts } from '../helpers/facts.js';
+import { PRIMARY_ALONE, type TopologyFacts } from '../../src/core/topology/facts.js';
+import { withApplyOrder } from '../../src/core/topology/order.js';
 import { poolerDatabase, poolerFacts, poolerPool, poolerStats } from '../helpers/pooler-facts.js';
 import { roster, sessionRef } from '../helpers/sessions.js';
 import { sessionSettingsFrom } from '../../src/core/sessions/settings.js';
@@ -135,6 +139,7 @@ export function trafficRecommendReport(): RecommendReport {
     command: 'recommend',
     target: TARGET,
     serverVersion: '17.1',
+    topology: PRIMARY_ALONE,
     inputs: {
       workload: flag('oltp'),
       workloadOrigin: 'oltp',
@@ -218,6 +223,7 @@ export function checkServerReport(): CheckServerReport {
     command: 'check-server',
     target: TARGET,
     serverVersion: facts.serverVersion,
+    topology: facts.topology,
     server: {
       role: 'app',
       database: 'orders',
@@ -231,6 +237,76 @@ export function checkServerReport(): CheckServerReport {
     findings,
     skipped,
     ignored: [ignoredFinding],
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
+/** A hot standby whose replay paused (its max_connections fell below the primary's), 45s behind. */
+export const PAUSED_STANDBY: TopologyFacts = {
+  role: 'standby',
+  systemIdentifier: '7714218979059478808',
+  replay: {
+    pauseState: 'paused',
+    receiveLsn: '0/3016138',
+    replayLsn: '0/3016100',
+    lagBytes: 56,
+    lastReplayAt: '2026-03-01T10:00:00.000Z',
+    lagSeconds: 45,
+    walReceiver: { status: 'streaming', sender: '10.0.0.1:5432' },
+    conflicts: { snapshot: 0, lock: 0, bufferpin: 0, deadlock: 0, tablespace: 0 },
+  },
+  standbys: [],
+  canReadReplication: true,
+};
+
+/**
+ * check-server on that standby with a fleet too big for it: replay paused and behind, queries cancelled by
+ * replay before the workload's timeout, and a max_connections fix that says to raise the standby first.
+ */
+export function standbyCheckServerReport(): CheckServerReport {
+  const facts = serverFacts({
+    settings: {
+      max_connections: 100,
+      statement_timeout: 60_000,
+      max_standby_streaming_delay: 30_000,
+      max_standby_archive_delay: 30_000,
+    },
+    topology: PAUSED_STANDBY,
+  });
+  const withFeedback = new Map(facts.settings).set('hot_standby_feedback', {
+    name: 'hot_standby_feedback',
+    setting: 'off',
+    unit: null,
+    source: 'default',
+    context: 'sighup',
+    pendingRestart: false,
+  });
+  const standbyFacts = { ...facts, settings: withFeedback };
+  const serverPlan = plan({ poolMax: 40, instances: 3 });
+  const checked = runChecks([serverChecks, standbyChecks], {
+    server: { facts: standbyFacts, plan: serverPlan },
+    standby: standbyObservation(standbyFacts, 60_000),
+  });
+  const findings = withApplyOrder(checked.findings, standbyFacts);
+  return {
+    command: 'check-server',
+    target: 'app@replica.internal:5432/orders',
+    serverVersion: facts.serverVersion,
+    topology: facts.topology,
+    server: {
+      role: 'app',
+      database: 'orders',
+      maxConnections: 100,
+      reservedConnections: 3,
+      usableSlots: 97,
+      clientConnections: 0,
+      canSeeOtherSessions: true,
+    },
+    plan: serverPlan,
+    findings,
+    skipped: checked.skipped,
+    ignored: [],
     failOn: 'critical',
     exitCode: gate(findings),
   };
@@ -307,6 +383,7 @@ export function healthReport(): HealthReport {
     command: 'health',
     target: TARGET,
     serverVersion: '17.1',
+    topology: PRIMARY_ALONE,
     metrics,
     probe: {
       wallMs: 6400,
@@ -350,6 +427,7 @@ export function preflightReport(): PreflightReport {
     command: 'preflight',
     target: TARGET,
     serverVersion: '17.1',
+    topology: PRIMARY_ALONE,
     configFile: 'pooltune.config.json',
     plan: [
       { service: 'api', workload: 'oltp', instances: 6, poolMax: 40, total: 240 },
@@ -407,6 +485,7 @@ export function benchReport(): BenchReport {
     command: 'bench',
     target: TARGET,
     serverVersion: '17.1',
+    topology: PRIMARY_ALONE,
     load: openLoad,
     runs,
     findings,
@@ -483,6 +562,7 @@ export function monitorReport(): MonitorReport {
     command: 'monitor',
     target: TARGET,
     serverVersion: '17.1',
+    topology: PRIMARY_ALONE,
     run: {
       intervalMs: 1000,
       durationMs: null,
@@ -563,6 +643,7 @@ export function pooledMonitorReport(): MonitorReport {
     command: 'monitor',
     target: 'app@pgbouncer.internal:6432/appdb',
     serverVersion: '17.1',
+    topology: PRIMARY_ALONE,
     pooler: {
       seenBy: 'backend-pid',
       sessionThrough: true,
@@ -593,6 +674,7 @@ export const FIXTURE_REPORTS = {
   'recommend-traffic': trafficRecommendReport,
   'recommend-pooled': pooledRecommendReport,
   'check-server': checkServerReport,
+  'check-server-standby': standbyCheckServerReport,
   health: healthReport,
   preflight: preflightReport,
   bench: benchReport,

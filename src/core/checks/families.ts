@@ -13,6 +13,7 @@ import { schemaChecks } from './schema.js';
 import { serverChecks } from './server.js';
 import { sessionChecks } from './sessions.js';
 import { sizingChecks } from './sizing.js';
+import { standbyChecks } from './standby.js';
 
 export {
   benchChecks,
@@ -24,12 +25,14 @@ export {
   serverChecks,
   sessionChecks,
   sizingChecks,
+  standbyChecks,
 };
 
 /** Every family, in the order their findings are reported when several run. */
 export const CHECK_FAMILIES: readonly CheckFamily[] = [
   planChecks,
   serverChecks,
+  standbyChecks,
   poolerChecks,
   sessionChecks,
   healthChecks,
@@ -40,23 +43,25 @@ export const CHECK_FAMILIES: readonly CheckFamily[] = [
 ];
 
 /**
- * health: the probes' checks, the sessions', the pooler's when one was read, then the schema's when
- * --schema asked for it.
+ * health: the probes' checks, the standby's (replay paused or behind), the sessions', the pooler's when one
+ * was read, then the schema's when --schema asked for it.
  */
 export const HEALTH_FAMILIES: readonly CheckFamily[] = [
   healthChecks,
+  standbyChecks,
   sessionChecks,
   poolerChecks,
   schemaChecks,
 ];
 
 /**
- * check-server: the plan (when there is one), the server's settings and usage, the pooler in front of it
- * (when its admin console was read), and the server's sessions.
+ * check-server: the plan (when there is one), the server's settings and usage, its place in replication,
+ * the pooler in front of it (when its admin console was read), and the server's sessions.
  */
 export const CHECK_SERVER_FAMILIES: readonly CheckFamily[] = [
   planChecks,
   serverChecks,
+  standbyChecks,
   poolerChecks,
   sessionChecks,
 ];
@@ -69,7 +74,7 @@ export const PREFLIGHT_FAMILIES: readonly CheckFamily[] = [...CHECK_SERVER_FAMIL
 
 /** preflight's checks over what it observed; without `health` (--no-health) the probes' checks do not run. */
 export function runPreflightChecks(
-  input: Pick<CheckInput, 'plan' | 'server' | 'health' | 'sessions' | 'pooler'>,
+  input: Pick<CheckInput, 'plan' | 'server' | 'health' | 'sessions' | 'pooler' | 'standby'>,
   settings?: CheckSettings,
 ): CheckResult {
   return runChecks(PREFLIGHT_FAMILIES, input, settings);

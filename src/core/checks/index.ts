@@ -23,4 +23,10 @@ export {
 } from './registry.js';
 export type { CheckContext, ServerPlan } from './types.js';
 export { limitsOf } from './sessions.js';
+export {
+  GUIDE_REPLAY_LAG,
+  standbyObservation,
+  type ReplayLagThresholds,
+  type StandbyObservation,
+} from './standby/observation.js';
 export { overWindow, poolerObservation, unreadPooler } from './pooler/observation.js';

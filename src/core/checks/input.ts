@@ -23,6 +23,7 @@ import type { PoolerWindow } from '../pooler/window.js';
 import type { ServerFacts } from '../server-facts.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
 import type { CatalogSnapshot, SchemaSpec } from '../schema/types.js';
+import type { StandbyObservation } from './standby/observation.js';
 import type { CheckContext } from './types.js';
 
 /** What monitor knows of the role and the server beside the samples. */
@@ -121,6 +122,8 @@ export interface CheckInput {
   readonly sizing?: SizingObservation | undefined;
   /** The pooler in the chain, read from its admin console. */
   readonly pooler?: PoolerObservation | undefined;
+  /** The server's place in replication: a standby's replay and conflicts, the standbys streaming from it. */
+  readonly standby?: StandbyObservation | undefined;
 }
 
 /** A check family is named after the part of the input it judges. */

@@ -45,6 +45,7 @@ function findingMessage(finding: Finding): string {
   if (sql.length > 0) {
     const when = fixTakesEffect(finding.fix);
     parts.push(`fix: ${sql.join(' ')}${when ? ` (${when})` : ''}`);
+    if (finding.fix?.order) parts.push(`order: ${finding.fix.order}`);
   }
   const hints = hintTitles(finding);
   if (hints.length > 0) parts.push(`try: ${hints.join('; ')}`);

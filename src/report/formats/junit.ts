@@ -56,6 +56,7 @@ function failureBody(finding: Finding): string {
   if (finding.fix?.restart) lines.push('the fix needs a server restart');
   else if (finding.fix?.reload) lines.push('the fix applies on reload');
   else if (finding.fix?.newSessions) lines.push('the fix applies to new sessions');
+  if (finding.fix?.order) lines.push(`order: ${finding.fix.order}`);
   for (const title of hintTitles(finding)) lines.push(`try: ${title}`);
   return lines.join('\n');
 }

@@ -72,6 +72,7 @@ function findingLines(findings: readonly Finding[]): string[] {
     sql.forEach((statement, i) =>
       lines.push(`  - fix: \`${statement}\`${when && i === sql.length - 1 ? ` (${when})` : ''}`),
     );
+    if (f.fix?.order) lines.push(`  - order: ${f.fix.order}`);
     for (const id of f.hints ?? []) {
       const hint = hintFor(id);
       if (!hint) continue;

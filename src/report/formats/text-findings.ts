@@ -72,6 +72,7 @@ export function findingsText(
         `${indent}${style.dim(i === 0 && ini.length === 0 ? 'fix:' : '    ')} ${statement}${i === sql.length - 1 ? style.dim(applies) : ''}`,
       ),
     );
+    if (f.fix?.order) detail('order', f.fix.order);
     const hints = hintTitles(f);
     if (hints.length > 0) detail('try', `${hints.join('; ')} (see Hints)`);
   }
