@@ -10,7 +10,7 @@ import {
 import { withApplyOrder } from '../core/topology/order.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { planServerFrom } from '../core/plan/server.js';
-import { otherClients, usableSlots } from '../core/server-facts.js';
+import { otherClients, usableSlots, type ServerFacts } from '../core/server-facts.js';
 import { resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
@@ -51,6 +51,8 @@ interface CheckInputs {
   readonly preset: WorkloadPreset;
   /** The plan's services that connect to this target. */
   readonly services: readonly PlannedService[];
+  /** Told what the target's server said (null: only its pooler's console was read), for the run's cross-checks. */
+  readonly seen?: (facts: ServerFacts | null) => void;
 }
 
 /** `pooltune check-server`: facts from the server → pure checks → the report the pipeline finishes. */
@@ -68,18 +70,31 @@ async function runCheckServer(
   const several = severalTargetsOf(options, io, poolPlan);
   if (several === undefined)
     return checkTarget(targetOf(options, io, poolPlan), { options, io, poolPlan, preset, services });
+  const seen = new Map<string, ServerFacts | null>();
   const outcomes = await onEveryTarget(several, ({ name, target }, index) =>
-    checkTarget(target, { options, io, poolPlan, preset, services: servicesOf(services, name, index === 0) }),
+    checkTarget(target, {
+      options,
+      io,
+      poolPlan,
+      preset,
+      services: servicesOf(services, name, index === 0),
+      seen: (facts) => seen.set(name, facts),
+    }),
   );
   const first = several[0]?.name;
-  return combineTargets('check-server', outcomes, {
-    failOn: failOnWithPlan(options, poolPlan),
-    servicesOf:
-      services.length === 0
-        ? undefined
-        : (name) => servicesOf(services, name, name === first).map((p) => p.service),
-    surge: poolPlan?.surge,
-  });
+  return combineTargets(
+    'check-server',
+    outcomes,
+    {
+      failOn: failOnWithPlan(options, poolPlan),
+      servicesOf:
+        services.length === 0
+          ? undefined
+          : (name) => servicesOf(services, name, name === first).map((p) => p.service),
+      surge: poolPlan?.surge,
+    },
+    seen,
+  );
 }
 
 /** One target: the pooler alone when --db is its console, else the server and everything in front of it. */
@@ -95,6 +110,7 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
   if (isConsoleTarget(db.connection)) {
     // --db is a pooler's admin console: the pooler is judged alone, against the plan's fleet if there is one.
     const sighting = await readConsoleAlone(target);
+    inputs.seen?.(null);
     const plan: ServerPlan = {
       workload: preset.name,
       workloadWantsStatementTimeout: preset.pool.queryTimeoutMs !== null,
@@ -117,6 +133,7 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
     };
   }
   const facts = await withSession(target, io, options, async (session) => session.facts);
+  inputs.seen?.(facts);
   await verbose(
     io,
     options,

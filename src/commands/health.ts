@@ -25,6 +25,7 @@ import { PooltuneError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
 import type { TargetsReport } from '../report/targets-report.js';
 import type { SchemaSpec } from '../core/schema/types.js';
+import type { ServerFacts } from '../core/server-facts.js';
 import type { HealthReport } from '../report/health-report.js';
 import { untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
@@ -54,26 +55,32 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport |
   if (several === undefined)
     return healthOf(targetOf(options, io, undefined, settings), options, io, schemaSpec);
   let stoppedBy: HealthReport['probe']['stoppedBy'] = null;
+  const seen = new Map<string, ServerFacts | null>();
   // One target at a time: probes on one server would colour another's latencies, and a stop ends the run.
   const outcomes = await onEveryTarget(
     several,
-    async ({ target }) => {
+    async ({ name, target }) => {
       if (stoppedBy)
         throw new PooltuneError(
           `not probed: the run was stopped by ${stoppedBy} first`,
           EXIT_CODE.unreachable,
         );
-      const report = await healthOf(target, options, io, schemaSpec);
+      const report = await healthOf(target, options, io, schemaSpec, (facts) => seen.set(name, facts));
       stoppedBy = report.probe.stoppedBy ?? null;
       return report;
     },
     1,
   );
-  return combineTargets('health', outcomes, {
-    failOn: several[0]!.target.failOn,
-    servicesOf: undefined,
-    surge: undefined,
-  });
+  return combineTargets(
+    'health',
+    outcomes,
+    {
+      failOn: several[0]!.target.failOn,
+      servicesOf: undefined,
+      surge: undefined,
+    },
+    seen,
+  );
 }
 
 /** One target's probes and health rules: the report health gives of it alone. */
@@ -82,6 +89,8 @@ async function healthOf(
   options: HealthOptions,
   io: Io,
   schemaSpec: SchemaSpec | undefined,
+  /** Told what the target's server said, for the run's cross-checks. */
+  seen?: (facts: ServerFacts) => void,
 ): Promise<HealthReport> {
   const started = performance.now();
   const db = target.endpoint;
@@ -99,7 +108,7 @@ async function healthOf(
       io,
       options,
       async (session) => ({
-        serverVersion: session.facts.serverVersion,
+        serverVersion: (seen?.(session.facts), session.facts.serverVersion),
         pooler: session.facts.pooler ?? null,
         topology: session.facts.topology,
         // health knows no workload: statement_timeout alone bounds the standby's queries.

@@ -11,6 +11,7 @@ import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
 import { formatDuration } from '../core/units.js';
 import { planServerFrom } from '../core/plan/server.js';
+import type { ServerFacts } from '../core/server-facts.js';
 import { loadPlan, resolvePlanPath } from '../config/load-plan.js';
 import { loadWorkload } from '../config/load-workload.js';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
@@ -59,6 +60,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
   if (several === undefined)
     return preflightTarget(targetOf(options, io, plan), { options, io, plan, services, workload });
   const first = several[0]?.name;
+  const seen = new Map<string, ServerFacts | null>();
   // With health probes, one target at a time: their latencies are then each server's own.
   const outcomes = await onEveryTarget(
     several,
@@ -69,14 +71,20 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
         plan,
         services: servicesOf(services, name, index === 0),
         workload,
+        seen: (facts) => seen.set(name, facts),
       }),
     options.health ? 1 : undefined,
   );
-  return combineTargets('preflight', outcomes, {
-    failOn: failOnWithPlan(options, plan),
-    servicesOf: (name) => servicesOf(services, name, name === first).map((p) => p.service),
-    surge: plan.surge,
-  });
+  return combineTargets(
+    'preflight',
+    outcomes,
+    {
+      failOn: failOnWithPlan(options, plan),
+      servicesOf: (name) => servicesOf(services, name, name === first).map((p) => p.service),
+      surge: plan.surge,
+    },
+    seen,
+  );
 }
 
 interface PreflightInputs {
@@ -86,6 +94,8 @@ interface PreflightInputs {
   /** The plan's services that connect to this target. */
   readonly services: readonly PlannedService[];
   readonly workload: WorkloadPreset;
+  /** Told what the target's server said, for the run's cross-checks. */
+  readonly seen?: (facts: ServerFacts) => void;
 }
 
 /** One target: its facts, the short health probe, and the checks of the plan's services on it. */
@@ -106,7 +116,7 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
     io,
     options,
     async (session) => ({
-      facts: session.facts,
+      facts: (inputs.seen?.(session.facts), session.facts),
       run: options.health
         ? await probes.probeHealth(
             session,

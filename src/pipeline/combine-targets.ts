@@ -2,7 +2,8 @@ import { EXIT_CODE, exitCodeFor } from '../core/exit-codes.js';
 import { SEVERITY_RANK, type FailOn, type Finding, type Severity } from '../core/findings.js';
 import type { ServicePlan } from '../core/plan/config.js';
 import type { Surge } from '../core/plan/surge.js';
-import { demandOf, unreachableFinding } from '../core/targets.js';
+import type { ServerFacts } from '../core/server-facts.js';
+import { acrossTargets, demandOf, unreachableFinding } from '../core/targets.js';
 import type { FleetRow, OneTargetReport, TargetsReport } from '../report/targets-report.js';
 import type { TargetOutcome } from './targets.js';
 
@@ -17,8 +18,8 @@ function worst(findings: readonly Finding[]): Severity | null {
 
 /**
  * One report over several targets: each target's findings, skipped checks and ignores labelled with its
- * name, a finding for each target that was not reached, findings across targets (`across`, e.g. a standby
- * below its primary), and the exit code of the whole run: the gate over every finding, or, when no target
+ * name, a finding for each target that was not reached, findings across targets (a target that is not
+ * the plan's role, a standby below its primary), and the exit code of the whole run: the gate over every finding, or, when no target
  * was reached at all, the code their errors share (3 when they differ).
  */
 export function combineTargets(
@@ -30,8 +31,16 @@ export function combineTargets(
     readonly servicesOf: ((name: string) => readonly ServicePlan[]) | undefined;
     readonly surge: Surge | undefined;
   },
-  across: readonly Finding[] = [],
+  /** Each reached target's facts (null: only a pooler's console was read), by name. */
+  seen: ReadonlyMap<string, ServerFacts | null> = new Map(),
 ): TargetsReport {
+  const across = acrossTargets(
+    outcomes.map((o) => ({
+      name: o.name,
+      ...(o.declaredRole ? { declaredRole: o.declaredRole } : {}),
+      facts: 'report' in o && seen.has(o.name) ? seen.get(o.name) : undefined,
+    })),
+  );
   const label = <T extends { readonly target?: string }>(name: string, items: readonly T[]): T[] =>
     items.map((item) => ({ ...item, target: name }));
   const findings: Finding[] = [];
