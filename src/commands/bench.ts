@@ -249,6 +249,7 @@ async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
     target: db.display,
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
+    provider: facts.provider,
     load,
     runs,
     // The first configuration decides; --compare's is shown beside it.

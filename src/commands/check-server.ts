@@ -116,6 +116,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
     target: db.display,
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
+    provider: facts.provider,
     server: {
       role: facts.currentRole,
       database: facts.currentDatabase,

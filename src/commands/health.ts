@@ -59,6 +59,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
       async (session) => ({
         serverVersion: session.facts.serverVersion,
         pooler: session.facts.pooler ?? null,
+        provider: session.facts.provider,
         chain: poolerObservation(session.facts.pooler, target.pooler.instances, session.facts, []),
         sessions: {
           role: session.facts.currentRole,

@@ -131,7 +131,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   };
   let startedWall = new Date();
   let started = performance.now();
-  const { context, serverVersion, pooler, chain, stoppedBy } = await withSession(
+  const { context, serverVersion, pooler, provider, chain, stoppedBy } = await withSession(
     target,
     io,
     options,
@@ -216,6 +216,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         context,
         serverVersion: facts.serverVersion,
         pooler: facts.pooler ?? null,
+        provider: facts.provider,
         // The chain as its console showed it last, judged over the run's totals.
         chain: overRun(watch, poolerObservation(facts.pooler, target.pooler.instances, facts, [])),
         stoppedBy: ended,
@@ -246,6 +247,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     target: db.display,
     serverVersion,
     pooler,
+    provider,
     run: {
       intervalMs: options.intervalMs,
       durationMs: options.durationMs ?? null,

@@ -113,6 +113,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
     target: db.display,
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
+    provider: facts.provider,
     configFile: plan.file,
     plan: services.map(({ service, preset }) => ({
       service: service.name,

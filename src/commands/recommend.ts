@@ -392,6 +392,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     target,
     serverVersion,
     pooler: sighting,
+    provider: serverFacts?.provider ?? null,
     inputs: {
       workload: input(preset.name, 'workload'),
       workloadOrigin: preset.origin,

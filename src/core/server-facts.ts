@@ -1,5 +1,7 @@
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from './guide.js';
 import type { PoolerSighting } from './pooler/sighting.js';
+import type { ProviderSighting } from './provider/detect.js';
+import type { RolePrivileges } from './provider/privileges.js';
 import type { SessionRoster } from './sessions/roster.js';
 
 /** One row of pg_settings, as the checks need it. */
@@ -68,6 +70,10 @@ export interface ServerFacts {
   readonly currentRole: string;
   readonly currentDatabase: string;
   readonly isSuperuser: boolean;
+  /** What the role may change itself: ALTER SYSTEM, ALTER DATABASE, ALTER ROLE (the fixes follow it). */
+  readonly privileges: RolePrivileges;
+  /** The managed service the server runs on, recognised from its roles, functions and settings; null: none. */
+  readonly provider: ProviderSighting | null;
   readonly settings: ReadonlyMap<string, Setting>;
   readonly activity: ActivityFacts;
   /** The sessions behind the session findings: in a transaction, running, or waiting for a lock. */

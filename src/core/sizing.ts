@@ -1,3 +1,4 @@
+import { settingAccess } from './checks/fix.js';
 import type { ServerBudget, SizingInput, ValueSource } from './budget.js';
 import { sizingChecks } from './checks/sizing.js';
 import { runChecks } from './checks/registry.js';
@@ -280,6 +281,7 @@ export function budgetFromServer(facts: ServerFacts, accountForOthers: boolean):
     source: 'server',
     reservedParts,
     heldNow: { connections: others, counted: accountForOthers },
+    access: settingAccess(facts),
     ...(accountForOthers ? { otherDescription: 'client connections open now, besides pooltune' } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { FailOn, Finding, IgnoredFinding, Severity, Skipped } from '../core/findings.js';
 import { describeSighting, type PoolerSighting } from '../core/pooler/sighting.js';
+import { describeProvider, type ProviderSighting } from '../core/provider/detect.js';
 
 /** The fields every command's report has; JSON writes them around the command's own fields. */
 export interface ReportEnvelope {
@@ -8,6 +9,8 @@ export interface ReportEnvelope {
   readonly serverVersion: string | null;
   /** The pooler between pooltune and the server; absent when the session went straight to PostgreSQL. */
   readonly pooler?: PoolerSighting | null | undefined;
+  /** The managed service the server runs on (RDS, Cloud SQL…); null: none recognised; absent: no server read. */
+  readonly provider?: ProviderSighting | null | undefined;
   readonly findings: readonly Finding[];
   readonly skipped: readonly Skipped[];
   /** Findings the config file ignores, with the reason; absent when there are none. */
@@ -119,10 +122,11 @@ export function postgres(serverVersion: string): string {
 }
 
 /** The server, and the pooler pooltune reached it through when there was one: every report's first facts. */
-export function reached(envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler'>): string[] {
+export function reached(envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler' | 'provider'>): string[] {
   // Without a server version only a pooler's console was read (check-server --db <console>).
   return [
     ...(envelope.serverVersion === null ? [] : [postgres(envelope.serverVersion)]),
+    ...(envelope.provider ? [describeProvider(envelope.provider)] : []),
     ...(envelope.pooler ? [describeSighting(envelope.pooler)] : []),
   ];
 }

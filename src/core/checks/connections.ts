@@ -16,7 +16,7 @@ import {
   utilisationSeverity,
 } from '../guide.js';
 import { numericSetting, otherClients, usableSlots } from '../server-facts.js';
-import { alterSystem } from './fix.js';
+import { serverSettingFix } from './fix.js';
 import type { Check } from './registry.js';
 import { outcome, type ServerRule, type CheckContext } from './types.js';
 
@@ -54,7 +54,7 @@ export const checkConnectionTier: ServerRule = ({ facts, plan }) => {
         title: `max_connections is ${max}, below the guide's development tier (${CONNECTION_TIERS[0].from}–${CONNECTION_TIERS[0].to})`,
         observed: String(max),
         expected: `at least ${SMALLEST_TIER_FROM}`,
-        fix: alterSystem(facts, 'max_connections', SMALLEST_TIER_FROM),
+        fix: serverSettingFix(facts, 'max_connections', SMALLEST_TIER_FROM),
         setting: { ...setting, recommended: `at least ${SMALLEST_TIER_FROM}` },
       },
     ]);
@@ -85,7 +85,7 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
           title: `superuser_reserved_connections is ${superuserReserved}: when the server fills up, not even an administrator can get in`,
           observed: String(superuserReserved),
           expected: `at least ${MIN_SUPERUSER_RESERVED}`,
-          fix: alterSystem(facts, 'superuser_reserved_connections', MIN_SUPERUSER_RESERVED),
+          fix: serverSettingFix(facts, 'superuser_reserved_connections', MIN_SUPERUSER_RESERVED),
           setting: {
             name: 'superuser_reserved_connections',
             current: String(superuserReserved),
@@ -154,7 +154,7 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
         title: `The planned fleet needs ${plural(total, 'connection')} but the server has ${usable} usable slots: ${missing} missing`,
         observed: fleet,
         expected: `at most ${usable}, ideally at most ${budgetShare(usable)} (${BUDGET_SHARE_PERCENT} %)`,
-        fix: alterSystem(
+        fix: serverSettingFix(
           facts,
           'max_connections',
           (numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS) +

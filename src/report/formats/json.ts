@@ -18,6 +18,7 @@ export function jsonReportDocument(
     target: envelope.target,
     serverVersion: envelope.serverVersion,
     pooler: envelope.pooler ? sightingSummary(envelope.pooler) : null,
+    provider: envelope.provider ?? null,
     ...body,
     findings: envelope.findings,
     skipped: envelope.skipped,
