@@ -3,6 +3,7 @@ import {
   MARKER_ROLES,
   MARKER_SCHEMAS,
   MARKER_SETTING_PREFIXES,
+  MARKER_SETTINGS,
 } from '../core/provider/catalogue.js';
 import type { ProviderMarkers } from '../core/provider/detect.js';
 import type { RolePrivileges } from '../core/provider/privileges.js';
@@ -10,7 +11,7 @@ import type { Session } from './connect.js';
 
 /**
  * The provider marks present on the server: names from pg_roles, pg_proc, pg_namespace and pg_settings,
- * which every role may read. Asked by name, so a server with thousands of roles answers a few rows.
+ * which every role may read, and the provider settings current_setting knows (placeholders included). Asked by name, so a server with thousands of roles answers a few rows.
  */
 export async function readProviderMarkers(session: Session): Promise<ProviderMarkers> {
   const [row] = await session.query<{
@@ -21,10 +22,14 @@ export async function readProviderMarkers(session: Session): Promise<ProviderMar
   }>(
     `select array(select rolname::text from pg_roles where rolname = any($1::text[]) order by 1) as roles,
             array(select distinct proname::text from pg_proc where proname = any($2::text[]) order by 1) as functions,
-            array(select distinct split_part(name, '.', 1) from pg_settings
-                   where name like '%.%' and split_part(name, '.', 1) = any($3::text[]) order by 1) as prefixes,
+            array(select prefix from (
+                    select split_part(name, '.', 1) as prefix from pg_settings
+                     where name like '%.%' and split_part(name, '.', 1) = any($3::text[])
+                    union
+                    select split_part(name, '.', 1) from unnest($5::text[]) as name
+                     where current_setting(name, true) is not null) as seen order by 1) as prefixes,
             array(select nspname::text from pg_namespace where nspname = any($4::text[]) order by 1) as schemas`,
-    [MARKER_ROLES, MARKER_FUNCTIONS, MARKER_SETTING_PREFIXES, MARKER_SCHEMAS],
+    [MARKER_ROLES, MARKER_FUNCTIONS, MARKER_SETTING_PREFIXES, MARKER_SCHEMAS, MARKER_SETTINGS],
   );
   return {
     roles: row?.roles ?? [],

@@ -27,6 +27,11 @@ export interface ProviderMarks {
   readonly functions: readonly string[];
   /** Prefixes of the provider's own settings (`rds` for rds.extensions). */
   readonly settingPrefixes: readonly string[];
+  /**
+   * Settings of the provider's that the probe asks current_setting(name, true) for: a placeholder set in
+   * postgresql.conf is hidden from pg_settings until a module defines it, but current_setting sees it.
+   */
+  readonly settings?: readonly string[];
   /** A provider whose marks are also another's (Aurora has RDS's) wins when its own are seen too. */
   readonly refines?: ProviderId;
 }
@@ -38,6 +43,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     roles: ['rds_superuser', 'rdsadmin', 'rds_password', 'rds_replication'],
     functions: [],
     settingPrefixes: ['rds'],
+    settings: ['rds.extensions', 'rds.force_ssl', 'rds.restrict_password_commands'],
   },
   {
     id: 'aurora',
@@ -53,6 +59,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     roles: ['cloudsqlsuperuser', 'cloudsqladmin', 'cloudsqlagent', 'cloudsqlreplica', 'cloudsqlimportexport'],
     functions: [],
     settingPrefixes: ['cloudsql'],
+    settings: ['cloudsql.iam_authentication', 'cloudsql.enable_pgaudit'],
   },
   {
     id: 'azure',
@@ -60,6 +67,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     roles: ['azure_pg_admin', 'azuresu'],
     functions: [],
     settingPrefixes: ['azure'],
+    settings: ['azure.extensions', 'azure.accepted_password_auth_method'],
   },
   {
     id: 'neon',
@@ -67,6 +75,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     roles: ['neon_superuser', 'cloud_admin'],
     functions: [],
     settingPrefixes: ['neon'],
+    settings: ['neon.timeline_id', 'neon.tenant_id'],
   },
   {
     id: 'supabase',
@@ -74,6 +83,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     roles: ['supabase_admin', 'authenticator', 'supabase_auth_admin', 'supabase_storage_admin'],
     functions: [],
     settingPrefixes: ['supautils'],
+    settings: ['supautils.reserved_roles', 'supautils.privileged_extensions'],
   },
   {
     id: 'crunchy-bridge',
@@ -102,5 +112,7 @@ export const MARKER_FUNCTIONS: readonly string[] = [...new Set(PROVIDERS.flatMap
 export const MARKER_SETTING_PREFIXES: readonly string[] = [
   ...new Set(PROVIDERS.flatMap((p) => p.settingPrefixes)),
 ];
+/** Every named setting the probe asks current_setting about. */
+export const MARKER_SETTINGS: readonly string[] = PROVIDERS.flatMap((p) => p.settings ?? []);
 /** Schemas the probe asks pg_namespace about: Heroku's extension schema. */
 export const MARKER_SCHEMAS: readonly string[] = ['heroku_ext'];

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { PG_VERSIONS, startServer, type PgVersion, type TestServer } from '../helpers/postgres.js';
+
+/**
+ * Managed servers and roles without ALTER SYSTEM (issue 15 §3), on real PostgreSQL servers made to look
+ * like each provider: the provider's placeholder settings in postgresql.conf and its roles created with
+ * SQL. pooltune connects as a pg_monitor role that is not a superuser, as a provider's customer role is.
+ */
+
+interface JsonFix {
+  sql?: string[];
+  commands?: string[];
+  where?: string;
+  restart?: boolean;
+  newSessions?: boolean;
+}
+interface JsonReport {
+  exitCode: number;
+  provider: { id: string; name: string; evidence: string[] } | null;
+  findings: { id: string; severity: string; fix?: JsonFix }[];
+}
+
+// A neglected server: max_connections below the guide's smallest tier, no reserved slots, no timeouts.
+const NEGLECTED = {
+  max_connections: 15,
+  superuser_reserved_connections: 0,
+  statement_timeout: 0,
+  idle_in_transaction_session_timeout: 0,
+};
+
+// The customer's role as the providers make it: no superuser, pg_monitor, may create roles and databases.
+const CUSTOMER_ROLE = 'CREATE ROLE app LOGIN CREATEROLE CREATEDB IN ROLE pg_monitor';
+
+async function checkServer(url: string): Promise<JsonReport> {
+  const r = await runCli(['check-server', '--db', url, '--workload', 'oltp', '--format', 'json']);
+  assert.equal(r.stderr, '', 'nothing on stderr');
+  return JSON.parse(r.stdout) as JsonReport;
+}
+
+function fixOf(report: JsonReport, id: string): JsonFix {
+  const fix = report.findings.find((f) => f.id === id)?.fix;
+  assert.ok(fix, `${id} has a fix: ${JSON.stringify(report.findings.map((f) => f.id))}`);
+  return fix;
+}
+
+async function lookAlike(
+  version: PgVersion,
+  settings: Record<string, string>,
+  sql: string[],
+): Promise<TestServer> {
+  const server = await startServer({ version, settings: { ...NEGLECTED, ...settings } });
+  for (const statement of [...sql, CUSTOMER_ROLE]) await server.sql(statement);
+  return server;
+}
+
+for (const version of PG_VERSIONS) {
+  describe(`a self-hosted PostgreSQL ${version}`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await lookAlike(version, {}, []);
+      await server.sql('CREATE DATABASE owned OWNER app');
+    });
+    after(() => server?.stop());
+
+    it("gives a pg_monitor role ALTER ROLE for session settings and a superuser's ALTER SYSTEM for max_connections", async () => {
+      const report = await checkServer(server.url('app', 'postgres'));
+      assert.equal(report.provider, null);
+      const statement = fixOf(report, 'statement-timeout-disabled');
+      assert.equal(statement.sql?.[0], `ALTER ROLE "app" SET statement_timeout = '30s';`);
+      // app does not own the postgres database: ALTER DATABASE is its owner's.
+      assert.match(
+        statement.sql?.[1] ?? '',
+        /^-- or, for the whole database \(its owner runs it\): ALTER DATABASE "postgres"/,
+      );
+      assert.match(
+        statement.sql?.[2] ?? '',
+        /^-- or, server-wide, for every role \(a superuser runs it\): ALTER SYSTEM/,
+      );
+      // Server-wide by the guide, but app may not ALTER SYSTEM: its own role's sessions come first.
+      const idle = fixOf(report, 'idle-in-transaction-timeout-disabled');
+      assert.equal(idle.sql?.[0], `ALTER ROLE "app" SET idle_in_transaction_session_timeout = '5min';`);
+      assert.equal(idle.newSessions, true);
+      for (const [id, name] of [
+        ['connection-tier', 'max_connections'],
+        ['superuser-reserved-connections', 'superuser_reserved_connections'],
+      ] as const) {
+        const fix = fixOf(report, id);
+        assert.match(fix.sql?.[0] ?? '', new RegExp(`^ALTER SYSTEM SET ${name} = \\d+;$`));
+        assert.equal(fix.restart, true);
+        assert.match(
+          fix.where ?? '',
+          new RegExp(
+            `^as a superuser: role app may not ALTER SYSTEM ${name}; or a superuser first runs GRANT ALTER SYSTEM ON PARAMETER ${name} TO "app";$`,
+          ),
+        );
+      }
+    });
+
+    it('offers ALTER DATABASE first-class to the database owner', async () => {
+      const report = await checkServer(server.url('app', 'owned'));
+      const sql = fixOf(report, 'statement-timeout-disabled').sql ?? [];
+      assert.equal(
+        sql[1],
+        `-- or, for the whole database: ALTER DATABASE "owned" SET statement_timeout = '30s';`,
+      );
+    });
+
+    it('gives ALTER SYSTEM to a role granted it on the parameter (15+)', async () => {
+      await server.sql('GRANT ALTER SYSTEM ON PARAMETER max_connections TO app');
+      try {
+        const report = await checkServer(server.url('app', 'postgres'));
+        assert.equal(fixOf(report, 'connection-tier').where, undefined);
+        assert.match(fixOf(report, 'superuser-reserved-connections').where ?? '', /^as a superuser/);
+      } finally {
+        await server.sql('REVOKE ALTER SYSTEM ON PARAMETER max_connections FROM app');
+      }
+    });
+
+    it('still gives a superuser the bare ALTER SYSTEM', async () => {
+      const report = await checkServer(server.url('postgres', 'postgres'));
+      const fix = fixOf(report, 'connection-tier');
+      assert.deepEqual(fix.sql, ['ALTER SYSTEM SET max_connections = 20;']);
+      assert.equal(fix.where, undefined);
+      assert.equal(fix.commands, undefined);
+    });
+  });
+}
+
+describe('provider look-alikes (PostgreSQL 18)', () => {
+  let rds: TestServer;
+  let cloudsql: TestServer;
+  let azure: TestServer;
+  before(async () => {
+    [rds, cloudsql, azure] = await Promise.all([
+      lookAlike(18, { 'rds.extensions': 'pg_stat_statements', 'rds.force_ssl': '0' }, [
+        'CREATE ROLE rdsadmin',
+        'CREATE ROLE rds_superuser NOLOGIN',
+        'CREATE ROLE rds_replication NOLOGIN',
+      ]),
+      lookAlike(18, { 'cloudsql.iam_authentication': 'off' }, [
+        'CREATE ROLE cloudsqladmin',
+        'CREATE ROLE cloudsqlsuperuser NOLOGIN',
+      ]),
+      lookAlike(18, { 'azure.extensions': '' }, [
+        'CREATE ROLE azuresu',
+        'CREATE ROLE azure_pg_admin NOLOGIN',
+      ]),
+    ]);
+    await rds.sql('GRANT rds_superuser TO app');
+  });
+  after(() => Promise.all([rds?.stop(), cloudsql?.stop(), azure?.stop()]));
+
+  it("recognises RDS and gives its parameter group's way, with a reboot for max_connections", async () => {
+    const report = await checkServer(rds.url('app', 'postgres'));
+    assert.equal(report.provider?.id, 'rds');
+    assert.deepEqual(report.provider?.evidence, [
+      'rds.* settings',
+      'rds_superuser role',
+      'rdsadmin role',
+      'rds_replication role',
+    ]);
+    const fix = fixOf(report, 'connection-tier');
+    assert.equal(fix.sql, undefined, 'no ALTER SYSTEM the role cannot run');
+    assert.deepEqual(fix.commands, [
+      'aws rds modify-db-parameter-group --db-parameter-group-name <custom-parameter-group> --parameters "ParameterName=max_connections,ParameterValue=20,ApplyMethod=pending-reboot"',
+      'aws rds reboot-db-instance --db-instance-identifier <instance>',
+    ]);
+    assert.equal(fix.restart, true);
+    // Session settings stay the role's own.
+    assert.equal(
+      fixOf(report, 'statement-timeout-disabled').sql?.[0],
+      `ALTER ROLE "app" SET statement_timeout = '30s';`,
+    );
+  });
+
+  it('names the provider in the text header', async () => {
+    const r = await runCli(['check-server', '--db', rds.url('app', 'postgres'), '--workload', 'oltp']);
+    const header = r.stdout.split('\n')[0] ?? '';
+    assert.match(
+      header,
+      /managed: Amazon RDS \(rds\.\* settings, rds_superuser role, rdsadmin role, rds_replication role\)/,
+    );
+    assert.match(r.stdout, /fix: aws rds modify-db-parameter-group /);
+    assert.match(r.stdout, /where: Amazon RDS, in the instance's custom DB parameter group/);
+  });
+
+  it('recognises Aurora once aurora_version() is there, and gives the cluster parameter group', async () => {
+    await rds.sql(
+      `CREATE FUNCTION public.aurora_version() RETURNS text LANGUAGE sql AS $$ SELECT '16.4.0' $$`,
+    );
+    try {
+      const report = await checkServer(rds.url('app', 'postgres'));
+      assert.equal(report.provider?.id, 'aurora');
+      assert.match(
+        fixOf(report, 'connection-tier').commands?.[0] ?? '',
+        /^aws rds modify-db-cluster-parameter-group /,
+      );
+    } finally {
+      await rds.sql('DROP FUNCTION public.aurora_version()');
+    }
+  });
+
+  it("recognises Cloud SQL and gives its flags, keeping the instance's others", async () => {
+    const report = await checkServer(cloudsql.url('app', 'postgres'));
+    assert.equal(report.provider?.name, 'Google Cloud SQL');
+    const fix = fixOf(report, 'superuser-reserved-connections');
+    assert.match(
+      fix.commands?.[1] ?? '',
+      /^gcloud sql instances patch <instance> --database-flags=superuser_reserved_connections=3,<every flag shown above to keep>$/,
+    );
+    assert.match(fix.where ?? '', /replaces all of its flags/);
+  });
+
+  it('recognises Azure flexible server and gives its server parameter and restart', async () => {
+    const report = await checkServer(azure.url('app', 'postgres'));
+    assert.equal(report.provider?.id, 'azure');
+    assert.deepEqual(fixOf(report, 'connection-tier').commands, [
+      'az postgres flexible-server parameter set --resource-group <resource-group> --server-name <server> --name max_connections --value 20',
+      'az postgres flexible-server restart --resource-group <resource-group> --name <server>',
+    ]);
+  });
+});
