@@ -175,6 +175,30 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
     );
   });
 
+  it("gives recommend --db's max_connections fix the parameter group's way too", async () => {
+    const r = await runCli([
+      'recommend',
+      '--db',
+      rds.url('app', 'postgres'),
+      '--workload',
+      'oltp',
+      '--instances',
+      '4',
+      '--concurrency',
+      '20',
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    assert.equal(report.provider?.id, 'rds');
+    const fix = fixOf(report, 'budget-shortfall');
+    assert.equal(fix.sql, undefined);
+    assert.match(
+      fix.commands?.[0] ?? '',
+      /ParameterName=max_connections,ParameterValue=\d+,ApplyMethod=pending-reboot/,
+    );
+  });
+
   it('names the provider in the text header', async () => {
     const r = await runCli(['check-server', '--db', rds.url('app', 'postgres'), '--workload', 'oltp']);
     const header = r.stdout.split('\n')[0] ?? '';
