@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import { PG_VERSIONS, startServer, type PgVersion, type TestServer } from '../helpers/postgres.js';
 
 /**
@@ -132,8 +133,11 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
   let rds: TestServer;
   let cloudsql: TestServer;
   let azure: TestServer;
+  let neon: TestServer;
+  let supabase: TestServer;
+  let pooler: TestPgBouncer;
   before(async () => {
-    [rds, cloudsql, azure] = await Promise.all([
+    [rds, cloudsql, azure, neon, supabase] = await Promise.all([
       lookAlike(18, { 'rds.extensions': 'pg_stat_statements', 'rds.force_ssl': '0' }, [
         'CREATE ROLE rdsadmin',
         'CREATE ROLE rds_superuser NOLOGIN',
@@ -147,10 +151,25 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
         'CREATE ROLE azuresu',
         'CREATE ROLE azure_pg_admin NOLOGIN',
       ]),
+      lookAlike(18, { 'neon.timeline_id': 'a1b2' }, [
+        'CREATE ROLE cloud_admin',
+        'CREATE ROLE neon_superuser NOLOGIN',
+      ]),
+      lookAlike(18, { 'supautils.reserved_roles': 'supabase_admin' }, [
+        'CREATE ROLE supabase_admin',
+        'CREATE ROLE authenticator NOINHERIT LOGIN',
+      ]),
     ]);
     await rds.sql('GRANT rds_superuser TO app');
+    pooler = await startPgBouncer(rds, {
+      poolMode: 'transaction',
+      auth: { users: { postgres: '', app: '' } },
+    });
   });
-  after(() => Promise.all([rds?.stop(), cloudsql?.stop(), azure?.stop()]));
+  after(async () => {
+    await pooler?.stop();
+    await Promise.all([rds?.stop(), cloudsql?.stop(), azure?.stop(), neon?.stop(), supabase?.stop()]);
+  });
 
   it("recognises RDS and gives its parameter group's way, with a reboot for max_connections", async () => {
     const report = await checkServer(rds.url('app', 'postgres'));
@@ -235,6 +254,32 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
       /^gcloud sql instances patch <instance> --database-flags=superuser_reserved_connections=3,<every flag shown above to keep>$/,
     );
     assert.match(fix.where ?? '', /replaces all of its flags/);
+  });
+
+  it('recognises RDS through a transaction-mode PgBouncer too', async () => {
+    const report = await checkServer(pooler.url('app', 'postgres'));
+    assert.equal(report.provider?.id, 'rds');
+    assert.match(fixOf(report, 'connection-tier').commands?.[0] ?? '', /^aws rds modify-db-parameter-group /);
+  });
+
+  it('recognises Neon and points max_connections at the compute size; Supabase and its CLI', async () => {
+    const onNeon = await checkServer(neon.url('app', 'postgres'));
+    assert.equal(onNeon.provider?.id, 'neon');
+    const compute = fixOf(onNeon, 'connection-tier');
+    assert.equal(compute.commands, undefined);
+    assert.match(
+      compute.where ?? '',
+      /^Neon, in the Neon console or API: Neon sets max_connections from the compute size/,
+    );
+    const onSupabase = await checkServer(supabase.url('app', 'postgres'));
+    assert.deepEqual(onSupabase.provider?.evidence, [
+      'supautils.* settings',
+      'supabase_admin role',
+      'authenticator role',
+    ]);
+    assert.deepEqual(fixOf(onSupabase, 'connection-tier').commands, [
+      'supabase postgres-config update --config max_connections=20',
+    ]);
   });
 
   it('recognises Azure flexible server and gives its server parameter and restart', async () => {
