@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import { PG_VERSIONS, startServer, type PgVersion, type TestServer } from '../helpers/postgres.js';
 
@@ -216,6 +219,24 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
       fix.commands?.[0] ?? '',
       /ParameterName=max_connections,ParameterValue=\d+,ApplyMethod=pending-reboot/,
     );
+  });
+
+  it('writes JSON the published schema accepts, provider, commands and where included', async () => {
+    const schema = JSON.parse(await readFile(`${REPO_ROOT}schemas/report.schema.json`, 'utf8')) as object;
+    const validate = new Ajv2020.default({
+      allErrors: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+    }).compile(schema);
+    const r = await runCli([
+      'check-server',
+      '--db',
+      rds.url('app', 'postgres'),
+      '--workload',
+      'oltp',
+      '--json',
+    ]);
+    assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors));
   });
 
   it('names the provider in the text header', async () => {
