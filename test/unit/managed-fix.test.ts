@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { serverSettingFix } from '../../src/core/checks/fix.js';
+import { runChecks, serverChecks } from '../../src/core/checks/index.js';
 import type { RolePrivileges } from '../../src/core/provider/privileges.js';
 import type { ProviderSighting } from '../../src/core/provider/detect.js';
-import { serverFacts } from '../helpers/facts.js';
+import { plan, serverFacts } from '../helpers/facts.js';
 
 const MONITOR_ROLE: RolePrivileges = {
   alterSystemAny: false,
@@ -116,5 +117,28 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
     });
     const fix = serverSettingFix({ ...facts, settings }, 'shared_buffers', '1GB');
     assert.match(fix.commands?.[0] ?? '', /--name shared_buffers --value 131072$/);
+  });
+
+  it("says who raises a CONNECTION LIMIT the role may not change: its own needs CREATEROLE, a database's its owner", () => {
+    const limits = (facts: ReturnType<typeof serverFacts>) =>
+      runChecks([serverChecks], { server: { facts, plan: plan({ poolMax: 10, instances: 3 }) } }).findings;
+    const limited = {
+      roleLimits: [{ name: 'app', limit: 20 }],
+      databaseLimits: [{ name: 'orders', limit: 20 }],
+    };
+    const customer = limits(serverFacts({ ...limited, privileges: MONITOR_ROLE }));
+    const role = customer.find((f) => f.id === 'role-connection-limit')?.fix;
+    assert.deepEqual(role?.sql, ['ALTER ROLE "app" CONNECTION LIMIT 30;']);
+    assert.match(
+      role?.where ?? '',
+      /^as a superuser, or a role with CREATEROLE .*: a role may not change its own connection limit$/,
+    );
+    assert.equal(
+      customer.find((f) => f.id === 'database-connection-limit')?.fix?.where,
+      'as the owner of database orders',
+    );
+    const superuser = limits(serverFacts({ ...limited, isSuperuser: true }));
+    assert.equal(superuser.find((f) => f.id === 'role-connection-limit')?.fix?.where, undefined);
+    assert.equal(superuser.find((f) => f.id === 'database-connection-limit')?.fix?.where, undefined);
   });
 });

@@ -15,7 +15,7 @@ import {
   utilisationPercent,
   utilisationSeverity,
 } from '../guide.js';
-import { numericSetting, otherClients, usableSlots } from '../server-facts.js';
+import { numericSetting, otherClients, usableSlots, type ServerFacts } from '../server-facts.js';
 import { serverSettingFix } from './fix.js';
 import type { Check } from './registry.js';
 import { outcome, type ServerRule, type CheckContext } from './types.js';
@@ -213,12 +213,27 @@ function limitFindings({ facts, plan }: CheckContext, poolMax: number | undefine
                 `ALTER ${kind === 'role' ? 'ROLE' : 'DATABASE'} "${current.replaceAll('"', '""')}" CONNECTION LIMIT ${total};`,
               ],
               restart: false,
+              ...connectionLimitWhere(kind, facts),
             },
           }
         : {}),
     });
   }
   return findings;
+}
+
+/**
+ * Who may raise a CONNECTION LIMIT when pooltune's role may not: a role cannot change its own (that takes
+ * CREATEROLE, and on 16+ ADMIN OPTION on the role, or a superuser), and a database's is its owner's.
+ */
+function connectionLimitWhere(kind: 'role' | 'database', facts: ServerFacts): { where?: string } {
+  if (facts.isSuperuser) return {};
+  if (kind === 'role') {
+    return {
+      where: `as a superuser, or a role with CREATEROLE (and on 16+ ADMIN OPTION on ${facts.currentRole}): a role may not change its own connection limit`,
+    };
+  }
+  return facts.privileges.ownsDatabase ? {} : { where: `as the owner of database ${facts.currentDatabase}` };
 }
 
 export const checkFleetPlan: ServerRule = (ctx) => {
