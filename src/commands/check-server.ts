@@ -121,7 +121,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
       role: facts.currentRole,
       database: facts.currentDatabase,
       maxConnections: slots.max,
-      reservedConnections: slots.superuserReserved + slots.reserved,
+      reservedConnections: slots.totalReserved,
       usableSlots: slots.usable,
       // As the slot-usage finding counts them: pooltune's own session is not a client of the application.
       clientConnections: otherClients(facts),

@@ -273,10 +273,12 @@ export function budgetFromServer(facts: ServerFacts, accountForOthers: boolean):
   const reservedParts = [{ name: 'superuser_reserved_connections', value: slots.superuserReserved }];
   if (facts.settings.has('reserved_connections'))
     reservedParts.push({ name: 'reserved_connections', value: slots.reserved });
+  if (slots.providerReserved > 0 && facts.provider)
+    reservedParts.push({ name: `kept by ${facts.provider.name}`, value: slots.providerReserved });
   const others = otherClients(facts);
   return {
     maxConnections: slots.max,
-    reservedConnections: slots.superuserReserved + slots.reserved,
+    reservedConnections: slots.totalReserved,
     otherConnections: accountForOthers ? others : 0,
     source: 'server',
     reservedParts,

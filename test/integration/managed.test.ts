@@ -23,7 +23,8 @@ interface JsonFix {
 interface JsonReport {
   exitCode: number;
   provider: { id: string; name: string; evidence: string[] } | null;
-  findings: { id: string; severity: string; fix?: JsonFix }[];
+  findings: { id: string; severity: string; observed?: string; fix?: JsonFix }[];
+  server?: { usableSlots: number };
 }
 
 // A neglected server: max_connections below the guide's smallest tier, no reserved slots, no timeouts.
@@ -291,6 +292,12 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
     assert.match(
       compute.where ?? '',
       /^Neon, in the Neon console or API: Neon sets max_connections from the compute size/,
+    );
+    // Neon keeps 7 slots for its superuser; this server reserves none itself, so 15 − 7 are usable.
+    assert.equal(onNeon.server?.usableSlots, 8);
+    assert.match(
+      onNeon.findings.find((f) => f.id === 'slot-usage')?.observed ?? '',
+      /8 usable = 15 − 0 superuser-reserved − 0 reserved − 7 kept by Neon$/,
     );
     const onSupabase = await checkServer(supabase.url('app', 'postgres'));
     assert.deepEqual(onSupabase.provider?.evidence, [

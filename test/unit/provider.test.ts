@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeProvider, detectProvider, NO_MARKERS } from '../../src/core/provider/detect.js';
 import { inSettingUnit } from '../../src/core/provider/setting-way.js';
+import { usableSlots } from '../../src/core/server-facts.js';
+import { serverFacts } from '../helpers/facts.js';
 
 const markers = (m: Partial<typeof NO_MARKERS>) => ({ ...NO_MARKERS, ...m });
 
@@ -62,5 +64,32 @@ describe("a value in the setting's own unit, as provider APIs take it", () => {
     assert.equal(inSettingUnit('30s', 'ms'), '30000');
     assert.equal(inSettingUnit(120, null), '120');
     assert.equal(inSettingUnit('on', null), 'on');
+  });
+});
+
+describe('the slots a recognised provider keeps for itself', () => {
+  const on = (id: 'azure' | 'neon' | 'rds', superuserReserved: number) =>
+    usableSlots(
+      serverFacts({
+        settings: { max_connections: 859, superuser_reserved_connections: superuserReserved },
+        provider: { id, name: id, evidence: [] },
+      }),
+    );
+
+  it("takes off what the provider keeps beyond the server's own reserved slots, never twice", () => {
+    // Azure keeps 15: 3 of them may be superuser_reserved_connections, so 12 more.
+    assert.deepEqual(
+      { ...on('azure', 3) },
+      { max: 859, superuserReserved: 3, reserved: 0, providerReserved: 12, totalReserved: 15, usable: 844 },
+    );
+    // Neon's 7 may be its superuser_reserved_connections: nothing more is taken off.
+    assert.equal(on('neon', 7).usable, 852);
+    assert.equal(on('neon', 7).providerReserved, 0);
+    // RDS documents no count of its own (its rds_reserved slots are not read yet).
+    assert.equal(on('rds', 3).usable, 856);
+  });
+
+  it('takes nothing off a self-hosted server', () => {
+    assert.equal(usableSlots(serverFacts()).providerReserved, 0);
   });
 });

@@ -75,7 +75,7 @@ export const checkConnectionTier: ServerRule = ({ facts, plan }) => {
 };
 
 export const checkReservedSlots: ServerRule = ({ facts }) => {
-  const { max, superuserReserved, reserved, usable } = usableSlots(facts);
+  const { max, superuserReserved, reserved, totalReserved, usable } = usableSlots(facts);
   const findings: Finding[] = [];
   findings.push(
     superuserReserved < MIN_SUPERUSER_RESERVED
@@ -115,7 +115,7 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
     findings.push({
       id: 'usable-slots',
       severity: 'critical',
-      title: `No connection slots are left for ordinary roles: max_connections ${max} minus ${superuserReserved + reserved} reserved`,
+      title: `No connection slots are left for ordinary roles: max_connections ${max} minus ${totalReserved} reserved`,
       observed: `${usable} usable slots`,
       expected: 'reserved slots well below max_connections',
     });
@@ -124,7 +124,7 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
 };
 
 export const checkSlotUsage: ServerRule = ({ facts }) => {
-  const { max, superuserReserved, reserved, usable } = usableSlots(facts);
+  const { max, superuserReserved, reserved, providerReserved, usable } = usableSlots(facts);
   if (usable < 1) return outcome();
   const others = otherClients(facts);
   const share = utilisationPercent(others, usable);
@@ -134,7 +134,7 @@ export const checkSlotUsage: ServerRule = ({ facts }) => {
       id: 'slot-usage',
       severity,
       title: `${others} of ${usable} usable connection slots are taken now (${share} %)`,
-      observed: `${others} client connections besides pooltune's; ${usable} usable = ${max} − ${superuserReserved} superuser-reserved${facts.settings.has('reserved_connections') ? ` − ${reserved} reserved` : ''}`,
+      observed: `${others} client connections besides pooltune's; ${usable} usable = ${max} − ${superuserReserved} superuser-reserved${facts.settings.has('reserved_connections') ? ` − ${reserved} reserved` : ''}${providerReserved > 0 && facts.provider ? ` − ${providerReserved} kept by ${facts.provider.name}` : ''}`,
       expected: `under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
     },
   ]);

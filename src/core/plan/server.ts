@@ -20,7 +20,7 @@ export function planServerFrom(facts: ServerFacts): PlanServer {
   const slots = usableSlots(facts);
   return {
     maxConnections: slots.max,
-    reservedSlots: slots.superuserReserved + slots.reserved,
+    reservedSlots: slots.totalReserved,
     heldNow: otherClients(facts),
     idleSessionTimeoutMs: settingMs(facts, 'idle_session_timeout') ?? 0,
     access: settingAccess(facts),

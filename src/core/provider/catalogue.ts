@@ -32,6 +32,11 @@ export interface ProviderMarks {
    * postgresql.conf is hidden from pg_settings until a module defines it, but current_setting sees it.
    */
   readonly settings?: readonly string[];
+  /**
+   * Connection slots the provider keeps for itself, out of max_connections (topology.md §2.4): Azure 15
+   * for replication and monitoring, Neon 7 for its superuser, Aurora at least 3 for AWS automation.
+   */
+  readonly reservedSlots?: number;
   /** A provider whose marks are also another's (Aurora has RDS's) wins when its own are seen too. */
   readonly refines?: ProviderId;
 }
@@ -51,6 +56,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     roles: [],
     functions: ['aurora_version'],
     settingPrefixes: ['aurora'],
+    reservedSlots: 3,
     refines: 'rds',
   },
   {
@@ -68,6 +74,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     functions: [],
     settingPrefixes: ['azure'],
     settings: ['azure.extensions', 'azure.accepted_password_auth_method'],
+    reservedSlots: 15,
   },
   {
     id: 'neon',
@@ -76,6 +83,7 @@ export const PROVIDERS: readonly ProviderMarks[] = [
     functions: [],
     settingPrefixes: ['neon'],
     settings: ['neon.timeline_id', 'neon.tenant_id'],
+    reservedSlots: 7,
   },
   {
     id: 'supabase',
@@ -103,6 +111,11 @@ export const PROVIDERS: readonly ProviderMarks[] = [
   // Heroku leaves no role, function or setting of its own; its extension schema is the only (weak) sign.
   { id: 'heroku', name: 'Heroku Postgres', roles: [], functions: [], settingPrefixes: [] },
 ];
+
+/** The slots a provider keeps for itself (0 when it documents none). */
+export function providerReservedSlots(id: ProviderId): number {
+  return PROVIDERS.find((p) => p.id === id)?.reservedSlots ?? 0;
+}
 
 /** Every role name the probe asks pg_roles about. */
 export const MARKER_ROLES: readonly string[] = [...new Set(PROVIDERS.flatMap((p) => p.roles))];
