@@ -49,7 +49,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 
   // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
   const {
-    value: { serverVersion, pooler, chain, sessions, run },
+    value: { serverVersion, pooler, provider, chain, sessions, run },
     stoppedBy,
   } = await untilStopped((stop) =>
     withSession(
@@ -118,6 +118,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
     target: db.display,
     serverVersion,
     pooler,
+    provider,
     metrics,
     probe: {
       wallMs: Math.round(performance.now() - started),

@@ -251,6 +251,24 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
     assert.match(r.stdout, /where: Amazon RDS, in the instance's custom DB parameter group/);
   });
 
+  it('names the provider in health and monitor reports too', async () => {
+    const health = await runCli(['health', '--db', rds.url('app', 'postgres')]);
+    assert.match(health.stdout.split('\n')[0] ?? '', /· managed: Amazon RDS \(/);
+    const monitor = await runCli([
+      'monitor',
+      '--db',
+      rds.url('app', 'postgres'),
+      '--duration',
+      '1s',
+      '--interval',
+      '1s',
+      '--format',
+      'json',
+    ]);
+    const summary = JSON.parse(monitor.stdout.trim().split('\n').at(-1) ?? '{}') as JsonReport;
+    assert.equal(summary.provider?.id, 'rds');
+  });
+
   it('recognises Aurora once aurora_version() is there, and gives the cluster parameter group', async () => {
     await rds.sql(
       `CREATE FUNCTION public.aurora_version() RETURNS text LANGUAGE sql AS $$ SELECT '16.4.0' $$`,
