@@ -106,6 +106,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
         roster: facts.sessions,
         settings: sessionSettingsFrom(facts),
         idleInTransactionId: 'idle-in-transaction-sessions',
+        privileges: facts.privileges,
       },
     },
     settings,

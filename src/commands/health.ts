@@ -66,6 +66,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
           roster: session.facts.sessions,
           settings: sessionSettingsFrom(session.facts),
           idleInTransactionId: 'idle-in-transaction' as const,
+          privileges: session.facts.privileges,
         },
         run: await probes.probeHealth(
           session,

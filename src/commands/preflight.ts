@@ -105,6 +105,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
       roster: facts.sessions,
       settings: sessionSettingsFrom(facts),
       idleInTransactionId: 'idle-in-transaction-sessions',
+      privileges: facts.privileges,
     },
   });
   checked.skipped.push(...unreadPooler(facts.pooler));

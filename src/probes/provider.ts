@@ -41,7 +41,8 @@ export async function readProviderMarkers(session: Session): Promise<ProviderMar
 
 /**
  * What the role may change itself: ALTER SYSTEM (superuser, or on 15+ a grant per setting among
- * `settings`), and ALTER DATABASE (owner of the current database, or a member of its owning role).
+ * `settings`), ALTER DATABASE (owner of the current database, or a member of its owning role), other
+ * roles' sessions (pg_signal_backend) and other roles' settings (CREATEROLE).
  */
 export async function readRolePrivileges(
   session: Session,
@@ -51,9 +52,11 @@ export async function readRolePrivileges(
     readonly settings: readonly string[];
   },
 ): Promise<RolePrivileges> {
-  const [owner] = await session.query<{ owns: boolean }>(
+  const [owner] = await session.query<{ owns: boolean; signal: boolean; createrole: boolean }>(
     `select coalesce((select pg_has_role(current_user, datdba, 'USAGE') from pg_database
-                       where datname = current_database()), false) as owns`,
+                       where datname = current_database()), false) as owns,
+            pg_has_role(current_user, 'pg_signal_backend', 'USAGE') as signal,
+            coalesce((select rolcreaterole from pg_roles where rolname = current_user), false) as createrole`,
   );
   // has_parameter_privilege (15+) answers false for a name the server does not know, never an error.
   const granted =
@@ -69,5 +72,7 @@ export async function readRolePrivileges(
     alterSystemOn: granted.map((r) => r.name),
     ownsDatabase: options.superuser || owner?.owns === true,
     alterOwnRole: true,
+    signalBackend: options.superuser || owner?.signal === true,
+    createRole: options.superuser || (owner?.createrole === true && options.serverVersionNum < 160000),
   };
 }

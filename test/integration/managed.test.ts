@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
+import pg from 'pg';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
+import { waitFor } from '../helpers/wait.js';
 import { PG_VERSIONS, startServer, type PgVersion, type TestServer } from '../helpers/postgres.js';
 
 /**
@@ -100,6 +102,42 @@ for (const version of PG_VERSIONS) {
             `^as a superuser: role app may not ALTER SYSTEM ${name}; or a superuser first runs GRANT ALTER SYSTEM ON PARAMETER ${name} TO "app";$`,
           ),
         );
+      }
+    });
+
+    it("says who ends another role's session and sets its timeout: pg_signal_backend, CREATEROLE", async () => {
+      await server.sql(`CREATE ROLE shop LOGIN`);
+      const shop = new pg.Client({ connectionString: server.url('shop', 'postgres') });
+      await shop.connect();
+      try {
+        await shop.query('begin');
+        await shop.query('select 1');
+        await waitFor('shop idle in its transaction for over a second', async () => {
+          const [row] = await server.sql<{ ready: boolean }>(
+            `select count(*) = 1 as ready from pg_stat_activity
+              where usename = 'shop' and state = 'idle in transaction' and now() - state_change > interval '1.2 s'`,
+          );
+          return row?.ready === true;
+        });
+        const r = await runCli([
+          'check-server',
+          '--db',
+          server.url('app', 'postgres'),
+          '--idle-in-transaction-threshold',
+          '1s',
+          '--format',
+          'json',
+        ]);
+        const fix = fixOf(JSON.parse(r.stdout) as JsonReport, 'idle-in-transaction-sessions');
+        assert.match(fix.sql?.[0] ?? '', /^SELECT pg_terminate_backend\(\d+\);$/);
+        assert.match(
+          fix.where ?? '',
+          /^as a superuser, or a role with pg_signal_backend to end other roles' sessions \(GRANT pg_signal_backend TO "app";\)/,
+        );
+        // CREATEROLE lets app ALTER ROLE shop before 16; from 16 on it also needs ADMIN OPTION on shop.
+        assert.equal(/CREATEROLE/.test(fix.where ?? ''), version >= 16, fix.where);
+      } finally {
+        await shop.end();
       }
     });
 

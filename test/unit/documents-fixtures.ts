@@ -243,7 +243,14 @@ export function checkServerReport(): CheckServerReport {
 export function managedCheckServerReport(): CheckServerReport {
   const facts = serverFacts({
     settings: { statement_timeout: 0, max_connections: 15, superuser_reserved_connections: 0 },
-    privileges: { alterSystemAny: false, alterSystemOn: [], ownsDatabase: false, alterOwnRole: true },
+    privileges: {
+      alterSystemAny: false,
+      alterSystemOn: [],
+      ownsDatabase: false,
+      alterOwnRole: true,
+      signalBackend: false,
+      createRole: false,
+    },
     provider: { id: 'rds', name: 'Amazon RDS', evidence: ['rds.* settings', 'rds_superuser role'] },
   });
   const serverPlan = plan();

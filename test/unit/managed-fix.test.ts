@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { serverSettingFix } from '../../src/core/checks/fix.js';
 import { runChecks, serverChecks } from '../../src/core/checks/index.js';
+import { sessionFixWhere } from '../../src/core/sessions/who-may.js';
 import type { RolePrivileges } from '../../src/core/provider/privileges.js';
 import type { ProviderSighting } from '../../src/core/provider/detect.js';
 import { plan, serverFacts } from '../helpers/facts.js';
@@ -11,6 +12,8 @@ const MONITOR_ROLE: RolePrivileges = {
   alterSystemOn: [],
   ownsDatabase: false,
   alterOwnRole: true,
+  signalBackend: false,
+  createRole: false,
 };
 const provider = (id: ProviderSighting['id'], name: string): ProviderSighting => ({ id, name, evidence: [] });
 
@@ -140,5 +143,25 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
     const superuser = limits(serverFacts({ ...limited, isSuperuser: true }));
     assert.equal(superuser.find((f) => f.id === 'role-connection-limit')?.fix?.where, undefined);
     assert.equal(superuser.find((f) => f.id === 'database-connection-limit')?.fix?.where, undefined);
+  });
+});
+
+describe('who runs a session fix the role may not run whole', () => {
+  const access = (signalBackend: boolean, createRole: boolean) => ({
+    role: 'app',
+    privileges: { ...MONITOR_ROLE, signalBackend, createRole },
+  });
+
+  it("needs nothing for the role's own sessions, or with unknown privileges", () => {
+    assert.equal(sessionFixWhere(access(false, false), ['app'], ['app']), undefined);
+    assert.equal(sessionFixWhere(undefined, ['etl'], ['etl']), undefined);
+  });
+
+  it("names pg_signal_backend for another role's (or an unseen role's) session, CREATEROLE for its settings", () => {
+    assert.equal(
+      sessionFixWhere(access(false, false), [null], ['etl']),
+      `as a superuser, or a role with pg_signal_backend to end other roles' sessions (GRANT pg_signal_backend TO "app";), and CREATEROLE (on 16+ also ADMIN OPTION on that role) to ALTER ROLE another role`,
+    );
+    assert.equal(sessionFixWhere(access(true, true), ['etl'], ['etl']), undefined);
   });
 });

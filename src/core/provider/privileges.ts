@@ -18,6 +18,13 @@ export interface RolePrivileges {
    * false for settings an ordinary role can SET anyway (topology.md §0.5).
    */
   readonly alterOwnRole: true;
+  /** Superuser or member of pg_signal_backend: may cancel and end other roles' sessions (its own always). */
+  readonly signalBackend: boolean;
+  /**
+   * May ALTER ROLE another (non-superuser) role: a superuser, or CREATEROLE before 16. From 16 on CREATEROLE
+   * also needs ADMIN OPTION on each role, which is not read, so a non-superuser counts as unable.
+   */
+  readonly createRole: boolean;
 }
 
 /** A superuser's privileges: every fix pooltune proposes is one it may run. */
@@ -26,6 +33,8 @@ export const SUPERUSER_PRIVILEGES: RolePrivileges = {
   alterSystemOn: [],
   ownsDatabase: true,
   alterOwnRole: true,
+  signalBackend: true,
+  createRole: true,
 };
 
 /** Whether the role may run `ALTER SYSTEM SET <name>`. */
