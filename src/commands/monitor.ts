@@ -147,6 +147,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
         sessionSettings: sessionSettingsFrom(facts),
         throughPooler: facts.route.throughPooler,
+        privileges: facts.privileges,
       };
       const readingOptions = {
         canSeeOthers: context.canSeeOthers,

@@ -37,6 +37,8 @@ export interface MonitorContext {
   readonly sessionSettings: SessionSettings;
   /** monitor watched the server through a pooler: its new sessions are then mostly the pooler's. */
   readonly throughPooler?: boolean;
+  /** What the role may do, so that a session fix it may not run says who runs it; absent: not said. */
+  readonly privileges?: RolePrivileges;
 }
 
 /** The sessions check-server, health and preflight judge: the roster read with the server's facts. */
