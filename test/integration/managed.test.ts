@@ -136,6 +136,22 @@ for (const version of PG_VERSIONS) {
         );
         // CREATEROLE lets app ALTER ROLE shop before 16; from 16 on it also needs ADMIN OPTION on shop.
         assert.equal(/CREATEROLE/.test(fix.where ?? ''), version >= 16, fix.where);
+        // monitor judges the same sessions the same way.
+        const watched = await runCli([
+          'monitor',
+          '--db',
+          server.url('app', 'postgres'),
+          '--duration',
+          '2s',
+          '--interval',
+          '1s',
+          '--idle-in-transaction-threshold',
+          '1s',
+          '--format',
+          'json',
+        ]);
+        const summary = JSON.parse(watched.stdout.trim().split('\n').at(-1) ?? '{}') as JsonReport;
+        assert.match(fixOf(summary, 'idle-in-transaction').where ?? '', /pg_signal_backend/);
       } finally {
         await shop.end();
       }
