@@ -382,6 +382,37 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
     ]);
   });
 
+  it("names each target's provider in a run over several targets", async () => {
+    const r = await runCli([
+      'check-server',
+      '--db',
+      `aws=${rds.url('app', 'postgres')}`,
+      '--db',
+      `gcp=${cloudsql.url('app', 'postgres')}`,
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(r.stdout) as { targets: { name: string; provider: { id: string } | null }[] };
+    assert.deepEqual(
+      report.targets.map((t) => [t.name, t.provider?.id]),
+      [
+        ['aws', 'rds'],
+        ['gcp', 'cloudsql'],
+      ],
+    );
+    const text = await runCli([
+      'check-server',
+      '--db',
+      `aws=${rds.url('app', 'postgres')}`,
+      '--db',
+      `gcp=${cloudsql.url('app', 'postgres')}`,
+    ]);
+    assert.match(
+      text.stdout,
+      /gcp: app@127\.0\.0\.1:\d+\/postgres · PostgreSQL [\d.]+ · managed: Google Cloud SQL/,
+    );
+  });
+
   it('recognises Azure flexible server and gives its server parameter and restart', async () => {
     const report = await checkServer(azure.url('app', 'postgres'));
     assert.equal(report.provider?.id, 'azure');
