@@ -250,6 +250,7 @@ async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
     topology: facts.topology,
+    provider: facts.provider,
     load,
     runs,
     // The first configuration decides; --compare's is shown beside it.

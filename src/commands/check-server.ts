@@ -167,6 +167,7 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
         roster: facts.sessions,
         settings: sessionSettingsFrom(facts),
         idleInTransactionId: 'idle-in-transaction-sessions',
+        privileges: facts.privileges,
       },
     },
     settings,
@@ -180,11 +181,12 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
     topology: facts.topology,
+    provider: facts.provider,
     server: {
       role: facts.currentRole,
       database: facts.currentDatabase,
       maxConnections: slots.max,
-      reservedConnections: slots.superuserReserved + slots.reserved,
+      reservedConnections: slots.totalReserved,
       usableSlots: slots.usable,
       // As the slot-usage finding counts them: pooltune's own session is not a client of the application.
       clientConnections: otherClients(facts),

@@ -100,7 +100,7 @@ async function healthOf(
 
   // Ctrl-C (or SIGTERM) ends the probe under way early and skips the rest; what was measured is reported.
   const {
-    value: { serverVersion, pooler, topology, standby, chain, sessions, run },
+    value: { serverVersion, pooler, topology, standby, provider, chain, sessions, run },
     stoppedBy,
   } = await untilStopped((stop) =>
     withSession(
@@ -113,12 +113,14 @@ async function healthOf(
         topology: session.facts.topology,
         // health knows no workload: statement_timeout alone bounds the standby's queries.
         standby: standbyObservation(session.facts, null, options.replayLag),
+        provider: session.facts.provider,
         chain: poolerObservation(session.facts.pooler, target.pooler.instances, session.facts, []),
         sessions: {
           role: session.facts.currentRole,
           roster: session.facts.sessions,
           settings: sessionSettingsFrom(session.facts),
           idleInTransactionId: 'idle-in-transaction' as const,
+          privileges: session.facts.privileges,
         },
         run: await probes.probeHealth(
           session,
@@ -173,6 +175,7 @@ async function healthOf(
     serverVersion,
     pooler,
     topology,
+    provider,
     metrics,
     probe: {
       wallMs: Math.round(performance.now() - started),

@@ -131,7 +131,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   };
   let startedWall = new Date();
   let started = performance.now();
-  const { context, serverVersion, pooler, topology, chain, stoppedBy } = await withSession(
+  const { context, serverVersion, pooler, topology, provider, chain, stoppedBy } = await withSession(
     target,
     io,
     options,
@@ -147,6 +147,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
         sessionSettings: sessionSettingsFrom(facts),
         throughPooler: facts.route.throughPooler,
+        privileges: facts.privileges,
       };
       const readingOptions = {
         canSeeOthers: context.canSeeOthers,
@@ -217,6 +218,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
         serverVersion: facts.serverVersion,
         pooler: facts.pooler ?? null,
         topology: facts.topology,
+        provider: facts.provider,
         // The chain as its console showed it last, judged over the run's totals.
         chain: overRun(watch, poolerObservation(facts.pooler, target.pooler.instances, facts, [])),
         stoppedBy: ended,
@@ -248,6 +250,7 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     serverVersion,
     pooler,
     topology,
+    provider,
     run: {
       intervalMs: options.intervalMs,
       durationMs: options.durationMs ?? null,

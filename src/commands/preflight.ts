@@ -167,6 +167,7 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
       roster: facts.sessions,
       settings: sessionSettingsFrom(facts),
       idleInTransactionId: 'idle-in-transaction-sessions',
+      privileges: facts.privileges,
     },
   });
   checked.skipped.push(...unreadPooler(facts.pooler));
@@ -178,6 +179,7 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
     serverVersion: facts.serverVersion,
     pooler: facts.pooler ?? null,
     topology: facts.topology,
+    provider: facts.provider,
     configFile: plan.file,
     plan: services.map(({ service, preset }) => ({
       service: service.name,

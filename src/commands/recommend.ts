@@ -397,6 +397,7 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
     serverVersion,
     pooler: sighting,
     topology,
+    provider: serverFacts?.provider ?? null,
     inputs: {
       workload: input(preset.name, 'workload'),
       workloadOrigin: preset.origin,

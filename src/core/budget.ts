@@ -1,3 +1,4 @@
+import type { SettingAccess } from './checks/fix.js';
 import { budgetShare, slotsForShare } from './guide.js';
 import type { PooledChain } from './pooler/chain.js';
 import type { WorkloadPreset } from './workload.js';
@@ -22,6 +23,8 @@ export interface ServerBudget {
    * counts them as taken (--account-for-others) or sized as if they were free.
    */
   readonly heldNow?: { readonly connections: number; readonly counted: boolean };
+  /** Read from a server: who may change its settings and how (the max_connections fix follows it). */
+  readonly access?: SettingAccess;
 }
 
 export interface SizingInput {

@@ -35,6 +35,13 @@ export interface Fix {
    * must keep at least as high as its primary's (max_connections and kin): core/topology/order.ts.
    */
   readonly order?: string;
+  /**
+   * Shell commands that apply the fix where SQL cannot: a managed provider's CLI (aws, gcloud, az,
+   * supabase). `<…>` marks what the reader fills in.
+   */
+  readonly commands?: readonly string[];
+  /** Who or where applies the fix when it is not the role pooltune connected as (a superuser, a provider). */
+  readonly where?: string;
 }
 
 /** The server setting a finding is about, for the settings table. */

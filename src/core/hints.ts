@@ -61,7 +61,7 @@ export const HINTS = {
   'raise-max-connections': {
     title: 'Give the server more connection slots',
     steps: [
-      'Raise max_connections with the ALTER SYSTEM statement shown, then restart PostgreSQL: the setting only changes at start-up.',
+      "Raise max_connections as the fix shows (ALTER SYSTEM, or the managed provider's parameter), then restart PostgreSQL: the setting only changes at start-up.",
       `Budget about ${MEMORY_PER_CONNECTION_BYTES / 1024 ** 2} MB of server memory per extra connection, plus work_mem for each sort or hash it runs.`,
     ],
     addresses: ['server-connections'],

@@ -1,5 +1,8 @@
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS } from './guide.js';
 import type { PoolerSighting } from './pooler/sighting.js';
+import { providerReservedSlots } from './provider/catalogue.js';
+import type { ProviderSighting } from './provider/detect.js';
+import type { RolePrivileges } from './provider/privileges.js';
 import type { SessionRoster } from './sessions/roster.js';
 import type { TopologyFacts } from './topology/facts.js';
 
@@ -69,6 +72,10 @@ export interface ServerFacts {
   readonly currentRole: string;
   readonly currentDatabase: string;
   readonly isSuperuser: boolean;
+  /** What the role may change itself: ALTER SYSTEM, ALTER DATABASE, ALTER ROLE (the fixes follow it). */
+  readonly privileges: RolePrivileges;
+  /** The managed service the server runs on, recognised from its roles, functions and settings; null: none. */
+  readonly provider: ProviderSighting | null;
   readonly settings: ReadonlyMap<string, Setting>;
   readonly activity: ActivityFacts;
   /** The sessions behind the session findings: in a transaction, running, or waiting for a lock. */
@@ -125,17 +132,29 @@ export function otherClients(facts: Pick<ServerFacts, 'activity'>): number {
   return facts.activity.clientBackends - facts.activity.ownBackends;
 }
 
-/** The slots ordinary roles may use: max_connections − superuser_reserved − reserved (16+). */
+/**
+ * The slots ordinary roles may use: max_connections − superuser_reserved − reserved (16+) − what a
+ * recognised provider keeps beyond those. Providers document a total (Azure 15, Neon 7, Aurora 3) without
+ * saying whether superuser_reserved_connections is part of it, so only the part above the server's own
+ * reserved slots is taken off: the usable count is never lowered twice for the same slots.
+ */
 export function usableSlots(facts: ServerFacts): {
   max: number;
   superuserReserved: number;
   reserved: number;
+  /** Slots the provider keeps beyond superuser_reserved and reserved; 0 self-hosted. */
+  providerReserved: number;
+  /** Every slot ordinary roles may not use: the three above. */
+  totalReserved: number;
   usable: number;
 } {
   const max = numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS;
   const superuserReserved = numericSetting(facts, 'superuser_reserved_connections') ?? 0;
   const reserved = numericSetting(facts, 'reserved_connections') ?? 0;
-  return { max, superuserReserved, reserved, usable: max - superuserReserved - reserved };
+  const documented = facts.provider ? providerReservedSlots(facts.provider.id) : 0;
+  const providerReserved = Math.max(0, documented - superuserReserved - reserved);
+  const totalReserved = superuserReserved + reserved + providerReserved;
+  return { max, superuserReserved, reserved, providerReserved, totalReserved, usable: max - totalReserved };
 }
 
 export function majorVersion(facts: Pick<ServerFacts, 'serverVersionNum'>): number {

@@ -1,3 +1,4 @@
+import { settingAccess } from './checks/fix.js';
 import type { ServerBudget, SizingInput, ValueSource } from './budget.js';
 import { sizingChecks } from './checks/sizing.js';
 import { runChecks } from './checks/registry.js';
@@ -272,14 +273,17 @@ export function budgetFromServer(facts: ServerFacts, accountForOthers: boolean):
   const reservedParts = [{ name: 'superuser_reserved_connections', value: slots.superuserReserved }];
   if (facts.settings.has('reserved_connections'))
     reservedParts.push({ name: 'reserved_connections', value: slots.reserved });
+  if (slots.providerReserved > 0 && facts.provider)
+    reservedParts.push({ name: `kept by ${facts.provider.name}`, value: slots.providerReserved });
   const others = otherClients(facts);
   return {
     maxConnections: slots.max,
-    reservedConnections: slots.superuserReserved + slots.reserved,
+    reservedConnections: slots.totalReserved,
     otherConnections: accountForOthers ? others : 0,
     source: 'server',
     reservedParts,
     heldNow: { connections: others, counted: accountForOthers },
+    access: settingAccess(facts),
     ...(accountForOthers ? { otherDescription: 'client connections open now, besides pooltune' } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { MAX_CONNECTIONS_SETTING, settingFixFor } from './checks/fix.js';
 import { plural } from './plural.js';
 import { pooledChainFinding } from './checks/pooled-sizing.js';
 /**
@@ -441,12 +442,12 @@ function targetFinding(
   // Behind a pooler the cap is its max_client_conn, raised in pgbouncer.ini, not the server's.
   const fix = input.pooler
     ? { config: { max_client_conn: at.needed * input.instances } }
-    : {
-        sql: [
-          `ALTER SYSTEM SET max_connections = ${maxConnectionsNeeded(at.needed, input.instances, input.budget)};`,
-        ],
-        restart: true,
-      };
+    : settingFixFor(
+        input.budget.access,
+        'max_connections',
+        maxConnectionsNeeded(at.needed, input.instances, input.budget),
+        MAX_CONNECTIONS_SETTING,
+      );
   const limit = input.pooler ? "pooler's client limit" : 'server budget';
   if (at.atChosen.percentileWaitMs === null) {
     return {

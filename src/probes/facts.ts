@@ -1,8 +1,10 @@
 import { PooltuneError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
 import type { ActivityFacts, ConnectionCount, ServerFacts, Setting } from '../core/server-facts.js';
+import { detectProvider } from '../core/provider/detect.js';
 import type { Session } from './connect.js';
 import { readTopology } from './replication.js';
+import { readProviderMarkers, readRolePrivileges } from './provider.js';
 import { readSessionRoster } from './sessions.js';
 
 /** The settings the checks read; a name the server does not have (e.g. reserved_connections before 16) is skipped. */
@@ -171,6 +173,12 @@ export async function collectServerFacts(
     serverVersionNum: identity.num,
     canReadReplication: canSeeOthers,
   });
+  const privileges = await readRolePrivileges(session, {
+    superuser: identity.superuser,
+    serverVersionNum: identity.num,
+    settings: SETTINGS_READ,
+  });
+  const provider = detectProvider(await readProviderMarkers(session));
   return {
     route: session.route,
     serverVersionNum: identity.num,
@@ -178,6 +186,8 @@ export async function collectServerFacts(
     currentRole: identity.role,
     currentDatabase: identity.db,
     isSuperuser: identity.superuser,
+    privileges,
+    provider,
     settings,
     activity,
     sessions,

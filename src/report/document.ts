@@ -1,6 +1,7 @@
 import type { FailOn, Finding, IgnoredFinding, Severity, Skipped } from '../core/findings.js';
 import { describeSighting, type PoolerSighting } from '../core/pooler/sighting.js';
 import { describeRole, type TopologyFacts } from '../core/topology/facts.js';
+import { describeProvider, type ProviderSighting } from '../core/provider/detect.js';
 
 /** The fields every command's report has; JSON writes them around the command's own fields. */
 export interface ReportEnvelope {
@@ -11,6 +12,8 @@ export interface ReportEnvelope {
   readonly pooler?: PoolerSighting | null | undefined;
   /** Primary or standby, as the server said; absent or null when no server was read. */
   readonly topology?: TopologyFacts | null | undefined;
+  /** The managed service the server runs on (RDS, Cloud SQL…); null: none recognised; absent: no server read. */
+  readonly provider?: ProviderSighting | null | undefined;
   readonly findings: readonly Finding[];
   readonly skipped: readonly Skipped[];
   /** Findings the config file ignores, with the reason; absent when there are none. */
@@ -125,11 +128,14 @@ export function postgres(serverVersion: string): string {
  * The server, primary or standby, and the pooler pooltune reached it through when there was one: every
  * report's first facts.
  */
-export function reached(envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler' | 'topology'>): string[] {
+export function reached(
+  envelope: Pick<ReportEnvelope, 'serverVersion' | 'pooler' | 'topology' | 'provider'>,
+): string[] {
   // Without a server version only a pooler's console was read (check-server --db <console>).
   return [
     ...(envelope.serverVersion === null ? [] : [postgres(envelope.serverVersion)]),
     ...(envelope.topology ? [describeRole(envelope.topology)] : []),
+    ...(envelope.provider ? [describeProvider(envelope.provider)] : []),
     ...(envelope.pooler ? [describeSighting(envelope.pooler)] : []),
   ];
 }

@@ -1,5 +1,6 @@
 import type { ActivityFacts, ServerFacts, Setting } from '../../src/core/server-facts.js';
 import type { ServerPlan } from '../../src/core/checks/index.js';
+import { SUPERUSER_PRIVILEGES } from '../../src/core/provider/privileges.js';
 import { EMPTY_ROSTER } from '../../src/core/sessions/roster.js';
 import { PRIMARY_ALONE } from '../../src/core/topology/facts.js';
 
@@ -49,6 +50,9 @@ export function serverFacts(
     currentRole: 'app',
     currentDatabase: 'orders',
     isSuperuser: false,
+    // Self-hosted, and every fix one the role may run: the fixes read as they did before providers.
+    privileges: SUPERUSER_PRIVILEGES,
+    provider: null,
     roleLimits: [],
     databaseLimits: [],
     sessions: EMPTY_ROSTER,

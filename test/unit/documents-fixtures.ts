@@ -668,12 +668,55 @@ export function pooledMonitorReport(): MonitorReport {
   };
 }
 
+/**
+ * An RDS server read by its customer role (pg_monitor, no superuser, not the database's owner): the
+ * provider in the header, server-wide fixes by the parameter group, session settings by ALTER ROLE.
+ */
+export function managedCheckServerReport(): CheckServerReport {
+  const facts = serverFacts({
+    settings: { statement_timeout: 0, max_connections: 15, superuser_reserved_connections: 0 },
+    privileges: {
+      alterSystemAny: false,
+      alterSystemOn: [],
+      ownsDatabase: false,
+      alterOwnRole: true,
+      signalBackend: false,
+      createRole: false,
+    },
+    provider: { id: 'rds', name: 'Amazon RDS', evidence: ['rds.* settings', 'rds_superuser role'] },
+  });
+  const serverPlan = plan();
+  const { findings, skipped } = runChecks([serverChecks], { server: { facts, plan: serverPlan } });
+  return {
+    command: 'check-server',
+    target: TARGET,
+    serverVersion: facts.serverVersion,
+    provider: facts.provider,
+    server: {
+      role: 'app',
+      database: 'orders',
+      maxConnections: 15,
+      reservedConnections: 0,
+      usableSlots: 15,
+      clientConnections: 0,
+      canSeeOtherSessions: true,
+    },
+    plan: serverPlan,
+    findings,
+    skipped,
+    ignored: [],
+    failOn: 'critical',
+    exitCode: gate(findings),
+  };
+}
+
 /** Every command's fixture report, by the name its golden files carry. */
 export const FIXTURE_REPORTS = {
   recommend: recommendReport,
   'recommend-traffic': trafficRecommendReport,
   'recommend-pooled': pooledRecommendReport,
   'check-server': checkServerReport,
+  'check-server-managed': managedCheckServerReport,
   'check-server-standby': standbyCheckServerReport,
   health: healthReport,
   preflight: preflightReport,

@@ -15,8 +15,8 @@ import {
   utilisationPercent,
   utilisationSeverity,
 } from '../guide.js';
-import { numericSetting, otherClients, usableSlots } from '../server-facts.js';
-import { alterSystem } from './fix.js';
+import { numericSetting, otherClients, usableSlots, type ServerFacts } from '../server-facts.js';
+import { serverSettingFix } from './fix.js';
 import type { Check } from './registry.js';
 import { outcome, type ServerRule, type CheckContext } from './types.js';
 
@@ -54,7 +54,7 @@ export const checkConnectionTier: ServerRule = ({ facts, plan }) => {
         title: `max_connections is ${max}, below the guide's development tier (${CONNECTION_TIERS[0].from}–${CONNECTION_TIERS[0].to})`,
         observed: String(max),
         expected: `at least ${SMALLEST_TIER_FROM}`,
-        fix: alterSystem(facts, 'max_connections', SMALLEST_TIER_FROM),
+        fix: serverSettingFix(facts, 'max_connections', SMALLEST_TIER_FROM),
         setting: { ...setting, recommended: `at least ${SMALLEST_TIER_FROM}` },
       },
     ]);
@@ -75,7 +75,7 @@ export const checkConnectionTier: ServerRule = ({ facts, plan }) => {
 };
 
 export const checkReservedSlots: ServerRule = ({ facts }) => {
-  const { max, superuserReserved, reserved, usable } = usableSlots(facts);
+  const { max, superuserReserved, reserved, totalReserved, usable } = usableSlots(facts);
   const findings: Finding[] = [];
   findings.push(
     superuserReserved < MIN_SUPERUSER_RESERVED
@@ -85,7 +85,7 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
           title: `superuser_reserved_connections is ${superuserReserved}: when the server fills up, not even an administrator can get in`,
           observed: String(superuserReserved),
           expected: `at least ${MIN_SUPERUSER_RESERVED}`,
-          fix: alterSystem(facts, 'superuser_reserved_connections', MIN_SUPERUSER_RESERVED),
+          fix: serverSettingFix(facts, 'superuser_reserved_connections', MIN_SUPERUSER_RESERVED),
           setting: {
             name: 'superuser_reserved_connections',
             current: String(superuserReserved),
@@ -115,7 +115,7 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
     findings.push({
       id: 'usable-slots',
       severity: 'critical',
-      title: `No connection slots are left for ordinary roles: max_connections ${max} minus ${superuserReserved + reserved} reserved`,
+      title: `No connection slots are left for ordinary roles: max_connections ${max} minus ${totalReserved} reserved`,
       observed: `${usable} usable slots`,
       expected: 'reserved slots well below max_connections',
     });
@@ -124,7 +124,7 @@ export const checkReservedSlots: ServerRule = ({ facts }) => {
 };
 
 export const checkSlotUsage: ServerRule = ({ facts }) => {
-  const { max, superuserReserved, reserved, usable } = usableSlots(facts);
+  const { max, superuserReserved, reserved, providerReserved, usable } = usableSlots(facts);
   if (usable < 1) return outcome();
   const others = otherClients(facts);
   const share = utilisationPercent(others, usable);
@@ -134,7 +134,7 @@ export const checkSlotUsage: ServerRule = ({ facts }) => {
       id: 'slot-usage',
       severity,
       title: `${others} of ${usable} usable connection slots are taken now (${share} %)`,
-      observed: `${others} client connections besides pooltune's; ${usable} usable = ${max} − ${superuserReserved} superuser-reserved${facts.settings.has('reserved_connections') ? ` − ${reserved} reserved` : ''}`,
+      observed: `${others} client connections besides pooltune's; ${usable} usable = ${max} − ${superuserReserved} superuser-reserved${facts.settings.has('reserved_connections') ? ` − ${reserved} reserved` : ''}${providerReserved > 0 && facts.provider ? ` − ${providerReserved} kept by ${facts.provider.name}` : ''}`,
       expected: `under ${UTILISATION_WARNING_PERCENT} % in use (${UTILISATION_BANDS})`,
     },
   ]);
@@ -154,7 +154,7 @@ function fleetFindings({ facts, plan }: CheckContext, poolMax: number): Finding[
         title: `The planned fleet needs ${plural(total, 'connection')} but the server has ${usable} usable slots: ${missing} missing`,
         observed: fleet,
         expected: `at most ${usable}, ideally at most ${budgetShare(usable)} (${BUDGET_SHARE_PERCENT} %)`,
-        fix: alterSystem(
+        fix: serverSettingFix(
           facts,
           'max_connections',
           (numericSetting(facts, 'max_connections') ?? POSTGRES_DEFAULT_MAX_CONNECTIONS) +
@@ -213,12 +213,27 @@ function limitFindings({ facts, plan }: CheckContext, poolMax: number | undefine
                 `ALTER ${kind === 'role' ? 'ROLE' : 'DATABASE'} "${current.replaceAll('"', '""')}" CONNECTION LIMIT ${total};`,
               ],
               restart: false,
+              ...connectionLimitWhere(kind, facts),
             },
           }
         : {}),
     });
   }
   return findings;
+}
+
+/**
+ * Who may raise a CONNECTION LIMIT when pooltune's role may not: a role cannot change its own (that takes
+ * CREATEROLE, and on 16+ ADMIN OPTION on the role, or a superuser), and a database's is its owner's.
+ */
+function connectionLimitWhere(kind: 'role' | 'database', facts: ServerFacts): { where?: string } {
+  if (facts.isSuperuser) return {};
+  if (kind === 'role') {
+    return {
+      where: `as a superuser, or a role with CREATEROLE (and on 16+ ADMIN OPTION on ${facts.currentRole}): a role may not change its own connection limit`,
+    };
+  }
+  return facts.privileges.ownsDatabase ? {} : { where: `as the owner of database ${facts.currentDatabase}` };
 }
 
 export const checkFleetPlan: ServerRule = (ctx) => {

@@ -1,3 +1,4 @@
+import type { RolePrivileges } from '../provider/privileges.js';
 /**
  * What the check families judge: one part per family, each present only when the run observed it. A
  * command (or the pipeline) fills the parts it collected; `runChecks` runs the families whose part is there.
@@ -37,6 +38,8 @@ export interface MonitorContext {
   readonly sessionSettings: SessionSettings;
   /** monitor watched the server through a pooler: its new sessions are then mostly the pooler's. */
   readonly throughPooler?: boolean;
+  /** What the role may do, so that a session fix it may not run says who runs it; absent: not said. */
+  readonly privileges?: RolePrivileges;
 }
 
 /** The sessions check-server, health and preflight judge: the roster read with the server's facts. */
@@ -46,6 +49,8 @@ export interface SessionObservation {
   readonly settings: SessionSettings;
   /** check-server (and preflight) report sessions idle in a transaction as `idle-in-transaction-sessions`. */
   readonly idleInTransactionId: 'idle-in-transaction' | 'idle-in-transaction-sessions';
+  /** What the role may do, so that a fix it may not run says who runs it; absent: not said. */
+  readonly privileges?: RolePrivileges;
 }
 
 export interface MonitorObservation {

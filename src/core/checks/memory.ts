@@ -10,7 +10,7 @@ import {
   WORK_MEM_BYTES,
   WORK_MEM_HIGH_BYTES,
 } from '../guide.js';
-import { alterSystem } from './fix.js';
+import { serverSettingFix } from './fix.js';
 import type { Check } from './registry.js';
 import { outcome, type ServerRule } from './types.js';
 
@@ -29,7 +29,7 @@ export const checkWorkMem: ServerRule = ({ facts }) => {
         title: `work_mem is ${formatSize(bytes)}: every sort or hash of every connection may take that much, so many connections can exhaust memory`,
         observed: formatSize(bytes),
         expected: `${formatSize(WORK_MEM_BYTES)} server-wide; raise it per session for the queries that need more`,
-        fix: alterSystem(facts, 'work_mem', formatSize(WORK_MEM_BYTES)),
+        fix: serverSettingFix(facts, 'work_mem', formatSize(WORK_MEM_BYTES)),
         setting,
       },
     ]);
@@ -42,7 +42,7 @@ export const checkWorkMem: ServerRule = ({ facts }) => {
           title: `work_mem is ${formatSize(bytes)}, below the guide's ${formatSize(WORK_MEM_BYTES)}: sorts and hashes spill to disk sooner`,
           observed: formatSize(bytes),
           expected: formatSize(WORK_MEM_BYTES),
-          fix: alterSystem(facts, 'work_mem', formatSize(WORK_MEM_BYTES)),
+          fix: serverSettingFix(facts, 'work_mem', formatSize(WORK_MEM_BYTES)),
           setting,
         }
       : { id: 'work-mem', severity: 'ok', title: `work_mem is ${formatSize(bytes)}`, setting },
@@ -65,7 +65,7 @@ export const checkMaintenanceWorkMem: ServerRule = ({ facts }) => {
           title: `maintenance_work_mem is ${formatSize(bytes)}, below the guide's ${formatSize(MAINTENANCE_WORK_MEM_BYTES)}: vacuum and index builds run slower`,
           observed: formatSize(bytes),
           expected: formatSize(MAINTENANCE_WORK_MEM_BYTES),
-          fix: alterSystem(facts, 'maintenance_work_mem', formatSize(MAINTENANCE_WORK_MEM_BYTES)),
+          fix: serverSettingFix(facts, 'maintenance_work_mem', formatSize(MAINTENANCE_WORK_MEM_BYTES)),
           setting,
         }
       : {

@@ -87,6 +87,7 @@ function sessionProblemCheck(problem: SessionProblem): Check<'monitor'> {
       const finding = sessionFinding(problem, seen.sessions, limitsOf(settings), context.sessionSettings, {
         idleInTransactionId: 'idle-in-transaction',
         seen: seenNote(seen.at, samplesWith, summary),
+        ...(context.privileges ? { access: { role: context.role, privileges: context.privileges } } : {}),
       });
       return outcome(finding ? [finding] : []);
     },

@@ -15,6 +15,7 @@ import {
 import { formatDuration } from '../units.js';
 import type { ServicePlan } from '../plan/config.js';
 import type { PlannedService, PlanServer } from '../plan/server.js';
+import { MAX_CONNECTIONS_SETTING, settingFixFor } from './fix.js';
 import type { PlanObservation } from './input.js';
 import { describeSurge, instancesDuringDeploy } from '../plan/surge.js';
 import { longestAppIdle, serverIdleFinding } from './pooler/timeouts.js';
@@ -55,8 +56,7 @@ function fleetFinding(services: readonly PlannedService[], server: PlanServer): 
       observed: `needed ${needed} (${breakdown}); ${arithmetic}`,
       expected: `at most ${free}; to stay within the guide's ${BUDGET_SHARE_PERCENT} % share, pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, or max_connections ${neededMax}`,
       fix: {
-        sql: [`ALTER SYSTEM SET max_connections = ${neededMax};`],
-        restart: true,
+        ...settingFixFor(server.access, 'max_connections', neededMax, MAX_CONNECTIONS_SETTING),
         config: Object.fromEntries(
           Object.entries(fitted).map(([name, max]) => [name, { maxConnections: max }]),
         ),
@@ -262,8 +262,7 @@ function surgeFindings({ services, server, surge, throughPooler }: PlanObservati
         observed,
         expected: `at most ${free} during a deploy; pools of ${services.map(({ service: s }) => `${s.name} ${fitted[s.name]}`).join(', ')}, max_connections ${neededMax}, or a smaller surge`,
         fix: {
-          sql: [`ALTER SYSTEM SET max_connections = ${neededMax};`],
-          restart: true,
+          ...settingFixFor(server.access, 'max_connections', neededMax, MAX_CONNECTIONS_SETTING),
           config: Object.fromEntries(
             Object.entries(fitted).map(([name, max]) => [name, { maxConnections: max }]),
           ),

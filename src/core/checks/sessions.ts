@@ -26,7 +26,13 @@ function problemCheck(id: FindingId, problem: SessionProblem): Check<'sessions'>
         sessionsBehind(problem, observed.roster, limits),
         limits,
         observed.settings,
-        { idleInTransactionId: observed.idleInTransactionId, roster: observed.roster },
+        {
+          idleInTransactionId: observed.idleInTransactionId,
+          roster: observed.roster,
+          ...(observed.privileges
+            ? { access: { role: observed.role, privileges: observed.privileges } }
+            : {}),
+        },
       );
       return outcome(finding ? [finding] : []);
     },

@@ -1,6 +1,7 @@
 import { plural } from '../plural.js';
 import { instancesThatFit, maxConnectionsNeeded, type ServerBudget, type SizingInput } from '../budget.js';
-import type { Finding } from '../findings.js';
+import type { Finding, Fix } from '../findings.js';
+import { MAX_CONNECTIONS_SETTING, settingFixFor } from './fix.js';
 import {
   budgetShare,
   BUDGET_SHARE_PERCENT,
@@ -20,10 +21,13 @@ function budgetObserved(input: SizingInput, usable: number): string {
   return `${usable} usable slots (max_connections ${budget.maxConnections}, ${budget.reservedConnections} reserved, ${budget.otherConnections} held by others) shared by ${instances} instance${instances === 1 ? '' : 's'}`;
 }
 
-function maxConnectionsFix(input: SizingInput, demand: number): string[] {
-  return [
-    `ALTER SYSTEM SET max_connections = ${maxConnectionsNeeded(demand, input.instances, input.budget)};`,
-  ];
+function maxConnectionsFix(input: SizingInput, demand: number): Fix {
+  return settingFixFor(
+    input.budget.access,
+    'max_connections',
+    maxConnectionsNeeded(demand, input.instances, input.budget),
+    MAX_CONNECTIONS_SETTING,
+  );
 }
 
 function shortfallFinding(input: SizingInput, usable: number, demand: number, cap: number): Finding {
@@ -31,7 +35,7 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
   const needed = maxConnectionsNeeded(demand, input.instances, input.budget);
   const fit = instancesThatFit(demand, usable);
   const severe = cap < concurrency;
-  const sql = maxConnectionsFix(input, demand);
+  const fix = maxConnectionsFix(input, demand);
   const shortBy = demand - cap;
   // "At most 0 instances" is no advice: when not even one fits, say what one instance alone would get.
   const fewer =
@@ -48,7 +52,7 @@ function shortfallFinding(input: SizingInput, usable: number, demand: number, ca
       : `The server budget carries ${plural(cap, 'connection')} per instance: enough for ${concurrency} concurrent requests, but ${shortBy} short of the ${Math.round((HEADROOM_FACTOR - 1) * 100)} % headroom (${demand})`,
     observed: budgetObserved(input, usable),
     expected: `max_connections of at least ${needed} to give each instance ${demand}${fewer}`,
-    fix: { sql, restart: true },
+    fix,
   };
 }
 
@@ -58,14 +62,14 @@ function presetOverBudgetFinding(
   presetMax: number,
   cap: number,
 ): Finding {
-  const sql = maxConnectionsFix(input, presetMax);
+  const fix = maxConnectionsFix(input, presetMax);
   return {
     id: 'preset-exceeds-budget',
     severity: 'warning',
     title: `The ${input.preset.name} preset's pool of ${presetMax} does not fit the server budget; capped at ${cap} per instance`,
     observed: budgetObserved(input, usable),
     expected: `at most ${BUDGET_SHARE_PERCENT} % of the usable slots across all instances`,
-    fix: { sql, restart: true },
+    fix,
   };
 }
 

@@ -7,7 +7,7 @@ const countIn = (facts: ServerFacts, state: string): number | null =>
 
 /** The server side of the pool: client sessions against the slots ordinary roles may use. */
 export function utilisationFrom(facts: ServerFacts): UtilisationMetrics {
-  const { max, superuserReserved, reserved, usable } = usableSlots(facts);
+  const { max, totalReserved, usable } = usableSlots(facts);
   const { activity } = facts;
   const idleInTransaction = activity.canSeeOthers
     ? activity.byState
@@ -18,7 +18,7 @@ export function utilisationFrom(facts: ServerFacts): UtilisationMetrics {
     role: facts.currentRole,
     usableSlots: usable,
     maxConnections: max,
-    reservedSlots: superuserReserved + reserved,
+    reservedSlots: totalReserved,
     otherClients: otherClients(facts),
     utilisationPercent: utilisationPercent(otherClients(facts), usable),
     canSeeOthers: activity.canSeeOthers,

@@ -1,3 +1,4 @@
+import { settingAccess, type SettingAccess } from '../checks/fix.js';
 import { otherClients, settingMs, usableSlots, type ServerFacts } from '../server-facts.js';
 import type { WorkloadPreset } from '../workload.js';
 import type { ServicePlan } from './config.js';
@@ -10,6 +11,8 @@ export interface PlanServer {
   readonly heldNow: number;
   /** The server's idle_session_timeout in ms (0: off), when known. */
   readonly idleSessionTimeoutMs?: number;
+  /** Who may change the server's settings and how (the max_connections fix follows it). */
+  readonly access?: SettingAccess;
 }
 
 /** The plan checks' view of a server, from the facts collected once. */
@@ -17,9 +20,10 @@ export function planServerFrom(facts: ServerFacts): PlanServer {
   const slots = usableSlots(facts);
   return {
     maxConnections: slots.max,
-    reservedSlots: slots.superuserReserved + slots.reserved,
+    reservedSlots: slots.totalReserved,
     heldNow: otherClients(facts),
     idleSessionTimeoutMs: settingMs(facts, 'idle_session_timeout') ?? 0,
+    access: settingAccess(facts),
   };
 }
 

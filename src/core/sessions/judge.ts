@@ -9,6 +9,7 @@ import { LOCK_WAIT_CRITICAL_MS, LOCK_WAIT_WARNING_MS, LONG_SESSION_CRITICAL_FACT
 import { formatAge, formatDuration } from '../units.js';
 import { alterRoleSet } from '../checks/fix.js';
 import type { SessionRef, SessionRoster } from './roster.js';
+import { sessionFixWhere, type SessionFixAccess } from './who-may.js';
 
 /** The thresholds a user may move (--idle-in-transaction-threshold, --long-query-threshold, --long-transaction-threshold). */
 export interface SessionLimits {
@@ -115,6 +116,11 @@ function perRole(sessions: readonly SessionRef[], setting: string, valueMs: numb
   return roles.map((r) => alterRoleSet(r, setting, formatDuration(valueMs)));
 }
 
+/** The roles of the sessions `ending` names (null where the role is not visible). */
+function endedRoles(sessions: readonly SessionRef[]): (string | null)[] {
+  return sessions.slice(0, SESSIONS_NAMED_IN_FIX).map((s) => s.role);
+}
+
 function ending(
   sessions: readonly SessionRef[],
   call: 'pg_cancel_backend' | 'pg_terminate_backend',
@@ -122,10 +128,24 @@ function ending(
   return sessions.slice(0, SESSIONS_NAMED_IN_FIX).map((s) => `SELECT ${call}(${s.pid});`);
 }
 
-/** An ALTER ROLE … SET takes effect for the role's next sessions; ending a backend takes effect at once. */
-function fixOf(sql: readonly string[]): { fix?: Fix } {
+/** The roles a per-role fix sets: those of the sessions seen, as perRole names them. */
+function rolesOf(sessions: readonly SessionRef[]): string[] {
+  return [...new Set(sessions.map((s) => s.role).filter((r): r is string => r !== null))];
+}
+
+/**
+ * An ALTER ROLE … SET takes effect for the role's next sessions; ending a backend takes effect at once.
+ * `where` says who runs it when pooltune's role may not (another role's sessions or settings).
+ */
+function fixOf(sql: readonly string[], where?: string): { fix?: Fix } {
   if (sql.length === 0) return {};
-  return { fix: { sql, ...(sql.some((q) => q.startsWith('ALTER ROLE')) ? { newSessions: true } : {}) } };
+  return {
+    fix: {
+      sql,
+      ...(sql.some((q) => q.startsWith('ALTER ROLE')) ? { newSessions: true } : {}),
+      ...(where ? { where } : {}),
+    },
+  };
 }
 
 function longSeverity(ageSeconds: number | null, thresholdMs: number): Severity {
@@ -152,6 +172,8 @@ export interface SessionFindingOptions {
   readonly seen?: string;
   /** The sessions in the roster that hold locks others wait for, to say which statement ends them. */
   readonly roster?: SessionRoster;
+  /** pooltune's role and what it may do: a fix it may not run whole says who runs it. */
+  readonly access?: SessionFixAccess;
 }
 
 /** The finding for one problem over the sessions behind it (worst first); none when there are none. */
@@ -181,10 +203,17 @@ export function sessionFinding(
         observed: `${duration(worst ?? 0)} idle in transaction`,
         expected: `under ${formatDuration(limit)}`,
         // Cancelling does nothing to an idle session: only ending it rolls its transaction back.
-        ...fixOf([
-          ...ending(sessions, 'pg_terminate_backend'),
-          ...(lets(timeout, limit) ? perRole(sessions, 'idle_in_transaction_session_timeout', limit) : []),
-        ]),
+        ...fixOf(
+          [
+            ...ending(sessions, 'pg_terminate_backend'),
+            ...(lets(timeout, limit) ? perRole(sessions, 'idle_in_transaction_session_timeout', limit) : []),
+          ],
+          sessionFixWhere(
+            options.access,
+            endedRoles(sessions),
+            lets(timeout, limit) ? rolesOf(sessions) : [],
+          ),
+        ),
         sessions,
       };
     }
@@ -196,10 +225,19 @@ export function sessionFinding(
         title: `${n} ${plural(n, 'query has', 'queries have')} been running for longer than ${formatDuration(limit)}, the longest for ${duration(worst ?? 0)}${seen}`,
         observed: `longest query ${duration(worst ?? 0)}`,
         expected: `under ${formatDuration(limit)} (critical above ${formatDuration(limit * LONG_SESSION_CRITICAL_FACTOR)})`,
-        ...fixOf([
-          ...ending(sessions, 'pg_cancel_backend'),
-          ...(lets(settings.statementTimeoutMs, limit) ? perRole(sessions, 'statement_timeout', limit) : []),
-        ]),
+        ...fixOf(
+          [
+            ...ending(sessions, 'pg_cancel_backend'),
+            ...(lets(settings.statementTimeoutMs, limit)
+              ? perRole(sessions, 'statement_timeout', limit)
+              : []),
+          ],
+          sessionFixWhere(
+            options.access,
+            endedRoles(sessions),
+            lets(settings.statementTimeoutMs, limit) ? rolesOf(sessions) : [],
+          ),
+        ),
         sessions,
       };
     }
@@ -211,10 +249,17 @@ export function sessionFinding(
         title: `${n} ${plural(n, 'transaction has', 'transactions have')} been open for longer than ${formatDuration(limit)}, the oldest for ${duration(worst ?? 0)}${seen}: ${plural(n, 'it holds its', 'they hold their')} locks and keep${n === 1 ? 's' : ''} vacuum from removing dead rows`,
         observed: `oldest transaction ${duration(worst ?? 0)}`,
         expected: `under ${formatDuration(limit)} (critical above ${formatDuration(limit * LONG_SESSION_CRITICAL_FACTOR)})`,
-        ...fixOf([
-          ...ending(sessions, 'pg_terminate_backend'),
-          ...(settings.hasTransactionTimeout ? perRole(sessions, 'transaction_timeout', limit) : []),
-        ]),
+        ...fixOf(
+          [
+            ...ending(sessions, 'pg_terminate_backend'),
+            ...(settings.hasTransactionTimeout ? perRole(sessions, 'transaction_timeout', limit) : []),
+          ],
+          sessionFixWhere(
+            options.access,
+            endedRoles(sessions),
+            settings.hasTransactionTimeout ? rolesOf(sessions) : [],
+          ),
+        ),
         sessions,
       };
     }
@@ -243,12 +288,21 @@ export function sessionFinding(
         title: `${n} ${plural(n, 'session is', 'sessions are')} waiting on a lock${how}${by}${seen}, holding ${plural(n, 'its connection', 'their connections')} while ${plural(n, 'it waits', 'they wait')}`,
         ...(knownWaits ? { observed: `longest lock wait ${duration(worst ?? 0)}` } : {}),
         expected: `under ${formatDuration(LOCK_WAIT_WARNING_MS)} (critical above ${formatDuration(LOCK_WAIT_CRITICAL_MS)})`,
-        ...fixOf([
-          ...unblock,
-          ...(lets(settings.lockTimeoutMs, LOCK_WAIT_WARNING_MS)
-            ? perRole(sessions, 'lock_timeout', LOCK_WAIT_WARNING_MS)
-            : []),
-        ]),
+        ...fixOf(
+          [
+            ...unblock,
+            ...(lets(settings.lockTimeoutMs, LOCK_WAIT_WARNING_MS)
+              ? perRole(sessions, 'lock_timeout', LOCK_WAIT_WARNING_MS)
+              : []),
+          ],
+          sessionFixWhere(
+            options.access,
+            holding
+              .slice(0, SESSIONS_NAMED_IN_FIX)
+              .map((pid) => options.roster?.sessions.find((s) => s.pid === pid)?.role ?? null),
+            lets(settings.lockTimeoutMs, LOCK_WAIT_WARNING_MS) ? rolesOf(sessions) : [],
+          ),
+        ),
         sessions,
       };
     }

@@ -3,7 +3,7 @@
  * kin at least as high as its primary's, or replay pauses (14+) or the standby shuts down (≤ 13). Only
  * both servers' own settings tell: a standby cannot read its primary's from SQL.
  */
-import { alterSystem } from '../checks/fix.js';
+import { serverSettingFix } from '../checks/fix.js';
 import type { Finding } from '../findings.js';
 import { numericSetting, type ServerFacts } from '../server-facts.js';
 import { STANDBY_MUST_MATCH } from './order.js';
@@ -38,7 +38,7 @@ export function compareStandbyToPrimary(primary: ServerFacts, standby: ServerFac
       },
     ];
   return below.map(({ name, onPrimary, onStandby }) => {
-    const fix = alterSystem(standby, name, onPrimary);
+    const fix = serverSettingFix(standby, name, onPrimary);
     return {
       id: 'standby-below-primary',
       severity: 'critical',

@@ -107,6 +107,7 @@ export function targetsDocument(report: TargetsReport, documentOf: TargetDocumen
             serverVersion: inner?.serverVersion ?? null,
             pooler: inner?.pooler ? sightingSummary(inner.pooler) : null,
             topology: inner?.topology ?? null,
+            provider: inner?.provider ?? null,
             ...(documents[i]?.json.body ?? {}),
             summary: summarize(
               report.findings.filter((f) => f.target === entry.name),

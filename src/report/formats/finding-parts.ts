@@ -21,6 +21,14 @@ export function fixTakesEffect(fix: Fix | undefined): string {
   return fix?.newSessions ? 'applies to new sessions' : '';
 }
 
+/**
+ * What to run: the SQL, then the shell commands a managed provider's CLI takes (one of them or both; the
+ * takes-effect note follows the last).
+ */
+export function fixSteps(fix: Fix | undefined): string[] {
+  return [...(fix?.sql ?? []), ...(fix?.commands ?? [])];
+}
+
 /** Where a fix's pgbouncer.ini lines go and when they apply, for every format to say the same way. */
 export const INI_TAKES_EFFECT = 'pgbouncer.ini, then RELOAD on its admin console';
 

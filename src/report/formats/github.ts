@@ -2,6 +2,7 @@ import { bySeverity, type Finding, type Severity } from '../../core/findings.js'
 import { titleWithTarget } from '../../core/targets.js';
 import type { ReportEnvelope } from '../document.js';
 import {
+  fixSteps,
   findingName,
   fixTakesEffect,
   hintTitles,
@@ -41,12 +42,13 @@ function findingMessage(finding: Finding): string {
   if (sessions) parts.push(`sessions: ${sessions}`);
   const ini = finding.fix?.ini ?? [];
   if (ini.length > 0) parts.push(`fix: ${ini.join('; ')} (${INI_TAKES_EFFECT})`);
-  const sql = finding.fix?.sql ?? [];
+  const sql = fixSteps(finding.fix);
   if (sql.length > 0) {
     const when = fixTakesEffect(finding.fix);
     parts.push(`fix: ${sql.join(' ')}${when ? ` (${when})` : ''}`);
     if (finding.fix?.order) parts.push(`order: ${finding.fix.order}`);
   }
+  if (finding.fix?.where) parts.push(`where: ${finding.fix.where}`);
   const hints = hintTitles(finding);
   if (hints.length > 0) parts.push(`try: ${hints.join('; ')}`);
   return parts.join('; ');

@@ -19,6 +19,7 @@ export function jsonReportDocument(
     serverVersion: envelope.serverVersion,
     pooler: envelope.pooler ? sightingSummary(envelope.pooler) : null,
     topology: envelope.topology ?? null,
+    provider: envelope.provider ?? null,
     ...body,
     findings: envelope.findings,
     skipped: envelope.skipped,

@@ -2,7 +2,14 @@ import { EXIT_CODE, exitCodeFor } from '../../core/exit-codes.js';
 import { titleWithTarget } from '../../core/targets.js';
 import type { FailOn, Finding } from '../../core/findings.js';
 import type { ReportEnvelope } from '../document.js';
-import { findingName, hintTitles, INI_TAKES_EFFECT, sessionsSummary, skippedName } from './finding-parts.js';
+import {
+  findingName,
+  fixSteps,
+  hintTitles,
+  INI_TAKES_EFFECT,
+  sessionsSummary,
+  skippedName,
+} from './finding-parts.js';
 
 // XML 1.0 has no escape for most control characters, lone surrogates or U+FFFE/U+FFFF: a document
 // carrying one is not well-formed and CI servers reject the whole report, so they are dropped.
@@ -52,7 +59,8 @@ function failureBody(finding: Finding): string {
   const ini = finding.fix?.ini ?? [];
   for (const line of ini) lines.push(`fix: ${line}`);
   if (ini.length > 0) lines.push(`the pgbouncer.ini fix goes in ${INI_TAKES_EFFECT}`);
-  for (const sql of finding.fix?.sql ?? []) lines.push(`fix: ${sql}`);
+  for (const step of fixSteps(finding.fix)) lines.push(`fix: ${step}`);
+  if (finding.fix?.where) lines.push(`where: ${finding.fix.where}`);
   if (finding.fix?.restart) lines.push('the fix needs a server restart');
   else if (finding.fix?.reload) lines.push('the fix applies on reload');
   else if (finding.fix?.newSessions) lines.push('the fix applies to new sessions');

@@ -10,6 +10,7 @@ import {
   type Span,
 } from '../document.js';
 import {
+  fixSteps,
   findingName,
   INI_TAKES_EFFECT,
   fixTakesEffect,
@@ -67,12 +68,13 @@ function findingLines(findings: readonly Finding[]): string[] {
     ini.forEach((line, i) =>
       lines.push(`  - fix: \`${line}\`${i === ini.length - 1 ? ` (${INI_TAKES_EFFECT})` : ''}`),
     );
-    const sql = f.fix?.sql ?? [];
+    const sql = fixSteps(f.fix);
     const when = fixTakesEffect(f.fix);
     sql.forEach((statement, i) =>
       lines.push(`  - fix: \`${statement}\`${when && i === sql.length - 1 ? ` (${when})` : ''}`),
     );
     if (f.fix?.order) lines.push(`  - order: ${f.fix.order}`);
+    if (f.fix?.where) lines.push(`  - where: ${f.fix.where}`);
     for (const id of f.hints ?? []) {
       const hint = hintFor(id);
       if (!hint) continue;

@@ -4,6 +4,7 @@ import { hintFor } from '../../core/hints.js';
 import type { ReportEnvelope } from '../document.js';
 import type { Style } from '../style.js';
 import {
+  fixSteps,
   findingName,
   fixTakesEffect,
   hintTitles,
@@ -64,7 +65,7 @@ export function findingsText(
         `${indent}${style.dim(i === 0 ? 'fix:' : '    ')} ${line}${i === ini.length - 1 ? style.dim(`  (${INI_TAKES_EFFECT})`) : ''}`,
       ),
     );
-    const sql = f.fix?.sql ?? [];
+    const sql = fixSteps(f.fix);
     const when = fixTakesEffect(f.fix);
     const applies = when ? `  (${when})` : '';
     sql.forEach((statement, i) =>
@@ -73,6 +74,7 @@ export function findingsText(
       ),
     );
     if (f.fix?.order) detail('order', f.fix.order);
+    if (f.fix?.where) detail('where', f.fix.where);
     const hints = hintTitles(f);
     if (hints.length > 0) detail('try', `${hints.join('; ')} (see Hints)`);
   }

@@ -59,7 +59,7 @@ export function serverConnectionsCheck(obs: PoolerObservation): CheckOutcome {
   const observed =
     `${processes}${Number.isFinite(bound.perProcess) ? bound.perProcess : 'no cap'} per process ` +
     `(Σ pool_size + reserve_pool_size over ${bound.pools.length} pools: ${poolTerms(bound.pools) || 'none yet'}${caps}); ` +
-    `usable ${slots.usable} = max_connections ${slots.max} − ${slots.superuserReserved + slots.reserved} reserved` +
+    `usable ${slots.usable} = max_connections ${slots.max} − ${slots.totalReserved} reserved` +
     (direct === undefined
       ? `; clients that bypass the pooler are not counted (with ${obs.instances} PgBouncer processes their server connections cannot be told apart)`
       : `; ${direct} held by clients that bypass the pooler, so ${available} for it`);
@@ -86,7 +86,7 @@ export function serverConnectionsCheck(obs: PoolerObservation): CheckOutcome {
     ]);
   }
   const over = total > available;
-  const neededMax = slots.superuserReserved + slots.reserved + (direct ?? 0) + slotsForShare(total);
+  const neededMax = slots.totalReserved + (direct ?? 0) + slotsForShare(total);
   const ini = fittingLines(obs, Math.floor(share / obs.instances));
   const finding: Finding = {
     id: 'pooler-server-connections',

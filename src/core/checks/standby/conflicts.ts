@@ -6,7 +6,7 @@
 import { settingMs } from '../../server-facts.js';
 import { conflictTotal, type RecoveryConflicts } from '../../topology/facts.js';
 import { formatAge, formatDuration } from '../../units.js';
-import { alterSystem } from '../fix.js';
+import { serverSettingFix } from '../fix.js';
 import { outcome, type CheckOutcome } from '../types.js';
 import type { StandbyObservation } from './observation.js';
 
@@ -78,7 +78,7 @@ export function streamingDelayCheck(obs: StandbyObservation): CheckOutcome {
           : `max_standby_streaming_delay of at least ${formatDuration(allowed.ms)} (replay, and so the reads, may lag by as much), or shorter queries`,
       ...(allowed.ms === null
         ? {}
-        : { fix: alterSystem(obs.facts, 'max_standby_streaming_delay', formatDuration(allowed.ms)) }),
+        : { fix: serverSettingFix(obs.facts, 'max_standby_streaming_delay', formatDuration(allowed.ms)) }),
     },
   ]);
 }
@@ -117,7 +117,7 @@ export function feedbackCheck(obs: StandbyObservation): CheckOutcome {
           : `hot_standby_feedback is off: standby queries running longer than max_standby_streaming_delay may be ${CANCELLED}`,
       observed: `hot_standby_feedback off${longest === null ? '' : `; longest active query ${formatAge(longest)}`}${cancelledSoFar(conflicts)}`,
       expected: tradeOff,
-      ...(warn ? { fix: alterSystem(obs.facts, 'hot_standby_feedback', 'on') } : {}),
+      ...(warn ? { fix: serverSettingFix(obs.facts, 'hot_standby_feedback', 'on') } : {}),
     },
   ]);
 }
