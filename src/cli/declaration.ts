@@ -13,6 +13,8 @@ export type SharedOptions = CommonOptions & DatabaseOptions;
  * command line.
  */
 export interface CommandDeclaration<Options> {
+  /** Whether --db may be given more than once, for one report over several servers. */
+  readonly severalTargets?: boolean;
   /** The long description under the usage line. */
   readonly description: string;
   /** Help after the flags: the examples, and any note of the command's own. */
@@ -28,6 +30,7 @@ export interface CommandDeclaration<Options> {
   run(options: Options, io: Io): Promise<CommandReport | number>;
 }
 
-export function readShared(command: Command): SharedOptions {
-  return { ...readCommon(command), ...readDatabase(command) };
+/** The shared flags; `severalTargets` for the commands that take --db more than once. */
+export function readShared(command: Command, severalTargets = false): SharedOptions {
+  return { ...readCommon(command), ...readDatabase(command, severalTargets) };
 }

@@ -69,7 +69,7 @@ export async function createProgram(
     const declaration = await load();
     command.description(declaration.description);
     declaration.flags(command);
-    addCommonFlags(addDatabaseFlags(command));
+    addCommonFlags(addDatabaseFlags(command, declaration.severalTargets === true));
     command.addHelpText('after', `${declaration.help}\n${CONNECTION_HELP}\n${EXIT_CODES_HELP}`);
     command.action(() => {
       const options = declaration.read(command);

@@ -23,7 +23,14 @@ import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
 import { planAskedOrFound, plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
-import { targetOf } from '../pipeline/target.js';
+import { targetOf, type Target } from '../pipeline/target.js';
+import { onEveryTarget, servicesOf, severalTargetsOf } from '../pipeline/targets.js';
+import { combineTargets } from '../pipeline/combine-targets.js';
+import { failOnWithPlan } from '../config/load-plan.js';
+import type { PlanConfig } from '../core/plan/config.js';
+import type { PlannedService } from '../core/plan/server.js';
+import type { WorkloadPreset } from '../core/workload.js';
+import type { TargetsReport } from '../report/targets-report.js';
 import { isConsoleTarget, readConsoleAlone } from '../pipeline/pooler.js';
 import type { CheckServerReport } from '../report/check-server-report.js';
 import type { Io } from '../ui/io.js';
@@ -36,17 +43,50 @@ export interface CheckServerOptions extends SharedOptions, ServerOptions, Sessio
   readonly behindPooler: boolean;
 }
 
+/** What every target of a run is checked against: the workload, the plan and its services, the thresholds. */
+interface CheckInputs {
+  readonly options: CheckServerOptions;
+  readonly io: Io;
+  readonly poolPlan: PlanConfig | undefined;
+  readonly preset: WorkloadPreset;
+  /** The plan's services that connect to this target. */
+  readonly services: readonly PlannedService[];
+}
+
 /** `pooltune check-server`: facts from the server → pure checks → the report the pipeline finishes. */
-async function runCheckServer(options: CheckServerOptions, io: Io): Promise<CheckServerReport> {
+async function runCheckServer(
+  options: CheckServerOptions,
+  io: Io,
+): Promise<CheckServerReport | TargetsReport> {
   const poolPlan = await planAskedOrFound(options.config, io);
-  const target = targetOf(options, io, poolPlan);
-  const { failOn, endpoint: db } = target;
   const preset = await loadWorkload(
     options.workload ?? (poolPlan?.workload ? resolvePlanPath(poolPlan, poolPlan.workload, io.cwd) : 'oltp'),
     io.cwd,
   );
   // With a plan, its services are the fleet to check, unless --pool-max names one on the command line.
   const services = poolPlan && options.poolMax === undefined ? await plannedServices(poolPlan, io.cwd) : [];
+  const several = severalTargetsOf(options, io, poolPlan);
+  if (several === undefined)
+    return checkTarget(targetOf(options, io, poolPlan), { options, io, poolPlan, preset, services });
+  const outcomes = await onEveryTarget(several, ({ name, target }, index) =>
+    checkTarget(target, { options, io, poolPlan, preset, services: servicesOf(services, name, index === 0) }),
+  );
+  const first = several[0]?.name;
+  return combineTargets('check-server', outcomes, {
+    failOn: failOnWithPlan(options, poolPlan),
+    servicesOf:
+      services.length === 0
+        ? undefined
+        : (name) => servicesOf(services, name, name === first).map((p) => p.service),
+    surge: poolPlan?.surge,
+  });
+}
+
+/** One target: the pooler alone when --db is its console, else the server and everything in front of it. */
+async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckServerReport> {
+  const { options, io, poolPlan, preset } = inputs;
+  const services = [...inputs.services];
+  const { failOn, endpoint: db } = target;
   const settings = {
     idleInTransactionMs: options.idleInTransactionThresholdMs,
     longQueryMs: options.longQueryThresholdMs,
@@ -141,6 +181,7 @@ async function runCheckServer(options: CheckServerOptions, io: Io): Promise<Chec
 }
 
 export const checkServer: CommandDeclaration<CheckServerOptions> = {
+  severalTargets: true,
   description: [
     "Judge a server's connection settings and current usage against the tuning",
     'guide: the connection tier, reserved and usable slots and how many are taken,',
@@ -152,7 +193,9 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
     "--pooler) it reads the pooler's admin console and judges the whole chain: the",
     'server connections its pools may open, the fleet against max_client_conn,',
     'clients queued in it, and the timeouts on either side; with --db <admin',
-    'console URL> it judges the pooler alone. Each problem comes with the statement',
+    'console URL> it judges the pooler alone. Give --db more than once (name=url),',
+    'or list targets in the plan, to check a primary, its standbys and its pooler in',
+    'one run: one report, a section per target, the exit code of the worst. Each problem comes with the statement',
     'or pgbouncer.ini line that fixes it; pooltune prints it and never runs it.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
@@ -192,7 +235,7 @@ export const checkServer: CommandDeclaration<CheckServerOptions> = {
       behindPooler?: boolean;
     }>();
     return {
-      ...readShared(command),
+      ...readShared(command, true),
       ...(raw.workload === undefined ? {} : { workload: raw.workload }),
       ...(raw.config === undefined ? {} : { config: raw.config }),
       ...(raw.poolMax === undefined ? {} : { poolMax: raw.poolMax }),
@@ -210,6 +253,7 @@ Examples:
   pooltune check-server --pool-max 50 --instances 6 --fail-on warning --format json
   pooltune check-server --long-query-threshold 30s --show-queries
   pooltune check-server --db postgres://app@pgbouncer:6432/app --pooler postgres://stats@pgbouncer:6432/pgbouncer
-  pooltune check-server --db postgres://stats@pgbouncer:6432/pgbouncer`,
+  pooltune check-server --db postgres://stats@pgbouncer:6432/pgbouncer
+  pooltune check-server --db primary=postgres://admin@db1:5432/app --db replica=postgres://admin@db2:5432/app`,
   run: runCheckServer,
 };

@@ -18,7 +18,13 @@ import { COUNT_RANGES } from '../core/numbers.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { withSession } from '../pipeline/session.js';
-import { targetOf } from '../pipeline/target.js';
+import { targetOf, type Target } from '../pipeline/target.js';
+import { onEveryTarget, severalTargetsOf } from '../pipeline/targets.js';
+import { combineTargets } from '../pipeline/combine-targets.js';
+import { PooltuneError } from '../core/errors.js';
+import { EXIT_CODE } from '../core/exit-codes.js';
+import type { TargetsReport } from '../report/targets-report.js';
+import type { SchemaSpec } from '../core/schema/types.js';
 import type { HealthReport } from '../report/health-report.js';
 import { untilStopped } from '../ui/interrupt.js';
 import type { Io } from '../ui/io.js';
@@ -37,16 +43,49 @@ export interface HealthOptions extends SharedOptions, SessionOptions, StandbyOpt
 }
 
 /** `pooltune health`: bounded read-only probes of a live server → health rules → report. */
-async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> {
-  const started = performance.now();
-  // health reads no plan: its target is --db, else DATABASE_URL, else PG*.
-  const target = targetOf(options, io, undefined, { statementTimeoutMs: options.statementTimeoutMs });
-  const db = target.endpoint;
-  const progress = progressOn(io, options.format === 'text' && !options.quiet);
+async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport | TargetsReport> {
   const schemaSpec =
     options.schema === undefined
       ? undefined
       : await (await import('../config/load-schema-spec.js')).loadSchemaSpec(options.schema, io.cwd);
+  // health reads no plan: its target is --db (given once or more), else DATABASE_URL, else PG*.
+  const settings = { statementTimeoutMs: options.statementTimeoutMs };
+  const several = severalTargetsOf(options, io, undefined, settings);
+  if (several === undefined)
+    return healthOf(targetOf(options, io, undefined, settings), options, io, schemaSpec);
+  let stoppedBy: HealthReport['probe']['stoppedBy'] = null;
+  // One target at a time: probes on one server would colour another's latencies, and a stop ends the run.
+  const outcomes = await onEveryTarget(
+    several,
+    async ({ target }) => {
+      if (stoppedBy)
+        throw new PooltuneError(
+          `not probed: the run was stopped by ${stoppedBy} first`,
+          EXIT_CODE.unreachable,
+        );
+      const report = await healthOf(target, options, io, schemaSpec);
+      stoppedBy = report.probe.stoppedBy ?? null;
+      return report;
+    },
+    1,
+  );
+  return combineTargets('health', outcomes, {
+    failOn: several[0]!.target.failOn,
+    servicesOf: undefined,
+    surge: undefined,
+  });
+}
+
+/** One target's probes and health rules: the report health gives of it alone. */
+async function healthOf(
+  target: Target,
+  options: HealthOptions,
+  io: Io,
+  schemaSpec: SchemaSpec | undefined,
+): Promise<HealthReport> {
+  const started = performance.now();
+  const db = target.endpoint;
+  const progress = progressOn(io, options.format === 'text' && !options.quiet);
   const probes = await import('../pipeline/health-probes.js');
   const query = options.query ?? probes.DEFAULT_PROBE_QUERY;
 
@@ -146,6 +185,7 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport> 
 }
 
 export const health: CommandDeclaration<HealthOptions> = {
+  severalTargets: true,
   description: [
     'Probe a live server, read-only and bounded: the time a fresh connection takes, a',
     'small pool shared by twice as many callers (acquisition waits, timeouts), query',
@@ -153,7 +193,8 @@ export const health: CommandDeclaration<HealthOptions> = {
     'idle in a transaction, running long queries or transactions, or waiting on a lock',
     '(each named by pid, role and application), connection churn, and optionally the',
     "schema. The pool probe never takes the server's last free slots: it shrinks and",
-    'says so.',
+    'says so. Give --db more than once (name=url) to probe several servers in turn,',
+    'with one report.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
@@ -208,7 +249,7 @@ export const health: CommandDeclaration<HealthOptions> = {
         "error: option '--query <sql>' holds a control character; expected a read-only SQL query",
       );
     return {
-      ...readShared(command),
+      ...readShared(command, true),
       ...readSessionFlags(command),
       ...readStandbyFlags(command),
       probeConnections: raw.probeConnections,

@@ -22,7 +22,14 @@ import { verbose } from '../pipeline/output.js';
 import { plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
-import { targetOf } from '../pipeline/target.js';
+import { targetOf, type Target } from '../pipeline/target.js';
+import { onEveryTarget, servicesOf, severalTargetsOf } from '../pipeline/targets.js';
+import { combineTargets } from '../pipeline/combine-targets.js';
+import { failOnWithPlan } from '../config/load-plan.js';
+import type { PlanConfig } from '../core/plan/config.js';
+import type { PlannedService } from '../core/plan/server.js';
+import type { WorkloadPreset } from '../core/workload.js';
+import type { TargetsReport } from '../report/targets-report.js';
 import type { PreflightReport } from '../report/preflight-report.js';
 import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
@@ -37,7 +44,7 @@ export interface PreflightOptions extends SharedOptions, ServerOptions, StandbyO
 }
 
 /** `pooltune preflight`: check-server, a short health probe and the plan checks, one report, one exit code. */
-async function runPreflight(options: PreflightOptions, io: Io): Promise<PreflightReport> {
+async function runPreflight(options: PreflightOptions, io: Io): Promise<PreflightReport | TargetsReport> {
   const plan = await loadPlan(options.config, io.cwd);
   if (!plan || plan.services.length === 0) {
     throw new UsageError(
@@ -48,7 +55,43 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
   }
   const services = await plannedServices(plan, io.cwd);
   const workload = await loadWorkload(resolvePlanPath(plan, plan.workload ?? 'oltp', io.cwd), io.cwd);
-  const target = targetOf(options, io, plan);
+  const several = severalTargetsOf(options, io, plan);
+  if (several === undefined)
+    return preflightTarget(targetOf(options, io, plan), { options, io, plan, services, workload });
+  const first = several[0]?.name;
+  // With health probes, one target at a time: their latencies are then each server's own.
+  const outcomes = await onEveryTarget(
+    several,
+    ({ name, target }, index) =>
+      preflightTarget(target, {
+        options,
+        io,
+        plan,
+        services: servicesOf(services, name, index === 0),
+        workload,
+      }),
+    options.health ? 1 : undefined,
+  );
+  return combineTargets('preflight', outcomes, {
+    failOn: failOnWithPlan(options, plan),
+    servicesOf: (name) => servicesOf(services, name, name === first).map((p) => p.service),
+    surge: plan.surge,
+  });
+}
+
+interface PreflightInputs {
+  readonly options: PreflightOptions;
+  readonly io: Io;
+  readonly plan: PlanConfig;
+  /** The plan's services that connect to this target. */
+  readonly services: readonly PlannedService[];
+  readonly workload: WorkloadPreset;
+}
+
+/** One target: its facts, the short health probe, and the checks of the plan's services on it. */
+async function preflightTarget(target: Target, inputs: PreflightInputs): Promise<PreflightReport> {
+  const { options, io, plan, workload } = inputs;
+  const services = [...inputs.services];
   const { failOn, endpoint: db } = target;
   const progress = progressOn(io, options.format === 'text' && !options.quiet);
   const probes = await import('../pipeline/health-probes.js');
@@ -146,11 +189,14 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
 }
 
 export const preflight: CommandDeclaration<PreflightOptions> = {
+  severalTargets: true,
   description: [
     'Check the pool plan in pooltune.config.json (found from this folder upwards, or',
     '--config) against its server in one go: the check-server checks, a short health',
     'probe, and the plan checks (the fleet total against the free slots, and each',
-    "service's pool against its recommendation). One report, one exit code.",
+    "service's pool against its recommendation). One report, one exit code. A plan",
+    'that lists targets (or --db given more than once, as name=url) is checked on',
+    'each target with the services that connect to it, one target at a time.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
@@ -187,7 +233,7 @@ export const preflight: CommandDeclaration<PreflightOptions> = {
       samples: number;
     }>();
     return {
-      ...readShared(command),
+      ...readShared(command, true),
       ...(raw.config === undefined ? {} : { config: raw.config }),
       health: raw.health,
       probeConnections: raw.probeConnections,

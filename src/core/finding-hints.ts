@@ -78,6 +78,9 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'request-errors': { cause: 'connection-failures', hints: ['intermittent-failures'] },
   'load-generator-behind': { cause: 'load-generator', hints: ['load-generator'] },
 
+  // several targets: the error's own hint, or the plan's role, says what to do
+  'target-unreachable': none,
+  'target-role': none,
   // the plan
   'plan-fleet': { cause: 'server-connections', hints: SERVER_SLOTS },
   'plan-surge': { cause: 'server-connections', hints: SERVER_SLOTS },

@@ -63,6 +63,12 @@ export const FINDINGS = {
   'request-errors': { about: 'bench requests that failed' },
   'load-generator-behind': { about: "pooltune's own load generator could not keep the schedule" },
 
+  // several targets in one run
+  'target-unreachable': {
+    about: 'a target of a run with several that pooltune could not reach or log in to',
+  },
+  'target-role': { about: 'a target that is not what the plan says it is (primary, standby, pooler)' },
+
   // the plan (pooltune.config.json) against the server
   'plan-fleet': { about: "the plan's connections at peak against the free slots and the guide's 80 %" },
   'plan-last-free-slots': { about: 'the plan leaves fewer free slots than a safe margin' },

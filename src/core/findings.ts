@@ -61,6 +61,8 @@ export interface Finding {
   readonly subject?: string;
   /** The sessions behind a session finding, worst first: every one of them (text shows the first few). */
   readonly sessions?: readonly SessionRef[];
+  /** In a run over several targets, the name of the one the finding is about. */
+  readonly target?: string;
 }
 
 /** A finding the user chose to ignore (in the config file), with their reason; it never fails the gate. */
@@ -74,6 +76,8 @@ export interface Skipped {
   readonly id: FindingId;
   readonly reason: string;
   readonly enableWith?: string;
+  /** In a run over several targets, the name of the one the check was skipped on. */
+  readonly target?: string;
 }
 
 export interface Summary {

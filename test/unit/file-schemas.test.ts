@@ -90,7 +90,7 @@ describe('problems of a file', () => {
     );
     assert.deepEqual(found, [
       'failOn: expected one of info, warning, critical, never, got "always"',
-      'services[0].colour: unknown key (allowed: name, workload, concurrency, instances, pool)',
+      'services[0].colour: unknown key (allowed: name, target, workload, concurrency, instances, pool)',
       'services[0].pool.maxConnections: expected a whole number from 1 to 100000, got 0',
       'services[0].pool.acquireTimeout: expected a duration such as 500ms, 5s, 10min or 1h, got "0s"',
       'services: the name "api" is used twice',

@@ -103,6 +103,7 @@ describe('the plan file', () => {
       'services',
       'surge',
       'target',
+      'targets',
       'workload',
     ]);
   });

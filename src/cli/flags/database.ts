@@ -6,7 +6,10 @@ import { count, duration } from './values.js';
 
 /** How a command reaches its database: --db (else DATABASE_URL, else PG*) and --connect-timeout. */
 export interface DatabaseOptions {
+  /** The one target's URL; with --db given more than once, `targets` holds them all instead. */
   readonly db?: string;
+  /** --db given more than once (by check-server and health): each target's name and URL, in order. */
+  readonly targets?: readonly NamedUrl[];
   /** The admin console of the pooler in front of the server (PgBouncer's database `pgbouncer`). */
   readonly pooler?: string;
   /** PgBouncer processes that share the load without coordinating; each opens its own server connections. */
@@ -14,6 +17,26 @@ export interface DatabaseOptions {
   /** Set when the user gave --connect-timeout; otherwise the URL's, PGCONNECT_TIMEOUT or 10s. */
   readonly connectTimeoutMs?: number;
 }
+
+/** A target as `--db name=url` gives it; without `name=` the name is made from the URL's host and port. */
+export interface NamedUrl {
+  readonly name?: string;
+  readonly url: string;
+}
+
+// A name, then '=', then something that looks like a URL's scheme: a query string's '=' never comes first.
+const NAMED_URL = /^([A-Za-z][A-Za-z0-9_.-]{0,62})=(?=[a-z][a-z0-9+.-]*:\/\/)(.*)$/is;
+
+/** `primary=postgres://…` → { name: 'primary', url: 'postgres://…' }; a bare URL keeps no name. */
+export function parseNamedUrl(value: string): NamedUrl {
+  const named = NAMED_URL.exec(value);
+  return named ? { name: named[1]!, url: named[2]! } : { url: value };
+}
+
+const collect = (value: string, previous: readonly string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
 
 export const CONNECTION_HELP = `
 Connection:
@@ -27,9 +50,15 @@ Connection:
   stays on a pooled connection; the pooler's admin console is read and judged
   too (its user needs to be in PgBouncer's stats_users).`;
 
-export function addDatabaseFlags(command: Command): Command {
+export function addDatabaseFlags(command: Command, severalTargets = false): Command {
   return command
-    .option('--db <url>', 'the database to connect to (else DATABASE_URL, else PG* variables)')
+    .option(
+      '--db <url>',
+      severalTargets
+        ? 'the database to connect to (else DATABASE_URL, else PG* variables); give it again, as name=url, to check several servers in one run'
+        : 'the database to connect to (else DATABASE_URL, else PG* variables)',
+      collect,
+    )
     .option(
       '--pooler <url>',
       "the pooler's admin console URL, database pgbouncer (default: tried on --db's host and port when a pooler is seen there)",
@@ -46,15 +75,24 @@ export function addDatabaseFlags(command: Command): Command {
     );
 }
 
-export function readDatabase(command: Command): DatabaseOptions {
+export function readDatabase(command: Command, severalTargets = false): DatabaseOptions {
   const raw = command.opts<{
-    db?: string;
+    db?: readonly string[];
     pooler?: string;
     poolerInstances?: number;
     connectTimeout?: number;
   }>();
+  const dbs = (raw.db ?? []).map(parseNamedUrl);
+  if (dbs.length > 1 && !severalTargets)
+    command.error(
+      `error: --db was given ${dbs.length} times; ${command.name()} checks one server (check-server, health and preflight take several)`,
+    );
+  const names = dbs.map((d) => d.name).filter((n) => n !== undefined);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) command.error(`error: --db names ${twice} twice; give each target its own name`);
   return {
-    ...(raw.db === undefined ? {} : { db: raw.db }),
+    ...(dbs.length === 1 ? { db: dbs[0]!.url } : {}),
+    ...(dbs.length > 1 ? { targets: dbs } : {}),
     ...(raw.pooler === undefined ? {} : { pooler: raw.pooler }),
     ...(raw.poolerInstances === undefined ? {} : { poolerInstances: raw.poolerInstances }),
     ...(raw.connectTimeout === undefined ? {} : { connectTimeoutMs: raw.connectTimeout }),

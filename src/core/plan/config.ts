@@ -16,6 +16,8 @@ export interface ConfiguredPool {
 
 export interface ServicePlan {
   readonly name: string;
+  /** The plan's target the service connects to (PlanConfig.targets); absent: the first, or the only server. */
+  readonly target?: string;
   /** A preset name or a preset file (relative to the config file). */
   readonly workload?: string;
   readonly concurrency?: number;
@@ -45,6 +47,16 @@ export interface PoolerLimits {
   readonly clientIdleTimeoutMs?: number;
 }
 
+/** What a plan target is, as the plan states it. */
+export type TargetRole = 'primary' | 'standby' | 'pooler';
+
+/** One of several servers a plan is checked against, found through an environment variable. */
+export interface PlanTarget {
+  readonly name: string;
+  readonly urlEnv: string;
+  readonly role?: TargetRole;
+}
+
 /** `pooltune.config.json`: the pool plan an application keeps in its repository. */
 export interface PlanConfig {
   readonly file: string;
@@ -56,6 +68,8 @@ export interface PlanConfig {
   readonly pooler?: PoolerLimits;
   /** The deploy overlap, when the plan states one. */
   readonly surge?: Surge;
+  /** Several servers checked in one run; services name theirs. */
+  readonly targets?: readonly PlanTarget[];
   readonly services: readonly ServicePlan[];
 }
 
@@ -67,6 +81,7 @@ const URL_WITH_PASSWORD = /^[a-z]+:\/\/[^/@:]*:[^/@]*@/i;
 /** The file as schemas/pooltune.config.schema.json describes it; true of `raw` once the schema passes it. */
 interface PlanFile {
   readonly target?: { readonly urlEnv?: string };
+  readonly targets?: readonly PlanTarget[];
   readonly workload?: string;
   readonly failOn?: FailOn;
   readonly surge?: string | number;
@@ -122,6 +137,24 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
     if (names.has(name)) p.add(['services'], `the name ${describe(name)} is used twice`, ['services']);
     names.add(name);
   }
+  const targetNames = new Set<string>();
+  const targetCount = p.length(['targets']);
+  for (let i = 0; i < targetCount; i++) {
+    const name = p.has(['targets', i]) ? undefined : p.sound(['targets', i, 'name']);
+    if (typeof name !== 'string') continue;
+    if (targetNames.has(name)) p.add(['targets', i, 'name'], `the name ${describe(name)} is used twice`);
+    targetNames.add(name);
+  }
+  for (let i = 0; i < serviceCount; i++) {
+    const target = p.has(['services', i]) ? undefined : p.sound(['services', i, 'target']);
+    if (typeof target === 'string' && !targetNames.has(target))
+      p.add(
+        ['services', i, 'target'],
+        targetCount === 0
+          ? 'names a target, but the plan lists no targets'
+          : `no target named ${describe(target)} in targets`,
+      );
+  }
   const ignoreCount = p.length(['ignore']);
   for (let i = 0; i < ignoreCount; i++) {
     const service = p.value(['ignore', i, 'service']);
@@ -143,7 +176,7 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
       reason,
       ...(service ? { service } : {}),
     })),
-    services: (plan.services ?? []).map(({ name, workload, concurrency, instances, pool }) => {
+    services: (plan.services ?? []).map(({ name, target, workload, concurrency, instances, pool }) => {
       const idleTimeoutMs = optionalMs(pool.idleTimeout);
       const maxLifetimeMs = optionalMs(pool.maxLifetime);
       const queryTimeoutMs = optionalMs(pool.queryTimeout);
@@ -158,10 +191,20 @@ export function parsePlanConfig(raw: unknown, file: string): PlanConfig {
           ...(maxLifetimeMs === undefined ? {} : { maxLifetimeMs }),
           ...(queryTimeoutMs === undefined ? {} : { queryTimeoutMs }),
         },
+        ...(target ? { target } : {}),
         ...(workload ? { workload } : {}),
         ...(concurrency ? { concurrency } : {}),
       };
     }),
+    ...(plan.targets
+      ? {
+          targets: plan.targets.map(({ name, urlEnv, role }) => ({
+            name,
+            urlEnv,
+            ...(role ? { role } : {}),
+          })),
+        }
+      : {}),
     ...(plan.target?.urlEnv ? { urlEnv: plan.target.urlEnv } : {}),
     ...(plan.workload ? { workload: plan.workload } : {}),
     ...(plan.failOn ? { failOn: plan.failOn } : {}),

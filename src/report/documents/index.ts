@@ -13,14 +13,24 @@ import { healthDocument } from './health.js';
 import { monitorDocument } from './monitor.js';
 import { preflightDocument } from './preflight.js';
 import { recommendDocument } from './recommend.js';
+import { targetsDocument } from './targets.js';
+import type { TargetsReport } from '../targets-report.js';
 
 /** Every command's report; `command` tells them apart. */
 export type CommandReport =
-  RecommendReport | CheckServerReport | HealthReport | PreflightReport | BenchReport | MonitorReport;
+  | RecommendReport
+  | CheckServerReport
+  | HealthReport
+  | PreflightReport
+  | BenchReport
+  | MonitorReport
+  | TargetsReport;
+
+type OneTargetReport = Exclude<CommandReport, TargetsReport>;
 
 type Builders = {
-  readonly [C in CommandReport['command']]: (
-    report: Extract<CommandReport, { command: C }>,
+  readonly [C in OneTargetReport['command']]: (
+    report: Extract<OneTargetReport, { command: C }>,
   ) => ReportDocument;
 };
 
@@ -38,6 +48,8 @@ const BUILDERS: Builders = {
  * from the finding → hint table (core/finding-hints.ts), so that every format shows the same advice.
  */
 export function documentOf(report: CommandReport): ReportDocument {
+  // A run over several targets hints each finding for its own target's chain.
+  if ('several' in report) return targetsDocument(report, documentOf);
   // TypeScript cannot tie the builder looked up by `command` to the report's own type.
   return withFindingHints((BUILDERS[report.command] as (report: CommandReport) => ReportDocument)(report));
 }

@@ -5,7 +5,13 @@ import { plural } from '../document.js';
 
 /** The finding's id, with what it is about when the id alone does not say. */
 export function findingName(finding: Finding): string {
-  return finding.subject ? `${finding.id} (${finding.subject})` : finding.id;
+  const name = finding.subject ? `${finding.id} (${finding.subject})` : finding.id;
+  return finding.target === undefined ? name : `[${finding.target}] ${name}`;
+}
+
+/** A skipped check's id, with the target it was skipped on in a run over several. */
+export function skippedName(skipped: Skipped): string {
+  return skipped.target === undefined ? skipped.id : `[${skipped.target}] ${skipped.id}`;
 }
 
 /** When a fix takes effect, for every format to say the same way; empty when it needs neither. */

@@ -1,4 +1,5 @@
 import { bySeverity, type Finding, type Severity } from '../../core/findings.js';
+import { titleWithTarget } from '../../core/targets.js';
 import type { ReportEnvelope } from '../document.js';
 import {
   findingName,
@@ -6,6 +7,7 @@ import {
   hintTitles,
   INI_TAKES_EFFECT,
   sessionsSummary,
+  skippedName,
 } from './finding-parts.js';
 
 type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -32,7 +34,7 @@ function command(level: AnnotationLevel, title: string, message: string): string
 }
 
 function findingMessage(finding: Finding): string {
-  const parts = [finding.title];
+  const parts = [titleWithTarget(finding)];
   if (finding.observed) parts.push(`observed: ${finding.observed}`);
   if (finding.expected) parts.push(`expected: ${finding.expected}`);
   const sessions = sessionsSummary(finding);
@@ -67,7 +69,11 @@ export function renderGithubAnnotations(envelope: ReportEnvelope): string {
   for (const skipped of envelope.skipped) {
     const enable = skipped.enableWith ? ` (to enable: ${skipped.enableWith})` : '';
     lines.push(
-      command('notice', `${prefix}: ${skipped.id} skipped`, `not checked: ${skipped.reason}${enable}`),
+      command(
+        'notice',
+        `${prefix}: ${skippedName(skipped)} skipped`,
+        `not checked: ${skipped.reason}${enable}`,
+      ),
     );
   }
   const ignored = envelope.ignored ?? [];

@@ -1,7 +1,8 @@
 import { EXIT_CODE, exitCodeFor } from '../../core/exit-codes.js';
+import { titleWithTarget } from '../../core/targets.js';
 import type { FailOn, Finding } from '../../core/findings.js';
 import type { ReportEnvelope } from '../document.js';
-import { findingName, hintTitles, INI_TAKES_EFFECT, sessionsSummary } from './finding-parts.js';
+import { findingName, hintTitles, INI_TAKES_EFFECT, sessionsSummary, skippedName } from './finding-parts.js';
 
 // XML 1.0 has no escape for most control characters, lone surrogates or U+FFFE/U+FFFF: a document
 // carrying one is not well-formed and CI servers reject the whole report, so they are dropped.
@@ -43,7 +44,7 @@ const sessionsNote = (finding: Finding) => {
 
 // Some CI servers show only the failure's body, so it repeats the title before the details.
 function failureBody(finding: Finding): string {
-  const lines = [finding.title];
+  const lines = [titleWithTarget(finding)];
   if (finding.observed) lines.push(`observed: ${finding.observed}`);
   if (finding.expected) lines.push(`expected: ${finding.expected}`);
   const sessions = sessionsSummary(finding);
@@ -77,13 +78,13 @@ export function renderJunit(envelope: ReportEnvelope, runMs = 0): string {
       failures += 1;
       cases.push(
         open,
-        `      <failure${attributes({ message: finding.title, type: finding.severity })}>${escapeText(failureBody(finding))}</failure>`,
+        `      <failure${attributes({ message: titleWithTarget(finding), type: finding.severity })}>${escapeText(failureBody(finding))}</failure>`,
         '    </testcase>',
       );
     } else {
       cases.push(
         open,
-        `      <system-out>${escapeText(`${finding.severity}: ${finding.title}${sessionsNote(finding)}`)}</system-out>`,
+        `      <system-out>${escapeText(`${finding.severity}: ${titleWithTarget(finding)}${sessionsNote(finding)}`)}</system-out>`,
         '    </testcase>',
       );
     }
@@ -92,7 +93,7 @@ export function renderJunit(envelope: ReportEnvelope, runMs = 0): string {
     skipped += 1;
     const enable = check.enableWith ? escapeText(`to enable: ${check.enableWith}`) : '';
     cases.push(
-      `    <testcase${attributes({ classname, name: check.id, time: 0 })}>`,
+      `    <testcase${attributes({ classname, name: skippedName(check), time: 0 })}>`,
       enable
         ? `      <skipped${attributes({ message: check.reason })}>${enable}</skipped>`
         : `      <skipped${attributes({ message: check.reason })}/>`,
@@ -103,7 +104,7 @@ export function renderJunit(envelope: ReportEnvelope, runMs = 0): string {
     skipped += 1;
     cases.push(
       `    <testcase${attributes({ classname, name: findingName(finding), time: 0 })}>`,
-      `      <skipped${attributes({ message: `ignored: ${reason}` })}>${escapeText(`${finding.severity}: ${finding.title}`)}</skipped>`,
+      `      <skipped${attributes({ message: `ignored: ${reason}` })}>${escapeText(`${finding.severity}: ${titleWithTarget(finding)}`)}</skipped>`,
       '    </testcase>',
     );
   }

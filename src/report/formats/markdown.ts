@@ -1,4 +1,5 @@
 import { bySeverity, type Finding, type Skipped } from '../../core/findings.js';
+import { titleWithTarget } from '../../core/targets.js';
 import { hintFor } from '../../core/hints.js';
 import {
   spansOf,
@@ -16,6 +17,7 @@ import {
   sessionLine,
   shownSessions,
   summaryLine,
+  skippedName,
 } from './finding-parts.js';
 
 // A pull-request comment stays readable with the last few minutes of bars.
@@ -51,7 +53,7 @@ export function markdownTable(head: readonly string[], rows: readonly (readonly 
 function findingLines(findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const f of bySeverity(findings)) {
-    lines.push(`- **${f.severity}** — ${f.title}`);
+    lines.push(`- **${f.severity}** — ${titleWithTarget(f)}`);
     if (f.severity === 'ok') continue;
     if (f.observed) lines.push(`  - observed: ${f.observed}`);
     if (f.expected) lines.push(`  - expected: ${f.expected}`);
@@ -82,7 +84,8 @@ function findingLines(findings: readonly Finding[]): string[] {
 
 function skippedLines(skipped: readonly Skipped[]): string[] {
   return skipped.map(
-    (s) => `- **skipped** — ${s.id}: ${s.reason}${s.enableWith ? ` (to enable: \`${s.enableWith}\`)` : ''}`,
+    (s) =>
+      `- **skipped** — ${skippedName(s)}: ${s.reason}${s.enableWith ? ` (to enable: \`${s.enableWith}\`)` : ''}`,
   );
 }
 

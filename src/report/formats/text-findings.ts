@@ -1,4 +1,5 @@
 import { bySeverity, type Finding, type Severity, type Skipped } from '../../core/findings.js';
+import { titleWithTarget } from '../../core/targets.js';
 import { hintFor } from '../../core/hints.js';
 import type { ReportEnvelope } from '../document.js';
 import type { Style } from '../style.js';
@@ -11,6 +12,7 @@ import {
   sessionLine,
   shownSessions,
   summaryLine,
+  skippedName,
 } from './finding-parts.js';
 import { paint } from './text-inline.js';
 import { wrap } from './wrap.js';
@@ -36,7 +38,12 @@ export function findingsText(
   for (const f of shown) {
     const indent = ' '.repeat(markWidth + 4);
     lines.push(
-      ...wrap(f.title, width, `  ${paint(style, f.severity, MARK[f.severity].padEnd(markWidth))}  `, indent),
+      ...wrap(
+        titleWithTarget(f),
+        width,
+        `  ${paint(style, f.severity, MARK[f.severity].padEnd(markWidth))}  `,
+        indent,
+      ),
     );
     const detail = (label: string, text: string) =>
       lines.push(...wrap(text, width, `${indent}${style.dim(`${label}:`)} `, `${indent}  `));
@@ -70,7 +77,9 @@ export function findingsText(
     if (hints.length > 0) detail('try', `${hints.join('; ')} (see Hints)`);
   }
   for (const s of skipped) {
-    lines.push(`  ${style.dim('skipped')}  ${s.id}: ${s.reason}${s.enableWith ? ` (${s.enableWith})` : ''}`);
+    lines.push(
+      `  ${style.dim('skipped')}  ${skippedName(s)}: ${s.reason}${s.enableWith ? ` (${s.enableWith})` : ''}`,
+    );
   }
   return lines;
 }
