@@ -101,8 +101,9 @@ export async function untilStreaming(primary: TestServer, name: string): Promise
 
 /** Waits until the standby has replayed everything the primary has written so far. */
 export async function untilReplayed(primary: TestServer, standby: TestServer): Promise<void> {
+  // The insert position: with synchronous_commit off (the harness's), the last commit may not be written yet.
   const [{ lsn } = { lsn: '0/0' }] = await primary.sql<{ lsn: string }>(
-    'select pg_current_wal_lsn()::text as lsn',
+    'select pg_current_wal_insert_lsn()::text as lsn',
   );
   await waitFor(`the standby replaying up to ${lsn}`, async () => {
     const [row] = await standby.sql<{ caught_up: boolean }>(

@@ -157,8 +157,6 @@ for (const version of PG_VERSIONS) {
     it('counts the queries replay cancelled (40001), and hot_standby_feedback off is then a warning', async () => {
       await primary.sql('CREATE TABLE conflict_t AS SELECT generate_series(1, 1000) AS x');
       await untilReplayed(primary, standby);
-      await standby.sql("ALTER SYSTEM SET max_standby_streaming_delay = '100ms'");
-      await standby.sql('SELECT pg_reload_conf()');
       const reader = await standby.client();
       // The conflict ends this session's transaction (or the session): expected, not a test failure.
       reader.on('error', () => undefined);
@@ -171,11 +169,24 @@ for (const version of PG_VERSIONS) {
           (error: { code?: string }) => error.code ?? '',
         );
       try {
-        await waitFor('the reader holding its snapshot', async () => {
-          const [row] = await standby.sql<{ n: number }>(
-            "select count(*)::int as n from pg_stat_activity where query = 'SELECT pg_sleep(30)'",
+        await waitFor(
+          'the reader holding its snapshot',
+          async () => {
+            const [row] = await standby.sql<{ n: number }>(
+              "select count(*)::int as n from pg_stat_activity where query = 'SELECT pg_sleep(30)'",
+            );
+            return (row?.n ?? 0) > 0;
+          },
+          { unless: cancelled },
+        );
+        // Only now a short delay, so that no other conflict cancels the reader before it holds its snapshot.
+        await standby.sql("ALTER SYSTEM SET max_standby_streaming_delay = '100ms'");
+        await standby.sql('SELECT pg_reload_conf()');
+        await waitFor('the short delay in force', async () => {
+          const [row] = await standby.sql<{ delay: string }>(
+            "select setting as delay from pg_settings where name = 'max_standby_streaming_delay'",
           );
-          return (row?.n ?? 0) > 0;
+          return row?.delay === '100';
         });
         // Vacuum on the primary removes rows the reader's snapshot still sees: replay cancels it.
         await primary.sql('DELETE FROM conflict_t');

@@ -106,6 +106,7 @@ export function targetsDocument(report: TargetsReport, documentOf: TargetDocumen
             error: entry.error,
             serverVersion: inner?.serverVersion ?? null,
             pooler: inner?.pooler ? sightingSummary(inner.pooler) : null,
+            // What the server says it is, beside the role the plan declared.
             topology: inner?.topology ?? null,
             provider: inner?.provider ?? null,
             ...(documents[i]?.json.body ?? {}),
