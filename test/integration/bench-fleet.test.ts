@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { collectOutput, runCli } from '../helpers/cli.js';
 import { CLI } from '../helpers/paths.js';
+import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import {
   startServer,
   type TestServer,
@@ -192,5 +193,52 @@ describe('bench --instances on PostgreSQL 18', () => {
   it('never held more connections than the instances’ pools plus its own session', () => {
     assert.ok(peakSeen >= 3, `the watcher saw the runs: ${peakSeen}`);
     assert.ok(peakSeen <= 2 * 3 + 1, `peak ${peakSeen}`);
+  });
+});
+
+describe('bench --instances through a transaction-mode PgBouncer: the whole chain', () => {
+  let server: TestServer;
+  let pooler: TestPgBouncer;
+  before(async () => {
+    server = await startServer({ version: 15 });
+    pooler = await startPgBouncer(server, {
+      poolMode: 'transaction',
+      settings: { default_pool_size: 3, max_client_conn: 8 },
+    });
+  });
+  after(async () => {
+    await pooler?.stop();
+    await server?.stop();
+  });
+
+  it('each instance’s pool is a set of the pooler’s clients; the queue row still reads the pooler', async () => {
+    const r = await runCli([
+      'bench',
+      '--db',
+      pooler.url(),
+      '--pool-max',
+      '2',
+      '--instances',
+      '2',
+      '--rate',
+      '80',
+      '--hold-ms',
+      '10',
+      '--duration',
+      '1s',
+      '--warmup',
+      '100ms',
+    ]);
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    assert.match(r.stdout, /through PgBouncer/);
+    assert.match(r.stdout, /PgBouncer queue/);
+    assert.match(r.stdout, /fleet, 2 pools/);
+    assert.equal(await pooltuneSessionsLeft(server), 0);
+  });
+
+  it("instances × pool size must fit the pooler's free client slots", async () => {
+    const r = await runCli(['bench', '--db', pooler.url(), '--pool-max', '4', '--instances', '2']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /2 instances × a pool of 4 .* would take the pooler's last client slots/);
   });
 });
