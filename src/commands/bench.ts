@@ -348,16 +348,18 @@ export const bench: CommandDeclaration<BenchOptions> = {
     'read-only: SELECT 1, a pg_sleep that holds the connection (--hold-ms), or your',
     '--query. Open-loop load (--rate) arrives at random, as real traffic does, and',
     'counts time from when each request was due. --compare runs a second pool under',
-    'the same load, side by side; the exit code follows the first. bench refuses a',
-    "pool that would take the server's last free slots, and asks before loading a",
-    'server on another machine.',
+    'the same load, side by side; the exit code follows the first. --instances N runs',
+    'N application instances, each a worker thread with its own pool, sharing the',
+    'load as a fleet does; the report shows each instance and the fleet, with Erlang',
+    "C per instance. bench refuses pools that would take the server's last free",
+    'slots, and asks before loading a server on another machine.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
     addPoolFlags(command)
       .option(
         '--clients <n>',
-        'closed loop: this many callers, each sending again when done (default: the pool size)',
+        'closed loop: this many callers, each sending again when done (default: the pool size, times --instances)',
         count(COUNT_RANGES.clients),
       )
       .option(
@@ -446,6 +448,7 @@ Examples:
   pooltune bench --pool-max 4 --rate 400 --hold-ms 5 --hold-dist exp --compare "--pool-max 8"
   pooltune bench --workload oltp --concurrency 30 --clients 40 --duration 30s
   pooltune bench --service api --rate 200 --hold-ms 20 --format json
+  pooltune bench --pool-max 4 --instances 2 --rate 800 --hold-ms 2 --hold-dist exp
   pooltune bench --pool-max 10 --clients 10 --query "select * from orders where id = 42"`,
   run: runBench,
 };
