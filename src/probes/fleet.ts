@@ -98,6 +98,12 @@ export async function driveFleet(
     });
     return new Promise<FleetInstanceRun | undefined>((resolve) => {
       let result: FleetInstanceRun | undefined;
+      // Once it has answered, a worker ends when its pool's sockets close; one that a dead server keeps
+      // waiting is ended after a grace, so that the report is never held up by it.
+      let ending: NodeJS.Timeout | undefined;
+      const answered = () => {
+        ending ??= setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+      };
       const fail = (error: Error) => {
         failure ??= error;
         stopAll();
@@ -116,6 +122,7 @@ export async function driveFleet(
               .finally(() => worker.postMessage({ kind: 'cancelled', id: message.id } satisfies ToWorker));
             return;
           case 'done':
+            answered();
             result = {
               raw: message.raw,
               stoppedEarly: message.stoppedEarly,
@@ -123,11 +130,13 @@ export async function driveFleet(
             };
             return;
           case 'failed':
+            answered();
             fail(received(message.error));
         }
       });
       worker.on('error', (error) => fail(error));
       worker.once('exit', (code) => {
+        clearTimeout(ending);
         untrack();
         if (!result && !failure)
           fail(new Error(`bench instance ${index + 1} ended without a result (exit ${code})`));
