@@ -1,7 +1,8 @@
 // bench fleet throughput, on a throwaway PostgreSQL 18 server on loopback: `pooltune bench --instances 2`
 // (two application instances, each a worker thread with a pool of 4 and 4 of the 8 clients, SELECT 1)
-// against `pgbench -c 8 -j 2` with a SELECT 1 script, and against one pool of 8 (`bench --clients 8`),
-// the single event loop that holds one instance back.
+// against `pgbench -c 8 -j 2` with a SELECT 1 script, against one pool of 8 (`bench --clients 8`), the
+// single event loop that holds one instance back, and against bare node-postgres pools in 2 threads, to show
+// what is pooltune's own overhead and what is the threads'.
 // Usage: npm run bench   (needs pgbench: Debian's postgresql-client)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,12 @@ const CLIENTS = INSTANCES * CLIENTS_EACH;
 const SECONDS = 10;
 const THROUGHPUT_GOAL = 0.6;
 const CLI = fileURLToPath(new URL('../bin/pooltune.cjs', import.meta.url));
+const POOL_THREADS = fileURLToPath(new URL('./pg-pool-threads.js', import.meta.url));
+
+function bareThreads(server) {
+  const args = [POOL_THREADS, server.port, INSTANCES, CLIENTS_EACH, SECONDS].map(String);
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })).perSecond;
+}
 
 function pooltuneBench(server, flags) {
   const out = execFileSync(
@@ -45,11 +52,13 @@ try {
       pgbench: pgbenchSelect1(server, scratch, SECONDS, ['-c', String(CLIENTS), '-j', '2']).tps,
       fleet: pooltuneBench(server, ['--pool-max', String(CLIENTS_EACH), '--instances', String(INSTANCES)]),
       single: pooltuneBench(server, ['--pool-max', String(CLIENTS), '--clients', String(CLIENTS)]),
+      bare: bareThreads(server),
     });
   }
   const tps = median(rounds.map((r) => r.pgbench));
   const fleet = median(rounds.map((r) => r.fleet.perSecond));
   const single = median(rounds.map((r) => r.single.perSecond));
+  const bare = median(rounds.map((r) => r.bare));
   const ratio = fleet / tps;
   const k = (v) => `${(v / 1000).toFixed(1)}k/s`;
   console.log(
@@ -65,10 +74,13 @@ try {
     `  pooltune bench, one pool of ${CLIENTS}:          ${k(single)}  (rounds: ${rounds.map((r) => k(r.single.perSecond)).join(', ')})`,
   );
   console.log(
+    `  bare node-postgres pools, ${INSTANCES} threads:   ${k(bare)}  (rounds: ${rounds.map((r) => k(r.bare)).join(', ')})`,
+  );
+  console.log(
     `  fleet throughput ratio against pgbench: ${ratio.toFixed(2)} (goal ≥ ${THROUGHPUT_GOAL}: ${ratio >= THROUGHPUT_GOAL ? 'met' : 'MISSED'})`,
   );
   console.log(
-    `  one pool against pgbench: ${(single / tps).toFixed(2)}; the fleet against one pool: ${(fleet / single).toFixed(2)}`,
+    `  one pool against pgbench: ${(single / tps).toFixed(2)}; the fleet against one pool: ${(fleet / single).toFixed(2)}, against bare pools in ${INSTANCES} threads: ${(fleet / bare).toFixed(2)}`,
   );
   console.log(
     `  client CPU per request: fleet ${median(rounds.map((r) => r.fleet.cpuPerRequestUs)).toFixed(1)} µs, one pool ${median(rounds.map((r) => r.single.cpuPerRequestUs)).toFixed(1)} µs`,
