@@ -55,53 +55,63 @@ await Promise.all(
   ),
 );
 
-await build({
-  ...common,
-  entryPoints: [`${root}src/cli/main.ts`],
-  outfile: `${outdir}cli.cjs`,
-  // package-root.ts finds the package from its own location.
-  define: { 'import.meta.url': '__pooltuneModuleUrl' },
-  banner: { js: "const __pooltuneModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [
-    {
-      name: 'vendor',
-      setup(b) {
-        b.onResolve({ filter: /^(pg|chalk|cli-table3|@inquirer\/prompts)$/ }, (args) => ({
-          path: `./${vendorFile(args.path)}`,
-          external: true,
-        }));
-        // commander loads child_process when it starts, for subcommands that are separate executables,
-        // which pooltune has none of: hand it a stand-in that loads the real module on first use.
-        b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-          /[/\\]commander[/\\]/.test(args.importer)
-            ? { path: 'child_process', namespace: 'lazy' }
-            : undefined,
-        );
-        // A validator is code for one kind of file: a stand-in requires it when it is first called.
-        b.onResolve({ filter: /[/\\]config[/\\]generated[/\\][\w-]+\.js$/ }, (args) => ({
-          path: args.path.replace(/.*[/\\]([\w-]+)\.js$/, '$1'),
-          namespace: 'lazy-validator',
-        }));
-        b.onLoad({ filter: /.*/, namespace: 'lazy-validator' }, (args) => ({
-          contents: `let loaded; module.exports = { get validate() { return (loaded ??= require('./validators/${args.path}.cjs')).validate; } };`,
-          loader: 'js',
-        }));
-        b.onResolve({ filter: /^\.\/validators\//, namespace: 'lazy-validator' }, (args) => ({
-          path: args.path,
-          external: true,
-        }));
-        b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
-          contents:
-            "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
-          loader: 'js',
-        }));
-      },
+const pooltunePlugins = [
+  {
+    name: 'vendor',
+    setup(b) {
+      b.onResolve({ filter: /^(pg|chalk|cli-table3|@inquirer\/prompts)$/ }, (args) => ({
+        path: `./${vendorFile(args.path)}`,
+        external: true,
+      }));
+      // commander loads child_process when it starts, for subcommands that are separate executables,
+      // which pooltune has none of: hand it a stand-in that loads the real module on first use.
+      b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        /[/\\]commander[/\\]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+      );
+      // A validator is code for one kind of file: a stand-in requires it when it is first called.
+      b.onResolve({ filter: /[/\\]config[/\\]generated[/\\][\w-]+\.js$/ }, (args) => ({
+        path: args.path.replace(/.*[/\\]([\w-]+)\.js$/, '$1'),
+        namespace: 'lazy-validator',
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-validator' }, (args) => ({
+        contents: `let loaded; module.exports = { get validate() { return (loaded ??= require('./validators/${args.path}.cjs')).validate; } };`,
+        loader: 'js',
+      }));
+      b.onResolve({ filter: /^\.\/validators\//, namespace: 'lazy-validator' }, (args) => ({
+        path: args.path,
+        external: true,
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+        contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+        loader: 'js',
+      }));
     },
-  ],
-});
+  },
+];
+
+// The CLI, and the worker thread of each application instance that `bench --instances N` runs: a file of
+// its own next to cli.cjs (probes/fleet-protocol.ts finds it there), sharing the vendor files.
+for (const [entry, outfile] of [
+  ['src/cli/main.ts', 'cli.cjs'],
+  ['src/probes/fleet-worker.ts', 'fleet-worker.cjs'],
+]) {
+  await build({
+    ...common,
+    entryPoints: [`${root}${entry}`],
+    outfile: `${outdir}${outfile}`,
+    // package-root.ts finds the package from its own location; fleet.ts finds the worker next to it.
+    define: { 'import.meta.url': '__pooltuneModuleUrl' },
+    banner: { js: "const __pooltuneModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: pooltunePlugins,
+  });
+}
 
 // Ajv is a devDependency: the generated validators must not need it (or anything else) at run time.
-for (const file of ['cli.cjs', ...readdirSync(`${outdir}validators`).map((f) => `validators/${f}`)]) {
+for (const file of [
+  'cli.cjs',
+  'fleet-worker.cjs',
+  ...readdirSync(`${outdir}validators`).map((f) => `validators/${f}`),
+]) {
   if (/require\(["']ajv/.test(readFileSync(`${outdir}${file}`, 'utf8')))
     throw new Error(`dist/bundle/${file} requires ajv, which is not installed with pooltune`);
 }

@@ -117,40 +117,60 @@ async function resolvePool(
   );
 }
 
+/** A configuration to drive: its pool, run by this many application instances (each with its own). */
+interface Configuration {
+  readonly pool: PoolUnderTest;
+  readonly instances: number;
+}
+
+/** `a pool of 4 (label)`, or `2 instances × a pool of 4 (label)`: what would take the connections. */
+function described({ pool, instances }: Configuration): string {
+  const one = `a pool of ${pool.maxConnections} (${pool.label})`;
+  return instances === 1 ? one : `${instances} instances × ${one}`;
+}
+
 /**
- * The pool may not take the server's last free slots: what the health probe would shrink to is the most
- * bench will drive, and it refuses rather than test a different pool than the one asked for.
+ * The pools may not take the server's last free slots: what the health probe would shrink to is the most
+ * bench will drive, and it refuses rather than test a different pool than the one asked for. A fleet's
+ * instances each open their own pool, so all of them together must fit.
  */
-function ensureRoomFor(pools: readonly PoolUnderTest[], facts: ServerFacts): void {
+function ensureRoomFor(configurations: readonly Configuration[], facts: ServerFacts): void {
   // Through a pooler the pool's connections are the pooler's clients: its pools guard the server's slots,
   // and what the bench pool may not exhaust is the pooler's client limit.
-  if (facts.route.throughPooler) return ensureClientRoom(pools, facts);
+  if (facts.route.throughPooler) return ensureClientRoom(configurations, facts);
   const utilisation = utilisationFrom(facts);
-  for (const pool of pools) {
-    const room = probePoolSize(pool.maxConnections, utilisation);
-    if (room.size >= pool.maxConnections) continue;
+  for (const configuration of configurations) {
+    const { pool, instances } = configuration;
+    const wanted = pool.maxConnections * instances;
+    const room = probePoolSize(wanted, utilisation);
+    if (room.size >= wanted) continue;
+    const most = Math.floor(room.size / instances);
     throw new UsageError(
-      `a pool of ${pool.maxConnections} (${pool.label}) would take the server's last free slots: ${Math.max(0, room.free)} are free for ordinary roles and bench leaves ${room.margin} of them to others`,
+      `${described(configuration)} would take the server's last free slots: ${Math.max(0, room.free)} are free for ordinary roles and bench leaves ${room.margin} of them to others`,
       [
-        room.size > 0
-          ? `bench a pool of at most ${room.size} here (--pool-max ${room.size}), or free connections first`
+        most > 0
+          ? instances === 1
+            ? `bench a pool of at most ${most} here (--pool-max ${most}), or free connections first`
+            : `bench pools of at most ${most} each here (--pool-max ${most}), fewer instances, or free connections first`
           : 'free connections on the server first, or bench against a server with room to spare',
       ],
     );
   }
 }
 
-/** Through a pooler whose console was read: the bench pool within its free client slots, one spare. */
-function ensureClientRoom(pools: readonly PoolUnderTest[], facts: ServerFacts): void {
+/** Through a pooler whose console was read: the bench pools within its free client slots, one spare. */
+function ensureClientRoom(configurations: readonly Configuration[], facts: ServerFacts): void {
   const pooler = facts.pooler?.facts;
   if (!pooler) return;
   const free = pooler.config.maxClientConn - pooler.lists.usedClients - 1;
-  for (const pool of pools) {
-    if (pool.maxConnections <= free) continue;
+  for (const configuration of configurations) {
+    const { pool, instances } = configuration;
+    if (pool.maxConnections * instances <= free) continue;
+    const most = Math.max(1, Math.floor(free / instances));
     throw new UsageError(
-      `a pool of ${pool.maxConnections} (${pool.label}) would take the pooler's last client slots: max_client_conn ${pooler.config.maxClientConn}, ${pooler.lists.usedClients} in use`,
+      `${described(configuration)} would take the pooler's last client slots: max_client_conn ${pooler.config.maxClientConn}, ${pooler.lists.usedClients} in use`,
       [
-        `bench a pool of at most ${Math.max(1, free)} here (--pool-max), or raise the pooler's max_client_conn`,
+        `bench ${instances === 1 ? 'a pool' : 'pools'} of at most ${most}${instances === 1 ? '' : ' each'} here (--pool-max), or raise the pooler's max_client_conn`,
       ],
     );
   }
@@ -170,23 +190,68 @@ const poolerQueueCheck = defineFamily(
   poolerChecks.checks.filter((check) => check.id === 'pooler-clients-waiting'),
 );
 
+/** One instance, or a fleet of them in worker threads: the measurement, the model and the peak. */
+async function driveConfiguration(
+  connection: TargetSession['connection'],
+  { pool, instances }: Configuration,
+  load: Load,
+  stop: AbortSignal,
+  onProgress: (p: BenchProgress) => void,
+): Promise<Omit<BenchRunReport, 'pool' | 'findings'>> {
+  if (instances === 1) {
+    const { driveLoad, loadAccessOf } = await import('../probes/bench.js');
+    const run = await driveLoad(loadAccessOf(connection), pool, load, { stop, onProgress });
+    return {
+      measurement: run.measurement,
+      model: modelFor(run.measurement, pool, load),
+      stoppedEarly: run.stoppedEarly,
+      peakConnections: run.peakPoolConnections + 1,
+    };
+  }
+  const [{ driveFleet }, { measureFleet, splitLoad }] = await Promise.all([
+    import('../probes/fleet.js'),
+    import('../core/bench/fleet.js'),
+  ]);
+  const loads = splitLoad(load, instances);
+  const runs = await driveFleet(connection, pool, loads, { stop, onProgress });
+  const measured = measureFleet(runs.map((r) => r.raw));
+  return {
+    measurement: measured.fleet,
+    model: modelFor(measured.fleet, pool, load, instances),
+    stoppedEarly: runs.some((r) => r.stoppedEarly),
+    peakConnections: runs.reduce((n, r) => n + r.peakPoolConnections, 0) + 1,
+    instances,
+    fleet: runs.map((run, k) => {
+      const measurement = measured.instances[k] ?? measured.fleet;
+      const share = loads[k] ?? load;
+      return {
+        instance: k + 1,
+        load: share,
+        measurement,
+        model: modelFor(measurement, pool, share),
+        stoppedEarly: run.stoppedEarly,
+        peakConnections: run.peakPoolConnections,
+      };
+    }),
+  };
+}
+
 async function runOne(
   { connection, facts, target }: TargetSession,
-  pool: PoolUnderTest,
+  configuration: Configuration,
   load: Load,
   stop: AbortSignal,
   progress: Progress,
 ): Promise<BenchRunReport> {
-  const { driveLoad } = await import('../probes/bench.js');
+  const { pool, instances } = configuration;
+  const label = instances === 1 ? pool.label : `${pool.label} ×${instances}`;
   // Progress writes are asynchronous; chained, so that the last one lands before the line is cleared.
   let last = Promise.resolve();
   // Through a pooler, its totals before and after the run say how long requests queued there.
   const poolerBefore = await readPoolerAgain(target, facts.pooler);
   const startedAt = performance.now();
-  const run = await driveLoad(connection, pool, load, {
-    stop,
-    onProgress: (p: BenchProgress) =>
-      void (last = last.then(() => progress.step(progressLine(pool.label, p)))),
+  const run = await driveConfiguration(connection, configuration, load, stop, (p: BenchProgress) => {
+    last = last.then(() => progress.step(progressLine(label, p)));
   });
   await last;
   const pooler = poolerBefore
@@ -194,17 +259,16 @@ async function runOne(
     : undefined;
   await progress.done();
   const chain = poolerObservation(facts.pooler, target.pooler.instances, facts, []);
+  // A fleet is judged as one: its pools together against the whole load.
+  const judged = instances === 1 ? pool : { ...pool, maxConnections: pool.maxConnections * instances };
   return {
     pool,
-    measurement: run.measurement,
-    model: modelFor(run.measurement, pool, load),
+    ...run,
     findings: runChecks([benchChecks, poolerQueueCheck], {
-      bench: { measurement: run.measurement, pool, load },
+      bench: { measurement: run.measurement, pool: judged, load },
       // Only when the console answered both times: the queue check has nothing else to judge.
       pooler: pooler ? overWindow(chain, pooler) : undefined,
     }).findings,
-    stoppedEarly: run.stoppedEarly,
-    peakConnections: run.peakPoolConnections + 1,
     ...(pooler ? { poolerWindow: pooler.window } : {}),
   };
 }
@@ -218,12 +282,27 @@ async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
 
   const { facts, load, runs, stoppedBy } = await withSession(target, io, options, async (session) => {
     const { facts } = session;
-    const first = await resolvePool(options.pool, plan, facts, io);
-    const pools = [first, ...(options.compare ? [await resolvePool(options.compare, plan, facts, io)] : [])];
-    ensureRoomFor(pools, facts);
-    // Both configurations get the same load: by default as many callers as the first pool has connections.
+    const configurationOf = async (selection: PoolSelection): Promise<Configuration> => ({
+      pool: await resolvePool(selection, plan, facts, io),
+      instances: selection.instances ?? 1,
+    });
+    const first = await configurationOf(options.pool);
+    const configurations = [first, ...(options.compare ? [await configurationOf(options.compare)] : [])];
+    ensureRoomFor(configurations, facts);
+    // Both configurations get the same load: by default as many callers as the first fleet's pools have
+    // connections.
+    const arrivals = options.arrivals ?? {
+      kind: 'closed',
+      clients: first.pool.maxConnections * first.instances,
+    };
+    for (const { instances } of configurations)
+      if (arrivals.kind === 'closed' && arrivals.clients < instances)
+        throw new UsageError(
+          `${arrivals.clients} client${arrivals.clients === 1 ? '' : 's'} cannot be shared by ${instances} instances: each needs at least one`,
+          [`give --clients ${instances} or more, or fewer --instances`],
+        );
     const load: Load = {
-      arrivals: options.arrivals ?? { kind: 'closed', clients: first.maxConnections },
+      arrivals,
       work: options.work,
       durationMs: options.durationMs,
       warmupMs: options.warmupMs,
@@ -232,10 +311,12 @@ async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
     const progress = progressOn(io, options.format === 'text' && !options.quiet);
     const { value: runs, stoppedBy } = await untilStopped(async (stop) => {
       const done: BenchRunReport[] = [];
-      for (const pool of pools) {
+      for (const configuration of configurations) {
         if (stop.aborted) break;
-        await verbose(io, options, `driving ${pool.label}: ${pool.origin}`);
-        done.push(await runOne(session, pool, load, stop, progress));
+        const { pool, instances } = configuration;
+        const fleet = instances === 1 ? '' : `, ${instances} instances each with its own pool`;
+        await verbose(io, options, `driving ${pool.label}: ${pool.origin}${fleet}`);
+        done.push(await runOne(session, configuration, load, stop, progress));
       }
       return done;
     });
@@ -269,16 +350,18 @@ export const bench: CommandDeclaration<BenchOptions> = {
     'read-only: SELECT 1, a pg_sleep that holds the connection (--hold-ms), or your',
     '--query. Open-loop load (--rate) arrives at random, as real traffic does, and',
     'counts time from when each request was due. --compare runs a second pool under',
-    'the same load, side by side; the exit code follows the first. bench refuses a',
-    "pool that would take the server's last free slots, and asks before loading a",
-    'server on another machine.',
+    'the same load, side by side; the exit code follows the first. --instances N runs',
+    'N application instances, each a worker thread with its own pool, sharing the',
+    'load as a fleet does; the report shows each instance and the fleet, with Erlang',
+    "C per instance. bench refuses pools that would take the server's last free",
+    'slots, and asks before loading a server on another machine.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
     addPoolFlags(command)
       .option(
         '--clients <n>',
-        'closed loop: this many callers, each sending again when done (default: the pool size)',
+        'closed loop: this many callers, each sending again when done (default: the pool size, times --instances)',
         count(COUNT_RANGES.clients),
       )
       .option(
@@ -367,6 +450,7 @@ Examples:
   pooltune bench --pool-max 4 --rate 400 --hold-ms 5 --hold-dist exp --compare "--pool-max 8"
   pooltune bench --workload oltp --concurrency 30 --clients 40 --duration 30s
   pooltune bench --service api --rate 200 --hold-ms 20 --format json
+  pooltune bench --pool-max 4 --instances 2 --rate 800 --hold-ms 2 --hold-dist exp
   pooltune bench --pool-max 10 --clients 10 --query "select * from orders where id = 42"`,
   run: runBench,
 };

@@ -3,9 +3,16 @@ import type pg from 'pg';
 import { ConnectionError } from '../core/errors.js';
 import { nextArrivalGapMs, requestStatement, type Load, type Random } from '../core/bench/load.js';
 import { percentile } from '../core/health/percentiles.js';
-import { measure, RequestLog, type BenchMeasurement, type PoolSample } from '../core/bench/measurement.js';
+import {
+  measure,
+  RequestLog,
+  type BenchMeasurement,
+  type MeasurementInput,
+  type PoolSample,
+  type RequestLogData,
+} from '../core/bench/measurement.js';
 import type { PoolUnderTest } from '../core/bench/pool.js';
-import type { OpenSession } from './connect.js';
+import type { OpenSession, ProbeAccess } from './connect.js';
 import { isAcquireTimeout, refusedQuery, serverGone } from './pool-errors.js';
 import { closedLoop, poolRequest } from './pool-driver.js';
 
@@ -24,13 +31,38 @@ export interface BenchHooks {
   readonly stop: AbortSignal;
   readonly onProgress?: (progress: BenchProgress) => void;
   readonly random?: Random;
+  /** Return what the measurement was made from too (a fleet's instance: the fleet is measured from all). */
+  readonly keepRaw?: boolean;
 }
+
+/** Where bench drives its pool: probe connections, and a way to cancel their queries on the server. */
+export interface LoadAccess extends ProbeAccess {
+  /** Cancels the queries of these backends (pg_cancel_backend), on a connection other than theirs. */
+  cancelBackends(pids: readonly number[]): Promise<void>;
+}
+
+/** The main session's probe access, cancelling through the session itself. */
+export function loadAccessOf(opened: OpenSession): LoadAccess {
+  return {
+    ...opened,
+    cancelBackends: async (pids) => {
+      await opened.session
+        .query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids])
+        .catch(() => undefined);
+    },
+  };
+}
+
+/** What a measurement is made from, as plain data. */
+export type RawMeasurement = Omit<MeasurementInput, 'log'> & { readonly log: RequestLogData };
 
 export interface BenchRun {
   readonly measurement: BenchMeasurement;
   readonly stoppedEarly: boolean;
   /** The most connections the pool held at once. */
   readonly peakPoolConnections: number;
+  /** With hooks.keepRaw. */
+  readonly raw?: RawMeasurement;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -60,7 +92,7 @@ async function prewarm(pool: pg.Pool, count: number): Promise<void> {
  * window. Every completed request's timings are kept. The pool is closed whatever happens.
  */
 export async function driveLoad(
-  opened: OpenSession,
+  opened: LoadAccess,
   shape: PoolUnderTest,
   load: Load,
   hooks: BenchHooks,
@@ -239,27 +271,25 @@ export async function driveLoad(
       // A long hold would keep its backend busy after the socket closed: cancel on the server instead.
       // Through a pooler the connection's pid is the pooler's key, not a backend: closing it is all there is.
       const pids = [...held].map((c) => opened.backendPidOf(c)).filter((pid) => pid !== null);
-      if (pids.length > 0)
-        await opened.session
-          .query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids])
-          .catch(() => undefined);
+      if (pids.length > 0) await opened.cancelBackends(pids).catch(() => undefined);
       await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     }
     if (fatal) throw fatal;
     const windowMs = Math.max(0, Math.min(endedAt, measureUntil) - measureFrom);
+    const input = {
+      windowMs,
+      offeredPerSecond: load.arrivals.kind === 'open' ? load.arrivals.ratePerSecond : null,
+      scheduled,
+      samples,
+      peakWaiting,
+      cpuMicros: usage.user + usage.system,
+      eventLoopUtilisation: elu,
+    };
     return {
-      measurement: measure({
-        log,
-        windowMs,
-        offeredPerSecond: load.arrivals.kind === 'open' ? load.arrivals.ratePerSecond : null,
-        scheduled,
-        samples,
-        peakWaiting,
-        cpuMicros: usage.user + usage.system,
-        eventLoopUtilisation: elu,
-      }),
+      measurement: measure({ log, ...input }),
       stoppedEarly: stoppedAt !== undefined,
       peakPoolConnections: peakPool,
+      ...(hooks.keepRaw ? { raw: { log: log.data(), ...input } } : {}),
     };
   } finally {
     clearInterval(sampler);

@@ -206,11 +206,11 @@ export interface PoolShape {
   readonly maxLifetimeMs?: number | null;
 }
 
-/** An open main session, and what later probe connections need to connect the same way. */
-export interface OpenSession {
-  readonly session: Session;
-  /** TCP, TLS, authentication and start-up of this session, in ms. */
-  readonly connectMs: number;
+/**
+ * What probe connections need: open them the way the main session was opened, and run statements on them
+ * read-only and bounded as the route requires. A bench worker thread rebuilds this from a ProbeSpec.
+ */
+export interface ProbeAccess {
   /** Directly to PostgreSQL, or through a pooler (then nothing of pooltune's may outlive a transaction). */
   readonly route: SessionRoute;
   /**
@@ -227,7 +227,97 @@ export interface OpenSession {
   probeClient(): Promise<{ client: pg.Client; connectMs: number }>;
   /** A pg.Pool of bounded connections made the same way; tracked until the caller closes it. */
   probePool(shape: PoolShape): Promise<{ pool: pg.Pool; close: () => Promise<void> }>;
+}
+
+/**
+ * Everything ProbeAccess is made from, as plain data a worker thread can be given (workerData): the
+ * target with the password the main session logged in with, whether TLS was on, and the route. It holds a
+ * password: it goes to a worker of this process and to pg, never into output.
+ */
+export interface ProbeSpec {
+  readonly target: ConnectionTarget;
+  readonly tls: boolean;
+  readonly route: SessionRoute;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+}
+
+/** An open main session, and what later probe connections need to connect the same way. */
+export interface OpenSession extends ProbeAccess {
+  readonly session: Session;
+  /** TCP, TLS, authentication and start-up of this session, in ms. */
+  readonly connectMs: number;
+  /** What a worker thread needs to open probe connections the same way (see ProbeSpec). */
+  probeSpec(): ProbeSpec;
   close(): Promise<void>;
+}
+
+/** The probe side of a session: connections made with `credentials`, statements run as `route` requires. */
+function probeAccess(
+  target: ConnectionTarget,
+  credentials: Credentials,
+  route: SessionRoute,
+  options: SessionOptions,
+): ProbeAccess {
+  const ctx = { ...target, display: describeTarget(target), connectTimeoutMs: options.connectTimeoutMs };
+  const bounds = boundsFor(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+  // Through a pooler every connection goes bare and every statement in its own guarded transaction.
+  const probeConfig = clientConfig(target, credentials, options, route.throughPooler ? 'bare' : 'bounded');
+  return {
+    route,
+    runStatement: async (on, statement, origin) => {
+      if (route.throughPooler && origin === 'own') await guardedOwnStatement(on, bounds, statement);
+      else if (route.throughPooler) await guardedQuery(on, bounds, statement);
+      else await on.query(statement);
+    },
+    connectionError: (error) => connectionErrorFrom(error, ctx),
+    backendPidOf: (on) => (route.throughPooler ? null : announcedPid(on)),
+    probeClient: async () => {
+      try {
+        return await connectClient(probeConfig);
+      } catch (error) {
+        throw connectionErrorFrom(error, ctx);
+      }
+    },
+    probePool: async (shape) => {
+      const { default: pgModule } = await import('pg');
+      const pool = new pgModule.Pool({
+        ...probeConfig,
+        max: shape.max,
+        min: shape.min ?? 0,
+        connectionTimeoutMillis: shape.acquireTimeoutMs,
+        // pg.Pool reads 0 as "never": never close idle connections, never retire old ones.
+        idleTimeoutMillis: shape.idleTimeoutMs ?? 0,
+        maxLifetimeSeconds: shape.maxLifetimeMs ? Math.max(1, Math.round(shape.maxLifetimeMs / 1000)) : 0,
+      });
+      // An error on a connection that a worker holds goes to the client, not the pool: without a listener
+      // a server that dies mid-probe would crash the process instead of failing the probe.
+      pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', () => undefined));
+      const untrackPool = track(() => pool.end());
+      return {
+        pool,
+        close: async () => {
+          untrackPool();
+          await pool.end().catch(() => undefined);
+        },
+      };
+    },
+  };
+}
+
+/** In a worker thread: probe connections made exactly as the main session's spec says. */
+export async function probeAccessFrom(spec: ProbeSpec): Promise<ProbeAccess> {
+  const credentials = {
+    password: spec.target.password,
+    ssl: spec.tls ? await tlsOptions(spec.target) : false,
+  };
+  // The worker never reads a password file: the spec carries the password the main session used.
+  return probeAccess(spec.target, credentials, spec.route, {
+    connectTimeoutMs: spec.connectTimeoutMs,
+    statementTimeoutMs: spec.statementTimeoutMs,
+    env: {},
+  });
 }
 
 /**
@@ -263,17 +353,12 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
   const { client } = connected;
   const { route, serverDefaults } = look;
   const untrack = track(() => client.end());
-  // Through a pooler every connection goes bare and every statement in its own guarded transaction.
-  const probeConfig = clientConfig(target, credentials, options, route.throughPooler ? 'bare' : 'bounded');
+  const probes = probeAccess(target, credentials, route, options);
   const run = async <R extends pg.QueryResultRow>(on: pg.ClientBase, text: string, values?: unknown[]) =>
     route.throughPooler ? guardedQuery<R>(on, bounds, text, values) : on.query<R>(text, values);
-  const runStatement = async (on: pg.ClientBase, statement: string, origin: 'own' | 'user') => {
-    if (route.throughPooler && origin === 'own') await guardedOwnStatement(on, bounds, statement);
-    else await run(on, statement);
-  };
   return {
+    ...probes,
     connectMs: connected.connectMs,
-    route,
     session: {
       query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
         try {
@@ -286,46 +371,19 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
       route,
       runStatement: async (statement, origin) => {
         try {
-          await runStatement(client, statement, origin);
+          await probes.runStatement(client, statement, origin);
         } catch (error) {
           throw sessionErrorFrom(error, ctx);
         }
       },
     },
-    runStatement: (on, statement, origin) => runStatement(on, statement, origin),
-    connectionError: (error) => connectionErrorFrom(error, ctx),
-    backendPidOf: (on) => (route.throughPooler ? null : announcedPid(on)),
-    probeClient: async () => {
-      try {
-        return await connectClient(probeConfig);
-      } catch (error) {
-        throw connectionErrorFrom(error, ctx);
-      }
-    },
-    probePool: async (shape) => {
-      const { default: pgModule } = await import('pg');
-      const pool = new pgModule.Pool({
-        ...probeConfig,
-        max: shape.max,
-        min: shape.min ?? 0,
-        connectionTimeoutMillis: shape.acquireTimeoutMs,
-        // pg.Pool reads 0 as "never": never close idle connections, never retire old ones.
-        idleTimeoutMillis: shape.idleTimeoutMs ?? 0,
-        maxLifetimeSeconds: shape.maxLifetimeMs ? Math.max(1, Math.round(shape.maxLifetimeMs / 1000)) : 0,
-      });
-      // An error on a connection that a worker holds goes to the client, not the pool: without a listener
-      // a server that dies mid-probe would crash the process instead of failing the probe.
-      pool.on('error', () => undefined);
-      pool.on('connect', (client) => client.on('error', () => undefined));
-      const untrackPool = track(() => pool.end());
-      return {
-        pool,
-        close: async () => {
-          untrackPool();
-          await pool.end().catch(() => undefined);
-        },
-      };
-    },
+    probeSpec: () => ({
+      target: { ...target, password: credentials.password },
+      tls: credentials.ssl !== false,
+      route,
+      connectTimeoutMs: options.connectTimeoutMs,
+      statementTimeoutMs: bounds.statementTimeoutMs,
+    }),
     close: async () => {
       untrack();
       await client.end().catch(() => undefined);

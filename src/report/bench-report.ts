@@ -6,6 +6,19 @@ import type { WaitModel } from '../core/bench/prediction.js';
 import type { Finding } from '../core/findings.js';
 import type { ReportEnvelope } from './document.js';
 
+/** One application instance of a fleet (bench --instances N), with its own pool and its share of the load. */
+export interface BenchInstanceReport {
+  /** 1-based. */
+  readonly instance: number;
+  readonly load: Load;
+  readonly measurement: BenchMeasurement;
+  /** Open loop: Erlang C for this instance's pool and its share of the arrivals; else null. */
+  readonly model: WaitModel | null;
+  readonly stoppedEarly: boolean;
+  /** The most connections this instance's pool held at once. */
+  readonly peakConnections: number;
+}
+
 /** One configuration's run under the load. */
 export interface BenchRunReport {
   readonly pool: PoolUnderTest;
@@ -14,8 +27,14 @@ export interface BenchRunReport {
   readonly model: WaitModel | null;
   readonly findings: readonly Finding[];
   readonly stoppedEarly: boolean;
-  /** Connections the run held at most: the pool's, plus pooltune's own session. */
+  /** Connections the run held at most: the pool's (every instance's, added up), plus pooltune's own session. */
   readonly peakConnections: number;
+  /**
+   * bench --instances N (N > 1; absent for one): application instances sharing the load, each with its own
+   * pool of this shape. `measurement` and `model` are then the fleet's and `fleet` holds each instance.
+   */
+  readonly instances?: number;
+  readonly fleet?: readonly BenchInstanceReport[];
   /** Through a pooler whose console was read: its totals over the run (the queue the waits include). */
   readonly poolerWindow?: PoolerWindow;
 }

@@ -201,6 +201,31 @@ describe('the JSON report schema, against real output', () => {
       );
     });
 
+    it('bench --instances 2: a fleet, each instance with its own model', async () => {
+      const doc = await validReport(
+        [
+          'bench',
+          '--db',
+          server.url(),
+          '--pool-max',
+          '2',
+          '--instances',
+          '2',
+          '--rate',
+          '40',
+          '--hold-ms',
+          '2',
+          '--duration',
+          '500ms',
+          '--warmup',
+          '0',
+        ],
+        0,
+      );
+      const [run] = doc.runs as { instances: number; fleet: unknown[] }[];
+      assert.deepEqual([run?.instances, run?.fleet.length], [2, 2]);
+    });
+
     it('health with a schema that is not there: critical schema findings', async () => {
       const doc = await validReport(
         [

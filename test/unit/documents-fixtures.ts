@@ -1,6 +1,7 @@
 // Fixed reports of every command, for the golden snapshots and the format-agreement test: no clock, no
 // terminal, no server; every number is written here or computed from numbers written here.
 import type { Load } from '../../src/core/bench/load.js';
+import { measureFleet, splitLoad } from '../../src/core/bench/fleet.js';
 import { measure, RequestLog } from '../../src/core/bench/measurement.js';
 import { poolUnderTest } from '../../src/core/bench/pool.js';
 import { modelFor } from '../../src/core/bench/prediction.js';
@@ -496,6 +497,63 @@ export function benchReport(): BenchReport {
   };
 }
 
+/** bench --instances 2: two pools of 2 sharing 400/s; the second instance waited more. */
+export function benchFleetReport(): BenchReport {
+  const pool = poolUnderTest('--pool-max 2 --instances 2', 'flags', undefined, {
+    maxConnections: 2,
+    acquireTimeoutMs: 50,
+  });
+  const loads = splitLoad(openLoad, 2);
+  const inputs = [2, 5].map((acquireMs) => {
+    const log = new RequestLog();
+    for (let i = 0; i < 200; i++) log.add(0.5, i % 4 === 0 ? acquireMs : 0.01, 4, i % 4 === 0);
+    return {
+      log: log.data(),
+      windowMs: 1000,
+      offeredPerSecond: 200,
+      scheduled: 200,
+      samples: [{ atMs: 250, total: 2, idle: 0, waiting: 1 }],
+      peakWaiting: 2,
+      cpuMicros: 9000,
+      eventLoopUtilisation: 0.3,
+    };
+  });
+  const measured = measureFleet(inputs);
+  const judged = { ...pool, maxConnections: 4 };
+  const findings = runChecks([benchChecks], {
+    bench: { measurement: measured.fleet, pool: judged, load: openLoad },
+  }).findings;
+  const run: BenchRunReport = {
+    pool,
+    measurement: measured.fleet,
+    model: modelFor(measured.fleet, pool, openLoad, 2),
+    findings,
+    stoppedEarly: false,
+    peakConnections: 5,
+    instances: 2,
+    fleet: measured.instances.map((measurement, k) => ({
+      instance: k + 1,
+      load: loads[k] ?? openLoad,
+      measurement,
+      model: modelFor(measurement, pool, loads[k] ?? openLoad),
+      stoppedEarly: false,
+      peakConnections: 2,
+    })),
+  };
+  return {
+    command: 'bench',
+    target: TARGET,
+    serverVersion: '17.1',
+    load: openLoad,
+    runs: [run],
+    findings,
+    skipped: [],
+    failOn: 'critical',
+    exitCode: gate(findings),
+    stoppedBy: null,
+  };
+}
+
 const T0 = Date.parse('2026-11-26T17:00:00.000Z');
 
 function reading(atMs: number, clients: number, sessions: number, idleInTransaction: number): MonitorReading {
@@ -721,6 +779,7 @@ export const FIXTURE_REPORTS = {
   health: healthReport,
   preflight: preflightReport,
   bench: benchReport,
+  'bench-fleet': benchFleetReport,
   monitor: monitorReport,
   'monitor-pooled': pooledMonitorReport,
 } as const;

@@ -43,7 +43,7 @@ export function addPoolFlags(command: Command): Command {
     )
     .option(
       '--instances <n>',
-      'with --workload: application instances sharing the server',
+      'application instances sharing the server and the load, each a worker thread with its own pool (default 1); with --workload the recommendation is sized for them',
       count(COUNT_RANGES.instances),
     )
     .option('--service <name>', "start from this plan service's pool (pooltune.config.json)");

@@ -67,6 +67,32 @@ export class RequestLog {
     return (this.lag[i] ?? 0) + (this.acquire[i] ?? 0) + (this.query[i] ?? 0);
   }
 
+  /** The log as plain data (copies), for a worker thread to hand to the one that merges the fleet's. */
+  data(): RequestLogData {
+    return {
+      lag: this.lag.slice(0, this.size),
+      acquire: this.acquire.slice(0, this.size),
+      query: this.query.slice(0, this.size),
+      waited: this.waitedCount,
+      timeouts: this.timeouts,
+      errors: Object.fromEntries(this.errors),
+    };
+  }
+
+  /** One log holding every request of `logs`: a fleet's percentiles come from all its samples. */
+  static merged(logs: readonly RequestLogData[]): RequestLog {
+    const out = new RequestLog();
+    for (const log of logs) {
+      for (let i = 0; i < log.lag.length; i++)
+        out.add(log.lag[i] ?? 0, log.acquire[i] ?? 0, log.query[i] ?? 0, false);
+      out.waitedCount += log.waited;
+      out.timeouts += log.timeouts;
+      for (const [code, n] of Object.entries(log.errors))
+        out.errors.set(code, (out.errors.get(code) ?? 0) + n);
+    }
+    return out;
+  }
+
   columns(): { lag: Float64Array; acquire: Float64Array; query: Float64Array; total: Float64Array } {
     const total = new Float64Array(this.size);
     for (let i = 0; i < this.size; i++) total[i] = this.total(i);
@@ -77,6 +103,16 @@ export class RequestLog {
       total,
     };
   }
+}
+
+/** A RequestLog as plain data: what a bench worker thread sends back. */
+export interface RequestLogData {
+  readonly lag: Float64Array;
+  readonly acquire: Float64Array;
+  readonly query: Float64Array;
+  readonly waited: number;
+  readonly timeouts: number;
+  readonly errors: Readonly<Record<string, number>>;
 }
 
 /** What one configuration did under the load. */

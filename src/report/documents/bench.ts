@@ -2,7 +2,7 @@ import { withHints } from '../../core/finding-hints.js';
 import { describeLoad } from '../../core/bench/load.js';
 import type { BenchMeasurement } from '../../core/bench/measurement.js';
 import { formatDuration, formatShareOneDecimal } from '../../core/units.js';
-import type { BenchReport, BenchRunReport } from '../bench-report.js';
+import type { BenchInstanceReport, BenchReport, BenchRunReport } from '../bench-report.js';
 import { dim, ms, reached, type ReportDocument, type Section } from '../document.js';
 
 /**
@@ -19,6 +19,10 @@ function comparisonRows(report: BenchReport): { label: string; values: string[] 
       return [l.p50Ms, l.p95Ms, l.p99Ms, l.maxMs].map((v) => ms(v)).join(' / ');
     });
   const rows = [
+    // Only with a fleet: a single instance's report stays as it was.
+    ...(report.runs.some((r) => r.instances !== undefined)
+      ? [{ label: 'instances', values: each((_, r) => `${r.instances ?? 1}, each with its own pool`) }]
+      : []),
     {
       label: 'pool max (min), timeout',
       values: each(
@@ -84,6 +88,65 @@ function comparisonRows(report: BenchReport): { label: string; values: string[] 
   return rows;
 }
 
+/** `8 clients` or `50/s`: an instance's share of the load, short. */
+function share(load: BenchInstanceReport['load']): string {
+  return load.arrivals.kind === 'closed'
+    ? `${load.arrivals.clients} client${load.arrivals.clients === 1 ? '' : 's'}`
+    : `${Math.round(load.arrivals.ratePerSecond * 100) / 100}/s`;
+}
+
+/**
+ * A fleet's table: a row per instance and one for the fleet, whose percentiles are over all its requests.
+ * Erlang C's column is each instance's own pool at its share of the arrivals.
+ */
+function fleetSection(run: BenchRunReport): Section | undefined {
+  if (!run.fleet) return undefined;
+  const pct = formatShareOneDecimal;
+  const withModel = run.fleet.some((i) => i.model);
+  const row = (name: string, m: BenchMeasurement, model: BenchInstanceReport['model']) => [
+    name,
+    `${m.throughputPerSecond}`,
+    [m.total.p50Ms, m.total.p95Ms, m.total.p99Ms].map((v) => ms(v)).join(' / '),
+    `${ms(m.acquire.meanMs)} / ${ms(m.acquire.p99Ms)}`,
+    pct(m.waitedShare),
+    ...(withModel
+      ? [
+          model
+            ? `${pct(model.waitProbability)}, ${model.meanWaitMs === null ? 'unbounded' : ms(model.meanWaitMs)}`
+            : '',
+        ]
+      : []),
+    `${m.errors + m.timeouts}`,
+  ];
+  return {
+    heading: `Instances: ${run.pool.label}`,
+    blocks: [
+      {
+        kind: 'table',
+        head: [
+          '',
+          'req/s',
+          'total p50/95/99',
+          'acquire mean/p99',
+          'waited',
+          ...(withModel ? ['Erlang C'] : []),
+          'errors',
+        ],
+        rows: [
+          ...run.fleet.map((i) => row(`instance ${i.instance}, ${share(i.load)}`, i.measurement, i.model)),
+          row(`fleet, ${run.fleet.length} pools`, run.measurement, run.model),
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: dim(
+          'each instance a worker thread with its own pool, and its share of the load; the fleet row is over every request; "Erlang C": waited, mean wait; errors include acquire timeouts',
+        ),
+      },
+    ],
+  };
+}
+
 /** The load, one column per configuration, then the findings of the configuration under test. */
 export function benchDocument(report: BenchReport): ReportDocument {
   const measured = report.runs[0]?.measurement.windowMs ?? 0;
@@ -124,6 +187,7 @@ export function benchDocument(report: BenchReport): ReportDocument {
           },
         ],
       },
+      ...report.runs.flatMap((run) => fleetSection(run) ?? []),
       ...compared,
     ],
     json: {
