@@ -10,7 +10,10 @@ const quote = (text: string) => JSON.stringify(text);
 
 /** The rules file as YAML, with a comment saying what made it and what each source cannot alert on. */
 export function renderRulesYaml(groups: readonly AlertGroup[], header: readonly string[]): string {
-  const lines: string[] = header.map((line) => `# ${line}`);
+  // A line break in a header line (a plan's ignore reason) would end the comment: each piece is a comment of its own.
+  const lines: string[] = header
+    .flatMap((line) => line.split(/\r\n|[\n\r\u2028\u2029]/))
+    .map((line) => `# ${line}`);
   lines.push('groups:');
   for (const group of groups) {
     for (const note of group.notes) lines.push(`  # ${note}`);
