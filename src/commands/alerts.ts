@@ -79,9 +79,9 @@ export const alerts: CommandDeclaration<AlertsOptions> = {
         `whose metrics the rules read: ${SOURCE_CHOICES.join(', ')}; give it more than once for several (default: all)`,
         addSource,
       )
-      .addOption(THRESHOLD_OPTIONS.idleInTransaction())
-      .addOption(THRESHOLD_OPTIONS.longQuery())
-      .addOption(THRESHOLD_OPTIONS.longTransaction())
+      .addOption(THRESHOLD_OPTIONS.idleInTransaction('alert on'))
+      .addOption(THRESHOLD_OPTIONS.longQuery('alert on'))
+      .addOption(THRESHOLD_OPTIONS.longTransaction('alert on'))
       .option(
         '--config <file>',
         'a pool plan whose ignores apply (default: the nearest pooltune.config.json)',
@@ -104,14 +104,15 @@ export const alerts: CommandDeclaration<AlertsOptions> = {
   },
   help: `
 Output:
-  A Prometheus rules file (YAML; --format json writes the same as JSON), on stdout or
-  with --output to a file. Load it with rule_files in prometheus.yml, and check it with
-  promtool check rules. Each rule's labels carry severity and the pooltune finding id
-  it matches; annotations carry summary, description and fix.
+  A Prometheus rules file (YAML; --format json writes the same as JSON), on
+  stdout or with --output to a file. Load it with rule_files in prometheus.yml
+  and check it with promtool check rules. Each rule's labels carry severity and
+  the pooltune finding id it matches; its annotations carry summary,
+  description and fix.
 
 Examples:
   pooltune alerts > pooltune-rules.yml
   pooltune alerts --source postgres-exporter --source pgbouncer-exporter -o rules.yml
-  pooltune alerts --source pooltune --idle-in-transaction-threshold 2min --config pooltune.config.json`,
+  pooltune alerts --source pooltune --idle-in-transaction-threshold 2min`,
   run: runAlerts,
 };

@@ -18,24 +18,27 @@ export interface SessionOptions {
 
 /** The session thresholds' flags, one each, for the commands that judge by them (alerts takes them alone). */
 export const THRESHOLD_OPTIONS = {
-  idleInTransaction: () =>
+  idleInTransaction: (verb = 'report') =>
     new Option(
       '--idle-in-transaction-threshold <duration>',
-      'report sessions idle in a transaction for longer than this',
+      `${verb} sessions idle in a transaction for longer than this`,
     )
       .argParser(duration)
       .default(
         DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
         formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS),
       ),
-  longQuery: () =>
-    new Option('--long-query-threshold <duration>', 'report queries running longer than this; 6× is critical')
+  longQuery: (verb = 'report') =>
+    new Option(
+      '--long-query-threshold <duration>',
+      `${verb} queries running longer than this; 6× is critical`,
+    )
       .argParser(duration)
       .default(DEFAULT_LONG_QUERY_THRESHOLD_MS, formatDuration(DEFAULT_LONG_QUERY_THRESHOLD_MS)),
-  longTransaction: () =>
+  longTransaction: (verb = 'report') =>
     new Option(
       '--long-transaction-threshold <duration>',
-      'report transactions open longer than this; 6× is critical',
+      `${verb} transactions open longer than this; 6× is critical`,
     )
       .argParser(duration)
       .default(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS, formatDuration(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS)),
