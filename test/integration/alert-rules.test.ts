@@ -147,6 +147,8 @@ describe("promtool test rules: pooltune's own metrics", () => {
         [`pooltune_longest_lock_wait_seconds{${P}}`]: '9x15',
         [`pooltune_pooler_clients_waiting{${P}}`]: '0x15',
         [`pooltune_pooler_max_wait_seconds{${P}}`]: '0.009x15',
+        [`pooltune_pooler_client_wait_seconds_total{${P}}`]: '0+0.54x15',
+        [`pooltune_pooler_checkouts_total{${P}}`]: '0+60x15',
       },
       fires: [],
     },
@@ -162,6 +164,8 @@ describe("promtool test rules: pooltune's own metrics", () => {
         [`pooltune_longest_lock_wait_seconds{${P}}`]: '20x15',
         [`pooltune_pooler_clients_waiting{${P}}`]: '3x15',
         [`pooltune_pooler_max_wait_seconds{${P}}`]: '2x15',
+        [`pooltune_pooler_client_wait_seconds_total{${P}}`]: '0+1.2x15',
+        [`pooltune_pooler_checkouts_total{${P}}`]: '0+60x15',
       },
       fires: [
         { alert: 'PooltuneSlotUtilisation', severity: 'warning', value: '75%' },
@@ -172,6 +176,7 @@ describe("promtool test rules: pooltune's own metrics", () => {
         { alert: 'PooltuneLockWait', severity: 'warning', value: '20s' },
         { alert: 'PooltunePoolerClientsWaiting', severity: 'warning', value: '3' },
         { alert: 'PooltunePoolerMaxWait', severity: 'warning', value: '2s' },
+        { alert: 'PooltunePoolerAcquisitionWait', severity: 'warning', value: '20ms' },
       ],
     },
     {

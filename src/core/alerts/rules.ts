@@ -311,7 +311,25 @@ const KINDS: readonly RuleKind[] = [
           why: 'interactive callers give up by then',
         },
       ] as const;
+      // The mean wait per checkout, as monitor's pooler-clients-waiting judges it; pgbouncer_exporter's stats
+      // series changed names between its versions, so its rules keep to the pools' waiting and maxwait.
+      const meanWait =
+        source === 'pooltune'
+          ? [
+              rule(source, {
+                name: 'PoolerAcquisitionWait',
+                expr: `rate(${M.poolerClientWait}[${CHURN_WINDOW}]) / rate(${M.poolerCheckouts}[${CHURN_WINDOW}]) > ${seconds(ACQUISITION_POOR_MS)}`,
+                for: FOR_SUSTAINED,
+                severity: 'warning',
+                finding: 'pooler-clients-waiting',
+                summary: `Clients wait over ${ACQUISITION_POOR_MS}ms for a server connection on average (the guide's poor wait)`,
+                description: `the mean wait per checkout over ${CHURN_WINDOW} is {{ $value | humanizeDuration }}.`,
+                fix: FIX.poolerWaiting,
+              }),
+            ]
+          : [];
       return [
+        ...meanWait,
         rule(source, {
           name: 'PoolerClientsWaiting',
           expr: `${waiting} > 0`,

@@ -40,6 +40,13 @@ export const POOLTUNE_METRICS = {
   poolerClientsWaiting: 'pooltune_pooler_clients_waiting',
   /** The pooler's longest current client wait, in seconds (gauge; only when a pooler is read). */
   poolerMaxWait: 'pooltune_pooler_max_wait_seconds',
+  /** Time clients spent waiting for a server connection in the pooler (counter, PgBouncer's total_wait_time). */
+  poolerClientWait: 'pooltune_pooler_client_wait_seconds_total',
+  /**
+   * Server connections handed to clients (counter): PgBouncer's assignments (1.23+), else its transactions, as
+   * monitor's wait per checkout counts them. rate(wait) ÷ rate(checkouts) is the mean acquisition wait.
+   */
+  poolerCheckouts: 'pooltune_pooler_checkouts_total',
 } as const;
 
 export type PooltuneMetric = (typeof POOLTUNE_METRICS)[keyof typeof POOLTUNE_METRICS];
