@@ -92,6 +92,19 @@ describe('alert rules', () => {
     );
   });
 
+  it("drop a rule for check-server's id of the same judgement too", () => {
+    const { groups, dropped } = alertGroups(['postgres-exporter'], DEFAULTS, [
+      { id: 'slot-usage', reason: 'a shared server' },
+      { id: 'idle-in-transaction-sessions', reason: 'batch' },
+    ]);
+    const alerts = groups[0]?.rules.map((r) => r.alert) ?? [];
+    assert.ok(!alerts.includes('PostgresSlotUtilisation') && !alerts.includes('PostgresIdleInTransaction'));
+    assert.deepEqual(
+      dropped.map((d) => d.finding),
+      ['slot-usage', 'idle-in-transaction-sessions'],
+    );
+  });
+
   it('keep a hostile ignore reason inside comments of the rules file', () => {
     const { groups, dropped } = alertGroups(['pgbouncer-exporter'], DEFAULTS, [
       { id: 'pooler-clients-waiting', reason: 'x' },

@@ -56,7 +56,8 @@ export interface AlertGroup {
 export interface DroppedRule {
   readonly source: AlertSource;
   readonly alert: string;
-  readonly finding: FindingId;
+  /** The id the plan's ignore names. */
+  readonly finding: string;
   readonly reason: string;
 }
 
@@ -99,7 +100,10 @@ const FIX = {
 
 /** One problem, as every source that can see it writes it. */
 interface RuleKind {
+  /** The finding that judges it; an ignore of it drops the rules. */
   readonly finding: FindingId;
+  /** The same judgement's id in other commands (check-server's), which an ignore may name instead. */
+  readonly alsoIgnoredAs?: readonly FindingId[];
   readonly build: (source: AlertSource, t: AlertThresholds) => readonly AlertRule[];
 }
 
@@ -161,6 +165,7 @@ const KINDS: readonly RuleKind[] = [
   },
   {
     finding: 'server-utilisation',
+    alsoIgnoredAs: ['slot-usage'],
     build: (source) => {
       if (source === 'pgbouncer-exporter') return [];
       const value = source === 'pooltune' ? M.slotUtilisation : PG_UTILISATION;
@@ -206,6 +211,7 @@ const KINDS: readonly RuleKind[] = [
   },
   {
     finding: 'idle-in-transaction',
+    alsoIgnoredAs: ['idle-in-transaction-sessions'],
     build: (source, t) => {
       if (source === 'pgbouncer-exporter') return [];
       // postgres_exporter has no idle time; the transaction's age is never shorter, so the rule may fire a
@@ -292,6 +298,7 @@ const KINDS: readonly RuleKind[] = [
   },
   {
     finding: 'pooler-clients-waiting',
+    alsoIgnoredAs: ['pooler-queue-peak'],
     build: (source) => {
       if (source === 'postgres-exporter') return [];
       const waiting =
@@ -383,11 +390,12 @@ export function alertGroups(
     const rules: AlertRule[] = [];
     for (const kind of KINDS) {
       const built = kind.build(source, thresholds);
-      const ignored = ignore.find((r) => r.id === kind.finding && r.service === undefined);
+      const ids: readonly string[] = [kind.finding, ...(kind.alsoIgnoredAs ?? [])];
+      const ignored = ignore.find((r) => ids.includes(r.id) && r.service === undefined);
       if (ignored === undefined) rules.push(...built);
       else
         dropped.push(
-          ...built.map((r) => ({ source, alert: r.alert, finding: r.finding, reason: ignored.reason })),
+          ...built.map((r) => ({ source, alert: r.alert, finding: ignored.id, reason: ignored.reason })),
         );
     }
     return { source, name: `pooltune-guide-${source}`, rules, notes: NOTES[source] };
