@@ -17,10 +17,19 @@ import {
   UTILISATION_WARNING_PERCENT,
 } from '../guide.js';
 import type { IgnoreRule } from '../plan/config.js';
-import { POOLTUNE_METRICS as M, TARGET_LABEL } from '../metrics/names.js';
+import { POOLTUNE_METRICS as M } from '../metrics/names.js';
+import { FIX } from './fixes.js';
+import {
+  NOTES,
+  PG_DATABASE_LABELS,
+  PG_UTILISATION,
+  pgMaxTransactionAge,
+  PREFIX,
+  WHERE,
+  type AlertSource,
+} from './sources.js';
 
-export const ALERT_SOURCES = ['pooltune', 'postgres-exporter', 'pgbouncer-exporter'] as const;
-export type AlertSource = (typeof ALERT_SOURCES)[number];
+export { ALERT_SOURCES, type AlertSource } from './sources.js';
 
 /** The session thresholds, as the checks take them (--idle-in-transaction-threshold and friends). */
 export interface AlertThresholds {
@@ -71,33 +80,6 @@ const CHURN_WINDOW = '5m';
 const seconds = (ms: number) => String(ms / 1000);
 const ratio = (percent: number) => String(percent / 100);
 
-/** The fixes, in one place, so that every source's rule for the same problem gives the same advice. */
-const FIX = {
-  utilisation:
-    'Find who holds the connections (pooltune check-server lists them by application); fix leaks where ' +
-    'connections are not returned to their pool; shrink the pools or put PgBouncer in front before ' +
-    'raising max_connections.',
-  churn:
-    'Connections are opened and closed instead of reused: put a pool (or PgBouncer) in front of the ' +
-    'clients that connect per request, and check the pools’ max_lifetime and idle_timeout.',
-  idleInTransaction:
-    'An application opened a transaction and stopped talking while holding its locks: find it by pid and ' +
-    "application, fix the code path, and set idle_in_transaction_session_timeout = '5min' so the server ends such sessions.",
-  longQuery:
-    'A query runs far longer than the workload needs and holds its connection meanwhile: check its plan ' +
-    'and indexes, and set a statement_timeout (the guide: 30s for OLTP) so runaways are cancelled.',
-  longTransaction:
-    'A transaction stays open for long, holding locks and vacuum’s horizon: commit in smaller steps and ' +
-    'keep work that is not database work out of transactions.',
-  lockWait:
-    'Sessions queue behind a lock held too long: find the blocker (pg_blocking_pids), end it if it is stuck, ' +
-    'and keep transactions that take strong locks short.',
-  poolerWaiting:
-    'Clients queue in PgBouncer for a server connection: the pool is too small for the load, or server ' +
-    'connections are held by long transactions; raise default_pool_size within the server’s slots (pooltune recommend --behind-pooler) or shorten the transactions.',
-  down: 'Nothing about this target is being measured: check that it is up and that the monitoring role can still log in.',
-} as const;
-
 /** One problem, as every source that can see it writes it. */
 interface RuleKind {
   /** The finding that judges it; an ignore of it drops the rules. */
@@ -106,33 +88,6 @@ interface RuleKind {
   readonly alsoIgnoredAs?: readonly FindingId[];
   readonly build: (source: AlertSource, t: AlertThresholds) => readonly AlertRule[];
 }
-
-const PREFIX: Record<AlertSource, string> = {
-  pooltune: 'Pooltune',
-  'postgres-exporter': 'Postgres',
-  'pgbouncer-exporter': 'PgBouncer',
-};
-
-/** How a description names the server the series came from. */
-const WHERE: Record<AlertSource, string> = {
-  pooltune: `{{ $labels.${TARGET_LABEL} }}`,
-  'postgres-exporter': '{{ $labels.instance }}',
-  'pgbouncer-exporter': '{{ $labels.instance }}',
-};
-
-// postgres_exporter's per-session series are split by database, state, user and more (labels differ between
-// versions); summing or taking the maximum *without* them keeps whatever identifies the server (instance, job,
-// and older versions' `server`), so the result matches that server's pg_settings_* series.
-const PG_SESSION_LABELS =
-  'datname, state, usename, application_name, backend_type, wait_event_type, wait_event';
-const PG_DATABASE_LABELS = 'datid, datname';
-/** usable slots = max_connections − superuser_reserved_connections − reserved_connections (16+; 0 before). */
-const PG_USABLE_SLOTS =
-  '(pg_settings_max_connections - pg_settings_superuser_reserved_connections' +
-  ' - (pg_settings_reserved_connections or pg_settings_max_connections * 0))';
-const PG_UTILISATION = `sum without (${PG_SESSION_LABELS}) (pg_stat_activity_count{state!="disabled"}) / ${PG_USABLE_SLOTS}`;
-const pgMaxTransactionAge = (states: string) =>
-  `max without (${PG_SESSION_LABELS}) (pg_stat_activity_max_tx_duration{state=~"${states}"})`;
 
 function rule(
   source: AlertSource,
@@ -363,18 +318,6 @@ const KINDS: readonly RuleKind[] = [
     },
   },
 ];
-
-const NOTES: Record<AlertSource, readonly string[]> = {
-  pooltune: [],
-  'postgres-exporter': [
-    "postgres_exporter has no lock-wait series by default: lock waits are alerted only from pooltune's own metrics (--source pooltune).",
-    'It has no idle or query time either: the idle-in-transaction and long-query rules use the age of the transaction, which is never shorter.',
-    'Connection churn needs PostgreSQL 14 or later (pg_stat_database.sessions).',
-  ],
-  'pgbouncer-exporter': [
-    "For prometheus-community's pgbouncer_exporter. Slots, churn and sessions are the server's: use the postgres-exporter rules for those.",
-  ],
-};
 
 /**
  * The rules for the asked sources, in the order asked, less those whose finding the plan ignores. An ignore
