@@ -33,6 +33,12 @@ export const TOOLS = [
     // Debian installs it in /usr/sbin, which a non-root PATH usually lacks.
     alsoIn: ['/usr/sbin'],
   },
+  { command: 'promtool', debian: 'prometheus', usedFor: 'checking and unit-testing the alert rules' },
+  {
+    command: 'prometheus-postgres-exporter',
+    debian: 'prometheus-postgres-exporter',
+    usedFor: 'the series names the postgres-exporter alert rules read',
+  },
 ];
 
 /** The folders a tool is looked for in: PATH's, then its own extra ones. */

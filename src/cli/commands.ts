@@ -1,3 +1,4 @@
+import type { AlertsOptions } from '../commands/alerts.js';
 import type { BenchOptions } from '../commands/bench.js';
 import type { CheckServerOptions } from '../commands/check-server.js';
 import type { HealthOptions } from '../commands/health.js';
@@ -14,6 +15,7 @@ export interface CommandOptions {
   readonly preflight: PreflightOptions;
   readonly bench: BenchOptions;
   readonly monitor: MonitorOptions;
+  readonly alerts: AlertsOptions;
 }
 export type CommandName = keyof CommandOptions;
 
@@ -55,6 +57,11 @@ export const COMMANDS: readonly { [N in CommandName]: CommandEntry<N> }[CommandN
     name: 'monitor',
     summary: 'watch a live server over time: utilisation, churn, idle transactions, lock waits',
     load: async () => (await import('../commands/monitor.js')).monitor,
+  },
+  {
+    name: 'alerts',
+    summary: "print Prometheus alert rules with the guide's thresholds, for pooltune or the exporters",
+    load: async () => (await import('../commands/alerts.js')).alerts,
   },
 ];
 

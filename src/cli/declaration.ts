@@ -15,6 +15,8 @@ export type SharedOptions = CommonOptions & DatabaseOptions;
 export interface CommandDeclaration<Options> {
   /** Whether --db may be given more than once, for one report over several servers. */
   readonly severalTargets?: boolean;
+  /** Whether the command reads no server at all (alerts): it then has no --db flags or connection help. */
+  readonly offline?: boolean;
   /** The long description under the usage line. */
   readonly description: string;
   /** Help after the flags: the examples, and any note of the command's own. */

@@ -69,8 +69,10 @@ export async function createProgram(
     const declaration = await load();
     command.description(declaration.description);
     declaration.flags(command);
-    addCommonFlags(addDatabaseFlags(command, declaration.severalTargets === true));
-    command.addHelpText('after', `${declaration.help}\n${CONNECTION_HELP}\n${EXIT_CODES_HELP}`);
+    if (declaration.offline === true) addCommonFlags(command);
+    else addCommonFlags(addDatabaseFlags(command, declaration.severalTargets === true));
+    const connectionHelp = declaration.offline === true ? '' : `\n${CONNECTION_HELP}`;
+    command.addHelpText('after', `${declaration.help}${connectionHelp}\n${EXIT_CODES_HELP}`);
     command.action(() => {
       const options = declaration.read(command);
       const run = async () => {

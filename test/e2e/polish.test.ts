@@ -48,7 +48,15 @@ describe('polish, end to end', () => {
   });
 
   it('--help writes every default one way, (default: X), without quotes', async () => {
-    for (const command of ['recommend', 'check-server', 'health', 'bench', 'monitor', 'preflight']) {
+    for (const command of [
+      'recommend',
+      'check-server',
+      'health',
+      'bench',
+      'monitor',
+      'preflight',
+      'alerts',
+    ]) {
       const r = await runCli([command, '--help']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /\(default: /);
@@ -59,7 +67,15 @@ describe('polish, end to end', () => {
   });
 
   it('--help fits an 80-column terminal: descriptions and option texts are wrapped, only example commands run on', async () => {
-    for (const command of ['recommend', 'check-server', 'health', 'bench', 'monitor', 'preflight']) {
+    for (const command of [
+      'recommend',
+      'check-server',
+      'health',
+      'bench',
+      'monitor',
+      'preflight',
+      'alerts',
+    ]) {
       const r = await runCli([command, '--help']);
       assert.equal(r.code, 0, r.stderr);
       const long = r.stdout

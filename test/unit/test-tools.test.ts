@@ -37,7 +37,15 @@ const files =
 
 describe('test tools checker', () => {
   it('knows every tool the suite drives', () => {
-    assert.deepEqual(names(TOOLS), ['jq', 'script', 'openssl', 'rustc', 'pgbouncer']);
+    assert.deepEqual(names(TOOLS), [
+      'jq',
+      'script',
+      'openssl',
+      'rustc',
+      'pgbouncer',
+      'promtool',
+      'prometheus-postgres-exporter',
+    ]);
   });
 
   it('finds nothing missing when every tool is on PATH', () => {
@@ -48,13 +56,22 @@ describe('test tools checker', () => {
       '/usr/local/bin/openssl',
       '/usr/bin/rustc',
       '/usr/sbin/pgbouncer',
+      '/usr/bin/promtool',
+      '/usr/bin/prometheus-postgres-exporter',
     );
     assert.deepEqual(missingTools(TOOLS, env, fs), []);
   });
 
   it('names the tools that a PATH hides', () => {
     const env = { path: '/opt/bin', home: '/home/ci' };
-    const fs = files('/usr/bin/jq', '/opt/bin/script', '/opt/bin/openssl', '/opt/bin/pgbouncer');
+    const fs = files(
+      '/usr/bin/jq',
+      '/opt/bin/script',
+      '/opt/bin/openssl',
+      '/opt/bin/pgbouncer',
+      '/opt/bin/promtool',
+      '/opt/bin/prometheus-postgres-exporter',
+    );
     assert.deepEqual(names(missingTools(TOOLS, env, fs)), ['jq', 'rustc']);
   });
 
@@ -88,6 +105,8 @@ describe('test tools checker', () => {
       'missing test tool: openssl (certificates for the TLS tests); install it with: sudo apt-get install openssl',
       'missing test tool: rustc (compiling the emitted Rust); install it with: sudo apt-get install rustc, or rustup from https://rustup.rs',
       'missing test tool: pgbouncer (a real connection pooler in front of the test servers); install it with: sudo apt-get install pgbouncer',
+      'missing test tool: promtool (checking and unit-testing the alert rules); install it with: sudo apt-get install prometheus',
+      'missing test tool: prometheus-postgres-exporter (the series names the postgres-exporter alert rules read); install it with: sudo apt-get install prometheus-postgres-exporter',
     ]);
     assert.deepEqual(missingLines([]), []);
   });

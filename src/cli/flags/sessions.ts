@@ -16,38 +16,39 @@ export interface SessionOptions {
   readonly longTransactionThresholdMs: number;
 }
 
+/** The session thresholds' flags, one each, for the commands that judge by them (alerts takes them alone). */
+export const THRESHOLD_OPTIONS = {
+  idleInTransaction: (verb = 'report') =>
+    new Option(
+      '--idle-in-transaction-threshold <duration>',
+      `${verb} sessions idle in a transaction for longer than this`,
+    )
+      .argParser(duration)
+      .default(
+        DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+        formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS),
+      ),
+  longQuery: (verb = 'report') =>
+    new Option(
+      '--long-query-threshold <duration>',
+      `${verb} queries running longer than this; 6× is critical`,
+    )
+      .argParser(duration)
+      .default(DEFAULT_LONG_QUERY_THRESHOLD_MS, formatDuration(DEFAULT_LONG_QUERY_THRESHOLD_MS)),
+  longTransaction: (verb = 'report') =>
+    new Option(
+      '--long-transaction-threshold <duration>',
+      `${verb} transactions open longer than this; 6× is critical`,
+    )
+      .argParser(duration)
+      .default(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS, formatDuration(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS)),
+};
+
 export function addSessionFlags(command: Command): Command {
   return command
-    .addOption(
-      new Option(
-        '--idle-in-transaction-threshold <duration>',
-        'report sessions idle in a transaction for longer than this',
-      )
-        .argParser(duration)
-        .default(
-          DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
-          formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS),
-        ),
-    )
-    .addOption(
-      new Option(
-        '--long-query-threshold <duration>',
-        'report queries running longer than this; 6× is critical',
-      )
-        .argParser(duration)
-        .default(DEFAULT_LONG_QUERY_THRESHOLD_MS, formatDuration(DEFAULT_LONG_QUERY_THRESHOLD_MS)),
-    )
-    .addOption(
-      new Option(
-        '--long-transaction-threshold <duration>',
-        'report transactions open longer than this; 6× is critical',
-      )
-        .argParser(duration)
-        .default(
-          DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
-          formatDuration(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS),
-        ),
-    )
+    .addOption(THRESHOLD_OPTIONS.idleInTransaction())
+    .addOption(THRESHOLD_OPTIONS.longQuery())
+    .addOption(THRESHOLD_OPTIONS.longTransaction())
     .option(
       '--show-queries',
       "show the named sessions' query text, on one line with passwords masked (it may hold personal data)",
