@@ -5,7 +5,7 @@
 // the dynamic import()s into require()s. The validators generated from the JSON Schemas go into files of
 // their own under dist/bundle/validators/ too, loaded when a file is first read. `npm run bench` measures
 // what this buys.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { generateValidators, VALIDATORS } from './generate-validators.js';
 
@@ -105,3 +105,12 @@ for (const file of ['cli.cjs', ...readdirSync(`${outdir}validators`).map((f) => 
   if (/require\(["']ajv/.test(readFileSync(`${outdir}${file}`, 'utf8')))
     throw new Error(`dist/bundle/${file} requires ajv, which is not installed with pooltune`);
 }
+
+// --format html inlines uPlot's minified script and stylesheet: copied as files into the package (never into
+// cli.cjs), read only when a report is written in that format (src/ui/html-assets.ts).
+mkdirSync(`${outdir}vendor/uplot`, { recursive: true });
+for (const file of ['uPlot.iife.min.js', 'uPlot.min.css', 'LICENSE'])
+  copyFileSync(
+    `${root}node_modules/uplot/${file === 'LICENSE' ? '' : 'dist/'}${file}`,
+    `${outdir}vendor/uplot/${file}`,
+  );
