@@ -33,6 +33,11 @@ export const TOOLS = [
     // Debian installs it in /usr/sbin, which a non-root PATH usually lacks.
     alsoIn: ['/usr/sbin'],
   },
+  {
+    command: 'chromium',
+    debian: 'chromium',
+    usedFor: 'opening --format html reports in a real browser, driven by playwright-core',
+  },
 ];
 
 /** The folders a tool is looked for in: PATH's, then its own extra ones. */

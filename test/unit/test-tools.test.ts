@@ -37,7 +37,7 @@ const files =
 
 describe('test tools checker', () => {
   it('knows every tool the suite drives', () => {
-    assert.deepEqual(names(TOOLS), ['jq', 'script', 'openssl', 'rustc', 'pgbouncer']);
+    assert.deepEqual(names(TOOLS), ['jq', 'script', 'openssl', 'rustc', 'pgbouncer', 'chromium']);
   });
 
   it('finds nothing missing when every tool is on PATH', () => {
@@ -48,13 +48,20 @@ describe('test tools checker', () => {
       '/usr/local/bin/openssl',
       '/usr/bin/rustc',
       '/usr/sbin/pgbouncer',
+      '/usr/bin/chromium',
     );
     assert.deepEqual(missingTools(TOOLS, env, fs), []);
   });
 
   it('names the tools that a PATH hides', () => {
     const env = { path: '/opt/bin', home: '/home/ci' };
-    const fs = files('/usr/bin/jq', '/opt/bin/script', '/opt/bin/openssl', '/opt/bin/pgbouncer');
+    const fs = files(
+      '/usr/bin/jq',
+      '/opt/bin/script',
+      '/opt/bin/openssl',
+      '/opt/bin/pgbouncer',
+      '/opt/bin/chromium',
+    );
     assert.deepEqual(names(missingTools(TOOLS, env, fs)), ['jq', 'rustc']);
   });
 
@@ -88,6 +95,7 @@ describe('test tools checker', () => {
       'missing test tool: openssl (certificates for the TLS tests); install it with: sudo apt-get install openssl',
       'missing test tool: rustc (compiling the emitted Rust); install it with: sudo apt-get install rustc, or rustup from https://rustup.rs',
       'missing test tool: pgbouncer (a real connection pooler in front of the test servers); install it with: sudo apt-get install pgbouncer',
+      'missing test tool: chromium (opening --format html reports in a real browser, driven by playwright-core); install it with: sudo apt-get install chromium',
     ]);
     assert.deepEqual(missingLines([]), []);
   });

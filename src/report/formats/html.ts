@@ -1,8 +1,9 @@
 import { spansOf, type Block, type Inline, type ReportDocument, type Span } from '../document.js';
 import { chartHtml } from './html-chart.js';
-import { escapeHtml as e } from './html-escape.js';
+import { escapeHtml as e, jsonForScript } from './html-escape.js';
 import { findingsListHtml, findingsSectionHtml } from './html-findings.js';
 import { CHART_RUNTIME } from './html-runtime.js';
+import { jsonReportDocument } from './json.js';
 
 /** The chart library the page inlines (uPlot's minified script and its stylesheet), read by the caller. */
 export interface HtmlAssets {
@@ -122,7 +123,13 @@ export function renderHtml(document: ReportDocument, pooltuneVersion: string, as
     '</header>',
     findingsSectionHtml(envelope),
     ...sections,
-    `<footer>pooltune ${e(pooltuneVersion)} · ${e(envelope.command)}</footer>`,
+    `<footer>pooltune ${e(pooltuneVersion)} · ${e(envelope.command)} · the JSON report is in this page (script#report-data)</footer>`,
+    // The numbers behind the page, as --format json writes them (monitor's samples with them), for a
+    // reader who wants more than the tables show, and for a test to hold the tables against.
+    `<script type="application/json" id="report-data">${jsonForScript({
+      report: jsonReportDocument(envelope, document.json.body, pooltuneVersion),
+      ...(document.json.ndjson ? { lines: document.json.ndjson.lines } : {}),
+    })}</script>`,
     ...(hasCharts
       ? [`<script>${inlineScript(assets.chartScript)}</script>`, `<script>${CHART_RUNTIME}</script>`]
       : []),
