@@ -1,13 +1,13 @@
 import type { HistogramBin } from '../../core/histogram.js';
 import type { LatencySummary } from '../../core/health/percentiles.js';
-import type { Chart, ChartMark } from '../document.js';
+import { ms, type Chart, type ChartMark } from '../document.js';
 
 /** The p50, p95 and p99 of a distribution as vertical lines. */
 export function percentileMarks(latency: LatencySummary, prefix = ''): ChartMark[] {
   return [
-    { on: 'x', value: latency.p50Ms, label: `${prefix}p50 ${latency.p50Ms} ms`, tone: 'ok' },
-    { on: 'x', value: latency.p95Ms, label: `${prefix}p95 ${latency.p95Ms} ms`, tone: 'warning' },
-    { on: 'x', value: latency.p99Ms, label: `${prefix}p99 ${latency.p99Ms} ms`, tone: 'critical' },
+    { on: 'x', value: latency.p50Ms, label: `${prefix}p50 ${ms(latency.p50Ms)} ms`, tone: 'ok' },
+    { on: 'x', value: latency.p95Ms, label: `${prefix}p95 ${ms(latency.p95Ms)} ms`, tone: 'warning' },
+    { on: 'x', value: latency.p99Ms, label: `${prefix}p99 ${ms(latency.p99Ms)} ms`, tone: 'critical' },
   ];
 }
 
