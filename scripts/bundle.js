@@ -55,6 +55,14 @@ await Promise.all(
   ),
 );
 
+// The HTML renderer (with the chart-drawing script it writes into each page) is a file of its own too,
+// required only by --format html: no other format's start-up parses it.
+await build({
+  ...common,
+  entryPoints: [`${root}src/report/formats/html.ts`],
+  outfile: `${outdir}html.cjs`,
+});
+
 await build({
   ...common,
   entryPoints: [`${root}src/cli/main.ts`],
@@ -66,6 +74,7 @@ await build({
     {
       name: 'vendor',
       setup(b) {
+        b.onResolve({ filter: /[/\\]formats[/\\]html\.js$/ }, () => ({ path: './html.cjs', external: true }));
         b.onResolve({ filter: /^(pg|chalk|cli-table3|@inquirer\/prompts)$/ }, (args) => ({
           path: `./${vendorFile(args.path)}`,
           external: true,

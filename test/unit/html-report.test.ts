@@ -133,11 +133,14 @@ describe('--format html', () => {
     assert.doesNotMatch(renderMarkdown(document), /Wait for a connection against/);
   });
 
-  it('the chart library stays out of the start-up bundle and ships beside it', () => {
+  it('the chart library and the HTML renderer stay out of the start-up bundle and ship beside it', () => {
     const bundle = `${REPO_ROOT}dist/bundle/`;
     const library = readFileSync(`${bundle}vendor/uplot/uPlot.iife.min.js`, 'utf8');
     assert.ok(existsSync(`${bundle}vendor/uplot/LICENSE`));
     const cli = readFileSync(`${bundle}cli.cjs`, 'utf8');
     assert.equal(cli.includes(library.slice(1000, 1200)), false);
+    // The renderer and the drawing script it writes are a file of their own, required by --format html only.
+    assert.equal(cli.includes('chart-spec'), false);
+    assert.ok(readFileSync(`${bundle}html.cjs`, 'utf8').includes('chart-spec'));
   });
 });
