@@ -13,7 +13,11 @@ import { plainStyle } from '../../src/report/style.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { FIXTURE_REPORTS, trafficRecommendReport } from './documents-fixtures.js';
 
-const ASSETS: HtmlAssets = { chartScript: 'window.uPlot = function () {};', chartStyle: '.u-legend {}' };
+const ASSETS: HtmlAssets = {
+  chartScript: 'window.uPlot = function () {};',
+  chartStyle: '.u-legend {}',
+  chartLicence: 'The MIT License (MIT)',
+};
 const charts = (document: ReportDocument) =>
   document.sections.flatMap((s) => s.blocks.flatMap((b) => (b.kind === 'chart' ? [b.chart] : [])));
 

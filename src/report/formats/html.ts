@@ -9,6 +9,8 @@ import { jsonReportDocument } from './json.js';
 export interface HtmlAssets {
   readonly chartScript: string;
   readonly chartStyle: string;
+  /** Its MIT licence, which goes with every copy: the page carries it as a comment above the script. */
+  readonly chartLicence: string;
 }
 
 const PAGE_STYLE = `
@@ -131,7 +133,10 @@ export function renderHtml(document: ReportDocument, pooltuneVersion: string, as
       ...(document.json.ndjson ? { lines: document.json.ndjson.lines } : {}),
     })}</script>`,
     ...(hasCharts
-      ? [`<script>${inlineScript(assets.chartScript)}</script>`, `<script>${CHART_RUNTIME}</script>`]
+      ? [
+          `<script>/*!\n${assets.chartLicence.replaceAll('*/', '* /').trim()}\n*/\n${inlineScript(assets.chartScript)}</script>`,
+          `<script>${CHART_RUNTIME}</script>`,
+        ]
       : []),
     '</body>',
     '</html>',
