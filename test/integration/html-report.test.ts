@@ -134,6 +134,9 @@ describe('--format html in headless Chromium', () => {
       '4',
     ]);
     assertPage(view, 1);
+    // The page's embedded report is --format json's, field for field (recommend is deterministic).
+    const json = await runCli(['recommend', '--rps', '200', '--hold-ms', '20', '--db-cores', '4', '--json']);
+    assert.deepEqual(view.data.report, JSON.parse(json.stdout));
     const table = view.data.report.traffic.sizing.table as any[];
     assertChart(
       view.charts[0],
