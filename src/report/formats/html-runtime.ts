@@ -104,7 +104,10 @@ export const CHART_RUNTIME = String.raw`
           ctx.moveTo(x, b.top);
           ctx.lineTo(x, b.top + b.height);
           ctx.stroke();
-          ctx.textAlign = x > b.left + b.width * 0.7 ? 'right' : 'left';
+          // Right of the line, unless the label would run off the plot; one row per mark, so that close
+          // percentiles do not write over each other.
+          var fits = x + (ctx.measureText(mark.label).width + 4 * px) <= b.left + b.width;
+          ctx.textAlign = fits ? 'left' : 'right';
           ctx.fillText(mark.label, x + (ctx.textAlign === 'left' ? 4 : -4) * px, b.top + (12 + 13 * i) * px);
         } else {
           var y = u.valToPos(mark.value, mark.on, true);
