@@ -5,7 +5,7 @@
 // the dynamic import()s into require()s. The validators generated from the JSON Schemas go into files of
 // their own under dist/bundle/validators/ too, loaded when a file is first read. `npm run bench` measures
 // what this buys.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { generateValidators, VALIDATORS } from './generate-validators.js';
 
@@ -59,6 +59,7 @@ const pooltunePlugins = [
   {
     name: 'vendor',
     setup(b) {
+      b.onResolve({ filter: /[/\\]formats[/\\]html\.js$/ }, () => ({ path: './html.cjs', external: true }));
       b.onResolve({ filter: /^(pg|chalk|cli-table3|@inquirer\/prompts)$/ }, (args) => ({
         path: `./${vendorFile(args.path)}`,
         external: true,
@@ -89,6 +90,14 @@ const pooltunePlugins = [
   },
 ];
 
+// The HTML renderer (with the chart-drawing script it writes into each page) is a file of its own too,
+// required only by --format html: no other format's start-up parses it.
+await build({
+  ...common,
+  entryPoints: [`${root}src/report/formats/html.ts`],
+  outfile: `${outdir}html.cjs`,
+});
+
 // The CLI, and the worker thread of each application instance that `bench --instances N` runs: a file of
 // its own next to cli.cjs (probes/fleet-protocol.ts finds it there), sharing the vendor files.
 for (const [entry, outfile] of [
@@ -115,3 +124,12 @@ for (const file of [
   if (/require\(["']ajv/.test(readFileSync(`${outdir}${file}`, 'utf8')))
     throw new Error(`dist/bundle/${file} requires ajv, which is not installed with pooltune`);
 }
+
+// --format html inlines uPlot's minified script and stylesheet: copied as files into the package (never into
+// cli.cjs), read only when a report is written in that format (src/ui/html-assets.ts).
+mkdirSync(`${outdir}vendor/uplot`, { recursive: true });
+for (const file of ['uPlot.iife.min.js', 'uPlot.min.css', 'LICENSE'])
+  copyFileSync(
+    `${root}node_modules/uplot/${file === 'LICENSE' ? '' : 'dist/'}${file}`,
+    `${outdir}vendor/uplot/${file}`,
+  );

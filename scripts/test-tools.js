@@ -39,6 +39,11 @@ export const TOOLS = [
     debian: 'prometheus-postgres-exporter',
     usedFor: 'the series names the postgres-exporter alert rules read',
   },
+  {
+    command: 'chromium',
+    debian: 'chromium',
+    usedFor: 'opening --format html reports in a real browser, driven by playwright-core',
+  },
 ];
 
 /** The folders a tool is looked for in: PATH's, then its own extra ones. */

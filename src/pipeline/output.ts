@@ -35,6 +35,14 @@ async function render(
       return (await import('../report/formats/json.js')).renderJson(document, pooltuneVersion, !forFile);
     case 'markdown':
       return (await import('../report/formats/markdown.js')).renderMarkdown(document);
+    case 'html': {
+      // The chart library (about 50 KB) is read only here, so that no other format's start-up pays for it.
+      const [{ renderHtml }, { htmlAssets }] = await Promise.all([
+        import('../report/formats/html.js'),
+        import('../ui/html-assets.js'),
+      ]);
+      return renderHtml(document, pooltuneVersion, await htmlAssets());
+    }
     case 'junit':
       return (await import('../report/formats/junit.js')).renderJunit(document.envelope, runMs);
     case 'github': {

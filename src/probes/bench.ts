@@ -201,6 +201,7 @@ export async function driveLoad(
       total: pool.totalCount,
       idle: pool.idleCount,
       waiting: pool.waitingCount,
+      completed: log.completed,
     });
   }, sampleEvery);
   const progress = setInterval(() => {

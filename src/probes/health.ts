@@ -2,6 +2,7 @@ import { ConnectionError, UsageError } from '../core/errors.js';
 import type { SessionCounters } from '../core/health/churn.js';
 import type { AcquisitionMetrics, ConnectivityMetrics, QueryLatencyMetrics } from '../core/health/metrics.js';
 import { summarizeLatencies } from '../core/health/percentiles.js';
+import { histogramOf } from '../core/histogram.js';
 import { HEALTH_PROBE } from '../core/guide.js';
 import type pg from 'pg';
 import type { OpenSession, Session } from './connect.js';
@@ -83,9 +84,21 @@ export async function measureQueryLatency(
     }
   } catch (error) {
     queryProblem(error, query);
-    return { query, latency: summarizeLatencies(timings), warmupSamples: warmup, timedOut: true };
+    return {
+      query,
+      latency: summarizeLatencies(timings),
+      histogram: histogramOf(timings),
+      warmupSamples: warmup,
+      timedOut: true,
+    };
   }
-  return { query, latency: summarizeLatencies(timings), warmupSamples: warmup, timedOut: false };
+  return {
+    query,
+    latency: summarizeLatencies(timings),
+    histogram: histogramOf(timings),
+    warmupSamples: warmup,
+    timedOut: false,
+  };
 }
 
 /**

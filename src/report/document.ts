@@ -63,6 +63,57 @@ export interface Step {
   readonly result: string;
 }
 
+/** How a chart's numbers read: each format writes them in its own way (a share 0.05 as "5 %"). */
+export type ChartUnit = 'ms' | 's' | 'share' | 'percent' | 'count' | 'per-second';
+
+export interface ChartAxis {
+  readonly label: string;
+  readonly unit: ChartUnit;
+  /** Log scale: waits that span several orders of magnitude. */
+  readonly log?: boolean;
+}
+
+/** One line (or set of bars) of a chart: a value per x value, null where there is none. */
+export interface ChartSeries {
+  readonly label: string;
+  readonly values: readonly (number | null)[];
+  /** Which y axis: the left one unless `y2`. */
+  readonly axis?: 'y' | 'y2';
+  /** bars: a histogram's counts; step: a counter read at intervals; line otherwise. */
+  readonly draw?: 'line' | 'bars' | 'step';
+}
+
+/** A value worth a line of its own: the target, the chosen size, a percentile, the peak. */
+export interface ChartMark {
+  /** `x`: a vertical line at that x value; `y`/`y2`: a horizontal one on that axis. */
+  readonly on: 'x' | 'y' | 'y2';
+  readonly value: number;
+  readonly label: string;
+  readonly tone?: Severity;
+}
+
+/** A range of the left y axis shaded by how the guide judges it (utilisation 70–85 % a warning). */
+export interface ChartBand {
+  readonly from: number;
+  readonly to: number;
+  readonly label: string;
+  readonly tone: Severity;
+}
+
+/**
+ * A picture of numbers the report has: series over shared x values, with marks and bands. Formats that
+ * cannot draw leave it out (the numbers are in the report's own tables); HTML draws it with its table.
+ */
+export interface Chart {
+  readonly title: string;
+  readonly x: ChartAxis & { readonly values: readonly number[]; readonly time?: boolean };
+  readonly y: ChartAxis;
+  readonly y2?: ChartAxis;
+  readonly series: readonly ChartSeries[];
+  readonly marks?: readonly ChartMark[];
+  readonly bands?: readonly ChartBand[];
+}
+
 export type Block =
   /** A sentence or two; `label` leads it ("Load: …"). */
   | { readonly kind: 'paragraph'; readonly text: Inline; readonly label?: string }
@@ -78,7 +129,9 @@ export type Block =
   /** Asides, each led by `label` in the text format ("note: …"); left out of a quiet report. */
   | { readonly kind: 'notes'; readonly label: string; readonly items: readonly string[] }
   /** Findings that are shown but do not decide the exit code, with a note saying so. */
-  | { readonly kind: 'findings'; readonly findings: readonly Finding[]; readonly note: string };
+  | { readonly kind: 'findings'; readonly findings: readonly Finding[]; readonly note: string }
+  /** Drawn by the HTML format only; the others leave it out. */
+  | { readonly kind: 'chart'; readonly chart: Chart };
 
 export interface Section {
   readonly heading?: Inline;

@@ -45,6 +45,7 @@ describe('test tools checker', () => {
       'pgbouncer',
       'promtool',
       'prometheus-postgres-exporter',
+      'chromium',
     ]);
   });
 
@@ -58,6 +59,7 @@ describe('test tools checker', () => {
       '/usr/sbin/pgbouncer',
       '/usr/bin/promtool',
       '/usr/bin/prometheus-postgres-exporter',
+      '/usr/bin/chromium',
     );
     assert.deepEqual(missingTools(TOOLS, env, fs), []);
   });
@@ -71,6 +73,7 @@ describe('test tools checker', () => {
       '/opt/bin/pgbouncer',
       '/opt/bin/promtool',
       '/opt/bin/prometheus-postgres-exporter',
+      '/opt/bin/chromium',
     );
     assert.deepEqual(names(missingTools(TOOLS, env, fs)), ['jq', 'rustc']);
   });
@@ -107,6 +110,7 @@ describe('test tools checker', () => {
       'missing test tool: pgbouncer (a real connection pooler in front of the test servers); install it with: sudo apt-get install pgbouncer',
       'missing test tool: promtool (checking and unit-testing the alert rules); install it with: sudo apt-get install prometheus',
       'missing test tool: prometheus-postgres-exporter (the series names the postgres-exporter alert rules read); install it with: sudo apt-get install prometheus-postgres-exporter',
+      'missing test tool: chromium (opening --format html reports in a real browser, driven by playwright-core); install it with: sudo apt-get install chromium',
     ]);
     assert.deepEqual(missingLines([]), []);
   });

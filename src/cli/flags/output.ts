@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 
-export const FORMATS = ['text', 'json', 'markdown', 'github', 'junit'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'github', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Where the report goes and in which format. */
@@ -18,7 +18,10 @@ export interface OutputOptions {
 export function addOutputFlags(command: Command): Command {
   return command
     .addOption(
-      new Option('--format <format>', 'text, json, markdown, github (annotations + step summary) or junit')
+      new Option(
+        '--format <format>',
+        'text, json, markdown, github (annotations + step summary), junit or html (a page with charts)',
+      )
         .choices(FORMATS)
         .default('text'),
     )

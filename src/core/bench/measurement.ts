@@ -1,5 +1,6 @@
 import { LOAD_GENERATOR_LIMITS } from '../guide.js';
 import { summarizeLatencies, type LatencySummary } from '../health/percentiles.js';
+import { histogramOf, type HistogramBin } from '../histogram.js';
 
 /** The pool's own counters at one moment. */
 export interface PoolSample {
@@ -7,6 +8,8 @@ export interface PoolSample {
   readonly total: number;
   readonly idle: number;
   readonly waiting: number;
+  /** Requests completed in the measured window so far: the throughput between two samples. */
+  readonly completed?: number;
 }
 
 /**
@@ -128,6 +131,11 @@ export interface BenchMeasurement {
   readonly total: LatencySummary;
   /** How late the load generator sent requests (open loop). */
   readonly lag: LatencySummary;
+  /** The distributions of the waits and totals, on a grid every run shares (a comparison overlays them). */
+  readonly histograms?: {
+    readonly acquire: readonly HistogramBin[];
+    readonly total: readonly HistogramBin[];
+  };
   /** Share of completed requests that found no idle connection, 0–1. */
   readonly waitedShare: number;
   readonly timeouts: number;
@@ -195,6 +203,7 @@ export function measure(input: MeasurementInput): BenchMeasurement {
     query,
     total: summarizeLatencies(columns.total),
     lag,
+    histograms: { acquire: histogramOf(columns.acquire), total: histogramOf(columns.total) },
     waitedShare: log.completed > 0 ? round(log.waited / log.completed, 4) : 0,
     timeouts: log.timeouts,
     timeoutRate: asked > 0 ? round(log.timeouts / asked, 5) : 0,

@@ -1,3 +1,4 @@
+import type { HistogramBin } from '../histogram.js';
 import type { PoolerWindow } from '../pooler/window.js';
 import type { LatencySummary } from './percentiles.js';
 
@@ -30,6 +31,8 @@ export interface AcquisitionMetrics {
 export interface QueryLatencyMetrics {
   readonly query: string;
   readonly latency: LatencySummary;
+  /** The round trips' distribution (bounded: a fixed grid of bins), for the HTML report's chart. */
+  readonly histogram?: readonly HistogramBin[];
   readonly warmupSamples: number;
   /** The query ran into statement_timeout. */
   readonly timedOut: boolean;

@@ -4,6 +4,7 @@ import type { BenchMeasurement } from '../../core/bench/measurement.js';
 import { formatDuration, formatShareOneDecimal } from '../../core/units.js';
 import type { BenchInstanceReport, BenchReport, BenchRunReport } from '../bench-report.js';
 import { dim, ms, reached, type ReportDocument, type Section } from '../document.js';
+import { benchCharts } from '../charts/bench.js';
 
 /**
  * The rows every rendering shows, one value per run: times in ms unless the value says otherwise. Kept
@@ -185,6 +186,7 @@ export function benchDocument(report: BenchReport): ReportDocument {
             kind: 'paragraph',
             text: dim('times in ms; "waited": no idle connection was ready when the request asked'),
           },
+          ...benchCharts(report).map((chart) => ({ kind: 'chart' as const, chart })),
         ],
       },
       ...report.runs.flatMap((run) => fleetSection(run) ?? []),

@@ -4,6 +4,7 @@ import type { LatencySummary } from '../../core/health/percentiles.js';
 import { formatDuration } from '../../core/units.js';
 import { ms as millis, plural, reached, type Pair, type ReportDocument } from '../document.js';
 import type { HealthReport } from '../health-report.js';
+import { healthCharts } from '../charts/health.js';
 
 const HEALTH_AREAS = [
   'connectivity',
@@ -170,6 +171,7 @@ export function healthDocument(report: HealthReport): ReportDocument {
               ...(queryLatency.latency.count > 0 ? [latencyRow('query', queryLatency.latency)] : []),
             ],
           },
+          ...healthCharts(queryLatency).map((chart) => ({ kind: 'chart' as const, chart })),
         ],
       },
     ],

@@ -6,6 +6,7 @@ import type { PoolerRunSummary } from '../../core/monitor/pooler-summary.js';
 import { rate, secs, sparkline, waitText } from '../monitor-figures.js';
 import { sampleRecord } from '../monitor-json.js';
 import type { MonitorReport } from '../monitor-report.js';
+import { monitorCharts } from '../charts/monitor.js';
 
 /** 2300 → `2.3s`; from a minute on, whole seconds (`2min`, `61s`). */
 const elapsed = (ms: number) =>
@@ -112,7 +113,16 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
       ],
     },
     sections:
-      figures.length > 0 ? [{ blocks: [{ kind: 'pairs', head: ['figure', 'value'], rows: figures }] }] : [],
+      figures.length > 0
+        ? [
+            {
+              blocks: [
+                { kind: 'pairs', head: ['figure', 'value'], rows: figures },
+                ...monitorCharts(report.samples, stats).map((chart) => ({ kind: 'chart' as const, chart })),
+              ],
+            },
+          ]
+        : [],
     json: { body: { run, stats }, ndjson: { lines: report.samples.map(sampleRecord) } },
   };
 }

@@ -4,6 +4,7 @@ import { code, dim, type Pair, type Section } from '../document.js';
 import type { MeasuredTraffic } from '../../core/traffic-measure.js';
 import type { TrafficReport } from '../recommend-report.js';
 import type { Row } from './pool-settings.js';
+import { trafficSizingChart } from '../charts/recommend-traffic.js';
 
 const fixed = (n: number, places = 2): string => String(Math.round(n * 10 ** places) / 10 ** places);
 
@@ -120,6 +121,7 @@ export function trafficSections(traffic: TrafficReport): Section[] {
     },
     {
       blocks: [
+        { kind: 'chart', chart: trafficSizingChart(traffic.sizing) },
         { kind: 'table', head: poolTableHead(traffic), rows: poolTableRows(traffic) },
         { kind: 'paragraph', text: dim(TABLE_LEGEND) },
         { kind: 'paragraph', text: traffic.sizing.reason },

@@ -135,6 +135,8 @@ function blockLines(block: Block): string[] {
       return [`\`\`\`${FENCE_LANGUAGE[block.language] ?? block.language}`, block.code.trimEnd(), '```'];
     case 'notes':
       return block.items.map((item) => `- ${item}`);
+    case 'chart':
+      return [];
     case 'findings':
       return [...findingLines(block.findings), '', `(${block.note})`];
   }

@@ -67,6 +67,8 @@ function blockLines(block: Block, style: Style, width: number): string[] {
       return block.items.flatMap((item) =>
         wrap(item, width, `  ${style.dim(`${block.label}:`)} `, ' '.repeat(block.label.length + 4)),
       );
+    case 'chart':
+      return [];
     case 'findings':
       return [...findingsText(block.findings, [], style, width), style.dim(`  (${block.note})`)];
   }
