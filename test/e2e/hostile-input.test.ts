@@ -293,7 +293,7 @@ for (const command of ALL) {
       command,
       '--format',
       '--format <format>',
-      'Allowed choices are text, json, markdown, github, junit\\.',
+      'Allowed choices are text, json, markdown, github, junit, html\\.',
       full ? ['', ' ', 'JSON', 'json ', 'json\n', 'yaml', '\u001b[31mjson', LONG] : ['', 'JSON', LONG],
     ),
     ...flagCases(

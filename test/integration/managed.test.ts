@@ -409,7 +409,7 @@ describe('provider look-alikes (PostgreSQL 18)', () => {
     ]);
     assert.match(
       text.stdout,
-      /gcp: app@127\.0\.0\.1:\d+\/postgres · PostgreSQL [\d.]+ · managed: Google Cloud SQL/,
+      /gcp: app@127\.0\.0\.1:\d+\/postgres · PostgreSQL [\d.]+ · primary · managed: Google Cloud SQL/,
     );
   });
 
