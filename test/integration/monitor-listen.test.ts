@@ -15,6 +15,7 @@ import {
   asServerUser,
   binaries,
   freePort,
+  pooltuneSessions,
   pooltuneSessionsLeft,
   startServer,
   type TestServer,
@@ -203,6 +204,58 @@ describe('monitor --listen scraped by a real Prometheus', () => {
       );
       assert.equal(await pooltuneSessionsLeft(server), 0, 'no session left on the server');
       await assert.rejects(fetch(metricsUrl), 'the metrics server is closed');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+  it('samples several targets on one session each, one of them never reachable, and serves them all', async () => {
+    const nowhere = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'monitor',
+        '--db',
+        `a=${server.url()}`,
+        '--db',
+        `b=${server.url()}`,
+        '--db',
+        `gone=postgres://postgres@127.0.0.1:${nowhere}/postgres`,
+        '--listen',
+        '127.0.0.1:0',
+        '--interval',
+        '200ms',
+      ],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const output = collectOutput(child);
+    try {
+      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
+        unless: output,
+      });
+      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
+      const up = async (target: string) =>
+        new RegExp(`^pooltune_up\\{target="${target}"\\} (\\d)$`, 'm').exec(
+          await (await fetch(metricsUrl)).text(),
+        )?.[1];
+      await waitFor(
+        'both reachable targets up',
+        async () => (await up('a')) === '1' && (await up('b')) === '1',
+        {
+          unless: output,
+        },
+      );
+      assert.equal(await up('gone'), '0');
+      assert.equal(await pooltuneSessions(server), 2, 'one read-only session per target');
+      assert.equal(child.exitCode, null);
+      child.kill('SIGINT');
+      const r = await output;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^pooltune: gone is down: connection refused/m);
+      assert.match(r.stderr, /pooltune: stopped by SIGINT; sessions and the metrics server closed\n$/);
+      assert.equal(await pooltuneSessionsLeft(server), 0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
