@@ -300,7 +300,9 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
     'the peak utilisation decides, and the session findings name the sessions of',
     'the sample where each problem was worst. Behind PgBouncer whose admin console',
     'answers, each sample also reads the pooler: clients waiting for a server',
-    'connection, the oldest wait, its server connections and pool use.',
+    'connection, the oldest wait, its server connections and pool use. With',
+    '--listen it runs as a Prometheus exporter instead: the latest sample of each',
+    '--db target on /metrics, /healthz for the orchestrator, until SIGTERM.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
@@ -354,11 +356,18 @@ Examples:
   pooltune monitor --interval 1s --duration 5min --fail-on warning     # watch a load test in CI
   pooltune monitor --interval 1s --format json | jq -c 'select(.type == "sample") | .utilisationPercent'
   pooltune monitor --duration 10min --format markdown -o monitor.md
+  pooltune monitor --listen 127.0.0.1:9187 --db a=postgres://monitor@db1/app --db b=postgres://monitor@db2/app
 
 Each --format json line has "type": "sample"
 (schemas/monitor-sample.schema.json) or, last, "type": "summary" (the report,
 as in schemas/report.schema.json). Ctrl-C (or SIGTERM) ends the run early: the
 summary is still printed, exit 130 (143). A lost connection to the server ends
-it too: the summary of the samples so far, exit 3.`,
+it too: the summary of the samples so far, exit 3.
+
+With --listen nothing is printed but a line on stderr when it starts (the bound
+address), when a target goes down or comes back, and when it stops. A target
+that cannot be read is pooltune_up 0 and retried after 1s, up to every 30s;
+only SIGTERM or SIGINT ends the run, exit 0. The series are those of
+'pooltune alerts --source pooltune' (README: Running monitor as a service).`,
   run: runMonitor,
 };
