@@ -8,9 +8,7 @@ import { utilisationFrom } from '../core/health/utilisation.js';
 import { PooltuneError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
 import { nextRetryDelay, RETRY_BACKOFF, type ListenAddress } from '../core/metrics/listen.js';
-import { sampleMetrics } from '../core/metrics/sample-metrics.js';
-import { sampleFrom, type MonitorReading } from '../core/monitor/sample.js';
-import type { TransactionCounters } from '../core/monitor/transactions.js';
+import { listenSampler } from '../core/monitor/listen-sampler.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import { formatDuration } from '../core/units.js';
 import { sleepUnlessStopped, untilStopped } from '../ui/interrupt.js';
@@ -53,41 +51,22 @@ async function sampleTarget(
     };
     const watch = await watchMonitorPooler(named.target, facts);
     try {
-      let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
+      const baseline = await readMonitorReading(connection.session, readingOptions);
       await watch?.baseline();
-      const baseline = previous.at;
-      const transactionsBaseline = previous.transactions;
-      // Running totals instead of the samples themselves: the memory stays the same after a week.
-      let soFar: TransactionCounters = { committed: 0, rolledBack: 0 };
+      const sampler = listenSampler(baseline, {
+        usableSlots,
+        ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
+      });
       await onUp();
       for (let slot = 1; ; slot++) {
-        await sleepUnlessStopped(baseline + slot * options.intervalMs - performance.now(), stop);
+        await sleepUnlessStopped(baseline.at + slot * options.intervalMs - performance.now(), stop);
         if (stop.aborted) return;
         const began = performance.now();
         const current = await readMonitorReading(connection.session, readingOptions);
-        const pooler = await watch?.sample();
-        const sample = sampleFrom(previous, current, {
-          seq: slot,
-          startedAt: baseline,
-          usableSlots,
-          transactionsBaseline,
-          transactionsSoFar: soFar,
-          ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
-          ...(pooler ? { pooler } : {}),
-        });
-        if (sample.transactions)
-          soFar = {
-            committed: soFar.committed + sample.transactions.committed,
-            rolledBack: soFar.rolledBack + sample.transactions.rolledBack,
-          };
-        registry.sampled(
-          named.name,
-          sampleMetrics(sample, current.roster),
-          seconds(performance.now() - began),
-        );
-        previous = current;
+        const { set, add } = sampler.next(current, await watch?.sample());
+        registry.sampled(named.name, { set, add }, seconds(performance.now() - began));
         // A reading that took longer than an interval skips the slots it overran instead of bunching up.
-        slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
+        slot = Math.max(slot, Math.floor((performance.now() - baseline.at) / options.intervalMs));
       }
     } finally {
       await watch?.close();

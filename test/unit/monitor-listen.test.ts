@@ -14,7 +14,8 @@ import {
   type MetricValue,
 } from '../../src/core/metrics/sample-metrics.js';
 import type { PoolerSampleRead } from '../../src/core/monitor/pooler-sample.js';
-import type { MonitorSample } from '../../src/core/monitor/sample.js';
+import { listenSampler } from '../../src/core/monitor/listen-sampler.js';
+import type { MonitorReading, MonitorSample } from '../../src/core/monitor/sample.js';
 import { EMPTY_ROSTER, type SessionRef } from '../../src/core/sessions/roster.js';
 import { listenAddress } from '../../src/cli/flags/values.js';
 
@@ -147,5 +148,36 @@ describe('monitor --listen: its address and its retries', () => {
     for (let i = 0; i < 8; i++) delays.push((d = nextRetryDelay(d)));
     assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
     assert.equal(RETRY_BACKOFF.maxMs, 30_000);
+  });
+});
+
+/** A reading at `atMs` with these counters: 10 clients, all idle. */
+const reading = (atMs: number, sessions: number, committed: number): MonitorReading => ({
+  at: atMs,
+  wallTime: new Date(Date.UTC(2026, 11, 2, 12) + atMs),
+  clients: 10,
+  active: 0,
+  idle: 10,
+  idleInTransaction: 0,
+  otherState: 0,
+  unknownState: 0,
+  oldestIdleInTransactionSeconds: null,
+  longestQuerySeconds: null,
+  waitingOnLocks: 0,
+  counters: { at: atMs, sessions, abandoned: 0, fatal: 0, killed: 0 },
+  transactions: { committed, rolledBack: 0 },
+});
+
+describe('monitor --listen: the sampler of one session', () => {
+  it("adds each window's new sessions and others' transactions, its own three per reading taken out", () => {
+    const sampler = listenSampler(reading(0, 50, 1000), { usableSlots: 100, ownTransactionEnd: 'committed' });
+    const first = sampler.next(reading(1000, 55, 1000 + 3 + 40));
+    const second = sampler.next(reading(2000, 55, 1000 + 6 + 40 + 25));
+    assert.equal(valueOf(first.add, M.newSessions), 5);
+    assert.equal(valueOf(first.add, M.transactions, { outcome: 'committed' }), 40);
+    assert.equal(valueOf(second.add, M.newSessions), 0);
+    assert.equal(valueOf(second.add, M.transactions, { outcome: 'committed' }), 25);
+    assert.equal(second.sample.seq, 2);
+    assert.equal(valueOf(second.set, M.slotUtilisation), 0.1);
   });
 });
