@@ -1,11 +1,13 @@
 /**
  * monitor --listen behind a real PgBouncer whose pool is full: the pooler's queue, its oldest wait and its
- * checkouts are served on /metrics for the target, as the pooler alert rules read them.
+ * checkouts are served on /metrics for the target, as the pooler alert rules read them; and every series
+ * any `pooltune alerts --source pooltune` rule reads is there.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { alertGroups, metricsOf } from '../../src/core/alerts/rules.js';
 import { collectOutput } from '../helpers/cli.js';
 import { CLI, REPO_ROOT } from '../helpers/paths.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
@@ -87,6 +89,16 @@ describe('monitor --listen through a PgBouncer whose pool is full', () => {
       assert.ok(valueIn(text, 'pooltune_pooler_checkouts_total{target="app"}') >= 0, text);
       assert.ok(valueIn(text, 'pooltune_pooler_client_wait_seconds_total{target="app"}') >= 0, text);
       assert.equal(valueIn(text, 'pooltune_up{target="app"}'), 1);
+      // Every series a `pooltune alerts --source pooltune` rule reads is served, labelled by target.
+      const rules = alertGroups(['pooltune'], {
+        idleInTransactionMs: 300_000,
+        longQueryMs: 300_000,
+        longTransactionMs: 300_000,
+      }).groups.flatMap((g) => g.rules);
+      const read = [...new Set(rules.flatMap(metricsOf))];
+      assert.ok(read.length >= 10, read.join(', '));
+      for (const series of read)
+        assert.match(text, new RegExp(`^${series}\\{(?:[a-z]+="[^"]*",)*target="app"`, 'm'), series);
 
       child.kill('SIGTERM');
       const r = await output;
