@@ -32,7 +32,8 @@ const common = {
 // So that the bundle never holds validators older than the schemas.
 generateValidators();
 
-const VENDOR = ['pg', 'chalk', 'cli-table3', '@inquirer/prompts'];
+// prom-client is loaded only by `monitor --listen`.
+const VENDOR = ['pg', 'chalk', 'cli-table3', '@inquirer/prompts', 'prom-client'];
 const vendorFile = (name) => `vendor/${name.replace('@', '').replace('/', '-')}.cjs`;
 
 await Promise.all(
@@ -60,7 +61,7 @@ const pooltunePlugins = [
     name: 'vendor',
     setup(b) {
       b.onResolve({ filter: /[/\\]formats[/\\]html\.js$/ }, () => ({ path: './html.cjs', external: true }));
-      b.onResolve({ filter: /^(pg|chalk|cli-table3|@inquirer\/prompts)$/ }, (args) => ({
+      b.onResolve({ filter: /^(pg|chalk|cli-table3|@inquirer\/prompts|prom-client)$/ }, (args) => ({
         path: `./${vendorFile(args.path)}`,
         external: true,
       }));

@@ -8,6 +8,7 @@ Exit codes:
        (monitor still prints the summary of its samples)
   130  cancelled (Ctrl-C, or a cancelled prompt); 143 on SIGTERM. bench,
        monitor and health still print what they measured before they stopped
+       (monitor --listen, a service, exits 0 when a signal stops it)
 
 Environment:
   NO_COLOR     any non-empty value turns colour off (so does --no-color)

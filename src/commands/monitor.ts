@@ -28,7 +28,9 @@ import type { Io } from '../ui/io.js';
 import { progressOn } from '../ui/progress.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
-import { duration, monitorInterval } from '../cli/flags/values.js';
+import { duration, listenAddress, monitorInterval } from '../cli/flags/values.js';
+import { parseNamedUrl } from '../cli/flags/database.js';
+import type { ListenAddress } from '../core/metrics/listen.js';
 import { MONITOR_INTERVAL } from '../core/guide.js';
 import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
@@ -36,11 +38,14 @@ import { renderOptions } from '../pipeline/output.js';
 import { overRun, watchMonitorPooler } from '../pipeline/monitor-pooler.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf } from '../pipeline/target.js';
+import { severalTargetsOf } from '../pipeline/targets.js';
 
 export interface MonitorOptions extends SharedOptions, SessionOptions {
   readonly intervalMs: number;
   /** undefined: until Ctrl-C. */
   readonly durationMs?: number;
+  /** Serve /metrics here instead of printing (`--listen`); the run then ends only by a signal. */
+  readonly listen?: ListenAddress;
 }
 
 /** Where each sample goes while the run lasts: a redrawn view, a line, an NDJSON line, or a progress note. */
@@ -116,7 +121,8 @@ async function sampleSink(
  * Ctrl-C, then judges the whole run. A baseline reading is taken first, so that every sample, the first
  * included, carries the new sessions since the one before it.
  */
-async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorReport> {
+async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorReport | number> {
+  if (options.listen) return runListen(options, options.listen, io);
   // monitor reads no plan: its target is --db, else DATABASE_URL, else PG*.
   const target = targetOf(options, io, undefined);
   const db = target.endpoint;
@@ -267,7 +273,22 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   return report;
 }
 
+/** `monitor --listen`: every --db target (one without), served on /metrics; the exporter is loaded only here. */
+async function runListen(options: MonitorOptions, listen: ListenAddress, io: Io): Promise<number> {
+  const several = severalTargetsOf(options, io, undefined);
+  const targets =
+    several ??
+    (() => {
+      const target = targetOf(options, io, undefined);
+      const { host, port } = target.endpoint.connection;
+      return [{ name: `${host}:${port}`, target }];
+    })();
+  const { runMonitorListen } = await import('../pipeline/monitor-listen.js');
+  return runMonitorListen(targets, { ...options, listen, intervalMs: options.intervalMs }, io);
+}
+
 export const monitor: CommandDeclaration<MonitorOptions> = {
+  severalTargets: true,
   description: [
     'Sample a live server every --interval on one read-only session: client',
     'connections by state against the usable slots, new sessions per second and',
@@ -279,7 +300,9 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
     'the peak utilisation decides, and the session findings name the sessions of',
     'the sample where each problem was worst. Behind PgBouncer whose admin console',
     'answers, each sample also reads the pooler: clients waiting for a server',
-    'connection, the oldest wait, its server connections and pool use.',
+    'connection, the oldest wait, its server connections and pool use. With',
+    '--listen it runs as a Prometheus exporter instead: the latest sample of each',
+    '--db target on /metrics, /healthz for the orchestrator, until SIGTERM.',
     // One paragraph: commander wraps it to the terminal's width.
   ].join(' '),
   flags: (command) =>
@@ -289,19 +312,42 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
           .argParser(monitorInterval)
           .default(MONITOR_INTERVAL.defaultMs, formatDuration(MONITOR_INTERVAL.defaultMs)),
       )
-      .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration),
+      .option('--duration <duration>', 'stop after this long (default: run until Ctrl-C)', duration)
+      .addOption(
+        new Option(
+          '--listen <host:port>',
+          'serve the samples as Prometheus metrics on http://host:port/metrics (port 0: any free port) until SIGTERM; takes --db more than once',
+        ).argParser(listenAddress),
+      ),
   read: (command) => {
-    const raw = command.opts<{ interval: number; duration?: number }>();
+    const raw = command.opts<{
+      interval: number;
+      duration?: number;
+      listen?: ListenAddress;
+      db?: string[];
+    }>();
     const intervalMs = raw.interval;
+    const dbs = (raw.db ?? []).map(parseNamedUrl);
+    if (raw.listen === undefined && dbs.length > 1)
+      command.error(
+        `error: --db was given ${dbs.length} times; monitor samples several servers only with --listen`,
+      );
+    if (raw.listen !== undefined && raw.duration !== undefined)
+      command.error("error: option '--duration' cannot be used with --listen, which runs until SIGTERM");
     if (raw.duration !== undefined && raw.duration < intervalMs)
       command.error(
         `error: option '--duration' (${formatDuration(raw.duration)}) is shorter than --interval (${formatDuration(intervalMs)}): no sample would be taken`,
       );
+    const shared = readShared(command, true);
+    // One named --db keeps its name as the target label.
+    const named = raw.listen !== undefined && dbs.length === 1 && dbs[0]?.name !== undefined;
     return {
-      ...readShared(command),
+      ...shared,
+      ...(named ? { targets: dbs } : {}),
       ...readSessionFlags(command),
       intervalMs,
       ...(raw.duration === undefined ? {} : { durationMs: raw.duration }),
+      ...(raw.listen === undefined ? {} : { listen: raw.listen }),
     };
   },
   help: `
@@ -310,11 +356,18 @@ Examples:
   pooltune monitor --interval 1s --duration 5min --fail-on warning     # watch a load test in CI
   pooltune monitor --interval 1s --format json | jq -c 'select(.type == "sample") | .utilisationPercent'
   pooltune monitor --duration 10min --format markdown -o monitor.md
+  pooltune monitor --listen 127.0.0.1:9187 --db a=postgres://monitor@db1/app --db b=postgres://monitor@db2/app
 
 Each --format json line has "type": "sample"
 (schemas/monitor-sample.schema.json) or, last, "type": "summary" (the report,
 as in schemas/report.schema.json). Ctrl-C (or SIGTERM) ends the run early: the
 summary is still printed, exit 130 (143). A lost connection to the server ends
-it too: the summary of the samples so far, exit 3.`,
+it too: the summary of the samples so far, exit 3.
+
+With --listen nothing is printed but a line on stderr when it starts (the bound
+address), when a target goes down or comes back, and when it stops. A target
+that cannot be read is pooltune_up 0 and retried after 1s, up to every 30s;
+only SIGTERM or SIGINT ends the run, exit 0. The series are those of
+'pooltune alerts --source pooltune' (README: Running monitor as a service).`,
   run: runMonitor,
 };

@@ -280,7 +280,7 @@ describe('check-server over several targets in one run', () => {
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
-      /--db was given 2 times; recommend checks one server \(check-server, health and preflight take several\)/,
+      /--db was given 2 times; recommend checks one server \(check-server, health, preflight and monitor --listen take several\)/,
     );
     assert.doesNotMatch(r.stderr, /at .*\.js/);
   });

@@ -85,7 +85,7 @@ export function readDatabase(command: Command, severalTargets = false): Database
   const dbs = (raw.db ?? []).map(parseNamedUrl);
   if (dbs.length > 1 && !severalTargets)
     command.error(
-      `error: --db was given ${dbs.length} times; ${command.name()} checks one server (check-server, health and preflight take several)`,
+      `error: --db was given ${dbs.length} times; ${command.name()} checks one server (check-server, health, preflight and monitor --listen take several)`,
     );
   const names = dbs.map((d) => d.name).filter((n) => n !== undefined);
   const twice = names.find((n, i) => names.indexOf(n) !== i);

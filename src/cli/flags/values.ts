@@ -8,6 +8,7 @@ import {
 } from '../../core/numbers.js';
 import { MEASURE_WINDOW, MONITOR_INTERVAL } from '../../core/guide.js';
 import { parseSurge, type Surge } from '../../core/plan/surge.js';
+import { parseListenAddress, type ListenAddress } from '../../core/metrics/listen.js';
 import { DURATION_HELP, SIZE_HELP, formatDuration, parseDuration, parseSize } from '../../core/units.js';
 
 // The parsers of flag values: each turns the text into a number or throws commander's InvalidArgumentError,
@@ -80,6 +81,16 @@ export function monitorInterval(text: string): number {
   if (ms < MONITOR_INTERVAL.minMs)
     throw new InvalidArgumentError(`Expected at least ${formatDuration(MONITOR_INTERVAL.minMs)}.`);
   return ms;
+}
+
+/** monitor --listen's address. */
+export function listenAddress(text: string): ListenAddress {
+  const address = parseListenAddress(text);
+  if (!address)
+    throw new InvalidArgumentError(
+      'Expected host:port (port 0 to 65535, 0 for any free port), such as 127.0.0.1:9187, [::1]:9187 or :9187.',
+    );
+  return address;
 }
 
 export function size(text: string): number {

@@ -1,0 +1,263 @@
+/**
+ * issue 16 §1: a real Prometheus (Debian's package) scrapes `pooltune monitor --listen`, and the test reads the
+ * series back through Prometheus's HTTP API; promtool accepts the exposition; the target stopped and started
+ * again mid-run shows pooltune_up 0 then 1 with the process still running; SIGTERM ends it cleanly.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { collectOutput } from '../helpers/cli.js';
+import { CLI, REPO_ROOT } from '../helpers/paths.js';
+import {
+  asServerUser,
+  binaries,
+  freePort,
+  pooltuneSessions,
+  pooltuneSessionsLeft,
+  startServer,
+  type TestServer,
+} from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
+
+const PROMETHEUS = '/usr/bin/prometheus';
+const PROMTOOL = '/usr/bin/promtool';
+
+interface QueryResult {
+  readonly status: string;
+  readonly data: { readonly result: readonly { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+/** The instant value of `query` in Prometheus, for target "app"; undefined while it has none. */
+async function promValue(prometheus: string, query: string): Promise<number | undefined> {
+  const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`).catch(
+    () => undefined,
+  );
+  if (!response?.ok) return undefined;
+  const body = (await response.json()) as QueryResult;
+  const series = body.data.result.find((r) => r.metric.target === 'app');
+  return series ? Number(series.value[1]) : undefined;
+}
+
+/** pooltune_up's line for target "app" as /metrics says it now. */
+async function upOnEndpoint(metricsUrl: string): Promise<string | undefined> {
+  const text = await (await fetch(metricsUrl)).text();
+  return /^pooltune_up\{target="app"\} (\d)$/m.exec(text)?.[1];
+}
+
+/** promtool check metrics with `exposition` on its standard input: its exit code and what it said. */
+function promtoolCheck(exposition: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(PROMTOOL, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const done = collectOutput(child);
+  child.stdin.end(exposition);
+  return done.then((r) => ({ code: r.code, output: r.stdout + r.stderr }));
+}
+
+describe('monitor --listen scraped by a real Prometheus', () => {
+  let server: TestServer;
+  let dir: string;
+  let prometheus: ChildProcess | undefined;
+  let prometheusLog = '';
+
+  before(async () => {
+    server = await startServer({ version: 18 });
+    dir = await mkdtemp(join(tmpdir(), 'pooltune-prometheus-'));
+  });
+  after(async () => {
+    if (prometheus && prometheus.exitCode === null) {
+      const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
+      prometheus.kill('SIGTERM');
+      await exited;
+    }
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the series Prometheus reads back, survives the target restarting, and stops on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'monitor', '--db', `app=${server.url()}`, '--listen', '127.0.0.1:0', '--interval', '200ms'],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const output = collectOutput(child);
+    try {
+      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
+        unless: output,
+      });
+      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
+      const address = metricsUrl.replace(/^http:\/\/|\/metrics$/g, '');
+
+      const health = await fetch(metricsUrl.replace(/metrics$/, 'healthz'));
+      assert.equal(health.status, 200);
+
+      // An idle client of the test's own, for a connection series with a known value.
+      const idle = await server.client();
+      try {
+        const port = await freePort();
+        const config = join(dir, 'prometheus.yml');
+        await writeFile(
+          config,
+          [
+            'global:',
+            '  scrape_interval: 1s',
+            '  evaluation_interval: 1s',
+            'scrape_configs:',
+            '  - job_name: pooltune',
+            `    static_configs: [{ targets: ['${address}'] }]`,
+            '',
+          ].join('\n'),
+        );
+        prometheus = spawn(
+          PROMETHEUS,
+          [
+            `--config.file=${config}`,
+            `--storage.tsdb.path=${join(dir, 'data')}`,
+            `--web.listen-address=127.0.0.1:${port}`,
+            '--log.level=warn',
+          ],
+          { stdio: ['ignore', 'ignore', 'pipe'] },
+        );
+        prometheus.stderr?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()));
+        const api = `http://127.0.0.1:${port}`;
+
+        await waitFor(
+          'Prometheus to read pooltune_up 1',
+          async () => (await promValue(api, 'pooltune_up')) === 1,
+          {
+            timeoutMs: 60_000,
+            everyMs: 250,
+            unless: output,
+          },
+        );
+        await waitFor(
+          "Prometheus to read the test's idle connection",
+          async () => ((await promValue(api, 'pooltune_client_connections{state="idle"}')) ?? 0) >= 1,
+          { timeoutMs: 30_000, everyMs: 250, unless: output },
+        );
+        assert.equal(await promValue(api, 'pooltune_usable_slots'), 97, prometheusLog);
+
+        const exposition = await (await fetch(metricsUrl)).text();
+        const check = await promtoolCheck(exposition);
+        assert.equal(check.code, 0, check.output);
+        assert.equal(check.output.trim(), '', 'promtool finds nothing to lint');
+
+        // The target goes away: down on the endpoint and in Prometheus, and the process goes on.
+        const { pg_ctl } = await binaries(18);
+        await idle.end().catch(() => undefined);
+        await asServerUser(pg_ctl, ['-D', server.dataDir, '-m', 'fast', 'stop']);
+        await waitFor('pooltune_up 0 on /metrics', async () => (await upOnEndpoint(metricsUrl)) === '0', {
+          unless: output,
+        });
+        await waitFor(
+          'Prometheus to read pooltune_up 0',
+          async () => (await promValue(api, 'pooltune_up')) === 0,
+          {
+            timeoutMs: 30_000,
+            everyMs: 250,
+            unless: output,
+          },
+        );
+        assert.equal(child.exitCode, null, `pooltune is still running: ${stderr}`);
+        assert.doesNotMatch(await (await fetch(metricsUrl)).text(), /pooltune_client_connections\{/);
+
+        // The same server again on the same port: up again, without a restart of pooltune.
+        await asServerUser(pg_ctl, ['-D', server.dataDir, '-l', server.logFile, '-w', '-t', '60', 'start']);
+        await waitFor('pooltune_up 1 on /metrics', async () => (await upOnEndpoint(metricsUrl)) === '1', {
+          timeoutMs: 60_000,
+          unless: output,
+        });
+        await waitFor(
+          'Prometheus to read pooltune_up 1 again',
+          async () => (await promValue(api, 'pooltune_up')) === 1,
+          {
+            timeoutMs: 30_000,
+            everyMs: 250,
+            unless: output,
+          },
+        );
+        assert.equal(child.exitCode, null, `pooltune is still running: ${stderr}`);
+      } finally {
+        await idle.end().catch(() => undefined);
+      }
+
+      child.kill('SIGTERM');
+      const r = await output;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '', 'no report in listen mode');
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.match(
+        lines[0] ?? '',
+        /^pooltune: serving http:\/\/127\.0\.0\.1:\d+\/metrics for app, a sample every 200ms$/,
+      );
+      assert.match(
+        lines.find((l) => l.includes('is down')) ?? '',
+        /^pooltune: app is down: .*; retrying in 1s/,
+      );
+      assert.ok(lines.includes('pooltune: app is up again'), r.stderr);
+      assert.equal(
+        lines[lines.length - 1],
+        'pooltune: stopped by SIGTERM; sessions and the metrics server closed',
+      );
+      assert.equal(await pooltuneSessionsLeft(server), 0, 'no session left on the server');
+      await assert.rejects(fetch(metricsUrl), 'the metrics server is closed');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+  it('samples several targets on one session each, one of them never reachable, and serves them all', async () => {
+    const nowhere = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'monitor',
+        '--db',
+        `a=${server.url()}`,
+        '--db',
+        `b=${server.url()}`,
+        '--db',
+        `gone=postgres://postgres@127.0.0.1:${nowhere}/postgres`,
+        '--listen',
+        '127.0.0.1:0',
+        '--interval',
+        '200ms',
+      ],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const output = collectOutput(child);
+    try {
+      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
+        unless: output,
+      });
+      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
+      const up = async (target: string) =>
+        new RegExp(`^pooltune_up\\{target="${target}"\\} (\\d)$`, 'm').exec(
+          await (await fetch(metricsUrl)).text(),
+        )?.[1];
+      await waitFor(
+        'both reachable targets up',
+        async () => (await up('a')) === '1' && (await up('b')) === '1',
+        {
+          unless: output,
+        },
+      );
+      assert.equal(await up('gone'), '0');
+      assert.equal(await pooltuneSessions(server), 2, 'one read-only session per target');
+      assert.equal(child.exitCode, null);
+      child.kill('SIGINT');
+      const r = await output;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^pooltune: gone is down: connection refused/m);
+      assert.match(r.stderr, /pooltune: stopped by SIGINT; sessions and the metrics server closed\n$/);
+      assert.equal(await pooltuneSessionsLeft(server), 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
