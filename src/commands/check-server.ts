@@ -24,7 +24,7 @@ import { verbose } from '../pipeline/output.js';
 import { planAskedOrFound, plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
 import { targetOf, type Target } from '../pipeline/target.js';
-import { onEveryTarget, servicesOf, severalTargetsOf } from '../pipeline/targets.js';
+import { onEveryTarget, servicesByTarget, severalTargetsOf } from '../pipeline/targets.js';
 import { combineTargets } from '../pipeline/combine-targets.js';
 import { failOnWithPlan } from '../config/load-plan.js';
 import type { PlanConfig } from '../core/plan/config.js';
@@ -70,27 +70,24 @@ async function runCheckServer(
   const several = severalTargetsOf(options, io, poolPlan);
   if (several === undefined)
     return checkTarget(targetOf(options, io, poolPlan), { options, io, poolPlan, preset, services });
+  const onTarget = servicesByTarget(services, several);
   const seen = new Map<string, ServerFacts | null>();
-  const outcomes = await onEveryTarget(several, ({ name, target }, index) =>
+  const outcomes = await onEveryTarget(several, ({ name, target }) =>
     checkTarget(target, {
       options,
       io,
       poolPlan,
       preset,
-      services: servicesOf(services, name, index === 0),
+      services: onTarget(name),
       seen: (facts) => seen.set(name, facts),
     }),
   );
-  const first = several[0]?.name;
   return combineTargets(
     'check-server',
     outcomes,
     {
       failOn: failOnWithPlan(options, poolPlan),
-      servicesOf:
-        services.length === 0
-          ? undefined
-          : (name) => servicesOf(services, name, name === first).map((p) => p.service),
+      servicesOf: services.length === 0 ? undefined : (name) => onTarget(name).map((p) => p.service),
       surge: poolPlan?.surge,
     },
     seen,

@@ -24,7 +24,7 @@ import { plannedServices } from '../pipeline/plan.js';
 import { withSession } from '../pipeline/session.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { targetOf, type Target } from '../pipeline/target.js';
-import { onEveryTarget, servicesOf, severalTargetsOf } from '../pipeline/targets.js';
+import { onEveryTarget, servicesByTarget, severalTargetsOf } from '../pipeline/targets.js';
 import { combineTargets } from '../pipeline/combine-targets.js';
 import { failOnWithPlan } from '../config/load-plan.js';
 import type { PlanConfig } from '../core/plan/config.js';
@@ -59,17 +59,17 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
   const several = severalTargetsOf(options, io, plan);
   if (several === undefined)
     return preflightTarget(targetOf(options, io, plan), { options, io, plan, services, workload });
-  const first = several[0]?.name;
+  const onTarget = servicesByTarget(services, several);
   const seen = new Map<string, ServerFacts | null>();
   // With health probes, one target at a time: their latencies are then each server's own.
   const outcomes = await onEveryTarget(
     several,
-    ({ name, target }, index) =>
+    ({ name, target }) =>
       preflightTarget(target, {
         options,
         io,
         plan,
-        services: servicesOf(services, name, index === 0),
+        services: onTarget(name),
         workload,
         seen: (facts) => seen.set(name, facts),
       }),
@@ -80,7 +80,7 @@ async function runPreflight(options: PreflightOptions, io: Io): Promise<Prefligh
     outcomes,
     {
       failOn: failOnWithPlan(options, plan),
-      servicesOf: (name) => servicesOf(services, name, name === first).map((p) => p.service),
+      servicesOf: (name) => onTarget(name).map((p) => p.service),
       surge: plan.surge,
     },
     seen,

@@ -70,7 +70,7 @@ export function severalTargetsOf(
   if (given === undefined) return undefined;
   if (options.pooler !== undefined)
     throw new UsageError('--pooler names one console, but this run has several targets', [
-      'name the pooler as a target of its own: --db pooler=postgres://user@pgbouncer:6432/app',
+      "check the pooler's admin console as a target of its own (--db console=postgres://stats@pgbouncer:6432/pgbouncer), or give --pooler with one --db",
     ]);
   const targets = given.map(({ url }) => targetOf({ ...options, db: url }, io, plan, settings));
   const names = defaultNames(targets);
@@ -86,15 +86,18 @@ export function severalTargetsOf(
 }
 
 /**
- * The plan's services that connect to `name`: those that name it, and, for the first target, those that
- * name none. A plan that lists no targets describes one server, whose place the first target takes.
+ * The plan's services by the target they connect to: those that name it, and, for the first target, those
+ * that name none. A plan that lists no targets describes one server, whose place the first target takes.
  */
-export function servicesOf<S extends { readonly service: ServicePlan }>(
+export function servicesByTarget<S extends { readonly service: ServicePlan }>(
   services: readonly S[],
-  name: string,
-  first: boolean,
-): S[] {
-  return services.filter(({ service }) => (service.target === undefined ? first : service.target === name));
+  targets: readonly NamedTarget[],
+): (name: string) => S[] {
+  const first = targets[0]?.name;
+  return (name) =>
+    services.filter(({ service }) =>
+      service.target === undefined ? name === first : service.target === name,
+    );
 }
 
 /**
