@@ -13,13 +13,9 @@ import { EXIT_CODE } from '../core/exit-codes.js';
 import { keepWorstSessions, type WorstSessions } from '../core/monitor/worst-sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
-import {
-  sampleFrom,
-  transactionsIn,
-  type MonitorReading,
-  type MonitorSample,
-} from '../core/monitor/sample.js';
-import { summariseSamples } from '../core/monitor/summary.js';
+import { sampleFrom, type MonitorReading, type MonitorSample } from '../core/monitor/sample.js';
+import { RunRecord } from '../core/monitor/run-record.js';
+import { summariseSamples, type MonitorSummary } from '../core/monitor/summary.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
@@ -48,15 +44,38 @@ export interface MonitorOptions extends SharedOptions, SessionOptions {
   readonly listen?: ListenAddress;
 }
 
-/** Where each sample goes while the run lasts: a redrawn view, a line, an NDJSON line, or a progress note. */
-type SampleSink = (samples: readonly MonitorSample[]) => Promise<void>;
+/** The run so far, as each sample leaves it: the sinks and the live view read this, never every sample. */
+interface RunSoFar {
+  readonly last: MonitorSample;
+  /** The last samples (RunRecord's recent), for the live view's sparkline. */
+  readonly recent: readonly MonitorSample[];
+  readonly summary: () => MonitorSummary;
+}
 
-async function sampleSink(
+/** Where each sample goes while the run lasts: a redrawn view, a line, an NDJSON line, or a progress note. */
+type SampleSink = (run: RunSoFar) => Promise<void>;
+
+/** What the terminal (or stdout) shows of each sample. */
+interface SampleDisplay {
+  readonly sink: SampleSink;
+  /** After the last sample. */
+  readonly finish: () => Promise<void>;
+}
+
+interface SampleOutlet extends SampleDisplay {
+  /** With --format json --output: the partial file the sample lines went to. */
+  readonly spooledTo?: string;
+  /** The run failed: nothing of it may take the --output file's place. */
+  readonly discard: () => Promise<void>;
+}
+
+const sampleCount = (n: number) => `${n} sample${n === 1 ? '' : 's'}`;
+
+async function sampleDisplay(
   io: Io,
   options: MonitorOptions,
   heading: MonitorHeading,
-  hasSessionCounters: boolean,
-): Promise<{ sink: SampleSink; finish: () => Promise<void> }> {
+): Promise<SampleDisplay> {
   const text = await import('../report/monitor-text.js');
   const render = await renderOptions(io, options);
   const streamingJson = options.format === 'json' && options.output === undefined;
@@ -68,9 +87,7 @@ async function sampleSink(
       : undefined;
     const progress = progressOn(io, !options.quiet);
     return {
-      sink: async (samples) => {
-        const last = samples[samples.length - 1];
-        if (!last) return;
+      sink: async ({ last, summary }) => {
         if (line) await io.stdout.write(line(last));
         const pooler = !last.pooler
           ? ''
@@ -78,7 +95,7 @@ async function sampleSink(
             ? ", pooler's console lost"
             : `, ${last.pooler.clientsWaiting} waiting in the pooler`;
         await progress.step(
-          `${samples.length} sample${samples.length === 1 ? '' : 's'}, utilisation ${last.utilisationPercent} %${pooler}`,
+          `${sampleCount(summary().samples)}, utilisation ${last.utilisationPercent} %${pooler}`,
         );
       },
       finish: () => progress.done(),
@@ -88,9 +105,8 @@ async function sampleSink(
   // A dumb terminal cannot move the cursor up: it gets the lines a pipe gets.
   if (!io.stdout.isTTY || io.env.TERM === 'dumb') {
     return {
-      sink: async (samples) => {
-        const last = samples[samples.length - 1];
-        if (last) await io.stdout.write(text.renderSampleLine(last, render.style, heading.intervalMs < 1000));
+      sink: async ({ last }) => {
+        await io.stdout.write(text.renderSampleLine(last, render.style, heading.intervalMs < 1000));
       },
       finish: async () => {
         await io.stdout.write('\n');
@@ -99,12 +115,12 @@ async function sampleSink(
   }
   // A terminal: redraw the view in place. Lines are kept shorter than the terminal so none wraps.
   let drawn = 0;
-  const draw = async (samples: readonly MonitorSample[]) => {
+  const draw = async (run: RunSoFar | undefined) => {
     const width = render.width ?? 100;
     const lines = text.renderLiveView(
       heading,
-      samples,
-      summariseSamples(samples, heading.intervalMs, hasSessionCounters),
+      run?.recent ?? [],
+      run?.summary() ?? summariseSamples([], heading.intervalMs),
       render.style,
       width,
     );
@@ -112,8 +128,32 @@ async function sampleSink(
     drawn = lines.length;
     await io.stdout.write(`${up}${lines.join('\n')}\n`);
   };
-  await draw([]);
+  await draw(undefined);
   return { sink: draw, finish: () => io.stdout.write('\n') };
+}
+
+/**
+ * The display, and with --format json --output the file: each sample's line is appended to it as it is
+ * taken (none is kept in memory), and the summary completes it at the end.
+ */
+async function sampleSink(io: Io, options: MonitorOptions, heading: MonitorHeading): Promise<SampleOutlet> {
+  const display = await sampleDisplay(io, options, heading);
+  if (options.format !== 'json' || options.output === undefined)
+    return { ...display, discard: async () => undefined };
+  const [{ openReportSpool }, { renderMonitorSampleLine }] = await Promise.all([
+    import('../ui/report-files.js'),
+    import('../report/monitor-json.js'),
+  ]);
+  const spool = await openReportSpool(options.output, io.cwd);
+  return {
+    sink: async (run) => {
+      await spool.append(renderMonitorSampleLine(run.last));
+      await display.sink(run);
+    },
+    finish: display.finish,
+    spooledTo: spool.path,
+    discard: spool.discard,
+  };
 }
 
 /**
@@ -127,7 +167,9 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   const target = targetOf(options, io, undefined);
   const db = target.endpoint;
   const { readMonitorReading } = await import('../probes/monitor.js');
-  const samples: MonitorSample[] = [];
+  // A running summary, a bounded history and the last few samples: never every sample.
+  const record = new RunRecord();
+  let outlet: SampleOutlet | undefined;
   let lost: ConnectionError | undefined;
   let worstSessions: WorstSessions = {};
   const settings = {
@@ -137,102 +179,104 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   };
   let startedWall = new Date();
   let started = performance.now();
-  const { context, serverVersion, pooler, topology, provider, chain, stoppedBy } = await withSession(
-    target,
-    io,
-    options,
-    async ({ facts, connection }) => {
-      startedWall = new Date();
-      started = performance.now();
-      const utilisation = utilisationFrom(facts);
-      const usableSlots = utilisation.usableSlots;
-      const context: MonitorContext = {
-        role: utilisation.role,
-        canSeeOthers: utilisation.canSeeOthers,
-        hasSessionCounters: hasSessionCounters(facts),
-        idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
-        sessionSettings: sessionSettingsFrom(facts),
-        throughPooler: facts.route.throughPooler,
-        privileges: facts.privileges,
-      };
-      const readingOptions = {
-        canSeeOthers: context.canSeeOthers,
-        hasSessionCounters: context.hasSessionCounters,
-        serverVersionNum: facts.serverVersionNum,
-        showQueries: options.showQueries,
-      };
-      const heading: MonitorHeading = {
-        target: db.display,
-        serverVersion: facts.serverVersion,
-        pooler: facts.pooler ?? null,
-        intervalMs: options.intervalMs,
-        durationMs: options.durationMs ?? null,
-        usableSlots,
-      };
-      const { sink, finish } = await sampleSink(io, options, heading, context.hasSessionCounters);
-      // The pooler's console is watched when it answered at the start. It is read after the server, so that
-      // pooltune's own transaction (through a transaction-mode pool) holds no server connection it counts.
-      const watch = await watchMonitorPooler(target, facts);
-      const { stoppedBy } = await untilStopped(async (stop) => {
-        let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
-        await watch?.baseline();
-        const baseline = previous.at;
-        const transactionsBaseline = previous.transactions;
-        for (let slot = 1; ; slot++) {
-          const offset = slot * options.intervalMs;
-          if (options.durationMs !== undefined && offset > options.durationMs) break;
-          await sleepUnlessStopped(baseline + offset - performance.now(), stop);
-          if (stop.aborted) break;
-          let current: MonitorReading;
-          try {
-            current = await readMonitorReading(connection.session, readingOptions);
-          } catch (error) {
-            // The server went away (or ended the session): the samples so far are still a run to report.
-            if (!(error instanceof ConnectionError)) throw error;
-            lost = error;
-            break;
-          }
-          const poolerPart = await watch?.sample();
-          samples.push(
-            sampleFrom(previous, current, {
-              seq: samples.length + 1,
-              startedAt: baseline,
-              usableSlots,
-              transactionsBaseline,
-              transactionsSoFar: transactionsIn(samples),
-              ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
-              ...(poolerPart ? { pooler: poolerPart } : {}),
-            }),
-          );
-          if (current.roster)
-            worstSessions = keepWorstSessions(
-              worstSessions,
-              current.roster,
-              limitsOf(settings),
-              current.wallTime.toISOString(),
-            );
-          previous = current;
-          await sink(samples);
-          // A reading that took longer than an interval skips the slots it overran instead of bunching up.
-          slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
+  const run = withSession(target, io, options, async ({ facts, connection }) => {
+    startedWall = new Date();
+    started = performance.now();
+    const utilisation = utilisationFrom(facts);
+    const usableSlots = utilisation.usableSlots;
+    const context: MonitorContext = {
+      role: utilisation.role,
+      canSeeOthers: utilisation.canSeeOthers,
+      hasSessionCounters: hasSessionCounters(facts),
+      idleInTransactionThresholdMs: options.idleInTransactionThresholdMs,
+      sessionSettings: sessionSettingsFrom(facts),
+      throughPooler: facts.route.throughPooler,
+      privileges: facts.privileges,
+    };
+    const readingOptions = {
+      canSeeOthers: context.canSeeOthers,
+      hasSessionCounters: context.hasSessionCounters,
+      serverVersionNum: facts.serverVersionNum,
+      showQueries: options.showQueries,
+    };
+    const heading: MonitorHeading = {
+      target: db.display,
+      serverVersion: facts.serverVersion,
+      pooler: facts.pooler ?? null,
+      intervalMs: options.intervalMs,
+      durationMs: options.durationMs ?? null,
+      usableSlots,
+    };
+    outlet = await sampleSink(io, options, heading);
+    const { sink, finish } = outlet;
+    const summary = () => record.summary(options.intervalMs, context.hasSessionCounters);
+    // The pooler's console is watched when it answered at the start. It is read after the server, so that
+    // pooltune's own transaction (through a transaction-mode pool) holds no server connection it counts.
+    const watch = await watchMonitorPooler(target, facts);
+    const { stoppedBy } = await untilStopped(async (stop) => {
+      let previous: MonitorReading = await readMonitorReading(connection.session, readingOptions);
+      await watch?.baseline();
+      const baseline = previous.at;
+      const transactionsBaseline = previous.transactions;
+      for (let slot = 1; ; slot++) {
+        const offset = slot * options.intervalMs;
+        if (options.durationMs !== undefined && offset > options.durationMs) break;
+        await sleepUnlessStopped(baseline + offset - performance.now(), stop);
+        if (stop.aborted) break;
+        let current: MonitorReading;
+        try {
+          current = await readMonitorReading(connection.session, readingOptions);
+        } catch (error) {
+          // The server went away (or ended the session): the samples so far are still a run to report.
+          if (!(error instanceof ConnectionError)) throw error;
+          lost = error;
+          break;
         }
-      }).finally(() => watch?.close());
-      await finish();
-      const ended: MonitorRun['stoppedBy'] = stoppedBy ?? (lost ? 'connection-lost' : 'duration');
-      return {
-        context,
-        serverVersion: facts.serverVersion,
-        pooler: facts.pooler ?? null,
-        topology: facts.topology,
-        provider: facts.provider,
-        // The chain as its console showed it last, judged over the run's totals.
-        chain: overRun(watch, poolerObservation(facts.pooler, target.pooler.instances, facts, [])),
-        stoppedBy: ended,
-      };
+        const poolerPart = await watch?.sample();
+        const sample = sampleFrom(previous, current, {
+          seq: record.samples + 1,
+          startedAt: baseline,
+          usableSlots,
+          transactionsBaseline,
+          transactionsSoFar: record.transactionsSoFar,
+          ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
+          ...(poolerPart ? { pooler: poolerPart } : {}),
+        });
+        record.add(sample);
+        if (current.roster)
+          worstSessions = keepWorstSessions(
+            worstSessions,
+            current.roster,
+            limitsOf(settings),
+            current.wallTime.toISOString(),
+          );
+        previous = current;
+        await sink({ last: sample, recent: record.recent, summary });
+        // A reading that took longer than an interval skips the slots it overran instead of bunching up.
+        slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
+      }
+    }).finally(() => watch?.close());
+    await finish();
+    const ended: MonitorRun['stoppedBy'] = stoppedBy ?? (lost ? 'connection-lost' : 'duration');
+    return {
+      context,
+      serverVersion: facts.serverVersion,
+      pooler: facts.pooler ?? null,
+      topology: facts.topology,
+      provider: facts.provider,
+      // The chain as its console showed it last, judged over the run's totals.
+      chain: overRun(watch, poolerObservation(facts.pooler, target.pooler.instances, facts, [])),
+      stoppedBy: ended,
+    };
+  });
+  const { context, serverVersion, pooler, topology, provider, chain, stoppedBy } = await run.catch(
+    async (error: unknown) => {
+      await outlet?.discard();
+      throw error;
     },
   );
 
-  const stats = summariseSamples(samples, options.intervalMs, context.hasSessionCounters);
+  const stats = record.summary(options.intervalMs, context.hasSessionCounters);
   const evaluated = runChecks(
     [monitorChecks, poolerChecks],
     { monitor: { summary: stats, context, worstSessions }, pooler: chain },
@@ -242,12 +286,12 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
   const signalled = stoppedBy === 'SIGINT' || stoppedBy === 'SIGTERM';
   if (lost) {
     await io.stderr.write(
-      `pooltune: error: ${lost.message}; the summary covers the ${samples.length} sample${samples.length === 1 ? '' : 's'} taken before\n`,
+      `pooltune: error: ${lost.message}; the summary covers the ${sampleCount(stats.samples)} taken before\n`,
     );
   }
   if (signalled) {
     await io.stderr.write(
-      `pooltune: stopped by ${stoppedBy} after ${samples.length} sample${samples.length === 1 ? '' : 's'}; connection closed\n`,
+      `pooltune: stopped by ${stoppedBy} after ${sampleCount(stats.samples)}; connection closed\n`,
     );
   }
   const report: MonitorReport = {
@@ -265,7 +309,8 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
       stoppedBy,
     },
     stats,
-    samples,
+    history: record.history,
+    ...(outlet?.spooledTo === undefined ? {} : { spooledTo: outlet.spooledTo }),
     ...verdict(evaluated, { failOn: target.failOn, stoppedBy: signalled ? stoppedBy : null }),
     // The documented exit code for a server that could not be reached, also when it went away mid-run.
     ...(lost && !signalled ? { exitCode: EXIT_CODE.unreachable } : {}),

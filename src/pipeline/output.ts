@@ -31,8 +31,7 @@ async function render(
   // Each format is loaded only when asked for: the text format brings cli-table3 with it.
   switch (format) {
     case 'json':
-      // On stdout, NDJSON lines went out as they happened; a file gets them all.
-      return (await import('../report/formats/json.js')).renderJson(document, pooltuneVersion, !forFile);
+      return (await import('../report/formats/json.js')).renderJson(document, pooltuneVersion);
     case 'markdown':
       return (await import('../report/formats/markdown.js')).renderMarkdown(document);
     case 'html': {
@@ -131,15 +130,19 @@ export async function writeDocument(
   // Loaded only when there is a file to write: fs/promises costs a start-up a few milliseconds.
   const files = () => import('../ui/report-files.js');
   if (options.output !== undefined) {
-    const { writeReportFile } = await files();
+    const { writeReportFile, completeSpooledReport, spooledContent } = await files();
     const content = await as(options.format, true);
+    // NDJSON whose lines were spooled into the file as they happened: the summary completes it.
+    const spooledTo = options.format === 'json' ? document.json.ndjson?.spooledTo : undefined;
     try {
-      await writeReportFile(options.output, content, io.cwd);
+      if (spooledTo === undefined) await writeReportFile(options.output, content, io.cwd);
+      else await completeSpooledReport(spooledTo, options.output, content, io.cwd);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       // The path was checked before the run; if the write fails anyway, what was measured goes to stdout,
       // in the format the file would have had, and the error (one line on stderr) decides the exit code.
-      await io.stdout.write(options.format === 'text' ? await as('text', false) : content);
+      const whole = spooledTo === undefined ? content : `${await spooledContent(spooledTo)}${content}`;
+      await io.stdout.write(options.format === 'text' ? await as('text', false) : whole);
       throw new UsageError(`${error.message}; the report is on stdout instead`);
     }
     await io.stdout.write(await as('text', false));

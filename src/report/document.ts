@@ -153,10 +153,14 @@ export interface Header {
   readonly facts: readonly string[];
 }
 
-/** The command's own JSON fields, and for a run that streams NDJSON, the lines before the summary. */
+/**
+ * The command's own JSON fields. `ndjson`: the report is the last line (`"type": "summary"`) of an NDJSON
+ * stream whose earlier lines the command wrote as they happened, to stdout or, for --output, to the partial
+ * file `spooledTo` that the summary then completes.
+ */
 export interface JsonPayload {
   readonly body: Readonly<Record<string, unknown>>;
-  readonly ndjson?: { readonly lines: readonly Readonly<Record<string, unknown>>[] };
+  readonly ndjson?: { readonly spooledTo?: string };
 }
 
 /**

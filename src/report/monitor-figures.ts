@@ -1,5 +1,4 @@
 import { utilisationSeverity } from '../core/guide.js';
-import type { MonitorSample } from '../core/monitor/sample.js';
 import { formatDuration } from '../core/units.js';
 import type { Sparkline } from './document.js';
 
@@ -11,8 +10,8 @@ export function sparkBar(percent: number): string {
   return BARS[level] ?? '▁';
 }
 
-/** The samples' utilisation as bars, each marked with the severity the guide gives that utilisation. */
-export function sparkline(samples: readonly MonitorSample[]): Sparkline {
+/** Utilisation (of samples, or of history points) as bars, each marked with the guide's severity for it. */
+export function sparkline(samples: readonly { readonly utilisationPercent: number }[]): Sparkline {
   return {
     bars: samples.map((s) => ({
       bar: sparkBar(s.utilisationPercent),

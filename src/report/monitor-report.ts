@@ -1,4 +1,4 @@
-import type { MonitorSample } from '../core/monitor/sample.js';
+import type { HistoryPoint } from '../core/monitor/history.js';
 import type { MonitorSummary } from '../core/monitor/summary.js';
 import type { ReportEnvelope } from './document.js';
 
@@ -20,5 +20,11 @@ export interface MonitorReport extends ReportEnvelope {
   readonly serverVersion: string;
   readonly run: MonitorRun;
   readonly stats: MonitorSummary;
-  readonly samples: readonly MonitorSample[];
+  /** The run at a resolution that does not grow with it: what the charts, their tables and the sparkline show. */
+  readonly history: readonly HistoryPoint[];
+  /**
+   * With --format json and --output: the partial file beside it where each sample's line went as it was
+   * taken; the summary line is added and the file put in place at the end. No sample is kept in memory.
+   */
+  readonly spooledTo?: string;
 }

@@ -1,4 +1,4 @@
-import { appendFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
@@ -58,6 +58,99 @@ export async function writeReportFile(file: string, content: string, cwd: string
     await rm(partial, { force: true }).catch(() => undefined);
     throw new UsageError(`--output: cannot write ${file} (${why(error)})`);
   }
+}
+
+/** A report written as it happens: lines appended to the partial file beside the target. */
+export interface ReportSpool {
+  /** The partial file: completeSpooledReport and spooledContent find the spool by it. */
+  readonly path: string;
+  append(text: string): Promise<void>;
+  /** Closes the file and removes it: the run failed, so no report takes the target's place. */
+  discard(): Promise<void>;
+}
+
+// Open spools by path. Each stays open until its report is put in place, so that what was written can
+// still be read back if the folder went away meanwhile (an open file outlives its unlinked name).
+const spools = new Map<string, FileHandle>();
+
+async function closeSpool(path: string): Promise<void> {
+  await spools
+    .get(path)
+    ?.close()
+    .catch(() => undefined);
+  spools.delete(path);
+  await rm(path, { force: true }).catch(() => undefined);
+}
+
+/**
+ * --output for a report whose lines come one at a time over a long run (monitor's samples): they go to
+ * the partial file as they come, so that the run keeps none of them in memory, and the target is replaced
+ * only once the summary completes them (completeSpooledReport).
+ */
+export async function openReportSpool(file: string, cwd: string): Promise<ReportSpool> {
+  const path = `${resolve(cwd, file)}.pooltune-${process.pid}.tmp`;
+  const fail = (error: unknown) => new UsageError(`--output: cannot write ${file} (${why(error)})`);
+  let handle: FileHandle;
+  try {
+    // w+: written line by line, and read back only if it cannot be put in place.
+    handle = await open(path, 'w+');
+  } catch (error) {
+    throw fail(error);
+  }
+  spools.set(path, handle);
+  return {
+    path,
+    append: async (text) => {
+      try {
+        await handle.appendFile(text);
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+    discard: () => closeSpool(path),
+  };
+}
+
+/** Adds `content` (the summary) to a spooled report and renames it into place. */
+export async function completeSpooledReport(
+  spool: string,
+  file: string,
+  content: string,
+  cwd: string,
+): Promise<void> {
+  const handle = spools.get(spool);
+  let lines: number | undefined;
+  try {
+    if (!handle) throw Object.assign(new Error('spool closed'), { code: 'EBADF' });
+    lines = (await handle.stat()).size;
+    await handle.appendFile(content);
+    await handle.sync();
+    await rename(spool, resolve(cwd, file));
+  } catch (error) {
+    // Back to the lines alone, so that spooledContent does not hand the summary back twice.
+    if (handle && lines !== undefined) await handle.truncate(lines).catch(() => undefined);
+    throw new UsageError(`--output: cannot write ${file} (${why(error)})`);
+  }
+  await handle.close().catch(() => undefined);
+  spools.delete(spool);
+}
+
+/** A spool that could not be put in place: everything written to it, read back; then it is removed. */
+export async function spooledContent(spool: string): Promise<string> {
+  const handle = spools.get(spool);
+  let content = '';
+  if (handle) {
+    try {
+      const { size } = await handle.stat();
+      const buffer = Buffer.alloc(size);
+      await handle.read(buffer, 0, size, 0);
+      content = buffer.toString('utf8');
+    } catch {
+      // Nothing could be read back: the summary alone goes to stdout.
+    }
+  }
+  await closeSpool(spool);
+  return content;
 }
 
 /** GitHub Actions shows what a step appends to this file on the run's summary page. */

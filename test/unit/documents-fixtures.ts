@@ -26,6 +26,7 @@ import {
   type MonitorSample,
 } from '../../src/core/monitor/sample.js';
 import { summariseSamples } from '../../src/core/monitor/summary.js';
+import { historyOf } from '../../src/core/monitor/history.js';
 import { poolerSampleFrom, type PoolerReading } from '../../src/core/monitor/pooler-sample.js';
 import { recommendPool } from '../../src/core/sizing.js';
 import { recommendPoolFromTraffic } from '../../src/core/traffic-sizing.js';
@@ -575,8 +576,8 @@ function reading(atMs: number, clients: number, sessions: number, idleInTransact
   };
 }
 
-/** Ten samples a second apart that climb to 92 % of 100 slots, stopped by Ctrl-C. */
-export function monitorReport(): MonitorReport {
+/** Ten samples a second apart that climb to 92 % of 100 slots. */
+export function monitorSamples(): MonitorSample[] {
   const percents = [40, 45, 52, 60, 71, 80, 88, 92, 90, 85];
   const baseline = reading(0, 40, 100, 0);
   let previous = baseline;
@@ -595,6 +596,12 @@ export function monitorReport(): MonitorReport {
     );
     previous = current;
   });
+  return samples;
+}
+
+/** monitorSamples' run, stopped by Ctrl-C. */
+export function monitorReport(): MonitorReport {
+  const samples = monitorSamples();
   const stats = summariseSamples(samples, 1000);
   const context = {
     role: 'app',
@@ -629,7 +636,7 @@ export function monitorReport(): MonitorReport {
       stoppedBy: 'SIGINT',
     },
     stats,
-    samples,
+    history: historyOf(samples),
     findings,
     skipped,
     failOn: 'critical',
@@ -655,7 +662,7 @@ function pooledConsole(second: number, waiting: number, maxWaitMs: number) {
 }
 
 /** Five samples a second apart through PgBouncer 1.18, whose console queues clients, then stops answering. */
-export function pooledMonitorReport(): MonitorReport {
+export function pooledMonitorSamples(): MonitorSample[] {
   const queue: readonly (readonly [number, number] | null)[] = [[0, 0], [1, 2], [3, 40], [0, 0], null];
   const baseline = reading(0, 20, 100, 0);
   const consoleAt = (second: number, q: readonly [number, number] | null): PoolerReading =>
@@ -682,6 +689,12 @@ export function pooledMonitorReport(): MonitorReport {
     previous = current;
     if ('facts' in console) lastAnswered = console;
   });
+  return samples;
+}
+
+/** pooledMonitorSamples' run, to the end of its --duration. */
+export function pooledMonitorReport(): MonitorReport {
+  const samples = pooledMonitorSamples();
   const stats = summariseSamples(samples, 1000);
   const context = {
     role: 'app',
@@ -718,7 +731,7 @@ export function pooledMonitorReport(): MonitorReport {
       stoppedBy: 'duration',
     },
     stats,
-    samples,
+    history: historyOf(samples),
     findings,
     skipped,
     failOn: 'critical',

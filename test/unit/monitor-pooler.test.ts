@@ -17,11 +17,12 @@ import type { MonitorSample } from '../../src/core/monitor/sample.js';
 import { poolerWindow } from '../../src/core/pooler/window.js';
 import { documentOf } from '../../src/report/documents/index.js';
 import { renderJson } from '../../src/report/formats/json.js';
+import { renderMonitorSampleLine } from '../../src/report/monitor-json.js';
 import { renderLiveView, renderSampleLine } from '../../src/report/monitor-text.js';
 import { plainStyle } from '../../src/report/style.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { poolerDatabase, poolerFacts, poolerPool, poolerStats } from '../helpers/pooler-facts.js';
-import { pooledMonitorReport } from './documents-fixtures.js';
+import { pooledMonitorReport, pooledMonitorSamples } from './documents-fixtures.js';
 
 const Ajv = Ajv2020.default;
 
@@ -272,7 +273,12 @@ describe("a monitor run's pooler in the JSON output", () => {
     );
 
   it('samples (read and lost) and the summary are accepted by their schemas', () => {
-    const lines = renderJson(documentOf(pooledMonitorReport()), '0.0.0-test')
+    // The sample lines as monitor writes them while it runs, then the report's summary line.
+    const lines = [
+      ...pooledMonitorSamples().map(renderMonitorSampleLine),
+      renderJson(documentOf(pooledMonitorReport()), '0.0.0-test'),
+    ]
+      .join('')
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; pooler?: { status: string } });
@@ -290,7 +296,7 @@ describe("a monitor run's pooler in the JSON output", () => {
 });
 
 describe("monitor's live output beside a pooler", () => {
-  const { samples } = pooledMonitorReport();
+  const samples = pooledMonitorSamples();
   const heading = {
     target: 't',
     serverVersion: '17.1',

@@ -1,13 +1,14 @@
-/** The first of `items` with the largest `value` (null values never win). */
-export function peakOf<T>(items: readonly T[], value: (item: T) => number | null): T | undefined {
-  let best: T | undefined;
-  let bestValue = -Infinity;
-  for (const item of items) {
-    const v = value(item);
-    if (v !== null && v > bestValue) {
-      best = item;
-      bestValue = v;
+/**
+ * The first item offered with the largest value (null values never win), kept as a run goes: a monitor
+ * run may last weeks, so its peaks are kept, not its samples.
+ */
+export class RunningPeak<T> {
+  value = -Infinity;
+  item: T | undefined;
+  offer(value: number | null, item: T): void {
+    if (value !== null && value > this.value) {
+      this.value = value;
+      this.item = item;
     }
   }
-  return best;
 }

@@ -1,5 +1,5 @@
-import type { PoolerSample, PoolerSampleRead } from './pooler-sample.js';
-import { peakOf } from './peak.js';
+import type { PoolerSample } from './pooler-sample.js';
+import { RunningPeak } from './peak.js';
 
 /** The pooler over a monitor run: its worst queue, its mean wait per checkout and how full its pools got. */
 export interface PoolerRunSummary {
@@ -39,48 +39,88 @@ interface Sampled {
 const round1 = (v: number) => Math.round(v * 10) / 10;
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
+/**
+ * The pooler's figures summed up reading by reading, in memory that does not grow with the run: monitor
+ * may run for weeks. `summary()` is undefined until a sample carried a pooler part.
+ */
+export class PoolerTally {
+  private watched = 0;
+  private read = 0;
+  private lost = 0;
+  private firstLostAt: string | null = null;
+  private lostReason: string | null = null;
+  private queued = 0;
+  private readonly waiting = new RunningPeak<{ at: string; count: number }>();
+  private readonly oldest = new RunningPeak<{ at: string; ms: number }>();
+  private readonly fullest = new RunningPeak<{
+    at: string;
+    percent: number | null;
+    poolSize: number | null;
+  }>();
+  private readonly fullestPool = new RunningPeak<{ at: string; pool: string; percent: number }>();
+  private checkouts = 0;
+  private windowMs = 0;
+  private transactions = 0;
+  private waitMs = 0;
+
+  add(sample: Sampled): void {
+    const p = sample.pooler;
+    if (!p) return;
+    this.watched += 1;
+    if (p.status === 'lost') {
+      this.lost += 1;
+      this.firstLostAt ??= sample.at;
+      this.lostReason = p.reason;
+      return;
+    }
+    const at = sample.at;
+    this.read += 1;
+    if (p.clientsWaiting > 0) this.queued += 1;
+    this.waiting.offer(p.clientsWaiting, { at, count: p.clientsWaiting });
+    this.oldest.offer(p.maxWaitMs, { at, ms: p.maxWaitMs });
+    this.fullest.offer(p.poolUsePercent, { at, percent: p.poolUsePercent, poolSize: p.poolSize });
+    if (p.fullestPool) this.fullestPool.offer(p.fullestPool.percent, { at, ...p.fullestPool });
+    if (p.window) {
+      this.checkouts += p.window.assignments ?? p.window.transactions;
+      this.windowMs += p.window.windowMs;
+      this.transactions += p.window.transactions;
+      this.waitMs += p.window.waitMs;
+    }
+  }
+
+  summary(): PoolerRunSummary | undefined {
+    if (this.watched === 0) return undefined;
+    const waiting = this.waiting.item;
+    const oldest = this.oldest.item;
+    const fullest = this.fullest.item;
+    const pool = this.fullestPool.item;
+    return {
+      samples: this.read,
+      lostSamples: this.lost,
+      firstLostAt: this.firstLostAt,
+      lostReason: this.lostReason,
+      clientsWaiting: {
+        peak: waiting?.count ?? 0,
+        peakAt: waiting && waiting.count > 0 ? waiting.at : null,
+        samples: this.queued,
+      },
+      maxWait: { peakMs: oldest?.ms ?? 0, peakAt: oldest && oldest.ms > 0 ? oldest.at : null },
+      waitPerCheckoutMs: this.checkouts > 0 ? round3(this.waitMs / this.checkouts) : null,
+      transactions: this.transactions,
+      transactionsPerSecond: this.windowMs > 0 ? round1(this.transactions / (this.windowMs / 1000)) : null,
+      poolUse: {
+        peakPercent: fullest?.percent ?? null,
+        peakAt: fullest?.at ?? null,
+        poolSize: fullest?.poolSize ?? null,
+        fullestPool: pool ? { pool: pool.pool, percent: pool.percent, at: pool.at } : null,
+      },
+    };
+  }
+}
+
 /** The pooler's figures over the samples that carry a pooler part; undefined when none does. */
 export function summarisePooler(samples: readonly Sampled[]): PoolerRunSummary | undefined {
-  const watched = samples.filter((s) => s.pooler !== undefined);
-  if (watched.length === 0) return undefined;
-  const read = watched.flatMap((s) => (s.pooler?.status === 'read' ? [{ at: s.at, read: s.pooler }] : []));
-  const lost = watched.flatMap((s) =>
-    s.pooler?.status === 'lost' ? [{ at: s.at, reason: s.pooler.reason }] : [],
-  );
-  const waiting = peakOf(read, ({ read: r }) => r.clientsWaiting);
-  const oldest = peakOf(read, ({ read: r }) => r.maxWaitMs);
-  const fullest = peakOf(read, ({ read: r }) => r.poolUsePercent);
-  const fullestPool = peakOf(read, ({ read: r }) => r.fullestPool?.percent ?? null);
-  const windows = read.flatMap((s) => (s.read.window ? [s.read.window] : []));
-  const total = (pick: (w: NonNullable<PoolerSampleRead['window']>) => number) =>
-    windows.reduce((n, w) => n + pick(w), 0);
-  const checkouts = total((w) => w.assignments ?? w.transactions);
-  const windowMs = total((w) => w.windowMs);
-  const transactions = total((w) => w.transactions);
-  return {
-    samples: read.length,
-    lostSamples: lost.length,
-    firstLostAt: lost[0]?.at ?? null,
-    lostReason: lost[lost.length - 1]?.reason ?? null,
-    clientsWaiting: {
-      peak: waiting?.read.clientsWaiting ?? 0,
-      peakAt: waiting && waiting.read.clientsWaiting > 0 ? waiting.at : null,
-      samples: read.filter((s) => s.read.clientsWaiting > 0).length,
-    },
-    maxWait: {
-      peakMs: oldest?.read.maxWaitMs ?? 0,
-      peakAt: oldest && oldest.read.maxWaitMs > 0 ? oldest.at : null,
-    },
-    waitPerCheckoutMs: checkouts > 0 ? round3(total((w) => w.waitMs) / checkouts) : null,
-    transactions,
-    transactionsPerSecond: windowMs > 0 ? round1(transactions / (windowMs / 1000)) : null,
-    poolUse: {
-      peakPercent: fullest?.read.poolUsePercent ?? null,
-      peakAt: fullest?.at ?? null,
-      poolSize: fullest?.read.poolSize ?? null,
-      fullestPool: fullestPool?.read.fullestPool
-        ? { ...fullestPool.read.fullestPool, at: fullestPool.at }
-        : null,
-    },
-  };
+  const tally = new PoolerTally();
+  for (const s of samples) tally.add(s);
+  return tally.summary();
 }

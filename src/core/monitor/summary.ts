@@ -1,8 +1,7 @@
 import { utilisationSeverity } from '../guide.js';
-import { percentile } from '../health/percentiles.js';
-import { summarisePooler, type PoolerRunSummary } from './pooler-summary.js';
+import { PoolerTally, type PoolerRunSummary } from './pooler-summary.js';
 import type { MonitorSample } from './sample.js';
-import { peakOf } from './peak.js';
+import { RunningPeak } from './peak.js';
 
 /** Utilisation over the run; null figures when no sample was taken. */
 export interface UtilisationSummary {
@@ -67,94 +66,171 @@ export interface MonitorSummary {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-function utilisationSummary(samples: readonly MonitorSample[]): UtilisationSummary {
-  const values = samples.map((s) => s.utilisationPercent);
-  const peak = peakOf(samples, (s) => s.utilisationPercent);
-  const warning = samples.filter((s) => utilisationSeverity(s.utilisationPercent) === 'warning');
-  const critical = samples.filter((s) => utilisationSeverity(s.utilisationPercent) === 'critical');
-  return {
-    peakPercent: peak?.utilisationPercent ?? null,
-    meanPercent: values.length ? round1(values.reduce((a, b) => a + b, 0) / values.length) : null,
-    p95Percent: values.length
-      ? percentile(
-          [...values].sort((a, b) => a - b),
-          95,
-        )
-      : null,
-    peakAt: peak?.at ?? null,
-    peakClients: peak?.clients ?? null,
-    usableSlots: peak?.usableSlots ?? null,
-    warningSamples: warning.length,
-    criticalSamples: critical.length,
-    firstWarningAt: warning[0]?.at ?? null,
-    firstCriticalAt: critical[0]?.at ?? null,
-  };
+/**
+ * The nearest-rank percentile (as health's) over a count per value. Utilisation is a whole percent, so a
+ * run of any length has at most a few hundred distinct values and its p95 stays exact.
+ */
+function percentileOfCounts(counts: ReadonlyMap<number, number>, total: number, p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const value of [...counts.keys()].sort((a, b) => a - b)) {
+    seen += counts.get(value) ?? 0;
+    if (seen >= rank) return value;
+  }
+  return 0;
 }
 
-function churnSummary(samples: readonly MonitorSample[]): ChurnSummary | null {
-  const withChurn = samples.filter((s) => s.churn !== null);
-  if (withChurn.length === 0 && samples.length > 0) return null;
-  const sum = (pick: (s: MonitorSample) => number) => withChurn.reduce((n, s) => n + pick(s), 0);
-  const peak = peakOf(withChurn, (s) => s.churn?.newSessionsPerSecond ?? null);
-  return {
-    newSessions: sum((s) => s.churn?.newSessions ?? 0),
-    peakPerSecond: peak?.churn?.newSessionsPerSecond ?? 0,
-    peakAt: peak?.at ?? null,
-    abandoned: sum((s) => s.churn?.abandoned ?? 0),
-    fatal: sum((s) => s.churn?.fatal ?? 0),
-    killed: sum((s) => s.churn?.killed ?? 0),
-  };
+/**
+ * A monitor run summed up sample by sample: every figure of MonitorSummary, in memory that does not grow
+ * with the run (monitor may run for weeks at a sample a second). The live view asks for the summary after
+ * every sample, so asking is cheap too.
+ */
+export class RunTally {
+  private count = 0;
+  private utilisationSum = 0;
+  private readonly utilisationCounts = new Map<number, number>();
+  private readonly peak = new RunningPeak<MonitorSample>();
+  private warning = 0;
+  private critical = 0;
+  private firstWarningAt: string | null = null;
+  private firstCriticalAt: string | null = null;
+  private withChurn = 0;
+  private readonly churnTotals = { newSessions: 0, abandoned: 0, fatal: 0, killed: 0 };
+  private readonly churnPeak = new RunningPeak<{ at: string; perSecond: number }>();
+  private counted = 0;
+  private readonly transactionTotals = { committed: 0, rolledBack: 0, windowMs: 0 };
+  private readonly transactionPeak = new RunningPeak<{ at: string; perSecond: number }>();
+  private idleInTransactionPeak = 0;
+  private readonly oldestIdle = new RunningPeak<{ at: string; seconds: number | null }>();
+  private readonly longestQuery = new RunningPeak<number | null>();
+  private readonly locks = new RunningPeak<{ at: string; waiting: number }>();
+  private lockSamples = 0;
+  private unknownStateSamples = 0;
+  private readonly pooler = new PoolerTally();
+
+  /** Samples added so far. */
+  get samples(): number {
+    return this.count;
+  }
+
+  add(s: MonitorSample): void {
+    this.count += 1;
+    const u = s.utilisationPercent;
+    this.utilisationSum += u;
+    this.utilisationCounts.set(u, (this.utilisationCounts.get(u) ?? 0) + 1);
+    this.peak.offer(u, s);
+    const severity = utilisationSeverity(u);
+    if (severity === 'warning') {
+      this.warning += 1;
+      this.firstWarningAt ??= s.at;
+    } else if (severity === 'critical') {
+      this.critical += 1;
+      this.firstCriticalAt ??= s.at;
+    }
+    if (s.churn) {
+      this.withChurn += 1;
+      this.churnTotals.newSessions += s.churn.newSessions;
+      this.churnTotals.abandoned += s.churn.abandoned;
+      this.churnTotals.fatal += s.churn.fatal;
+      this.churnTotals.killed += s.churn.killed;
+      this.churnPeak.offer(s.churn.newSessionsPerSecond, {
+        at: s.at,
+        perSecond: s.churn.newSessionsPerSecond,
+      });
+    }
+    if (s.transactions) {
+      this.counted += 1;
+      this.transactionTotals.committed += s.transactions.committed;
+      this.transactionTotals.rolledBack += s.transactions.rolledBack;
+      this.transactionTotals.windowMs += s.transactions.windowMs;
+      this.transactionPeak.offer(s.transactions.perSecond, { at: s.at, perSecond: s.transactions.perSecond });
+    }
+    this.idleInTransactionPeak = Math.max(this.idleInTransactionPeak, s.byState.idleInTransaction);
+    this.oldestIdle.offer(s.oldestIdleInTransactionSeconds, {
+      at: s.at,
+      seconds: s.oldestIdleInTransactionSeconds,
+    });
+    this.longestQuery.offer(s.longestQuerySeconds, s.longestQuerySeconds);
+    this.locks.offer(s.waitingOnLocks, { at: s.at, waiting: s.waitingOnLocks });
+    if (s.waitingOnLocks > 0) this.lockSamples += 1;
+    if (s.byState.unknown > 0) this.unknownStateSamples += 1;
+    this.pooler.add(s);
+  }
+
+  /** Peak, mean and p95 utilisation, peak churn and the worst of each session problem so far. */
+  summary(intervalMs: number, hasSessionCounters = true): MonitorSummary {
+    const peak = this.peak.item;
+    const locks = this.locks.item;
+    const pooler = this.pooler.summary();
+    return {
+      samples: this.count,
+      intervalMs,
+      utilisation: {
+        peakPercent: peak?.utilisationPercent ?? null,
+        meanPercent: this.count ? round1(this.utilisationSum / this.count) : null,
+        p95Percent: this.count ? percentileOfCounts(this.utilisationCounts, this.count, 95) : null,
+        peakAt: peak?.at ?? null,
+        peakClients: peak?.clients ?? null,
+        usableSlots: peak?.usableSlots ?? null,
+        warningSamples: this.warning,
+        criticalSamples: this.critical,
+        firstWarningAt: this.firstWarningAt,
+        firstCriticalAt: this.firstCriticalAt,
+      },
+      churn: hasSessionCounters ? this.churn() : null,
+      transactions: this.transactions(),
+      idleInTransaction: {
+        peak: this.idleInTransactionPeak,
+        oldestSeconds: this.oldestIdle.item?.seconds ?? null,
+        oldestAt: this.oldestIdle.item?.at ?? null,
+      },
+      longestQuerySeconds: this.longestQuery.item ?? null,
+      waitingOnLocks: {
+        peak: locks?.waiting ?? 0,
+        samples: this.lockSamples,
+        peakAt: locks && locks.waiting > 0 ? locks.at : null,
+      },
+      unknownStateSamples: this.unknownStateSamples,
+      ...(pooler ? { pooler } : {}),
+    };
+  }
+
+  private churn(): ChurnSummary | null {
+    // Samples, none with counters: the server has none to read (before 14).
+    if (this.withChurn === 0 && this.count > 0) return null;
+    const peak = this.churnPeak.item;
+    const { newSessions, abandoned, fatal, killed } = this.churnTotals;
+    return {
+      newSessions,
+      peakPerSecond: peak?.perSecond ?? 0,
+      peakAt: peak?.at ?? null,
+      abandoned,
+      fatal,
+      killed,
+    };
+  }
+
+  private transactions(): TransactionSummary | null {
+    if (this.counted === 0) return null;
+    const { committed, rolledBack, windowMs } = this.transactionTotals;
+    const peak = this.transactionPeak.item;
+    return {
+      committed,
+      rolledBack,
+      meanPerSecond: windowMs > 0 ? round1((committed + rolledBack) / (windowMs / 1000)) : 0,
+      peakPerSecond: peak?.perSecond ?? 0,
+      peakAt: peak && peak.perSecond > 0 ? peak.at : null,
+    };
+  }
 }
 
-function transactionSummary(samples: readonly MonitorSample[]): TransactionSummary | null {
-  const counted = samples.filter((s) => s.transactions !== null);
-  if (counted.length === 0) return null;
-  const sum = (pick: (s: MonitorSample) => number) => counted.reduce((n, s) => n + pick(s), 0);
-  const committed = sum((s) => s.transactions?.committed ?? 0);
-  const rolledBack = sum((s) => s.transactions?.rolledBack ?? 0);
-  const windowMs = sum((s) => s.transactions?.windowMs ?? 0);
-  const peak = peakOf(counted, (s) => s.transactions?.perSecond ?? null);
-  return {
-    committed,
-    rolledBack,
-    meanPerSecond: windowMs > 0 ? round1((committed + rolledBack) / (windowMs / 1000)) : 0,
-    peakPerSecond: peak?.transactions?.perSecond ?? 0,
-    peakAt: peak && (peak.transactions?.perSecond ?? 0) > 0 ? peak.at : null,
-  };
-}
-
-function poolerPart(samples: readonly MonitorSample[]): { pooler?: PoolerRunSummary } {
-  const pooler = summarisePooler(samples);
-  return pooler ? { pooler } : {};
-}
-
-/** Peak, mean and p95 utilisation, peak churn and the worst of each session problem over the samples. */
+/** The summary of a run's samples at once (a RunTally fed them all). */
 export function summariseSamples(
   samples: readonly MonitorSample[],
   intervalMs: number,
   hasSessionCounters = true,
 ): MonitorSummary {
-  const oldestIdle = peakOf(samples, (s) => s.oldestIdleInTransactionSeconds);
-  const longestQuery = peakOf(samples, (s) => s.longestQuerySeconds);
-  const locks = peakOf(samples, (s) => s.waitingOnLocks);
-  return {
-    samples: samples.length,
-    intervalMs,
-    utilisation: utilisationSummary(samples),
-    churn: hasSessionCounters ? churnSummary(samples) : null,
-    transactions: transactionSummary(samples),
-    idleInTransaction: {
-      peak: Math.max(0, ...samples.map((s) => s.byState.idleInTransaction)),
-      oldestSeconds: oldestIdle?.oldestIdleInTransactionSeconds ?? null,
-      oldestAt: oldestIdle?.at ?? null,
-    },
-    longestQuerySeconds: longestQuery?.longestQuerySeconds ?? null,
-    waitingOnLocks: {
-      peak: locks?.waitingOnLocks ?? 0,
-      samples: samples.filter((s) => s.waitingOnLocks > 0).length,
-      peakAt: locks && locks.waitingOnLocks > 0 ? locks.at : null,
-    },
-    unknownStateSamples: samples.filter((s) => s.byState.unknown > 0).length,
-    ...poolerPart(samples),
-  };
+  const tally = new RunTally();
+  for (const s of samples) tally.add(s);
+  return tally.summary(intervalMs, hasSessionCounters);
 }

@@ -1,25 +1,30 @@
 import { UTILISATION_CRITICAL_PERCENT, UTILISATION_WARNING_PERCENT } from '../../core/guide.js';
 import { clockTime } from '../../core/monitor/clock.js';
-import type { MonitorSample } from '../../core/monitor/sample.js';
+import type { HistoryPoint } from '../../core/monitor/history.js';
 import type { MonitorSummary } from '../../core/monitor/summary.js';
 import type { Chart } from '../document.js';
 
-const seconds = (samples: readonly MonitorSample[]) => ({
+const seconds = (points: readonly HistoryPoint[]) => ({
   label: 'seconds since the start',
   unit: 's' as const,
-  values: samples.map((s) => s.elapsedMs / 1000),
+  values: points.map((p) => p.elapsedMs / 1000),
 });
 
-/** Utilisation per sample in the guide's bands, the peak marked where it was first reached. */
-function utilisationChart(samples: readonly MonitorSample[], stats: MonitorSummary): Chart {
+/** A long run's points each stand for several samples: the chart says so, as its points are their worst. */
+function over(title: string, points: readonly HistoryPoint[]): string {
+  const most = Math.max(1, ...points.map((p) => p.samples));
+  return most === 1 ? title : `${title} (each point the worst of ${most} samples)`;
+}
+
+/** Utilisation per point in the guide's bands, the peak marked at the first point that reached it. */
+function utilisationChart(points: readonly HistoryPoint[], stats: MonitorSummary): Chart {
   const { peakPercent, peakAt } = stats.utilisation;
-  const peak =
-    samples.find((s) => s.at === peakAt) ?? samples.find((s) => s.utilisationPercent === peakPercent);
+  const peak = points.find((p) => p.utilisationPercent === peakPercent);
   return {
-    title: 'Utilisation of the usable connection slots',
-    x: seconds(samples),
+    title: over('Utilisation of the usable connection slots', points),
+    x: seconds(points),
     y: { label: 'utilisation', unit: 'percent' },
-    series: [{ label: 'utilisation', values: samples.map((s) => s.utilisationPercent) }],
+    series: [{ label: 'utilisation', values: points.map((p) => p.utilisationPercent) }],
     bands: [
       {
         from: UTILISATION_WARNING_PERCENT,
@@ -49,28 +54,26 @@ function utilisationChart(samples: readonly MonitorSample[], stats: MonitorSumma
 }
 
 /**
- * What monitor charts over the run: utilisation with the 70/85 % bands, new sessions per second (14+;
- * the first sample has no rate yet) and the oldest idle-in-transaction session. Nothing without samples.
+ * What monitor charts over the run's history: utilisation with the 70/85 % bands, new sessions per second
+ * (14+) and the oldest idle-in-transaction session. Nothing without samples.
  */
-export function monitorCharts(samples: readonly MonitorSample[], stats: MonitorSummary): Chart[] {
-  if (samples.length === 0) return [];
-  const charts = [utilisationChart(samples, stats)];
-  if (samples.some((s) => s.churn !== null))
+export function monitorCharts(points: readonly HistoryPoint[], stats: MonitorSummary): Chart[] {
+  if (points.length === 0) return [];
+  const charts = [utilisationChart(points, stats)];
+  if (points.some((p) => p.newSessionsPerSecond !== null))
     charts.push({
-      title: 'New sessions per second',
-      x: seconds(samples),
+      title: over('New sessions per second', points),
+      x: seconds(points),
       y: { label: 'new sessions', unit: 'per-second' },
-      series: [
-        { label: 'new sessions/s', values: samples.map((s) => s.churn?.newSessionsPerSecond ?? null) },
-      ],
+      series: [{ label: 'new sessions/s', values: points.map((p) => p.newSessionsPerSecond) }],
     });
   charts.push({
-    title: 'Oldest session idle in transaction',
-    x: seconds(samples),
+    title: over('Oldest session idle in transaction', points),
+    x: seconds(points),
     y: { label: 'age', unit: 's' },
-    // null: no session was idle in a transaction at that sample.
+    // null: no session was idle in a transaction at that point.
     series: [
-      { label: 'oldest idle in transaction', values: samples.map((s) => s.oldestIdleInTransactionSeconds) },
+      { label: 'oldest idle in transaction', values: points.map((p) => p.oldestIdleInTransactionSeconds) },
     ],
   });
   return charts;

@@ -4,7 +4,6 @@ import { formatDuration } from '../../core/units.js';
 import { plural, reached, toned, type Pair, type ReportDocument } from '../document.js';
 import type { PoolerRunSummary } from '../../core/monitor/pooler-summary.js';
 import { rate, secs, sparkline, waitText } from '../monitor-figures.js';
-import { sampleRecord } from '../monitor-json.js';
 import type { MonitorReport } from '../monitor-report.js';
 import { monitorCharts } from '../charts/monitor.js';
 
@@ -54,7 +53,7 @@ function poolerFigures(p: PoolerRunSummary): Pair[] {
   ];
 }
 
-/** The end of a run: what was seen over it, then findings and hints. JSON is NDJSON: samples, then the report. */
+/** The end of a run: what was seen over it, then findings and hints. JSON: the last NDJSON line, after the samples'. */
 export function monitorDocument(report: MonitorReport): ReportDocument {
   const { run, stats } = report;
   const u = stats.utilisation;
@@ -76,7 +75,7 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
               'peak ',
               toned(`${u.peakPercent} %`, utilisationSeverity(u.peakPercent)),
               ` (${u.peakClients} of ${u.usableSlots} at ${clockTime(u.peakAt)} UTC), mean ${u.meanPercent} %, p95 ${u.p95Percent} %  `,
-              sparkline(report.samples),
+              sparkline(report.history),
             ],
           },
           {
@@ -118,11 +117,14 @@ export function monitorDocument(report: MonitorReport): ReportDocument {
             {
               blocks: [
                 { kind: 'pairs', head: ['figure', 'value'], rows: figures },
-                ...monitorCharts(report.samples, stats).map((chart) => ({ kind: 'chart' as const, chart })),
+                ...monitorCharts(report.history, stats).map((chart) => ({ kind: 'chart' as const, chart })),
               ],
             },
           ]
         : [],
-    json: { body: { run, stats }, ndjson: { lines: report.samples.map(sampleRecord) } },
+    json: {
+      body: { run, stats, history: report.history },
+      ndjson: report.spooledTo === undefined ? {} : { spooledTo: report.spooledTo },
+    },
   };
 }

@@ -126,11 +126,10 @@ export function renderHtml(document: ReportDocument, pooltuneVersion: string, as
     findingsSectionHtml(envelope),
     ...sections,
     `<footer>pooltune ${e(pooltuneVersion)} · ${e(envelope.command)} · the JSON report is in this page (script#report-data)</footer>`,
-    // The numbers behind the page, as --format json writes them (monitor's samples with them), for a
-    // reader who wants more than the tables show, and for a test to hold the tables against.
+    // The numbers behind the page, as --format json writes them, for a reader who wants more than the
+    // tables show, and for a test to hold the tables against.
     `<script type="application/json" id="report-data">${jsonForScript({
       report: jsonReportDocument(envelope, document.json.body, pooltuneVersion),
-      ...(document.json.ndjson ? { lines: document.json.ndjson.lines } : {}),
     })}</script>`,
     ...(hasCharts
       ? [

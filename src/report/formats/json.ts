@@ -31,14 +31,11 @@ export function jsonReportDocument(
 }
 
 /**
- * Exactly one JSON document, or for a run that writes NDJSON, its lines and then the report as a
- * `summary` line. `streamed`: the lines already went to stdout as they happened, so only the summary is left.
+ * Exactly one JSON document, or for a run that writes NDJSON, the report as its last line, of `"type":
+ * "summary"` (the lines before it went out as they happened).
  */
-export function renderJson(document: ReportDocument, pooltuneVersion: string, streamed = false): string {
+export function renderJson(document: ReportDocument, pooltuneVersion: string): string {
   const report = jsonReportDocument(document.envelope, document.json.body, pooltuneVersion);
-  const { ndjson } = document.json;
-  if (!ndjson) return `${JSON.stringify(report, null, 2)}\n`;
-  return [...(streamed ? [] : ndjson.lines), { type: 'summary', ...report }]
-    .map((line) => `${JSON.stringify(line)}\n`)
-    .join('');
+  if (!document.json.ndjson) return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify({ type: 'summary', ...report })}\n`;
 }
