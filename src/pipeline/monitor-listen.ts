@@ -41,7 +41,7 @@ async function sampleTarget(
   onUp: () => Promise<void>,
 ): Promise<void> {
   const { readMonitorReading } = await import('../probes/monitor.js');
-  await withSession(named.target, io, options, async ({ facts, connection }) => {
+  await withSession(named.target, io, { ...options, stop }, async ({ facts, connection }) => {
     const { usableSlots, canSeeOthers } = utilisationFrom(facts);
     const readingOptions = {
       canSeeOthers,
@@ -94,9 +94,10 @@ async function watchTarget(
         downSince = undefined;
       });
     } catch (error) {
+      // Stopped mid-attempt (a connect given up, a reading cut short): the stop, not an outage.
+      if (stop.aborted) return;
       // Anything but pooltune's own explained errors is a bug: it ends the run rather than loop on it.
       if (!(error instanceof PooltuneError) || error.exitCode === EXIT_CODE.cancelled) throw error;
-      if (stop.aborted) return;
       registry.down(named.name, seconds(performance.now() - began));
       delay = nextRetryDelay(delay);
       // One line when the target goes down and when the reason changes, not one per retry.

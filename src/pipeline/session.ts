@@ -24,7 +24,11 @@ export interface TargetSession {
 export async function withSession<T>(
   target: Target,
   io: Io,
-  options: CommonOptions & { readonly showQueries?: boolean },
+  options: CommonOptions & {
+    readonly showQueries?: boolean;
+    /** Gives up opening the session when it fires (monitor --listen's stop). */
+    readonly stop?: AbortSignal;
+  },
   use: (session: TargetSession) => Promise<T>,
   progress?: Progress,
 ): Promise<T> {
@@ -40,7 +44,10 @@ export async function withSession<T>(
     `connecting to ${endpoint.display} (from ${endpoint.connection.source}, sslmode ${endpoint.connection.sslMode}, connect timeout ${formatDuration(endpoint.sessionOptions.connectTimeoutMs)})`,
   );
   try {
-    const connection = await openSession(endpoint.connection, endpoint.sessionOptions);
+    const sessionOptions = options.stop
+      ? { ...endpoint.sessionOptions, stop: options.stop }
+      : endpoint.sessionOptions;
+    const connection = await openSession(endpoint.connection, sessionOptions);
     try {
       const collected = await collectServerFacts(connection.session, {
         showQueries: options.showQueries === true,

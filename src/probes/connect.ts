@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type pg from 'pg';
-import { UsageError, type PooltuneError } from '../core/errors.js';
+import { CancelledError, UsageError, type PooltuneError } from '../core/errors.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../core/guide.js';
 import { NoPasswordError, connectionErrorFrom, sessionErrorFrom } from './connection-errors.js';
 import { ignoredPasswordFile, passwordFromPgpass } from './pgpass.js';
@@ -24,6 +24,11 @@ export interface SessionOptions {
   readonly connectTimeoutMs: number;
   readonly statementTimeoutMs?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Gives up opening the session when it fires: a service told to stop must not wait out the connect
+   * timeout of a host that took the connection and says nothing.
+   */
+  readonly stop?: AbortSignal;
 }
 
 /** A pg_settings row as the server had it before pooltune bounded its own session. */
@@ -182,11 +187,25 @@ function clientConfig(
   };
 }
 
-async function connectClient(config: pg.ClientConfig): Promise<{ client: pg.Client; connectMs: number }> {
+/**
+ * Drops a client's socket at once. pg's end() on a client still logging in says goodbye and waits for the
+ * server to close, which a host that never answers does not do; destroying the socket (as pg's own connect
+ * timeout does) makes a pending connect or query fail now.
+ */
+function cutOff(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+async function connectClient(
+  config: pg.ClientConfig,
+  stop?: AbortSignal,
+): Promise<{ client: pg.Client; connectMs: number }> {
   const { default: pgModule } = await import('pg');
   const client = new pgModule.Client(config);
   // A late socket error after we gave up must not crash the process.
   client.on('error', () => undefined);
+  const giveUp = () => cutOff(client);
+  stop?.addEventListener('abort', giveUp, { once: true });
   const started = performance.now();
   try {
     await client.connect();
@@ -194,6 +213,8 @@ async function connectClient(config: pg.ClientConfig): Promise<{ client: pg.Clie
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
+  } finally {
+    stop?.removeEventListener('abort', giveUp);
   }
 }
 
@@ -331,23 +352,30 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
   let connected: { client: pg.Client; connectMs: number };
   let look: FirstLook;
   try {
+    options.stop?.throwIfAborted();
     const password = target.password ?? (await passwordFromPgpass(target, options.env));
     credentials = { password, ssl: await tlsOptions(target) };
     try {
-      connected = await connectClient(clientConfig(target, credentials, options, 'bare'));
+      connected = await connectClient(clientConfig(target, credentials, options, 'bare'), options.stop);
     } catch (error) {
       // libpq's "prefer": try TLS first, and go on without it when the server has none.
       if (target.sslMode !== 'prefer' || !/does not support SSL/i.test((error as Error).message)) throw error;
       credentials = { password, ssl: false };
-      connected = await connectClient(clientConfig(target, credentials, options, 'bare'));
+      connected = await connectClient(clientConfig(target, credentials, options, 'bare'), options.stop);
     }
+    const { client: opened } = connected;
+    const giveUp = () => cutOff(opened);
+    options.stop?.addEventListener('abort', giveUp, { once: true });
     try {
-      look = await firstLook(connected.client, bounds);
+      look = await firstLook(opened, bounds);
     } catch (error) {
-      await connected.client.end().catch(() => undefined);
+      await opened.end().catch(() => undefined);
       throw error;
+    } finally {
+      options.stop?.removeEventListener('abort', giveUp);
     }
   } catch (error) {
+    if (options.stop?.aborted) throw new CancelledError('stopped while connecting');
     throw connectionErrorFrom(error, ctx);
   }
   const { client } = connected;

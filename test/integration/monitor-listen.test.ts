@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -258,6 +259,65 @@ describe('monitor --listen scraped by a real Prometheus', () => {
       assert.equal(await pooltuneSessionsLeft(server), 0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('stops at once on SIGTERM while a host that took the connection and says nothing is being connected to', async () => {
+    // A host that accepts TCP and never answers: pooltune's login to it waits for its connect timeout.
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => {
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+      // Read (and drop) what arrives, so that the end of the connection is seen.
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'monitor',
+        '--db',
+        `app=${server.url()}`,
+        '--db',
+        `silent=postgres://postgres@127.0.0.1:${port}/postgres`,
+        '--connect-timeout',
+        '60s',
+        '--listen',
+        '127.0.0.1:0',
+        '--interval',
+        '200ms',
+      ],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const output = collectOutput(child);
+    try {
+      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
+        unless: output,
+      });
+      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
+      await waitFor(
+        'app up, and a login to the silent host under way',
+        async () => {
+          return held.size === 1 && (await upOnEndpoint(metricsUrl)) === '1';
+        },
+        { unless: output },
+      );
+      child.kill('SIGTERM');
+      const r = await output;
+      // Not 143 after the 3s hard stop: the login under way is given up, and the stop is clean.
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /pooltune: stopped by SIGTERM; sessions and the metrics server closed\n$/);
+      assert.doesNotMatch(r.stderr, /cancelled/);
+      await waitFor('the silent host sees its connection closed', () => held.size === 0);
+      assert.equal(await pooltuneSessionsLeft(server), 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
