@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { startExporter, type TestExporter } from './exporters.js';
@@ -21,7 +21,8 @@ import { REPO_ROOT } from './paths.js';
 const run = promisify(execFile);
 
 export const EXPORTER_SOURCE = `${REPO_ROOT}test/vendor/pgbouncer_exporter`;
-const CACHE = join(tmpdir(), 'pooltune-pgbouncer-exporter');
+// One per user: a folder root made (CI) is not one another user may write its build into.
+const CACHE = join(tmpdir(), `pooltune-pgbouncer-exporter-${userInfo().uid}`);
 /** Debian's Go libraries; the shim folder adds the log/slog that Go 1.19 lacks. */
 const GOPATH = `${EXPORTER_SOURCE}/shim:/usr/share/gocode`;
 
