@@ -3,7 +3,8 @@
 // once with one line per missing tool saying how to get it, so that a missing tool never surfaces as a
 // failure deep inside a test. `npm test` runs it first.
 //
-// To make the suite depend on a new tool, add one line to TOOLS.
+// To make the suite depend on a new tool, add one line to TOOLS; for a package with no command (a library), name
+// a folder it installs instead.
 import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -13,7 +14,13 @@ import { pathToFileURL } from 'node:url';
 /**
  * command: what the tests run; debian: the package that provides it; usedFor: why the suite needs it;
  * alsoIn: folders looked in after PATH ('~' is the home folder); otherwise: how to get it without apt-get.
+ * A library has no command: folder, an absolute path the package installs, stands for it.
  */
+// The Go libraries that test/vendor/pgbouncer_exporter builds with, in Debian's GOPATH (their own
+// dependencies come with them).
+const GOCODE = '/usr/share/gocode/src';
+const forExporter = 'building the vendored pgbouncer_exporter for the pgbouncer-exporter alert rules';
+
 export const TOOLS = [
   { command: 'jq', debian: 'jq', usedFor: 'checking JSON output' },
   { command: 'script', debian: 'bsdutils', usedFor: 'a pseudo-terminal for the wizard tests' },
@@ -39,6 +46,13 @@ export const TOOLS = [
     debian: 'prometheus-postgres-exporter',
     usedFor: 'the series names the postgres-exporter alert rules read',
   },
+  { command: 'go', debian: 'golang-go', usedFor: forExporter },
+  {
+    folder: `${GOCODE}/github.com/prometheus/client_golang/prometheus/promhttp`,
+    debian: 'golang-github-prometheus-client-golang-dev',
+    usedFor: forExporter,
+  },
+  { folder: `${GOCODE}/github.com/lib/pq`, debian: 'golang-github-lib-pq-dev', usedFor: forExporter },
   {
     command: 'chromium',
     debian: 'chromium',
@@ -53,8 +67,12 @@ export function searchDirs(tool, env) {
   return [...onPath, ...extra];
 }
 
-/** Where the tool is, or undefined; `isExecutable` is the only look at the file system. */
+/**
+ * Where the tool is, or undefined; `isExecutable` is the only look at the file system. A library's folder is
+ * there when it can be entered, which is what the execute check asks of a folder.
+ */
 export function locate(tool, env, isExecutable) {
+  if (tool.folder !== undefined) return isExecutable(tool.folder) ? tool.folder : undefined;
   return searchDirs(tool, env)
     .map((dir) => join(dir, tool.command))
     .find((file) => isExecutable(file));
@@ -69,7 +87,7 @@ export function missingTools(tools, env, isExecutable) {
 export function missingLines(missing) {
   return missing.map(
     (tool) =>
-      `missing test tool: ${tool.command} (${tool.usedFor}); install it with: sudo apt-get install ${tool.debian}` +
+      `missing test tool: ${tool.command ?? tool.folder} (${tool.usedFor}); install it with: sudo apt-get install ${tool.debian}` +
       (tool.otherwise ? `, ${tool.otherwise}` : ''),
   );
 }

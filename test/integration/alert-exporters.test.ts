@@ -4,11 +4,6 @@
  * postgres-exporter rule reads must be on its /metrics.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import type pg from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { alertGroups, metricsOf } from '../../src/core/alerts/rules.js';
@@ -17,72 +12,19 @@ import {
   DEFAULT_LONG_QUERY_THRESHOLD_MS,
   DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
 } from '../../src/core/guide.js';
-import { freePort, PG_VERSIONS, startServer, type TestServer } from '../helpers/postgres.js';
+import { PG_VERSIONS, startServer, type TestServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
+import {
+  seriesNames,
+  startExporter,
+  startPrometheus,
+  type PrometheusAlert,
+  type TestExporter,
+  type TestPrometheus,
+} from '../helpers/exporters.js';
 import { renderRulesYaml } from '../../src/report/prometheus-rules.js';
 
 const POSTGRES_EXPORTER = '/usr/bin/prometheus-postgres-exporter';
-const PROMETHEUS = '/usr/bin/prometheus';
-// As root the exporter runs as nobody, as the harness's servers do: it needs no privilege.
-const NOBODY: { uid?: number; gid?: number } = userInfo().uid === 0 ? { uid: 65534, gid: 65534 } : {};
-
-/** The series names on an exposition: every sample line's name, and every `# TYPE` line's. */
-function seriesNames(exposition: string): Set<string> {
-  const names = new Set<string>();
-  for (const line of exposition.split('\n')) {
-    const match = /^# TYPE (\S+)/.exec(line) ?? /^([a-zA-Z_:][\w:]*)[{ ]/.exec(line);
-    if (match?.[1]) names.add(match[1]);
-  }
-  return names;
-}
-
-/** Starts an exporter (or Prometheus) on a free loopback port and waits until `readyPath` shows it is ready. */
-async function startExporter(
-  file: string,
-  args: (port: number) => string[],
-  env: Record<string, string>,
-  ready: RegExp,
-  readyPath = '/metrics',
-): Promise<{
-  child: ChildProcess;
-  port: number;
-  metrics: () => Promise<string>;
-  stop: () => Promise<void>;
-}> {
-  const port = await freePort();
-  const child = spawn(file, args(port), {
-    ...NOBODY,
-    env: { PATH: '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log = (log + chunk).slice(-4000)));
-  const exited = once(child, 'exit');
-  const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const readyText = async () => (await fetch(`http://127.0.0.1:${port}${readyPath}`)).text();
-  let last = '';
-  try {
-    await waitFor(`${file} to serve /metrics`, async () => {
-      if (child.exitCode !== null) throw new Error(`${file} exited (${child.exitCode}): ${log}`);
-      last = await readyText().catch(() => '');
-      return ready.test(last);
-    });
-  } catch (error) {
-    child.kill();
-    throw error;
-  }
-  return {
-    child,
-    port,
-    metrics,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
-}
 
 const rules = alertGroups(['postgres-exporter'], {
   idleInTransactionMs: DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
@@ -93,7 +35,7 @@ const rules = alertGroups(['postgres-exporter'], {
 for (const version of PG_VERSIONS) {
   describe(`postgres_exporter against PostgreSQL ${version}`, () => {
     let server: TestServer;
-    let exporter: Awaited<ReturnType<typeof startExporter>>;
+    let exporter: TestExporter;
     before(async () => {
       server = await startServer({ version });
       exporter = await startExporter(
@@ -138,9 +80,8 @@ for (const version of PG_VERSIONS) {
  */
 describe('Prometheus evaluates the postgres-exporter rules over the real exporter', () => {
   let server: TestServer;
-  let exporter: Awaited<ReturnType<typeof startExporter>>;
-  let prometheus: Awaited<ReturnType<typeof startExporter>>;
-  let dir: string;
+  let exporter: TestExporter;
+  let prometheus: TestPrometheus;
   const clients: pg.Client[] = [];
   before(async () => {
     // 10 slots, 3 reserved for superusers: 7 usable, of which the 6 sessions below and the exporter's take all.
@@ -154,59 +95,29 @@ describe('Prometheus evaluates the postgres-exporter rules over the real exporte
       { DATA_SOURCE_NAME: `${server.url('postgres', 'postgres')}?sslmode=disable` },
       /^pg_up(\{[^}]*\})? 1$/m,
     );
-    dir = await mkdtemp(join(tmpdir(), 'pooltune-prometheus-'));
     // A threshold of 1ms: the open transaction is over it by the first evaluation.
     const { groups } = alertGroups(['postgres-exporter'], {
       idleInTransactionMs: 1,
       longQueryMs: DEFAULT_LONG_QUERY_THRESHOLD_MS,
       longTransactionMs: DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
     });
-    await writeFile(join(dir, 'rules.yml'), renderRulesYaml(groups, []));
-    await writeFile(
-      join(dir, 'prometheus.yml'),
-      JSON.stringify({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [join(dir, 'rules.yml')],
-        scrape_configs: [
-          { job_name: 'postgres', static_configs: [{ targets: [`127.0.0.1:${exporter.port}`] }] },
-        ],
-      }),
-    );
-    if (NOBODY.uid !== undefined && NOBODY.gid !== undefined) await chown(dir, NOBODY.uid, NOBODY.gid);
-    prometheus = await startExporter(
-      PROMETHEUS,
-      (port) => [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      {},
-      /Ready/,
-      '/-/ready',
-    );
+    prometheus = await startPrometheus(renderRulesYaml(groups, []), 'postgres', `127.0.0.1:${exporter.port}`);
   });
   after(async () => {
     await prometheus?.stop();
     await exporter?.stop();
     for (const client of clients) await client.end();
     await server?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it("raises both utilisation alerts and the idle-in-transaction one, with the exporter's labels", async () => {
-    interface Alert {
-      readonly labels: Readonly<Record<string, string>>;
-      readonly annotations: Readonly<Record<string, string>>;
-      readonly state: string;
-    }
-    let alerts: Alert[] = [];
+    let alerts: PrometheusAlert[] = [];
     const raised = (name: string, severity: string) =>
       alerts.find((a) => a.labels.alertname === name && a.labels.severity === severity);
     await waitFor(
       'Prometheus to raise the alerts',
       async () => {
-        const response = await fetch(`http://127.0.0.1:${prometheus.port}/api/v1/alerts`);
-        alerts = ((await response.json()) as { data: { alerts: Alert[] } }).data.alerts;
+        alerts = await prometheus.alerts();
         return (
           raised('PostgresSlotUtilisation', 'warning') !== undefined &&
           raised('PostgresSlotUtilisation', 'critical') !== undefined &&

@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 interface Tool {
-  readonly command: string;
+  readonly command?: string;
+  /** A library's folder, for a package with no command. */
+  readonly folder?: string;
   readonly debian: string;
   readonly usedFor: string;
   readonly alsoIn?: readonly string[];
@@ -29,7 +31,10 @@ interface TestTools {
 const checker = (await import(pathToFileURL(`${REPO_ROOT}scripts/test-tools.js`).href)) as TestTools;
 const { TOOLS, missingTools, missingLines, canInstall } = checker;
 
-const names = (tools: readonly Tool[]): string[] => tools.map((tool) => tool.command);
+const names = (tools: readonly Tool[]): string[] => tools.map((tool) => tool.command ?? tool.folder ?? '');
+const GOCODE = '/usr/share/gocode/src';
+const PROMHTTP = `${GOCODE}/github.com/prometheus/client_golang/prometheus/promhttp`;
+const PQ = `${GOCODE}/github.com/lib/pq`;
 const files =
   (...present: string[]) =>
   (file: string): boolean =>
@@ -45,6 +50,9 @@ describe('test tools checker', () => {
       'pgbouncer',
       'promtool',
       'prometheus-postgres-exporter',
+      'go',
+      PROMHTTP,
+      PQ,
       'chromium',
     ]);
   });
@@ -59,6 +67,9 @@ describe('test tools checker', () => {
       '/usr/sbin/pgbouncer',
       '/usr/bin/promtool',
       '/usr/bin/prometheus-postgres-exporter',
+      '/usr/bin/go',
+      PROMHTTP,
+      PQ,
       '/usr/bin/chromium',
     );
     assert.deepEqual(missingTools(TOOLS, env, fs), []);
@@ -73,6 +84,9 @@ describe('test tools checker', () => {
       '/opt/bin/pgbouncer',
       '/opt/bin/promtool',
       '/opt/bin/prometheus-postgres-exporter',
+      '/opt/bin/go',
+      PROMHTTP,
+      PQ,
       '/opt/bin/chromium',
     );
     assert.deepEqual(names(missingTools(TOOLS, env, fs)), ['jq', 'rustc']);
@@ -93,6 +107,12 @@ describe('test tools checker', () => {
     assert.deepEqual(names(missingTools(pgbouncer, env, files('/usr/local/sbin/pgbouncer'))), ['pgbouncer']);
   });
 
+  it('finds a Go library by its folder, whatever PATH is', () => {
+    const pq = TOOLS.filter((tool) => tool.folder === PQ);
+    assert.deepEqual(missingTools(pq, { path: undefined, home: '/h' }, files(PQ)), []);
+    assert.deepEqual(names(missingTools(pq, { path: GOCODE, home: '/h' }, files(`${GOCODE}/pq`))), [PQ]);
+  });
+
   it('treats an unset or empty PATH as no folders', () => {
     const jq = TOOLS.filter((tool) => tool.command === 'jq');
     assert.deepEqual(names(missingTools(jq, { path: undefined, home: '/h' }, files('/jq'))), ['jq']);
@@ -110,6 +130,9 @@ describe('test tools checker', () => {
       'missing test tool: pgbouncer (a real connection pooler in front of the test servers); install it with: sudo apt-get install pgbouncer',
       'missing test tool: promtool (checking and unit-testing the alert rules); install it with: sudo apt-get install prometheus',
       'missing test tool: prometheus-postgres-exporter (the series names the postgres-exporter alert rules read); install it with: sudo apt-get install prometheus-postgres-exporter',
+      'missing test tool: go (building the vendored pgbouncer_exporter for the pgbouncer-exporter alert rules); install it with: sudo apt-get install golang-go',
+      `missing test tool: ${PROMHTTP} (building the vendored pgbouncer_exporter for the pgbouncer-exporter alert rules); install it with: sudo apt-get install golang-github-prometheus-client-golang-dev`,
+      `missing test tool: ${PQ} (building the vendored pgbouncer_exporter for the pgbouncer-exporter alert rules); install it with: sudo apt-get install golang-github-lib-pq-dev`,
       'missing test tool: chromium (opening --format html reports in a real browser, driven by playwright-core); install it with: sudo apt-get install chromium',
     ]);
     assert.deepEqual(missingLines([]), []);
