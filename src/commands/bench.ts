@@ -45,6 +45,7 @@ import { formatDuration } from '../core/units.js';
 import { verdict } from '../pipeline/finish.js';
 import { verbose } from '../pipeline/output.js';
 import { withSession, type TargetSession } from '../pipeline/session.js';
+import { refuseQueryThatLeavesState } from '../pipeline/user-query.js';
 import { targetOf } from '../pipeline/target.js';
 import { poolerWindowSince, readPoolerAgain } from '../pipeline/pooler.js';
 
@@ -301,6 +302,7 @@ async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
           `${arrivals.clients} client${arrivals.clients === 1 ? '' : 's'} cannot be shared by ${instances} instances: each needs at least one`,
           [`give --clients ${instances} or more, or fewer --instances`],
         );
+    if (options.work.kind === 'query') await refuseQueryThatLeavesState(session, options.work.sql);
     const load: Load = {
       arrivals,
       work: options.work,

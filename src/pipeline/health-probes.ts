@@ -13,6 +13,7 @@ import { poolerWindowSince } from './pooler.js';
 import type { PoolerFacts } from '../core/pooler/facts.js';
 import type { PoolerWindow } from '../core/pooler/window.js';
 import type { TargetSession } from './session.js';
+import { refuseQueryThatLeavesState } from './user-query.js';
 
 export { DEFAULT_PROBE_QUERY } from '../probes/health.js';
 
@@ -40,13 +41,16 @@ export interface ProbeSettings {
 
 /** health's probes, in order, on an open session whose facts are collected; preflight runs them too. */
 export async function probeHealth(
-  { connection: opened, facts, target }: TargetSession,
+  session: TargetSession,
   settings: ProbeSettings,
   io: Io,
   options: CommonOptions,
   progress: Progress,
 ): Promise<HealthRun> {
+  const { connection: opened, facts, target } = session;
   const probes = await import('../probes/health.js');
+  if (settings.query !== probes.DEFAULT_PROBE_QUERY)
+    await refuseQueryThatLeavesState(session, settings.query);
   const started = performance.now();
   const withCounters = hasSessionCounters(facts);
   const before = withCounters ? await probes.readSessionCounters(opened.session) : undefined;

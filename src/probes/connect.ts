@@ -13,6 +13,7 @@ import {
   guardedOwnStatement,
   guardedQuery,
   sessionBoundsSql,
+  sessionStateLeftBy,
   type StatementBounds,
 } from './guard.js';
 import { SESSION_APPLICATION_NAME } from './session-name.js';
@@ -57,6 +58,11 @@ export interface Session {
   readonly route: SessionRoute;
   /** Runs a statement whose rows nobody reads (a timed probe), as OpenSession.runStatement does. */
   runStatement(statement: string, origin: 'own' | 'user'): Promise<void>;
+  /**
+   * Through a pooler: runs a user's statement once and says what it left on the server connection that a
+   * rollback does not undo (undone already); [] directly, where the connection is pooltune's alone.
+   */
+  sessionStateLeftBy(statement: string): Promise<string[]>;
 }
 
 export async function tlsOptions(target: ConnectionTarget): Promise<ConnectionOptions | false> {
@@ -400,6 +406,14 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
       runStatement: async (statement, origin) => {
         try {
           await probes.runStatement(client, statement, origin);
+        } catch (error) {
+          throw sessionErrorFrom(error, ctx);
+        }
+      },
+      sessionStateLeftBy: async (statement) => {
+        if (!route.throughPooler) return [];
+        try {
+          return await sessionStateLeftBy(client, bounds, statement);
         } catch (error) {
           throw sessionErrorFrom(error, ctx);
         }

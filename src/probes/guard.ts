@@ -115,3 +115,85 @@ export async function guardedOwnStatement(
     throw error;
   }
 }
+
+/**
+ * What a statement can leave on its server connection that no rollback undoes: prepared statements made
+ * by SQL PREPARE, and session-level advisory locks. Held locks are listed with how to release them.
+ */
+const SESSION_STATE_SQL = `SELECT
+  coalesce((SELECT array_agg(name ORDER BY name) FROM pg_prepared_statements WHERE from_sql), '{}') AS prepared,
+  coalesce((SELECT array_agg(
+      CASE WHEN objsubid = 1 THEN ((classid::bigint << 32) | objid::bigint)::text
+           ELSE (classid::bigint - CASE WHEN classid::bigint > 2147483647 THEN 4294967296 ELSE 0 END)::text || ', '
+             || (objid::bigint - CASE WHEN objid::bigint > 2147483647 THEN 4294967296 ELSE 0 END)::text
+      END || CASE WHEN mode = 'ShareLock' THEN ' shared' ELSE '' END ORDER BY 1)
+    FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted), '{}') AS advisory`;
+
+interface SessionState {
+  readonly prepared: string[];
+  /** "42", "1, 2", "42 shared": the key (one bigint or two integers) and the mode. */
+  readonly advisory: string[];
+}
+
+async function sessionState(client: pg.ClientBase): Promise<SessionState> {
+  const { rows } = await client.query<SessionState>(SESSION_STATE_SQL);
+  return rows[0] ?? { prepared: [], advisory: [] };
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** Releases one hold of an advisory lock named as SESSION_STATE_SQL names it; true when one was held. */
+async function releaseAdvisory(client: pg.ClientBase, lock: string): Promise<boolean> {
+  const shared = lock.endsWith(' shared');
+  const keys = (shared ? lock.slice(0, -' shared'.length) : lock).split(', ').map(Number);
+  if (keys.some((k) => !Number.isSafeInteger(k))) return false;
+  const fn = shared ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock';
+  const args = keys.length === 1 ? '$1::bigint' : '$1::int, $2::int';
+  const { rows } = await client.query<{ released: boolean }>(`SELECT ${fn}(${args}) AS released`, keys);
+  return rows[0]?.released === true;
+}
+
+/**
+ * A user's statement run once, alone, in a guarded transaction, to see whether it leaves on the server
+ * connection something a rollback does not undo (a transaction-mode pooler would hand it to the next
+ * client): whatever it left is undone before the rollback, and described. Only state that was not there
+ * before counts, so that what another client left on a pooled connection is neither blamed nor touched.
+ */
+export async function sessionStateLeftBy(
+  client: pg.ClientBase,
+  bounds: StatementBounds,
+  text: string,
+): Promise<string[]> {
+  const opened = (await client.query(transactionGuardSql(bounds))) as unknown as Rows<{
+    read_only: string;
+  }>[];
+  if (opened[opened.length - 1]?.rows[0]?.read_only !== 'on') {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw new NotReadOnlyError();
+  }
+  try {
+    const before = await sessionState(client);
+    // A statement that fails may still have taken a lock before it did: back to the savepoint, the
+    // transaction can be read again. Its error is not this check's to report; the probes that run it will.
+    await client.query('SAVEPOINT pooltune_check');
+    await client
+      .query({ text, queryMode: 'extended' } as pg.QueryConfig)
+      .catch(() => client.query('ROLLBACK TO SAVEPOINT pooltune_check'));
+    const after = await sessionState(client);
+    const left: string[] = [];
+    for (const name of after.prepared.filter((p) => !before.prepared.includes(p))) {
+      await client.query(`DEALLOCATE ${quoteIdent(name)}`);
+      left.push(`a prepared statement (${name})`);
+    }
+    for (const lock of after.advisory.filter((l) => !before.advisory.includes(l))) {
+      // A lock taken twice is held twice. A transaction-level lock is not released here (false at once):
+      // the rollback ends it, and it is no finding.
+      let holds = 0;
+      while (holds < 1000 && (await releaseAdvisory(client, lock))) holds += 1;
+      if (holds > 0) left.push(`a session-level advisory lock (${lock})`);
+    }
+    return left;
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+}

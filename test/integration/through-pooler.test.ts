@@ -192,4 +192,66 @@ describe('through a transaction-mode PgBouncer', () => {
     }
     assert.deepEqual(await nextClientSees(single.url()), before);
   });
+
+  it('refuses a --query that would leave a PREPARE or a session advisory lock on the pooled connection, and undoes it', async () => {
+    /** What the next client of the one server connection finds held or prepared there. */
+    const leftOnConnection = async () => {
+      const client = new pg.Client({ connectionString: single.url() });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ prepared: number; locks: number }>(
+          `select (select count(*)::int from pg_prepared_statements where from_sql) as prepared,
+                  (select count(*)::int from pg_locks where locktype = 'advisory') as locks`,
+        );
+        return rows[0];
+      } finally {
+        await client.end();
+      }
+    };
+    assert.deepEqual(await leftOnConnection(), { prepared: 0, locks: 0 });
+    const cases = [
+      {
+        args: ['health', '--duration', '200ms', '--query', 'select pg_advisory_lock(42)'],
+        left: /a session-level advisory lock \(42\)/,
+      },
+      {
+        args: ['health', '--duration', '200ms', '--query', 'select pg_advisory_lock_shared(-7, 9)'],
+        left: /a session-level advisory lock \(-7, 9 shared\)/,
+      },
+      {
+        args: [
+          'bench',
+          '--duration',
+          '300ms',
+          '--warmup',
+          '100ms',
+          '--pool-max',
+          '1',
+          '--query',
+          'prepare pooltune_probe as select 1',
+        ],
+        left: /a prepared statement \(pooltune_probe\)/,
+      },
+    ];
+    for (const { args, left } of cases) {
+      const r = await runCli([...args, '--db', single.url()]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^pooltune: error: --query left /);
+      assert.match(r.stderr, left);
+      assert.match(r.stderr, /next client would get; pooltune undid it and ran nothing more/);
+      assert.deepEqual(await leftOnConnection(), { prepared: 0, locks: 0 }, args.join(' '));
+    }
+    // A lock that ends with the transaction is fine: the run goes on.
+    const r = await runCli([
+      'health',
+      '--db',
+      single.url(),
+      '--duration',
+      '200ms',
+      '--query',
+      'select pg_advisory_xact_lock(42)',
+    ]);
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    assert.deepEqual(await leftOnConnection(), { prepared: 0, locks: 0 });
+  });
 });
