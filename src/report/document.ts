@@ -33,6 +33,12 @@ export interface Sparkline {
   readonly bars: readonly { readonly bar: string; readonly tone: Severity }[];
 }
 
+/**
+ * The most bars a report that flows as prose (markdown, HTML) shows of a sparkline: the last ones, a few
+ * minutes at a sample a second, so that the line stays readable; the whole run is in the charts and JSON.
+ */
+export const SPARKLINE_MAX_BARS = 120;
+
 export type Span = string | { readonly text: string; readonly tone: Tone } | Sparkline;
 /** Text with marks: one span or several in a row. */
 export type Inline = Span | readonly Span[];

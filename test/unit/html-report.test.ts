@@ -148,3 +148,18 @@ describe('--format html', () => {
     assert.ok(readFileSync(`${bundle}html.cjs`, 'utf8').includes('chart-spec'));
   });
 });
+
+describe("a long monitor run's sparkline", () => {
+  it('shows its last 120 bars in HTML and markdown; the charts have every point', () => {
+    const report = FIXTURE_REPORTS.monitor();
+    const point = report.history[0];
+    assert.ok(point);
+    const history = Array.from({ length: 700 }, (_, i) => ({ ...point, elapsedMs: (i + 1) * 1000 }));
+    const document = documentOf({ ...report, history });
+    const html = renderHtml(document, '0.0.0-test', ASSETS);
+    const bars = /<span class="sparkline"[^>]*>(.*?)<\/span><\/span>/.exec(html)?.[1] ?? '';
+    assert.equal(bars.split('<span class=').length - 1, 120);
+    assert.equal((renderMarkdown(document).match(/[▁▂▃▄▅▆▇█]/g) ?? []).length, 120);
+    assert.ok(charts(document).every((chart) => chart.x.values.length === 700));
+  });
+});

@@ -1,4 +1,11 @@
-import { spansOf, type Block, type Inline, type ReportDocument, type Span } from '../document.js';
+import {
+  SPARKLINE_MAX_BARS,
+  spansOf,
+  type Block,
+  type Inline,
+  type ReportDocument,
+  type Span,
+} from '../document.js';
 import { chartHtml } from './html-chart.js';
 import { escapeHtml as e, jsonForScript } from './html-escape.js';
 import { findingsListHtml, findingsSectionHtml } from './html-findings.js';
@@ -39,7 +46,10 @@ footer { margin-top: 2rem; color: #6b7280; font-size: .85em; }
 function spanHtml(span: Span): string {
   if (typeof span === 'string') return e(span);
   if ('bars' in span)
-    return `<span class="sparkline" aria-hidden="true">${span.bars.map((b) => `<span class="tone-${b.tone}">${e(b.bar)}</span>`).join('')}</span>`;
+    return `<span class="sparkline" aria-hidden="true">${span.bars
+      .slice(-SPARKLINE_MAX_BARS)
+      .map((b) => `<span class="tone-${b.tone}">${e(b.bar)}</span>`)
+      .join('')}</span>`;
   return span.tone === 'code'
     ? `<code>${e(span.text)}</code>`
     : `<span class="tone-${span.tone}">${e(span.text)}</span>`;

@@ -2,6 +2,7 @@ import { bySeverity, type Finding, type Skipped } from '../../core/findings.js';
 import { titleWithTarget } from '../../core/targets.js';
 import { hintFor } from '../../core/hints.js';
 import {
+  SPARKLINE_MAX_BARS,
   spansOf,
   type Block,
   type Inline,
@@ -21,16 +22,13 @@ import {
   skippedName,
 } from './finding-parts.js';
 
-// A pull-request comment stays readable with the last few minutes of bars.
-const MAX_BARS = 120;
-
 const FENCE_LANGUAGE: Readonly<Record<string, string>> = { javascript: 'js', shell: 'sh' };
 
 function spanMarkdown(span: Span): string {
   if (typeof span === 'string') return span;
   if ('bars' in span)
     return span.bars
-      .slice(-MAX_BARS)
+      .slice(-SPARKLINE_MAX_BARS)
       .map((b) => b.bar)
       .join('');
   return span.tone === 'code' ? `\`${span.text}\`` : span.text;
