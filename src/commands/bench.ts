@@ -18,7 +18,7 @@ import {
   poolerObservation,
   runChecks,
 } from '../core/checks/index.js';
-import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
+import { freeClientSlots, probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
 import type { ServerFacts } from '../core/server-facts.js';
 import { budgetFromServer, recommendPool } from '../core/sizing.js';
 import { findService, loadPlan, planForService } from '../config/load-plan.js';
@@ -163,7 +163,7 @@ function ensureRoomFor(configurations: readonly Configuration[], facts: ServerFa
 function ensureClientRoom(configurations: readonly Configuration[], facts: ServerFacts): void {
   const pooler = facts.pooler?.facts;
   if (!pooler) return;
-  const free = pooler.config.maxClientConn - pooler.lists.usedClients - 1;
+  const free = freeClientSlots(pooler);
   for (const configuration of configurations) {
     const { pool, instances } = configuration;
     if (pool.maxConnections * instances <= free) continue;

@@ -3,7 +3,7 @@ import type { SchemaObservation } from '../core/checks/index.js';
 import { HEALTH_PROBE } from '../core/guide.js';
 import { churnBetween } from '../core/health/churn.js';
 import type { HealthMetrics } from '../core/health/metrics.js';
-import { probePoolSize, utilisationFrom } from '../core/health/utilisation.js';
+import { probeBudget, utilisationFrom } from '../core/health/utilisation.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import type { SchemaSpec } from '../core/schema/types.js';
 import type { Io } from '../ui/io.js';
@@ -55,12 +55,12 @@ export async function probeHealth(
   const withCounters = hasSessionCounters(facts);
   const before = withCounters ? await probes.readSessionCounters(opened.session) : undefined;
   const utilisation = utilisationFrom(facts);
-  const budget = probePoolSize(settings.probeConnections, utilisation);
+  const budget = probeBudget(settings.probeConnections, facts);
   const extraConnects = Math.max(0, Math.min(HEALTH_PROBE.connectSamples, budget.free - budget.margin));
   await verbose(
     io,
     options,
-    `${budget.free} free slots, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
+    `${budget.free} free ${budget.slotsOf === 'pooler' ? 'client slots on the pooler' : 'slots'}, keeping ${budget.margin} spare: pool probe of ${budget.size}, ${extraConnects} extra connect samples`,
   );
 
   await progress.step('timing fresh connections');
@@ -78,6 +78,7 @@ export async function probeHealth(
           poolSize: budget.size,
           callers: budget.size * HEALTH_PROBE.callersPerConnection,
           requestedPoolSize: settings.probeConnections,
+          ...(budget.slotsOf === 'pooler' ? { boundBy: 'pooler' as const } : {}),
           durationMs: settings.durationMs,
           acquireTimeoutMs: Math.min(
             target.endpoint.sessionOptions.connectTimeoutMs,

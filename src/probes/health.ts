@@ -131,6 +131,8 @@ export interface AcquisitionPlan {
   /** Concurrent callers: more than poolSize, so that some must wait for a connection. */
   readonly callers: number;
   readonly requestedPoolSize: number;
+  /** The pooler's client slots bounded poolSize (AcquisitionMetrics.boundBy). */
+  readonly boundBy?: 'pooler';
   readonly durationMs: number;
   readonly acquireTimeoutMs: number;
   readonly query: string;
@@ -151,6 +153,7 @@ export async function measureAcquisition(
     poolSize: plan.poolSize,
     callers: plan.callers,
     requestedPoolSize: plan.requestedPoolSize,
+    ...(plan.boundBy ? { boundBy: plan.boundBy } : {}),
     durationMs: 0,
     acquisitions: 0,
     coldStart: null,

@@ -196,4 +196,28 @@ describe('the probe pool never takes the last free slots', () => {
     assert.equal(probePoolSize(4, util(17, 17)).size, 0);
     assert.equal(probePoolSize(4, util(97, 90)).size, 0, '6 free, 10 kept');
   });
+
+  it("a pool probe the pooler's client slots shrank says so, not the server's", () => {
+    const base = metrics();
+    assert.ok(base.acquisition);
+    const shrunk = (poolSize: number, boundBy?: 'pooler') =>
+      evaluateHealth({
+        ...base,
+        acquisition: {
+          ...base.acquisition!,
+          poolSize,
+          requestedPoolSize: 8,
+          ...(boundBy ? { boundBy } : {}),
+        },
+      }).findings.find((f) => f.id === 'probe-pool-shrunk')?.title;
+    assert.match(
+      shrunk(3, 'pooler') ?? '',
+      /used 3 connections instead of 8, to leave the pooler's last free client slots \(max_client_conn\)/,
+    );
+    assert.match(
+      shrunk(0, 'pooler') ?? '',
+      /did not run: the pooler has no free client slot \(max_client_conn\)/,
+    );
+    assert.match(shrunk(3) ?? '', /to leave the server's last free slots/);
+  });
 });

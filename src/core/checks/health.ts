@@ -59,8 +59,8 @@ function acquisitionFindings(a: AcquisitionMetrics): Finding[] {
       severity: 'info',
       title:
         a.poolSize === 0
-          ? `The pool probe did not run: the server has no free slot to spare beyond a safety margin`
-          : `The pool probe used ${a.poolSize} connection${a.poolSize === 1 ? '' : 's'} instead of ${a.requestedPoolSize}, to leave the server's last free slots to the applications`,
+          ? `The pool probe did not run: ${a.boundBy === 'pooler' ? 'the pooler has no free client slot (max_client_conn)' : 'the server has no free slot'} to spare beyond a safety margin`
+          : `The pool probe used ${a.poolSize} connection${a.poolSize === 1 ? '' : 's'} instead of ${a.requestedPoolSize}, to leave ${a.boundBy === 'pooler' ? "the pooler's last free client slots (max_client_conn)" : "the server's last free slots"} to the applications`,
     });
   }
   if (a.poolSize === 0 || a.acquisitions + a.timeouts + a.errors === 0) return findings;

@@ -18,6 +18,8 @@ export interface AcquisitionMetrics {
   readonly coldStart: { readonly connects: number; readonly medianMs: number; readonly maxMs: number } | null;
   /** The size asked for, when the free slots made the probe use fewer (or none). */
   readonly requestedPoolSize: number;
+  /** Present when the pooler's free client slots, not the server's, bounded the probe (its console was read). */
+  readonly boundBy?: 'pooler';
   readonly durationMs: number;
   readonly acquisitions: number;
   readonly waits: LatencySummary;
