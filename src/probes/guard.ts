@@ -126,7 +126,7 @@ const SESSION_STATE_SQL = `SELECT
       CASE WHEN objsubid = 1 THEN ((classid::bigint << 32) | objid::bigint)::text
            ELSE (classid::bigint - CASE WHEN classid::bigint > 2147483647 THEN 4294967296 ELSE 0 END)::text || ', '
              || (objid::bigint - CASE WHEN objid::bigint > 2147483647 THEN 4294967296 ELSE 0 END)::text
-      END || CASE WHEN mode = 'ShareLock' THEN ' shared' ELSE '' END ORDER BY 1)
+      END || CASE WHEN mode = 'ShareLock' THEN ' shared' ELSE '' END)
     FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted), '{}') AS advisory`;
 
 interface SessionState {
