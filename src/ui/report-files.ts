@@ -119,16 +119,16 @@ export async function completeSpooledReport(
   cwd: string,
 ): Promise<void> {
   const handle = spools.get(spool);
-  let lines: number | undefined;
+  let linesEnd: number | undefined;
   try {
     if (!handle) throw Object.assign(new Error('spool closed'), { code: 'EBADF' });
-    lines = (await handle.stat()).size;
+    linesEnd = (await handle.stat()).size;
     await handle.appendFile(content);
     await handle.sync();
     await rename(spool, resolve(cwd, file));
   } catch (error) {
     // Back to the lines alone, so that spooledContent does not hand the summary back twice.
-    if (handle && lines !== undefined) await handle.truncate(lines).catch(() => undefined);
+    if (handle && linesEnd !== undefined) await handle.truncate(linesEnd).catch(() => undefined);
     throw new UsageError(`--output: cannot write ${file} (${why(error)})`);
   }
   await handle.close().catch(() => undefined);
