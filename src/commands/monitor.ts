@@ -270,6 +270,10 @@ export const monitor: CommandDeclaration<MonitorOptions> = {
         `error: option '--duration' (${formatDuration(raw.duration)}) is shorter than --interval (${formatDuration(intervalMs)}): no sample would be taken`,
       );
     const shared = readShared(command, true);
+    if (raw.listen !== undefined && (shared.output !== undefined || shared.format !== 'text'))
+      command.error(
+        `error: option '${shared.output !== undefined ? '--output' : '--format'}' cannot be used with --listen, which writes no report: its samples are on /metrics`,
+      );
     // One named --db keeps its name as the target label.
     const named = raw.listen !== undefined && dbs.length === 1 && dbs[0]?.name !== undefined;
     return {
@@ -296,7 +300,8 @@ summary is still printed, exit 130 (143). A lost connection to the server ends
 it too: the summary of the samples so far, exit 3.
 
 With --listen nothing is printed but a line on stderr when it starts (the bound
-address), when a target goes down or comes back, and when it stops. A target
+address), when a target goes down or comes back, and when it stops; --format
+and --output do not apply (exit 2). A target
 that cannot be read is pooltune_up 0 and retried after 1s, up to every 30s;
 only SIGTERM or SIGINT ends the run, exit 0. The series are those of
 'pooltune alerts --source pooltune' (README: Running monitor as a service).`,

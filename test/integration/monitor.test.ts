@@ -282,6 +282,14 @@ describe('monitor: bad input', () => {
     [['--interval', '10ms'], /Expected at least 100ms/],
     [['--duration', 'abc'], /'--duration <duration>' argument 'abc' is invalid/],
     [['--interval', '2s', '--duration', '1s'], /'--duration' \(1s\) is shorter than --interval \(2s\)/],
+    [
+      ['--listen', '127.0.0.1:0', '--format', 'json'],
+      /'--format' cannot be used with --listen, which writes no report/,
+    ],
+    [
+      ['--listen', '127.0.0.1:0', '-o', 'x.json'],
+      /'--output' cannot be used with --listen, which writes no report/,
+    ],
   ] as const) {
     it(`${args.join(' ')}: exit 2, one line`, async () => {
       const r = await runCli(['monitor', '--db', 'postgres://app@127.0.0.1:1/x', ...args]);
