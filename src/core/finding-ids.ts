@@ -2,6 +2,9 @@
  * Every finding id pooltune reports, with what it judges. Ids are stable: baselines, `ignore` rules in the
  * plan and CI annotations match on them, so an id is renamed only with a note in the changelog.
  */
+import { STANDBY_REPLAY_LAG } from './guide.js';
+import { formatDuration } from './units.js';
+
 export interface FindingInfo {
   /** What the finding judges, in one line. */
   readonly about: string;
@@ -119,7 +122,7 @@ export const FINDINGS = {
     about: "a standby whose WAL replay is paused: its reads go stale, it won't promote",
   },
   'standby-replay-lag': {
-    about: "how far a standby's replay is behind (--replay-lag-warning 30s, --replay-lag-critical 5min)",
+    about: `how far a standby's replay is behind (--replay-lag-warning ${formatDuration(STANDBY_REPLAY_LAG.warningMs)}, --replay-lag-critical ${formatDuration(STANDBY_REPLAY_LAG.criticalMs)})`,
   },
   'standby-wal-receiver': { about: 'whether a standby receives WAL from its primary (pg_monitor sees it)' },
   'standby-feedback': {
