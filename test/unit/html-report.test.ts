@@ -163,3 +163,24 @@ describe("a long monitor run's sparkline", () => {
     assert.ok(charts(document).every((chart) => chart.x.values.length === 700));
   });
 });
+
+describe('a fix in the HTML report', () => {
+  it("shows a managed provider's commands, and where and in which order to apply it, as the other formats do", () => {
+    for (const name of ['check-server-managed', 'check-server-standby'] as const) {
+      const document = documentOf(FIXTURE_REPORTS[name]());
+      const html = renderHtml(document, '0.0.0-test', ASSETS);
+      // As in every format, a fix is shown for what needs attention.
+      for (const f of document.envelope.findings.filter((x) => x.severity !== 'ok')) {
+        for (const command of f.fix?.commands ?? []) assert.ok(html.includes(escapeHtml(command)), command);
+        if (f.fix?.order) assert.ok(html.includes(escapeHtml(f.fix.order)), f.fix.order);
+        if (f.fix?.where) assert.ok(html.includes(escapeHtml(f.fix.where)), f.fix.where);
+      }
+    }
+    const fixes = ['check-server-managed', 'check-server-standby'].flatMap((n) =>
+      documentOf(FIXTURE_REPORTS[n as 'check-server-managed']()).envelope.findings.map((f) => f.fix),
+    );
+    // The fixtures have what this test is about.
+    assert.ok(fixes.some((fix) => (fix?.commands ?? []).length > 0));
+    assert.ok(fixes.some((fix) => fix?.order));
+  });
+});

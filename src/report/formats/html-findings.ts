@@ -6,6 +6,7 @@ import { escapeHtml as e } from './html-escape.js';
 import {
   findingName,
   fixTakesEffect,
+  fixSteps,
   INI_TAKES_EFFECT,
   moreSessions,
   sessionLine,
@@ -34,13 +35,15 @@ function findingHtml(f: Finding): string {
         item('fix', `<code>${e(line)}</code>${i === ini.length - 1 ? ` (${e(INI_TAKES_EFFECT)})` : ''}`),
       ),
     );
-    const sql = f.fix?.sql ?? [];
+    const sql = fixSteps(f.fix);
     const when = fixTakesEffect(f.fix);
     sql.forEach((statement, i) =>
       details.push(
         item('fix', `<code>${e(statement)}</code>${when && i === sql.length - 1 ? ` (${e(when)})` : ''}`),
       ),
     );
+    if (f.fix?.order) details.push(item('order', e(f.fix.order)));
+    if (f.fix?.where) details.push(item('where', e(f.fix.where)));
     for (const id of f.hints ?? []) {
       const hint = hintFor(id);
       if (!hint) continue;
