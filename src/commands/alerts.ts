@@ -1,3 +1,4 @@
+import { EXIT_CODE } from '../core/exit-codes.js';
 import { InvalidArgumentError } from 'commander';
 import { readCommon, type CommonOptions } from '../cli/flags/common.js';
 import type { CommandDeclaration } from '../cli/declaration.js';
@@ -58,7 +59,7 @@ async function runAlerts(options: AlertsOptions, io: Io): Promise<number> {
   if (options.verbose || options.format === 'json')
     for (const d of dropped)
       await io.stderr.write(`pooltune: left out ${d.alert}: the plan ignores ${d.finding}\n`);
-  return 0;
+  return EXIT_CODE.ok;
 }
 
 export const alerts: CommandDeclaration<AlertsOptions> = {

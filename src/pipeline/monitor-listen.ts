@@ -23,7 +23,6 @@ import type { CommonOptions } from '../cli/flags/common.js';
 export interface ListenOptions extends CommonOptions {
   readonly listen: ListenAddress;
   readonly intervalMs: number;
-  readonly showQueries: boolean;
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
@@ -41,37 +40,42 @@ async function sampleTarget(
   onUp: () => Promise<void>,
 ): Promise<void> {
   const { readMonitorReading } = await import('../probes/monitor.js');
-  await withSession(named.target, io, { ...options, stop }, async ({ facts, connection }) => {
-    const { usableSlots, canSeeOthers } = utilisationFrom(facts);
-    const readingOptions = {
-      canSeeOthers,
-      hasSessionCounters: hasSessionCounters(facts),
-      serverVersionNum: facts.serverVersionNum,
-      showQueries: false,
-    };
-    const watch = await watchMonitorPooler(named.target, facts);
-    try {
-      const baseline = await readMonitorReading(connection.session, readingOptions);
-      await watch?.baseline();
-      const sampler = listenSampler(baseline, {
-        usableSlots,
-        ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
-      });
-      await onUp();
-      for (let slot = 1; ; slot++) {
-        await sleepUnlessStopped(baseline.at + slot * options.intervalMs - performance.now(), stop);
-        if (stop.aborted) return;
-        const began = performance.now();
-        const current = await readMonitorReading(connection.session, readingOptions);
-        const { set, add } = sampler.next(current, await watch?.sample());
-        registry.sampled(named.name, { set, add }, seconds(performance.now() - began));
-        // A reading that took longer than an interval skips the slots it overran instead of bunching up.
-        slot = Math.max(slot, Math.floor((performance.now() - baseline.at) / options.intervalMs));
+  await withSession(
+    named.target,
+    io,
+    { ...options, showQueries: false, stop },
+    async ({ facts, connection }) => {
+      const { usableSlots, canSeeOthers } = utilisationFrom(facts);
+      const readingOptions = {
+        canSeeOthers,
+        hasSessionCounters: hasSessionCounters(facts),
+        serverVersionNum: facts.serverVersionNum,
+        showQueries: false,
+      };
+      const watch = await watchMonitorPooler(named.target, facts);
+      try {
+        const baseline = await readMonitorReading(connection.session, readingOptions);
+        await watch?.baseline();
+        const sampler = listenSampler(baseline, {
+          usableSlots,
+          ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
+        });
+        await onUp();
+        for (let slot = 1; ; slot++) {
+          await sleepUnlessStopped(baseline.at + slot * options.intervalMs - performance.now(), stop);
+          if (stop.aborted) return;
+          const began = performance.now();
+          const current = await readMonitorReading(connection.session, readingOptions);
+          const { set, add } = sampler.next(current, await watch?.sample());
+          registry.sampled(named.name, { set, add }, seconds(performance.now() - began));
+          // A reading that took longer than an interval skips the slots it overran instead of bunching up.
+          slot = Math.max(slot, Math.floor((performance.now() - baseline.at) / options.intervalMs));
+        }
+      } finally {
+        await watch?.close();
       }
-    } finally {
-      await watch?.close();
-    }
-  });
+    },
+  );
 }
 
 /** Samples `named` until `stop`, through every outage: down is a state to report, not an end. */

@@ -2,6 +2,7 @@
  * Where monitor's samples go while a run lasts: the terminal's redrawn view, a line per sample for a pipe,
  * NDJSON on stdout, a progress note, and with --format json --output the report file, line by line.
  */
+import { plural } from '../core/plural.js';
 import type { MonitorSample } from '../core/monitor/sample.js';
 import { summariseSamples, type MonitorSummary } from '../core/monitor/summary.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
@@ -35,7 +36,7 @@ export interface SampleOutlet extends SampleDisplay {
   readonly discard: () => Promise<void>;
 }
 
-export const sampleCount = (n: number) => `${n} sample${n === 1 ? '' : 's'}`;
+export const sampleCount = (n: number) => plural(n, 'sample');
 
 async function sampleDisplay(
   io: Io,
@@ -53,16 +54,14 @@ async function sampleDisplay(
       : undefined;
     const progress = progressOn(io, !options.quiet);
     return {
-      sink: async ({ last, summary }) => {
+      sink: async ({ last }) => {
         if (line) await io.stdout.write(line(last));
         const pooler = !last.pooler
           ? ''
           : last.pooler.status === 'lost'
             ? ", pooler's console lost"
             : `, ${last.pooler.clientsWaiting} waiting in the pooler`;
-        await progress.step(
-          `${sampleCount(summary().samples)}, utilisation ${last.utilisationPercent} %${pooler}`,
-        );
+        await progress.step(`${sampleCount(last.seq)}, utilisation ${last.utilisationPercent} %${pooler}`);
       },
       finish: () => progress.done(),
     };

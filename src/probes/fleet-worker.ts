@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PooltuneError, ConnectionError } from '../core/errors.js';
-import { SECRET_MASK } from '../core/sessions/query-text.js';
+import { redact } from '../core/sessions/query-text.js';
 import { driveLoad, type LoadAccess } from './bench.js';
 import { probeAccessFrom } from './connect.js';
 import type { FleetWorkerData, FromWorker, SentError, ToWorker } from './fleet-protocol.js';
@@ -13,12 +13,7 @@ import type { FleetWorkerData, FromWorker, SentError, ToWorker } from './fleet-p
 const data = workerData as FleetWorkerData;
 const port = parentPort;
 
-function masked(text: string): string {
-  let out = text;
-  for (const secret of data.secrets)
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(SECRET_MASK);
-  return out;
-}
+const masked = (text: string): string => redact(text, data.secrets);
 
 function sent(error: unknown): SentError {
   if (error instanceof PooltuneError)

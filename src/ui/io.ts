@@ -1,7 +1,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { isatty } from 'node:tty';
-import { SECRET_MASK } from '../core/sessions/query-text.js';
+import { redact } from '../core/sessions/query-text.js';
 
 const load = createRequire(import.meta.url);
 
@@ -38,17 +38,8 @@ export interface Io {
   addSecret(secret: string): void;
 }
 
-// One mask for every secret pooltune hides, in its output and in the query text it shows.
-const MASK = SECRET_MASK;
-
-/** Masks each secret, also in its percent-encoded form as it would stand in a URL. */
-export function redact(text: string, secrets: ReadonlySet<string>): string {
-  let out = text;
-  for (const secret of secrets) {
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(MASK);
-  }
-  return out;
-}
+// The one masking of secrets, in pooltune's output as in the query text it shows and a bench worker's errors.
+export { redact };
 
 function wrap(stream: NodeJS.WriteStream, secrets: ReadonlySet<string>): OutStream {
   return {

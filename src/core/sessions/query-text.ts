@@ -1,6 +1,15 @@
 /** What stands for a secret wherever pooltune prints something that held one. */
 export const SECRET_MASK = '********';
 
+/** Masks each secret, also in its percent-encoded form as it would stand in a URL. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(SECRET_MASK);
+  }
+  return out;
+}
+
 /** The longest query text shown; a report names sessions, it does not reproduce their SQL. */
 export const QUERY_TEXT_MAX_CHARS = 200;
 
