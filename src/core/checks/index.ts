@@ -24,7 +24,6 @@ export {
 export type { CheckContext, ServerPlan } from './types.js';
 export { limitsOf } from './sessions.js';
 export {
-  GUIDE_REPLAY_LAG,
   standbyObservation,
   type ReplayLagThresholds,
   type StandbyObservation,

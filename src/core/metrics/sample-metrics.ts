@@ -11,8 +11,6 @@ import { POOLTUNE_METRICS as M, STATE_LABEL, type PooltuneMetric } from './names
 export const CONNECTION_STATES = ['active', 'idle', 'idle in transaction', 'other', 'unknown'] as const;
 /** pooltune_sessions_ended_abnormally_total's `reason`: pg_stat_database's three counters. */
 export const ABNORMAL_REASONS = ['abandoned', 'fatal', 'killed'] as const;
-/** pooltune_transactions_total's `outcome`. */
-export const TRANSACTION_OUTCOMES = ['committed', 'rolled_back'] as const;
 
 export const REASON_LABEL = 'reason';
 export const OUTCOME_LABEL = 'outcome';

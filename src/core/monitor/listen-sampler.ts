@@ -5,7 +5,7 @@
  */
 import { sampleMetrics, type MetricValue } from '../metrics/sample-metrics.js';
 import type { PoolerSample } from './pooler-sample.js';
-import { sampleFrom, type MonitorReading, type MonitorSample } from './sample.js';
+import { sampleFrom, transactionsAfter, type MonitorReading, type MonitorSample } from './sample.js';
 import type { OwnTransactionEnd, TransactionCounters } from './transactions.js';
 
 export interface ListenSampler {
@@ -36,11 +36,7 @@ export function listenSampler(
         ownTransactionEnd: context.ownTransactionEnd,
         ...(pooler ? { pooler } : {}),
       });
-      if (sample.transactions)
-        soFar = {
-          committed: soFar.committed + sample.transactions.committed,
-          rolledBack: soFar.rolledBack + sample.transactions.rolledBack,
-        };
+      soFar = transactionsAfter(soFar, sample);
       previous = current;
       return { sample, ...sampleMetrics(sample, current.roster) };
     },

@@ -7,25 +7,20 @@ import type { TransactionCounters } from './transactions.js';
 export const RECENT_SAMPLES = 256;
 
 /**
- * What a monitor run keeps of its samples: a running summary, a bounded history for the charts, the last
- * few samples for the live view, and the others' transactions so far for the next sample's rates. Nothing
+ * What a monitor run keeps of its samples: a running summary (with the others' transactions so far, for the
+ * next sample's rates), a bounded history for the charts and the last few samples for the live view. Nothing
  * in it grows with the run, which may last weeks.
  */
 export class RunRecord {
   private readonly tally = new RunTally();
   private readonly points = new SampleHistory();
   private readonly lastSamples: MonitorSample[] = [];
-  private othersTransactions: TransactionCounters = { committed: 0, rolledBack: 0 };
 
   add(sample: MonitorSample): void {
     this.tally.add(sample);
     this.points.add(sample);
     this.lastSamples.push(sample);
     if (this.lastSamples.length > RECENT_SAMPLES) this.lastSamples.shift();
-    this.othersTransactions = {
-      committed: this.othersTransactions.committed + (sample.transactions?.committed ?? 0),
-      rolledBack: this.othersTransactions.rolledBack + (sample.transactions?.rolledBack ?? 0),
-    };
   }
 
   get samples(): number {
@@ -34,7 +29,7 @@ export class RunRecord {
 
   /** Others' transactions over every sample so far (sampleFrom's transactionsSoFar). */
   get transactionsSoFar(): TransactionCounters {
-    return this.othersTransactions;
+    return this.tally.transactionsSoFar;
   }
 
   /** The last RECENT_SAMPLES samples, oldest first. */

@@ -126,13 +126,16 @@ export function sampleFrom(
   };
 }
 
+/** Others' transactions up to and with `sample`, given those before it: the next sampleFrom's transactionsSoFar. */
+export function transactionsAfter(soFar: TransactionCounters, sample: MonitorSample): TransactionCounters {
+  if (!sample.transactions) return soFar;
+  return {
+    committed: soFar.committed + sample.transactions.committed,
+    rolledBack: soFar.rolledBack + sample.transactions.rolledBack,
+  };
+}
+
 /** The others' transactions over `samples`, to hand to the next sampleFrom. */
 export function transactionsIn(samples: readonly MonitorSample[]): TransactionCounters {
-  let committed = 0;
-  let rolledBack = 0;
-  for (const s of samples) {
-    committed += s.transactions?.committed ?? 0;
-    rolledBack += s.transactions?.rolledBack ?? 0;
-  }
-  return { committed, rolledBack };
+  return samples.reduce(transactionsAfter, { committed: 0, rolledBack: 0 });
 }

@@ -2,6 +2,7 @@ import { utilisationSeverity } from '../guide.js';
 import { PoolerTally, type PoolerRunSummary } from './pooler-summary.js';
 import type { MonitorSample } from './sample.js';
 import { RunningPeak } from './peak.js';
+import type { TransactionCounters } from './transactions.js';
 
 /** Utilisation over the run; null figures when no sample was taken. */
 export interface UtilisationSummary {
@@ -111,6 +112,12 @@ export class RunTally {
   /** Samples added so far. */
   get samples(): number {
     return this.count;
+  }
+
+  /** Others' transactions over every sample so far (sampleFrom's transactionsSoFar). */
+  get transactionsSoFar(): TransactionCounters {
+    const { committed, rolledBack } = this.transactionTotals;
+    return { committed, rolledBack };
   }
 
   add(s: MonitorSample): void {

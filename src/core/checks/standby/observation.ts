@@ -15,12 +15,10 @@ export interface StandbyObservation {
   readonly replayLag: ReplayLagThresholds;
 }
 
-export const GUIDE_REPLAY_LAG: ReplayLagThresholds = STANDBY_REPLAY_LAG;
-
 export function standbyObservation(
   facts: ServerFacts,
   queryTimeoutMs: number | null = null,
-  replayLag: ReplayLagThresholds = GUIDE_REPLAY_LAG,
+  replayLag: ReplayLagThresholds = STANDBY_REPLAY_LAG,
 ): StandbyObservation {
   return { facts, queryTimeoutMs, replayLag };
 }
