@@ -337,7 +337,7 @@ async function runBench(options: BenchOptions, io: Io): Promise<BenchReport> {
     load,
     runs,
     // The first configuration decides; --compare's is shown beside it.
-    ...verdict({ findings: runs[0]?.findings ?? [] }, { failOn: target.failOn, stoppedBy }),
+    ...verdict({ findings: runs[0]?.findings ?? [] }, { failOn: target.failOn, stoppedBy, server: facts }),
     stoppedBy: stoppedBy ?? null,
   };
   return report;

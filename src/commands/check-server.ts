@@ -7,7 +7,6 @@ import {
   standbyObservation,
   type ServerPlan,
 } from '../core/checks/index.js';
-import { withApplyOrder } from '../core/topology/order.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
 import { planServerFrom } from '../core/plan/server.js';
 import { otherClients, usableSlots, type ServerFacts } from '../core/server-facts.js';
@@ -170,8 +169,6 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
     settings,
   );
   checked.skipped.push(...unreadPooler(facts.pooler));
-  // A fix to max_connections (or its kin) says in which order to apply it across the standbys.
-  const ordered = { ...checked, findings: withApplyOrder(checked.findings, facts) };
   const report: CheckServerReport = {
     command: 'check-server',
     target: db.display,
@@ -190,7 +187,7 @@ async function checkTarget(target: Target, inputs: CheckInputs): Promise<CheckSe
       canSeeOtherSessions: facts.activity.canSeeOthers,
     },
     plan,
-    ...verdict(ordered, { failOn, ignore: poolPlan?.ignore ?? [] }),
+    ...verdict(checked, { failOn, ignore: poolPlan?.ignore ?? [], server: facts }),
   };
 
   return report;

@@ -9,7 +9,6 @@ import {
   standbyObservation,
   unreadPooler,
 } from '../core/checks/index.js';
-import { withApplyOrder } from '../core/topology/order.js';
 import { addStandbyFlags, readStandbyFlags, type StandbyOptions } from '../cli/flags/standby.js';
 import { addSessionFlags, readSessionFlags, type SessionOptions } from '../cli/flags/sessions.js';
 import { sessionSettingsFrom } from '../core/sessions/settings.js';
@@ -187,11 +186,7 @@ async function healthOf(
       stoppedBy,
     },
     schema: options.schema ?? null,
-    // On a standby, a fix by ALTER ROLE or ALTER DATABASE says to run it on the primary.
-    ...verdict(
-      { ...checked, findings: withApplyOrder(checked.findings, standby.facts) },
-      { failOn: target.failOn, stoppedBy },
-    ),
+    ...verdict(checked, { failOn: target.failOn, stoppedBy, server: standby.facts }),
   };
   return report;
 }

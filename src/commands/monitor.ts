@@ -153,9 +153,10 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
       // The chain as its console showed it last, judged over the run's totals.
       chain: overRun(watch, poolerObservation(facts.pooler, target.pooler.instances, facts, [])),
       stoppedBy: ended,
+      facts,
     };
   });
-  const { context, serverVersion, pooler, topology, provider, chain, stoppedBy } = await run.catch(
+  const { context, serverVersion, pooler, topology, provider, chain, stoppedBy, facts } = await run.catch(
     async (error: unknown) => {
       await outlet?.discard();
       throw error;
@@ -197,7 +198,11 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
     stats,
     history: record.history,
     ...(outlet?.spooledTo === undefined ? {} : { spooledTo: outlet.spooledTo }),
-    ...verdict(evaluated, { failOn: target.failOn, stoppedBy: signalled ? stoppedBy : null }),
+    ...verdict(evaluated, {
+      failOn: target.failOn,
+      stoppedBy: signalled ? stoppedBy : null,
+      server: facts,
+    }),
     // The documented exit code for a server that could not be reached, also when it went away mid-run.
     ...(lost && !signalled ? { exitCode: EXIT_CODE.unreachable } : {}),
   };

@@ -5,7 +5,6 @@ import {
   standbyObservation,
   unreadPooler,
 } from '../core/checks/index.js';
-import { withApplyOrder } from '../core/topology/order.js';
 import { UsageError } from '../core/errors.js';
 import { PREFLIGHT_PROBE } from '../core/guide.js';
 import { COUNT_RANGES } from '../core/numbers.js';
@@ -171,8 +170,6 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
     },
   });
   checked.skipped.push(...unreadPooler(facts.pooler));
-  // A fix to max_connections (or its kin) says in which order to apply it across the standbys.
-  const ordered = { ...checked, findings: withApplyOrder(checked.findings, facts) };
   const report: PreflightReport = {
     command: 'preflight',
     target: db.display,
@@ -195,7 +192,7 @@ async function preflightTarget(target: Target, inputs: PreflightInputs): Promise
       heldNow: planServer.heldNow,
     },
     metrics: run?.metrics ?? null,
-    ...verdict(ordered, { failOn, ignore: plan.ignore }),
+    ...verdict(checked, { failOn, ignore: plan.ignore, server: facts }),
   };
   return report;
 }

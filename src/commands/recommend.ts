@@ -1,7 +1,6 @@
 import { instancesDuringDeploy, type Surge } from '../core/plan/surge.js';
 import type { PoolerSighting } from '../core/pooler/sighting.js';
 import type { TopologyFacts } from '../core/topology/facts.js';
-import { withApplyOrder } from '../core/topology/order.js';
 import { PooltuneError, UsageError } from '../core/errors.js';
 import { commandLine, urlWithoutPassword } from '../core/command-line.js';
 import { cpuBoundFinding, type DatabaseHardware } from '../core/cpu-bound.js';
@@ -451,10 +450,13 @@ async function runRecommend(initial: RecommendOptions, io: Io): Promise<Recommen
           }
         : {}),
     } satisfies EmitInput),
-    // With --db, a fix to max_connections says in which order to apply it across the standbys.
     ...verdict(
-      { findings: serverFacts ? withApplyOrder(findings, serverFacts) : findings },
-      { failOn: options.failOn, stoppedBy: measurement?.stoppedBy ?? null },
+      { findings },
+      {
+        failOn: options.failOn,
+        stoppedBy: measurement?.stoppedBy ?? null,
+        ...(serverFacts ? { server: serverFacts } : {}),
+      },
     ),
   };
 

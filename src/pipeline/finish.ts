@@ -2,6 +2,8 @@ import { exitCodeFor } from '../core/exit-codes.js';
 import type { FailOn, Finding, IgnoredFinding, Skipped } from '../core/findings.js';
 import { applyIgnores } from '../core/ignore.js';
 import type { IgnoreRule } from '../core/plan/config.js';
+import type { ServerFacts } from '../core/server-facts.js';
+import { withApplyOrder } from '../core/topology/order.js';
 import { SIGNAL_EXIT_CODES, type StopSignal } from '../ui/interrupt.js';
 
 /** The judgement part of every report's envelope. */
@@ -20,6 +22,8 @@ export interface Gate {
   readonly ignore?: readonly IgnoreRule[];
   /** The signal that stopped the run early, if one did: its exit code (128 + its number) decides. */
   readonly stoppedBy?: StopSignal | null;
+  /** The server the fixes are for: on a standby or a primary with standbys, they say in which order to apply. */
+  readonly server?: ServerFacts;
 }
 
 interface Checked {
@@ -28,7 +32,8 @@ interface Checked {
 }
 
 /**
- * The end of every run: the ignores set findings aside, then the gate (or a stop) gives the exit code. The
+ * The end of every run: fixes get their apply order, the ignores set findings aside, then the gate (or a
+ * stop) gives the exit code. The
  * result is spread into the report, so that every command's envelope is filled the same way.
  */
 export function verdict(
@@ -37,7 +42,8 @@ export function verdict(
 ): Verdict & { readonly ignored: IgnoredFinding[] };
 export function verdict(checked: Checked, gate: Gate): Verdict;
 export function verdict(checked: Checked, gate: Gate): Verdict {
-  const { findings, ignored } = applyIgnores(checked.findings, gate.ignore ?? []);
+  const ordered = gate.server ? withApplyOrder(checked.findings, gate.server) : checked.findings;
+  const { findings, ignored } = applyIgnores(ordered, gate.ignore ?? []);
   const exitCode = gate.stoppedBy ? SIGNAL_EXIT_CODES[gate.stoppedBy] : exitCodeFor(findings, gate.failOn);
   return {
     findings,

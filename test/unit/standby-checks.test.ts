@@ -17,6 +17,7 @@ import {
 } from '../../src/core/topology/facts.js';
 import { compareStandbyToPrimary } from '../../src/core/topology/compare.js';
 import { applyOrderNote, mustMatchChanges, withApplyOrder } from '../../src/core/topology/order.js';
+import { verdict } from '../../src/pipeline/finish.js';
 import { serverFacts } from '../helpers/facts.js';
 
 const replay = (overrides: Partial<ReplayFacts> = {}): ReplayFacts => ({
@@ -333,6 +334,61 @@ describe('the order to change max_connections and its kin', () => {
       factsWith(primaryWith(attached())),
     );
     assert.equal(onPrimary?.fix?.order, undefined);
+  });
+
+  it("orders a managed provider's command as its SQL, and sends a GRANT on a standby to the primary", () => {
+    const [provider, grant] = withApplyOrder(
+      [
+        {
+          id: 'connection-tier',
+          severity: 'warning',
+          title: 't',
+          fix: {
+            commands: [
+              'aws rds modify-db-parameter-group --parameters "ParameterName=max_connections,ParameterValue=200,ApplyMethod=pending-reboot"',
+            ],
+          },
+        },
+        {
+          id: 'session-states',
+          severity: 'warning',
+          title: 't',
+          fix: { sql: ['GRANT pg_monitor TO "app";'] },
+        },
+      ],
+      factsWith(primaryWith(attached()), { max_connections: 100 }),
+    );
+    assert.match(
+      provider?.fix?.order ?? '',
+      /raising max_connections from 100 to 200, raise it first on the standbys/,
+    );
+    assert.equal(grant?.fix?.order, undefined, 'a primary takes a GRANT itself');
+    const [onStandby] = withApplyOrder(
+      [
+        {
+          id: 'session-states',
+          severity: 'warning',
+          title: 't',
+          fix: { sql: ['GRANT pg_monitor TO "app";'] },
+        },
+      ],
+      factsWith(standbyTopology()),
+    );
+    assert.match(onStandby?.fix?.order ?? '', /refuses ALTER ROLE, ALTER DATABASE and GRANT/);
+  });
+
+  it("is applied by every command's verdict given the server, monitor's and bench's too", () => {
+    const fix = { sql: ['ALTER ROLE "app" SET statement_timeout = \'30s\';'] };
+    const { findings } = verdict(
+      { findings: [{ id: 'statement-timeout-disabled', severity: 'warning', title: 't', fix }] },
+      { failOn: 'critical', server: factsWith(standbyTopology()) },
+    );
+    assert.match(findings[0]?.fix?.order ?? '', /run them on the primary/);
+    const plain = verdict(
+      { findings: [{ id: 'statement-timeout-disabled', severity: 'warning', title: 't', fix }] },
+      { failOn: 'critical' },
+    );
+    assert.equal(plain.findings[0]?.fix?.order, undefined);
   });
 });
 

@@ -19,13 +19,13 @@ export const STANDBY_MUST_MATCH = [
 export type MustMatchSetting = (typeof STANDBY_MUST_MATCH)[number];
 
 /**
- * The must-match settings a fix's SQL changes, with the value it sets: the first number after the name on
- * a line that sets it, so `ALTER SYSTEM SET max_connections = 116;` and a provider's
+ * The must-match settings a fix changes, with the value it sets: the first number after the name on a line
+ * of its SQL or of a provider's commands that sets it, so `ALTER SYSTEM SET max_connections = 116;` and
  * `ParameterName=max_connections,ParameterValue=116` read alike. Comment lines (alternatives) are left out.
  */
 export function mustMatchChanges(fix: Fix): { name: MustMatchSetting; value: number }[] {
   const changes: { name: MustMatchSetting; value: number }[] = [];
-  for (const line of fix.sql ?? []) {
+  for (const line of [...(fix.sql ?? []), ...(fix.commands ?? [])]) {
     if (line.trimStart().startsWith('--')) continue;
     for (const name of STANDBY_MUST_MATCH) {
       const match = new RegExp(`\\b${name}\\b\\D*?(\\d+)`).exec(line);
@@ -65,28 +65,29 @@ export function applyOrderNote(
     : `Standbys stream from this primary: when ${change}, do it here first, then on ${them}; keep every standby equal.`;
 }
 
-/** ALTER ROLE and ALTER DATABASE write the catalogs: a standby refuses them, its primary's reach it. */
-const CATALOG_WRITE = /^\s*ALTER (ROLE|DATABASE)\b/i;
+/** ALTER ROLE, ALTER DATABASE and GRANT write the catalogs: a standby refuses them, its primary's reach it. */
+const CATALOG_WRITE = /^\s*(ALTER (ROLE|DATABASE)|GRANT)\b/i;
 
 /**
  * The fix with its ordering note, when it changes a must-match setting on a server in a cluster, or when
  * it is a catalog write that a standby can only get from its primary.
  */
-export function orderedFix(fix: Fix, facts: ServerFacts): Fix {
+function orderedFix(fix: Fix, facts: ServerFacts): Fix {
   const notes = mustMatchChanges(fix).flatMap(({ name, value }) => {
     const note = applyOrderNote(facts.topology, name, numericSetting(facts, name), value);
     return note === undefined ? [] : [note];
   });
   if (facts.topology.role === 'standby' && (fix.sql ?? []).some((line) => CATALOG_WRITE.test(line)))
     notes.push(
-      'This server is a standby, which refuses ALTER ROLE and ALTER DATABASE (read-only): run them on the primary, and they reach this standby by replication.',
+      'This server is a standby, which refuses ALTER ROLE, ALTER DATABASE and GRANT (read-only): run them on the primary, and they reach this standby by replication.',
     );
   return notes.length === 0 ? fix : { ...fix, order: notes.join(' ') };
 }
 
 /**
- * Every finding whose fix changes max_connections (or a kin setting) gets the order to apply it in, in one
- * place after the checks ran, so that no check needs to know about standbys.
+ * Every finding whose fix changes max_connections (or a kin setting), or writes the catalogs, gets the
+ * order to apply it in, in one place after the checks ran (the verdict), so that no check needs to know
+ * about standbys.
  */
 export function withApplyOrder(findings: readonly Finding[], facts: ServerFacts): Finding[] {
   return findings.map((f) => (f.fix ? { ...f, fix: orderedFix(f.fix, facts) } : f));
