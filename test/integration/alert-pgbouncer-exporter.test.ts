@@ -6,7 +6,6 @@
  * while a client really waits.
  */
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { alertGroups, metricsOf } from '../../src/core/alerts/rules.js';
 import {
@@ -22,6 +21,7 @@ import {
   type TestExporter,
   type TestPrometheus,
 } from '../helpers/exporters.js';
+import { FULL_POOL_DATABASES, fillPool, type FullPool } from '../helpers/full-pool.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import { EXPORTER_PGBOUNCER_SETTINGS, startPgBouncerExporter } from '../helpers/pgbouncer-exporter.js';
 import { startServer, type TestServer } from '../helpers/postgres.js';
@@ -39,25 +39,16 @@ describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => 
   let bouncer: TestPgBouncer;
   let exporter: TestExporter;
   let prometheus: TestPrometheus;
-  let holder: pg.Client | undefined;
-  let waiter: pg.Client | undefined;
-  let queued: Promise<unknown> | undefined;
+  let pool: FullPool | undefined;
   before(async () => {
     server = await startServer({ version: 18 });
     // appdb's one server connection is held in a transaction; a second client queues behind it.
     bouncer = await startPgBouncer(server, {
       poolMode: 'transaction',
       settings: { ...EXPORTER_PGBOUNCER_SETTINGS },
-      databases: { appdb: { dbname: 'postgres', pool_size: 1 }, postgres: {} },
+      databases: FULL_POOL_DATABASES,
     });
-    holder = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('select 1');
-    waiter = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    waiter.on('error', () => undefined);
-    await waiter.connect();
-    queued = waiter.query('select 2').catch((error: unknown) => error);
+    pool = await fillPool(bouncer);
     exporter = await startPgBouncerExporter(bouncer);
     prometheus = await startPrometheus(
       renderRulesYaml(groups, []),
@@ -68,10 +59,7 @@ describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => 
   after(async () => {
     await prometheus?.stop();
     await exporter?.stop();
-    await holder?.query('COMMIT').catch(() => undefined);
-    await queued;
-    await holder?.end().catch(() => undefined);
-    await waiter?.end().catch(() => undefined);
+    await pool?.release();
     await bouncer?.stop();
     await server?.stop();
   });
