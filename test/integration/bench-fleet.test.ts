@@ -1,9 +1,7 @@
 /** pooltune bench --instances N against a real server: a fleet of pools in worker threads, bounded, closed after. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { collectOutput, runCli } from '../helpers/cli.js';
-import { CLI } from '../helpers/paths.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import {
   startServer,
@@ -152,30 +150,24 @@ describe('bench --instances on PostgreSQL 18', () => {
   });
 
   it('Ctrl-C stops every instance: the report, exit 130, no session left', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'bench',
-        '--db',
-        server.url(),
-        '--pool-max',
-        '2',
-        '--instances',
-        '2',
-        '--clients',
-        '4',
-        '--hold-ms',
-        '5000',
-        '--duration',
-        '30s',
-        '--warmup',
-        '0',
-        '--json',
-      ],
-      { env: { PATH: process.env.PATH ?? '' } },
-    );
-    const output = collectOutput(child);
+    const { child, output } = startCli([
+      'bench',
+      '--db',
+      server.url(),
+      '--pool-max',
+      '2',
+      '--instances',
+      '2',
+      '--clients',
+      '4',
+      '--hold-ms',
+      '5000',
+      '--duration',
+      '30s',
+      '--warmup',
+      '0',
+      '--json',
+    ]);
     // The main session and both instances' pools, with their 5 s holds in flight.
     await untilPooltuneSessions(server, 5, output);
     const sent = Date.now();
