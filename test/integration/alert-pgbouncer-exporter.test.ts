@@ -17,7 +17,7 @@ import { renderRulesYaml } from '../../src/report/prometheus-rules.js';
 import {
   seriesNames,
   startPrometheus,
-  type PrometheusAlert,
+  untilRaised,
   type TestExporter,
   type TestPrometheus,
 } from '../helpers/exporters.js';
@@ -95,21 +95,11 @@ describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => 
   });
 
   it('makes Prometheus raise the waiting-client alerts, per PgBouncer, and not the down one', async () => {
-    let alerts: PrometheusAlert[] = [];
-    const raised = (name: string, severity: string) =>
-      alerts.find((a) => a.labels.alertname === name && a.labels.severity === severity);
     // maxwait is in whole seconds: the warning (over 10ms) shows once the client has waited a second.
-    await waitFor(
-      'Prometheus to raise the alerts',
-      async () => {
-        alerts = await prometheus.alerts();
-        return (
-          raised('PgBouncerPoolerClientsWaiting', 'warning') !== undefined &&
-          raised('PgBouncerPoolerMaxWait', 'warning') !== undefined
-        );
-      },
-      { timeoutMs: 60_000, everyMs: 250 },
-    );
+    const raised = await untilRaised(prometheus, [
+      ['PgBouncerPoolerClientsWaiting', 'warning'],
+      ['PgBouncerPoolerMaxWait', 'warning'],
+    ]);
     for (const alert of [
       raised('PgBouncerPoolerClientsWaiting', 'warning'),
       raised('PgBouncerPoolerMaxWait', 'warning'),
