@@ -8,6 +8,8 @@ import {
   type TestServer,
   pooltuneSessionsLeft,
   untilPooltuneSessions,
+  watchPooltunePeak,
+  type PooltunePeak,
 } from '../helpers/postgres.js';
 
 interface Measurement {
@@ -37,27 +39,14 @@ interface FleetJson {
 
 describe('bench --instances on PostgreSQL 18', () => {
   let server: TestServer;
-  let peakSeen = 0;
-  let watching = true;
-  let watcher: Promise<void>;
+  let peak: PooltunePeak;
   before(async () => {
     server = await startServer({ version: 18, settings: { max_connections: 30 } });
     // The most pooltune sessions the server held at once, across every test below.
-    watcher = (async () => {
-      const client = await server.client();
-      while (watching) {
-        const { rows } = await client.query<{ n: number }>(
-          "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-        );
-        peakSeen = Math.max(peakSeen, rows[0]?.n ?? 0);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await client.end();
-    })();
+    peak = watchPooltunePeak(server);
   });
   after(async () => {
-    watching = false;
-    await watcher;
+    await peak?.stop();
     await server?.stop();
   });
 
@@ -183,8 +172,8 @@ describe('bench --instances on PostgreSQL 18', () => {
   });
 
   it('never held more connections than the instances’ pools plus its own session', () => {
-    assert.ok(peakSeen >= 3, `the watcher saw the runs: ${peakSeen}`);
-    assert.ok(peakSeen <= 2 * 3 + 1, `peak ${peakSeen}`);
+    assert.ok(peak.seen() >= 3, `the watcher saw the runs: ${peak.seen()}`);
+    assert.ok(peak.seen() <= 2 * 3 + 1, `peak ${peak.seen()}`);
   });
 });
 
