@@ -1,9 +1,10 @@
 /**
- * A PgBouncer pool the test fills, so that a client really waits in PgBouncer: the pooler tests of monitor,
- * monitor --listen and the pgbouncer_exporter rules all need one, set up the same way.
+ * PostgreSQL behind a PgBouncer whose pool the test fills, so that a client really waits in PgBouncer: the
+ * pooler tests of monitor, monitor --listen and the pgbouncer_exporter rules all need one, set up the same way.
  */
 import pg from 'pg';
-import type { TestPgBouncer } from './pgbouncer.js';
+import { startPgBouncer, type PgBouncerOptions, type TestPgBouncer } from './pgbouncer.js';
+import { startServer, type PgVersion, type TestServer } from './postgres.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -11,9 +12,9 @@ import { waitFor } from './wait.js';
  * separate entry to watch through, so that the watcher's own session does not queue behind the held
  * transaction.
  */
-export const FULL_POOL_DATABASES = { appdb: { dbname: 'postgres', pool_size: 1 }, postgres: {} } as const;
+const FULL_POOL_DATABASES = { appdb: { dbname: 'postgres', pool_size: 1 }, postgres: {} } as const;
 
-export interface FullPool {
+interface FullPool {
   /** Ends the held transaction, lets the queued query through, and closes both clients. */
   release(): Promise<void>;
 }
@@ -22,7 +23,7 @@ export interface FullPool {
  * Fills appdb (see FULL_POOL_DATABASES): one client holds its one server connection in a transaction, a
  * second sends a query that queues behind it; resolves once PgBouncer shows that client waiting.
  */
-export async function fillPool(bouncer: TestPgBouncer): Promise<FullPool> {
+async function fillPool(bouncer: TestPgBouncer): Promise<FullPool> {
   const holder = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
   const waiter = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
   waiter.on('error', () => undefined);
@@ -49,4 +50,41 @@ export async function fillPool(bouncer: TestPgBouncer): Promise<FullPool> {
     throw error;
   }
   return { release };
+}
+
+export interface FullPoolChain {
+  readonly server: TestServer;
+  readonly bouncer: TestPgBouncer;
+  /** Releases the pool, then stops PgBouncer and the server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL `version` behind a transaction-mode PgBouncer (FULL_POOL_DATABASES, and `settings`) whose
+ * appdb pool fillPool has filled: the whole setup of the pooler tests that need a client waiting.
+ */
+export async function startFullPoolChain(
+  version: PgVersion,
+  settings: NonNullable<PgBouncerOptions['settings']>,
+): Promise<FullPoolChain> {
+  const server = await startServer({ version });
+  let bouncer: TestPgBouncer | undefined;
+  let pool: FullPool | undefined;
+  const stop = async () => {
+    await pool?.release();
+    await bouncer?.stop();
+    await server.stop();
+  };
+  try {
+    bouncer = await startPgBouncer(server, {
+      poolMode: 'transaction',
+      settings,
+      databases: FULL_POOL_DATABASES,
+    });
+    pool = await fillPool(bouncer);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { server, bouncer, stop };
 }

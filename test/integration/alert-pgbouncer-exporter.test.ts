@@ -21,10 +21,8 @@ import {
   type TestExporter,
   type TestPrometheus,
 } from '../helpers/exporters.js';
-import { FULL_POOL_DATABASES, fillPool, type FullPool } from '../helpers/full-pool.js';
-import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
+import { startFullPoolChain, type FullPoolChain } from '../helpers/full-pool.js';
 import { EXPORTER_PGBOUNCER_SETTINGS, startPgBouncerExporter } from '../helpers/pgbouncer-exporter.js';
-import { startServer, type TestServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 
 const { groups } = alertGroups(['pgbouncer-exporter'], {
@@ -35,21 +33,13 @@ const { groups } = alertGroups(['pgbouncer-exporter'], {
 const rules = groups.flatMap((g) => g.rules);
 
 describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => {
-  let server: TestServer;
-  let bouncer: TestPgBouncer;
+  let chain: FullPoolChain | undefined;
   let exporter: TestExporter;
   let prometheus: TestPrometheus;
-  let pool: FullPool | undefined;
   before(async () => {
-    server = await startServer({ version: 18 });
     // appdb's one server connection is held in a transaction; a second client queues behind it.
-    bouncer = await startPgBouncer(server, {
-      poolMode: 'transaction',
-      settings: { ...EXPORTER_PGBOUNCER_SETTINGS },
-      databases: FULL_POOL_DATABASES,
-    });
-    pool = await fillPool(bouncer);
-    exporter = await startPgBouncerExporter(bouncer);
+    chain = await startFullPoolChain(18, { ...EXPORTER_PGBOUNCER_SETTINGS });
+    exporter = await startPgBouncerExporter(chain.bouncer);
     prometheus = await startPrometheus(
       renderRulesYaml(groups, []),
       'pgbouncer',
@@ -59,9 +49,7 @@ describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => 
   after(async () => {
     await prometheus?.stop();
     await exporter?.stop();
-    await pool?.release();
-    await bouncer?.stop();
-    await server?.stop();
+    await chain?.stop();
   });
 
   it('reads PgBouncer (pgbouncer_up 1) and serves every series the pgbouncer-exporter rules read', async () => {

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { alertGroups, metricsOf } from '../../src/core/alerts/rules.js';
-import { FULL_POOL_DATABASES, fillPool, type FullPool } from '../helpers/full-pool.js';
+import { startFullPoolChain, type FullPoolChain } from '../helpers/full-pool.js';
 import { startListening } from '../helpers/listen.js';
-import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
-import { pooltuneSessionsLeft, startServer, type TestServer } from '../helpers/postgres.js';
+import type { TestPgBouncer } from '../helpers/pgbouncer.js';
+import { pooltuneSessionsLeft, type TestServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 
 const valueIn = (text: string, series: string) =>
@@ -18,21 +18,14 @@ const valueIn = (text: string, series: string) =>
 describe('monitor --listen through a PgBouncer whose pool is full', () => {
   let server: TestServer;
   let bouncer: TestPgBouncer;
-  let pool: FullPool | undefined;
+  let chain: FullPoolChain | undefined;
   before(async () => {
-    server = await startServer({ version: 15 });
     // appdb's one server connection is held by the test; pooltune watches through its own entry.
-    bouncer = await startPgBouncer(server, {
-      poolMode: 'transaction',
-      settings: { default_pool_size: 1 },
-      databases: FULL_POOL_DATABASES,
-    });
-    pool = await fillPool(bouncer);
+    chain = await startFullPoolChain(15, { default_pool_size: 1 });
+    ({ server, bouncer } = chain);
   });
   after(async () => {
-    await pool?.release();
-    await bouncer?.stop();
-    await server?.stop();
+    await chain?.stop();
   });
 
   it("serves the pooler's waiting clients, their oldest wait and its checkouts", async () => {

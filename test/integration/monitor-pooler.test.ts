@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { runCli, startCli } from '../helpers/cli.js';
-import { FULL_POOL_DATABASES, fillPool, type FullPool } from '../helpers/full-pool.js';
+import { startFullPoolChain, type FullPoolChain } from '../helpers/full-pool.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import { pooltuneSessionsLeft, startServer, type TestServer } from '../helpers/postgres.js';
@@ -85,24 +85,16 @@ before(async () => {
 });
 
 describe('monitor through a PgBouncer whose pool is full', () => {
-  let server: TestServer;
   let bouncer: TestPgBouncer;
-  let pool: FullPool | undefined;
+  let chain: FullPoolChain | undefined;
   before(async () => {
-    server = await startServer({ version: 15 });
     // appdb's one server connection is held by the test; pooltune watches through its own entry, postgres,
     // so that its session does not queue behind the held transaction.
-    bouncer = await startPgBouncer(server, {
-      poolMode: 'transaction',
-      settings: { default_pool_size: 1 },
-      databases: FULL_POOL_DATABASES,
-    });
-    pool = await fillPool(bouncer);
+    chain = await startFullPoolChain(15, { default_pool_size: 1 });
+    ({ bouncer } = chain);
   });
   after(async () => {
-    await pool?.release();
-    await bouncer?.stop();
-    await server?.stop();
+    await chain?.stop();
   });
 
   it('samples the queue, its growing oldest wait and the pools, and the summary and findings name the wait', async () => {
