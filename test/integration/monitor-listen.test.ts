@@ -110,16 +110,15 @@ describe('monitor --listen scraped by a real Prometheus', () => {
         );
         prometheus.stderr?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()));
         const api = `http://127.0.0.1:${port}`;
-
-        await waitFor(
-          'Prometheus to read pooltune_up 1',
-          async () => (await promValue(api, 'pooltune_up')) === 1,
-          {
-            timeoutMs: 60_000,
+        // Prometheus scrapes every second: each wait for what it reads polls every 250 ms.
+        const untilPrometheusUp = (value: 0 | 1, what: string, timeoutMs = 30_000) =>
+          waitFor(what, async () => (await promValue(api, 'pooltune_up')) === value, {
+            timeoutMs,
             everyMs: 250,
             unless: output,
-          },
-        );
+          });
+
+        await untilPrometheusUp(1, 'Prometheus to read pooltune_up 1', 60_000);
         await waitFor(
           "Prometheus to read the test's idle connection",
           async () => ((await promValue(api, 'pooltune_client_connections{state="idle"}')) ?? 0) >= 1,
@@ -139,15 +138,7 @@ describe('monitor --listen scraped by a real Prometheus', () => {
         await waitFor('pooltune_up 0 on /metrics', async () => (await up('app')) === '0', {
           unless: output,
         });
-        await waitFor(
-          'Prometheus to read pooltune_up 0',
-          async () => (await promValue(api, 'pooltune_up')) === 0,
-          {
-            timeoutMs: 30_000,
-            everyMs: 250,
-            unless: output,
-          },
-        );
+        await untilPrometheusUp(0, 'Prometheus to read pooltune_up 0');
         assert.equal(child.exitCode, null, `pooltune is still running: ${stderr()}`);
         assert.doesNotMatch(await metrics(), /pooltune_client_connections\{/);
 
@@ -157,15 +148,7 @@ describe('monitor --listen scraped by a real Prometheus', () => {
           timeoutMs: 60_000,
           unless: output,
         });
-        await waitFor(
-          'Prometheus to read pooltune_up 1 again',
-          async () => (await promValue(api, 'pooltune_up')) === 1,
-          {
-            timeoutMs: 30_000,
-            everyMs: 250,
-            unless: output,
-          },
-        );
+        await untilPrometheusUp(1, 'Prometheus to read pooltune_up 1 again');
         assert.equal(child.exitCode, null, `pooltune is still running: ${stderr()}`);
       } finally {
         await idle.end().catch(() => undefined);
