@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launchBrowser } from '../dist/test/helpers/browser.js';
+import { ALL_CHARTS_DRAWN, launchBrowser } from '../dist/test/helpers/browser.js';
 import { startServer } from '../dist/test/helpers/postgres.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,9 +38,7 @@ async function shoot(browser, file, picture, whole) {
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => console.error(`${file}: ${error.message}`));
   await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction(
-    `[...document.querySelectorAll('figure.chart')].every((f) => f.dataset.drawn === 'true')`,
-  );
+  await page.waitForFunction(ALL_CHARTS_DRAWN);
   if (picture) await page.locator('figure.chart .chart-body').first().screenshot({ path: picture });
   if (whole) await page.screenshot({ path: whole, fullPage: true });
   await page.close();

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 
+/** The commands whose --help the wording checks below read, each the same way. */
+const COMMANDS = ['recommend', 'check-server', 'health', 'bench', 'monitor', 'preflight', 'alerts'] as const;
+
 const scratch = mkdtempSync(join(tmpdir(), 'pooltune-polish-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -48,15 +51,7 @@ describe('polish, end to end', () => {
   });
 
   it('--help writes every default one way, (default: X), without quotes', async () => {
-    for (const command of [
-      'recommend',
-      'check-server',
-      'health',
-      'bench',
-      'monitor',
-      'preflight',
-      'alerts',
-    ]) {
+    for (const command of COMMANDS) {
       const r = await runCli([command, '--help']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /\(default: /);
@@ -67,15 +62,7 @@ describe('polish, end to end', () => {
   });
 
   it('--help fits an 80-column terminal: descriptions and option texts are wrapped, only example commands run on', async () => {
-    for (const command of [
-      'recommend',
-      'check-server',
-      'health',
-      'bench',
-      'monitor',
-      'preflight',
-      'alerts',
-    ]) {
+    for (const command of COMMANDS) {
       const r = await runCli([command, '--help']);
       assert.equal(r.code, 0, r.stderr);
       const long = r.stdout

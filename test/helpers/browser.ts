@@ -18,6 +18,13 @@ const FLAGS = [
   '--no-first-run',
 ];
 
+/**
+ * True in a pooltune HTML report once every chart is drawn (each figure sets data-drawn): what the HTML
+ * tests and scripts/screenshots.js wait for before they read or photograph a page. A string, not a
+ * function: it runs in the page, and the project compiles without the DOM's types.
+ */
+export const ALL_CHARTS_DRAWN = `[...document.querySelectorAll('figure.chart')].every((f) => f.dataset.drawn === 'true')`;
+
 export interface Browser {
   readonly context: BrowserContext;
   close(): Promise<void>;

@@ -34,5 +34,25 @@ export function runCli(
   return result;
 }
 
+/** A CLI run the test steers while it runs (signals, waits on its output): the child and its end. */
+export interface RunningCli {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Everything it printed and its exit code, once it has closed. */
+  readonly output: Promise<CliResult>;
+}
+
+/**
+ * Starts the built CLI as runCli does, but returns at once: for the tests that signal it, stop what it
+ * watches, or read what it serves mid-run. Its stdin stays open.
+ */
+export function startCli(args: readonly string[], options: { cwd?: string } = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return { child, output: collectOutput(child) };
+}
+
 // eslint-disable-next-line no-control-regex
 export const ANSI_ESCAPE = /\u001b\[/;

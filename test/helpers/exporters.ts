@@ -86,6 +86,32 @@ export interface TestPrometheus extends TestExporter {
   alerts(): Promise<PrometheusAlert[]>;
 }
 
+/** The alert Prometheus raised under this name and severity, if any. */
+export type RaisedAlert = (name: string, severity: string) => PrometheusAlert | undefined;
+
+/**
+ * Waits (up to a minute: scrapes and evaluations are a second apart, and a rule's `for` adds to that) until
+ * Prometheus has raised each [alertname, severity] in `wanted`, and returns a lookup over the alerts it had
+ * then: the alert tests all wait for their rules this way and then read the alerts' labels.
+ */
+export async function untilRaised(
+  prometheus: TestPrometheus,
+  wanted: readonly (readonly [name: string, severity: string])[],
+): Promise<RaisedAlert> {
+  let alerts: PrometheusAlert[] = [];
+  const raised: RaisedAlert = (name, severity) =>
+    alerts.find((a) => a.labels.alertname === name && a.labels.severity === severity);
+  await waitFor(
+    'Prometheus to raise the alerts',
+    async () => {
+      alerts = await prometheus.alerts();
+      return wanted.every(([name, severity]) => raised(name, severity) !== undefined);
+    },
+    { timeoutMs: 60_000, everyMs: 250 },
+  );
+  return raised;
+}
+
 /**
  * A real Prometheus (Debian's) that scrapes `target` every second as job `job` and evaluates `rulesYaml` every
  * second, in a folder of its own that stop() removes.

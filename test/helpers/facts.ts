@@ -1,8 +1,8 @@
 import type { ActivityFacts, ServerFacts, Setting } from '../../src/core/server-facts.js';
 import type { ServerPlan } from '../../src/core/checks/index.js';
-import { SUPERUSER_PRIVILEGES } from '../../src/core/provider/privileges.js';
+import { SUPERUSER_PRIVILEGES, type RolePrivileges } from '../../src/core/provider/privileges.js';
 import { EMPTY_ROSTER } from '../../src/core/sessions/roster.js';
-import { PRIMARY_ALONE } from '../../src/core/topology/facts.js';
+import { PRIMARY_ALONE, type ReplayFacts } from '../../src/core/topology/facts.js';
 
 const UNITS: Readonly<Record<string, [string | null, string]>> = {
   max_connections: [null, 'postmaster'],
@@ -14,6 +14,34 @@ const UNITS: Readonly<Record<string, [string | null, string]>> = {
   work_mem: ['kB', 'user'],
   maintenance_work_mem: ['kB', 'user'],
 };
+
+/**
+ * The login a managed service gives: it may ALTER its own role and nothing server-wide. The managed-fix
+ * tests and the managed check-server golden both read a server through it.
+ */
+export const MANAGED_ROLE: RolePrivileges = {
+  alterSystemAny: false,
+  alterSystemOn: [],
+  ownsDatabase: false,
+  alterOwnRole: true,
+  signalBackend: false,
+  createRole: false,
+};
+
+/** A standby's replay, streaming and caught up, with overrides: the standby checks and goldens start here. */
+export function replayFacts(overrides: Partial<ReplayFacts> = {}): ReplayFacts {
+  return {
+    pauseState: 'not paused',
+    receiveLsn: '0/3000000',
+    replayLsn: '0/3000000',
+    lagBytes: 0,
+    lastReplayAt: '2026-03-01T10:00:00.000Z',
+    lagSeconds: 0,
+    walReceiver: { status: 'streaming', sender: '10.0.0.1:5432' },
+    conflicts: { snapshot: 0, lock: 0, bufferpin: 0, deadlock: 0, tablespace: 0 },
+    ...overrides,
+  };
+}
 
 /** A server as the guide would have it (PostgreSQL 17), with overrides. */
 export function serverFacts(

@@ -288,3 +288,37 @@ export async function untilPooltuneSessions(
     unless ? { unless } : {},
   );
 }
+
+export interface PooltunePeak {
+  /** The most pooltune sessions seen at once so far. */
+  seen(): number;
+  /** Stops watching and closes the watcher's own session. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Counts the server's pooltune sessions every 20 ms on one session of its own, until stop(): the bench
+ * tests bound the connections a whole describe's runs held at once, which no single run's report shows.
+ */
+export function watchPooltunePeak(server: TestServer): PooltunePeak {
+  let peak = 0;
+  let watching = true;
+  const watcher = (async () => {
+    const client = await server.client();
+    while (watching) {
+      const { rows } = await client.query<{ n: number }>(
+        "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
+      );
+      peak = Math.max(peak, rows[0]?.n ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.end();
+  })();
+  return {
+    seen: () => peak,
+    stop: async () => {
+      watching = false;
+      await watcher;
+    },
+  };
+}

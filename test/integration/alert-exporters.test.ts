@@ -13,12 +13,11 @@ import {
   DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
 } from '../../src/core/guide.js';
 import { PG_VERSIONS, startServer, type TestServer } from '../helpers/postgres.js';
-import { waitFor } from '../helpers/wait.js';
 import {
   seriesNames,
   startExporter,
   startPrometheus,
-  type PrometheusAlert,
+  untilRaised,
   type TestExporter,
   type TestPrometheus,
 } from '../helpers/exporters.js';
@@ -111,21 +110,11 @@ describe('Prometheus evaluates the postgres-exporter rules over the real exporte
   });
 
   it("raises both utilisation alerts and the idle-in-transaction one, with the exporter's labels", async () => {
-    let alerts: PrometheusAlert[] = [];
-    const raised = (name: string, severity: string) =>
-      alerts.find((a) => a.labels.alertname === name && a.labels.severity === severity);
-    await waitFor(
-      'Prometheus to raise the alerts',
-      async () => {
-        alerts = await prometheus.alerts();
-        return (
-          raised('PostgresSlotUtilisation', 'warning') !== undefined &&
-          raised('PostgresSlotUtilisation', 'critical') !== undefined &&
-          raised('PostgresIdleInTransaction', 'warning') !== undefined
-        );
-      },
-      { timeoutMs: 60_000, everyMs: 250 },
-    );
+    const raised = await untilRaised(prometheus, [
+      ['PostgresSlotUtilisation', 'warning'],
+      ['PostgresSlotUtilisation', 'critical'],
+      ['PostgresIdleInTransaction', 'warning'],
+    ]);
     const utilisation = raised('PostgresSlotUtilisation', 'critical');
     assert.equal(utilisation?.labels.instance, `127.0.0.1:${exporter.port}`);
     assert.equal(utilisation?.labels.job, 'postgres');

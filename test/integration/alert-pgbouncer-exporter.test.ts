@@ -6,7 +6,6 @@
  * while a client really waits.
  */
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { alertGroups, metricsOf } from '../../src/core/alerts/rules.js';
 import {
@@ -18,13 +17,12 @@ import { renderRulesYaml } from '../../src/report/prometheus-rules.js';
 import {
   seriesNames,
   startPrometheus,
-  type PrometheusAlert,
+  untilRaised,
   type TestExporter,
   type TestPrometheus,
 } from '../helpers/exporters.js';
-import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
+import { startFullPoolChain, type FullPoolChain } from '../helpers/full-pool.js';
 import { EXPORTER_PGBOUNCER_SETTINGS, startPgBouncerExporter } from '../helpers/pgbouncer-exporter.js';
-import { startServer, type TestServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 
 const { groups } = alertGroups(['pgbouncer-exporter'], {
@@ -35,30 +33,13 @@ const { groups } = alertGroups(['pgbouncer-exporter'], {
 const rules = groups.flatMap((g) => g.rules);
 
 describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => {
-  let server: TestServer;
-  let bouncer: TestPgBouncer;
+  let chain: FullPoolChain | undefined;
   let exporter: TestExporter;
   let prometheus: TestPrometheus;
-  let holder: pg.Client | undefined;
-  let waiter: pg.Client | undefined;
-  let queued: Promise<unknown> | undefined;
   before(async () => {
-    server = await startServer({ version: 18 });
     // appdb's one server connection is held in a transaction; a second client queues behind it.
-    bouncer = await startPgBouncer(server, {
-      poolMode: 'transaction',
-      settings: { ...EXPORTER_PGBOUNCER_SETTINGS },
-      databases: { appdb: { dbname: 'postgres', pool_size: 1 }, postgres: {} },
-    });
-    holder = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('select 1');
-    waiter = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    waiter.on('error', () => undefined);
-    await waiter.connect();
-    queued = waiter.query('select 2').catch((error: unknown) => error);
-    exporter = await startPgBouncerExporter(bouncer);
+    chain = await startFullPoolChain(18, { ...EXPORTER_PGBOUNCER_SETTINGS });
+    exporter = await startPgBouncerExporter(chain.bouncer);
     prometheus = await startPrometheus(
       renderRulesYaml(groups, []),
       'pgbouncer',
@@ -68,12 +49,7 @@ describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => 
   after(async () => {
     await prometheus?.stop();
     await exporter?.stop();
-    await holder?.query('COMMIT').catch(() => undefined);
-    await queued;
-    await holder?.end().catch(() => undefined);
-    await waiter?.end().catch(() => undefined);
-    await bouncer?.stop();
-    await server?.stop();
+    await chain?.stop();
   });
 
   it('reads PgBouncer (pgbouncer_up 1) and serves every series the pgbouncer-exporter rules read', async () => {
@@ -107,21 +83,11 @@ describe('pgbouncer_exporter in front of a PgBouncer whose pool is full', () => 
   });
 
   it('makes Prometheus raise the waiting-client alerts, per PgBouncer, and not the down one', async () => {
-    let alerts: PrometheusAlert[] = [];
-    const raised = (name: string, severity: string) =>
-      alerts.find((a) => a.labels.alertname === name && a.labels.severity === severity);
     // maxwait is in whole seconds: the warning (over 10ms) shows once the client has waited a second.
-    await waitFor(
-      'Prometheus to raise the alerts',
-      async () => {
-        alerts = await prometheus.alerts();
-        return (
-          raised('PgBouncerPoolerClientsWaiting', 'warning') !== undefined &&
-          raised('PgBouncerPoolerMaxWait', 'warning') !== undefined
-        );
-      },
-      { timeoutMs: 60_000, everyMs: 250 },
-    );
+    const raised = await untilRaised(prometheus, [
+      ['PgBouncerPoolerClientsWaiting', 'warning'],
+      ['PgBouncerPoolerMaxWait', 'warning'],
+    ]);
     for (const alert of [
       raised('PgBouncerPoolerClientsWaiting', 'warning'),
       raised('PgBouncerPoolerMaxWait', 'warning'),

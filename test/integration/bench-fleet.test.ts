@@ -1,15 +1,15 @@
 /** pooltune bench --instances N against a real server: a fleet of pools in worker threads, bounded, closed after. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { collectOutput, runCli } from '../helpers/cli.js';
-import { CLI } from '../helpers/paths.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import {
   startServer,
   type TestServer,
   pooltuneSessionsLeft,
   untilPooltuneSessions,
+  watchPooltunePeak,
+  type PooltunePeak,
 } from '../helpers/postgres.js';
 
 interface Measurement {
@@ -39,27 +39,14 @@ interface FleetJson {
 
 describe('bench --instances on PostgreSQL 18', () => {
   let server: TestServer;
-  let peakSeen = 0;
-  let watching = true;
-  let watcher: Promise<void>;
+  let peak: PooltunePeak;
   before(async () => {
     server = await startServer({ version: 18, settings: { max_connections: 30 } });
     // The most pooltune sessions the server held at once, across every test below.
-    watcher = (async () => {
-      const client = await server.client();
-      while (watching) {
-        const { rows } = await client.query<{ n: number }>(
-          "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-        );
-        peakSeen = Math.max(peakSeen, rows[0]?.n ?? 0);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await client.end();
-    })();
+    peak = watchPooltunePeak(server);
   });
   after(async () => {
-    watching = false;
-    await watcher;
+    await peak?.stop();
     await server?.stop();
   });
 
@@ -152,30 +139,24 @@ describe('bench --instances on PostgreSQL 18', () => {
   });
 
   it('Ctrl-C stops every instance: the report, exit 130, no session left', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'bench',
-        '--db',
-        server.url(),
-        '--pool-max',
-        '2',
-        '--instances',
-        '2',
-        '--clients',
-        '4',
-        '--hold-ms',
-        '5000',
-        '--duration',
-        '30s',
-        '--warmup',
-        '0',
-        '--json',
-      ],
-      { env: { PATH: process.env.PATH ?? '' } },
-    );
-    const output = collectOutput(child);
+    const { child, output } = startCli([
+      'bench',
+      '--db',
+      server.url(),
+      '--pool-max',
+      '2',
+      '--instances',
+      '2',
+      '--clients',
+      '4',
+      '--hold-ms',
+      '5000',
+      '--duration',
+      '30s',
+      '--warmup',
+      '0',
+      '--json',
+    ]);
     // The main session and both instances' pools, with their 5 s holds in flight.
     await untilPooltuneSessions(server, 5, output);
     const sent = Date.now();
@@ -191,8 +172,8 @@ describe('bench --instances on PostgreSQL 18', () => {
   });
 
   it('never held more connections than the instances’ pools plus its own session', () => {
-    assert.ok(peakSeen >= 3, `the watcher saw the runs: ${peakSeen}`);
-    assert.ok(peakSeen <= 2 * 3 + 1, `peak ${peakSeen}`);
+    assert.ok(peak.seen() >= 3, `the watcher saw the runs: ${peak.seen()}`);
+    assert.ok(peak.seen() <= 2 * 3 + 1, `peak ${peak.seen()}`);
   });
 });
 

@@ -12,6 +12,8 @@ import {
   type TestServer,
   pooltuneSessionsLeft,
   untilPooltuneSessions,
+  watchPooltunePeak,
+  type PooltunePeak,
 } from '../helpers/postgres.js';
 import { sleep } from '../helpers/wait.js';
 
@@ -56,30 +58,17 @@ async function bench(args: string[], env: Record<string, string> = {}) {
 
 describe('bench on PostgreSQL 18', () => {
   let server: TestServer;
-  let peakSeen = 0;
-  let watching = true;
-  let watcher: Promise<void>;
+  let peak: PooltunePeak;
   before(async () => {
     server = await startServer({ version: 18, settings: { max_connections: 30 } });
     await server.sql('CREATE ROLE app LOGIN');
     await server.sql('CREATE TABLE public.t (x int)');
     await server.sql('GRANT ALL ON public.t TO app');
     // The most pooltune sessions the server ever held at once, across every test below.
-    watcher = (async () => {
-      const client = await server.client();
-      while (watching) {
-        const { rows } = await client.query<{ n: number }>(
-          "select count(*)::int n from pg_stat_activity where application_name = 'pooltune'",
-        );
-        peakSeen = Math.max(peakSeen, rows[0]?.n ?? 0);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await client.end();
-    })();
+    peak = watchPooltunePeak(server);
   });
   after(async () => {
-    watching = false;
-    await watcher;
+    await peak?.stop();
     await server?.stop();
   });
 
@@ -309,8 +298,8 @@ describe('bench on PostgreSQL 18', () => {
   }
 
   it('never held more connections than a pool plus its own session', () => {
-    assert.ok(peakSeen >= 2, `the watcher saw the runs: ${peakSeen}`);
+    assert.ok(peak.seen() >= 2, `the watcher saw the runs: ${peak.seen()}`);
     // The largest pool above is the oltp recommendation: floor((30 − 3 reserved) × 0.8) = 21, plus the session.
-    assert.ok(peakSeen <= 21 + 1, `peak ${peakSeen}`);
+    assert.ok(peak.seen() <= 21 + 1, `peak ${peak.seen()}`);
   });
 });

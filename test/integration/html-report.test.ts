@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, type Browser } from '../helpers/browser.js';
+import { ALL_CHARTS_DRAWN, launchBrowser, type Browser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/postgres.js';
 import { sleep } from '../helpers/wait.js';
@@ -39,8 +39,6 @@ after(async () => {
   await browser?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-const ALL_DRAWN = `[...document.querySelectorAll('figure.chart')].every((f) => f.dataset.drawn === 'true')`;
 
 /** What the page shows: each chart's state and table, the embedded JSON report, the first heading. */
 const READ_PAGE = `(() => {
@@ -77,7 +75,7 @@ async function report(name: string, args: readonly string[]): Promise<PageView> 
   try {
     await page.goto(pathToFileURL(file).href);
     // Strings, not functions: they run in the page, and this project compiles without the DOM's types.
-    await page.waitForFunction(ALL_DRAWN, null, { timeout: 15_000 });
+    await page.waitForFunction(ALL_CHARTS_DRAWN, null, { timeout: 15_000 });
     const view = (await page.evaluate(READ_PAGE)) as Omit<PageView, 'errors'>;
     return { ...view, errors };
   } finally {

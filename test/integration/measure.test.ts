@@ -5,11 +5,9 @@
  * about 0.2 typically); 20 % of 4 is 0.8.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { collectOutput, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { applyLoad } from '../helpers/load.js';
-import { CLI } from '../helpers/paths.js';
 import { PG_VERSIONS, startServer, type TestServer, untilPooltuneSessions } from '../helpers/postgres.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -85,35 +83,28 @@ for (const version of PG_VERSIONS) {
     });
 
     it('under a pooltune bench load (100/s, exponential 40 ms holds): the busy connections bench applied', async () => {
-      const bench = spawn(
-        process.execPath,
-        [
-          CLI,
-          'bench',
-          '--db',
-          server.url(),
-          '--pool-max',
-          '8',
-          '--pool-min',
-          '8',
-          '--rate',
-          '100',
-          '--hold-ms',
-          '40',
-        ].concat([
-          '--hold-dist',
-          'exp',
-          '--duration',
-          '10s',
-          '--warmup',
-          '0',
-          '--fail-on',
-          'never',
-          '--json',
-        ]),
-        { env: { PATH: process.env.PATH ?? '' } },
-      );
-      const benchDone = collectOutput(bench);
+      const { output: benchDone } = startCli([
+        'bench',
+        '--db',
+        server.url(),
+        '--pool-max',
+        '8',
+        '--pool-min',
+        '8',
+        '--rate',
+        '100',
+        '--hold-ms',
+        '40',
+        '--hold-dist',
+        'exp',
+        '--duration',
+        '10s',
+        '--warmup',
+        '0',
+        '--fail-on',
+        'never',
+        '--json',
+      ]);
       // Its session and its 8 prewarmed connections: the load is on; then a second for it to get going
       // (and its first counters flushed) before the window opens, well inside the 10 s the load lasts.
       await untilPooltuneSessions(server, 9, benchDone);
@@ -157,10 +148,7 @@ describe('recommend --measure and Ctrl-C', () => {
 
   it('stops early, sizes from the window it has, says so, and exits 130', async () => {
     const load = await applyLoad(server, { clients: 2, holdMs: 20 });
-    const child = spawn(process.execPath, [CLI, 'recommend', '--db', server.url(), '--measure', '60s'], {
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    const output = collectOutput(child);
+    const { child, output } = startCli(['recommend', '--db', server.url(), '--measure', '60s']);
     // Its session is on the server; then past the 5 s a measurement needs at least.
     await untilPooltuneSessions(server, 1, output);
     await sleep(6500);

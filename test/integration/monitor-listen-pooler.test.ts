@@ -4,14 +4,12 @@
  * any `pooltune alerts --source pooltune` rule reads is there.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { alertGroups, metricsOf } from '../../src/core/alerts/rules.js';
-import { collectOutput } from '../helpers/cli.js';
-import { CLI, REPO_ROOT } from '../helpers/paths.js';
-import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
-import { pooltuneSessionsLeft, startServer, type TestServer } from '../helpers/postgres.js';
+import { startFullPoolChain, type FullPoolChain } from '../helpers/full-pool.js';
+import { startListening } from '../helpers/listen.js';
+import type { TestPgBouncer } from '../helpers/pgbouncer.js';
+import { pooltuneSessionsLeft, type TestServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 
 const valueIn = (text: string, series: string) =>
@@ -20,67 +18,27 @@ const valueIn = (text: string, series: string) =>
 describe('monitor --listen through a PgBouncer whose pool is full', () => {
   let server: TestServer;
   let bouncer: TestPgBouncer;
-  let holder: pg.Client | undefined;
-  let waiter: pg.Client | undefined;
-  let queued: Promise<unknown> | undefined;
+  let chain: FullPoolChain | undefined;
   before(async () => {
-    server = await startServer({ version: 15 });
     // appdb's one server connection is held by the test; pooltune watches through its own entry.
-    bouncer = await startPgBouncer(server, {
-      poolMode: 'transaction',
-      settings: { default_pool_size: 1 },
-      databases: { appdb: { dbname: 'postgres', pool_size: 1 }, postgres: {} },
-    });
-    holder = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('select 1');
-    waiter = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    waiter.on('error', () => undefined);
-    await waiter.connect();
-    queued = waiter.query('select 2').catch((error: unknown) => error);
-    await waitFor('a client waiting in PgBouncer', async () => {
-      const pools = await bouncer.sql<{ database: string; cl_waiting: number }>('SHOW POOLS');
-      return pools.some((p) => p.database === 'appdb' && Number(p.cl_waiting) >= 1);
-    });
+    chain = await startFullPoolChain(15, { default_pool_size: 1 });
+    ({ server, bouncer } = chain);
   });
   after(async () => {
-    await holder?.query('COMMIT').catch(() => undefined);
-    await queued;
-    await holder?.end().catch(() => undefined);
-    await waiter?.end().catch(() => undefined);
-    await bouncer?.stop();
-    await server?.stop();
+    await chain?.stop();
   });
 
   it("serves the pooler's waiting clients, their oldest wait and its checkouts", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'monitor',
-        '--db',
-        `app=${bouncer.url('postgres', 'postgres')}`,
-        '--listen',
-        '127.0.0.1:0',
-        '--interval',
-        '200ms',
-      ],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const output = collectOutput(child);
+    const { child, output, metrics, killIfRunning } = await startListening([
+      '--db',
+      `app=${bouncer.url('postgres', 'postgres')}`,
+    ]);
     try {
-      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
-        unless: output,
-      });
-      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
       let text = '';
       await waitFor(
         "the pooler's oldest wait over 0.2s",
         async () => {
-          text = await (await fetch(metricsUrl)).text();
+          text = await metrics();
           return valueIn(text, 'pooltune_pooler_max_wait_seconds{target="app"}') > 0.2;
         },
         { unless: output },
@@ -105,7 +63,7 @@ describe('monitor --listen through a PgBouncer whose pool is full', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(await pooltuneSessionsLeft(server), 0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      killIfRunning();
     }
   });
 });

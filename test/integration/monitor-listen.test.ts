@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectOutput } from '../helpers/cli.js';
-import { CLI, REPO_ROOT } from '../helpers/paths.js';
+import { startListening } from '../helpers/listen.js';
 import {
   asServerUser,
   binaries,
@@ -40,12 +40,6 @@ async function promValue(prometheus: string, query: string): Promise<number | un
   const body = (await response.json()) as QueryResult;
   const series = body.data.result.find((r) => r.metric.target === 'app');
   return series ? Number(series.value[1]) : undefined;
-}
-
-/** pooltune_up's line for target "app" as /metrics says it now. */
-async function upOnEndpoint(metricsUrl: string): Promise<string | undefined> {
-  const text = await (await fetch(metricsUrl)).text();
-  return /^pooltune_up\{target="app"\} (\d)$/m.exec(text)?.[1];
 }
 
 /** promtool check metrics with `exposition` on its standard input: its exit code and what it said. */
@@ -77,19 +71,11 @@ describe('monitor --listen scraped by a real Prometheus', () => {
   });
 
   it('serves the series Prometheus reads back, survives the target restarting, and stops on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      [CLI, 'monitor', '--db', `app=${server.url()}`, '--listen', '127.0.0.1:0', '--interval', '200ms'],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const output = collectOutput(child);
+    const { child, output, metricsUrl, stderr, metrics, up, killIfRunning } = await startListening([
+      '--db',
+      `app=${server.url()}`,
+    ]);
     try {
-      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
-        unless: output,
-      });
-      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
       const address = metricsUrl.replace(/^http:\/\/|\/metrics$/g, '');
 
       const health = await fetch(metricsUrl.replace(/metrics$/, 'healthz'));
@@ -124,16 +110,15 @@ describe('monitor --listen scraped by a real Prometheus', () => {
         );
         prometheus.stderr?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()));
         const api = `http://127.0.0.1:${port}`;
-
-        await waitFor(
-          'Prometheus to read pooltune_up 1',
-          async () => (await promValue(api, 'pooltune_up')) === 1,
-          {
-            timeoutMs: 60_000,
+        // Prometheus scrapes every second: each wait for what it reads polls every 250 ms.
+        const untilPrometheusUp = (value: 0 | 1, what: string, timeoutMs = 30_000) =>
+          waitFor(what, async () => (await promValue(api, 'pooltune_up')) === value, {
+            timeoutMs,
             everyMs: 250,
             unless: output,
-          },
-        );
+          });
+
+        await untilPrometheusUp(1, 'Prometheus to read pooltune_up 1', 60_000);
         await waitFor(
           "Prometheus to read the test's idle connection",
           async () => ((await promValue(api, 'pooltune_client_connections{state="idle"}')) ?? 0) >= 1,
@@ -141,7 +126,7 @@ describe('monitor --listen scraped by a real Prometheus', () => {
         );
         assert.equal(await promValue(api, 'pooltune_usable_slots'), 97, prometheusLog);
 
-        const exposition = await (await fetch(metricsUrl)).text();
+        const exposition = await metrics();
         const check = await promtoolCheck(exposition);
         assert.equal(check.code, 0, check.output);
         assert.equal(check.output.trim(), '', 'promtool finds nothing to lint');
@@ -150,37 +135,21 @@ describe('monitor --listen scraped by a real Prometheus', () => {
         const { pg_ctl } = await binaries(18);
         await idle.end().catch(() => undefined);
         await asServerUser(pg_ctl, ['-D', server.dataDir, '-m', 'fast', 'stop']);
-        await waitFor('pooltune_up 0 on /metrics', async () => (await upOnEndpoint(metricsUrl)) === '0', {
+        await waitFor('pooltune_up 0 on /metrics', async () => (await up('app')) === '0', {
           unless: output,
         });
-        await waitFor(
-          'Prometheus to read pooltune_up 0',
-          async () => (await promValue(api, 'pooltune_up')) === 0,
-          {
-            timeoutMs: 30_000,
-            everyMs: 250,
-            unless: output,
-          },
-        );
-        assert.equal(child.exitCode, null, `pooltune is still running: ${stderr}`);
-        assert.doesNotMatch(await (await fetch(metricsUrl)).text(), /pooltune_client_connections\{/);
+        await untilPrometheusUp(0, 'Prometheus to read pooltune_up 0');
+        assert.equal(child.exitCode, null, `pooltune is still running: ${stderr()}`);
+        assert.doesNotMatch(await metrics(), /pooltune_client_connections\{/);
 
         // The same server again on the same port: up again, without a restart of pooltune.
         await asServerUser(pg_ctl, ['-D', server.dataDir, '-l', server.logFile, '-w', '-t', '60', 'start']);
-        await waitFor('pooltune_up 1 on /metrics', async () => (await upOnEndpoint(metricsUrl)) === '1', {
+        await waitFor('pooltune_up 1 on /metrics', async () => (await up('app')) === '1', {
           timeoutMs: 60_000,
           unless: output,
         });
-        await waitFor(
-          'Prometheus to read pooltune_up 1 again',
-          async () => (await promValue(api, 'pooltune_up')) === 1,
-          {
-            timeoutMs: 30_000,
-            everyMs: 250,
-            unless: output,
-          },
-        );
-        assert.equal(child.exitCode, null, `pooltune is still running: ${stderr}`);
+        await untilPrometheusUp(1, 'Prometheus to read pooltune_up 1 again');
+        assert.equal(child.exitCode, null, `pooltune is still running: ${stderr()}`);
       } finally {
         await idle.end().catch(() => undefined);
       }
@@ -206,41 +175,20 @@ describe('monitor --listen scraped by a real Prometheus', () => {
       assert.equal(await pooltuneSessionsLeft(server), 0, 'no session left on the server');
       await assert.rejects(fetch(metricsUrl), 'the metrics server is closed');
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      killIfRunning();
     }
   });
   it('samples several targets on one session each, one of them never reachable, and serves them all', async () => {
     const nowhere = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'monitor',
-        '--db',
-        `a=${server.url()}`,
-        '--db',
-        `b=${server.url()}`,
-        '--db',
-        `gone=postgres://postgres@127.0.0.1:${nowhere}/postgres`,
-        '--listen',
-        '127.0.0.1:0',
-        '--interval',
-        '200ms',
-      ],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const output = collectOutput(child);
+    const { child, output, up, killIfRunning } = await startListening([
+      '--db',
+      `a=${server.url()}`,
+      '--db',
+      `b=${server.url()}`,
+      '--db',
+      `gone=postgres://postgres@127.0.0.1:${nowhere}/postgres`,
+    ]);
     try {
-      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
-        unless: output,
-      });
-      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
-      const up = async (target: string) =>
-        new RegExp(`^pooltune_up\\{target="${target}"\\} (\\d)$`, 'm').exec(
-          await (await fetch(metricsUrl)).text(),
-        )?.[1];
       await waitFor(
         'both reachable targets up',
         async () => (await up('a')) === '1' && (await up('b')) === '1',
@@ -258,7 +206,7 @@ describe('monitor --listen scraped by a real Prometheus', () => {
       assert.match(r.stderr, /pooltune: stopped by SIGINT; sessions and the metrics server closed\n$/);
       assert.equal(await pooltuneSessionsLeft(server), 0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      killIfRunning();
     }
   });
 
@@ -273,36 +221,24 @@ describe('monitor --listen scraped by a real Prometheus', () => {
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'monitor',
-        '--db',
-        `app=${server.url()}`,
-        '--db',
-        `silent=postgres://postgres@127.0.0.1:${port}/postgres`,
-        '--connect-timeout',
-        '60s',
-        '--listen',
-        '127.0.0.1:0',
-        '--interval',
-        '200ms',
-      ],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const output = collectOutput(child);
+    const listening = startListening([
+      '--db',
+      `app=${server.url()}`,
+      '--db',
+      `silent=postgres://postgres@127.0.0.1:${port}/postgres`,
+      '--connect-timeout',
+      '60s',
+    ]);
+    // The silent host is closed however the start goes.
+    const { child, output, up, killIfRunning } = await listening.catch(async (error: unknown) => {
+      await new Promise((resolve) => silent.close(resolve));
+      throw error;
+    });
     try {
-      await waitFor('the address pooltune serves on', () => /serving http:\/\/\S+\/metrics/.test(stderr), {
-        unless: output,
-      });
-      const metricsUrl = /serving (http:\/\/\S+\/metrics)/.exec(stderr)![1]!;
       await waitFor(
         'app up, and a login to the silent host under way',
         async () => {
-          return held.size === 1 && (await upOnEndpoint(metricsUrl)) === '1';
+          return held.size === 1 && (await up('app')) === '1';
         },
         { unless: output },
       );
@@ -315,7 +251,7 @@ describe('monitor --listen scraped by a real Prometheus', () => {
       await waitFor('the silent host sees its connection closed', () => held.size === 0);
       assert.equal(await pooltuneSessionsLeft(server), 0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      killIfRunning();
       for (const socket of held) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }

@@ -5,14 +5,13 @@
  * going on with the server.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import pg from 'pg';
-import { collectOutput, runCli } from '../helpers/cli.js';
-import { CLI, REPO_ROOT } from '../helpers/paths.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { startFullPoolChain, type FullPoolChain } from '../helpers/full-pool.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
 import { pooltuneSessionsLeft, startServer, type TestServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
@@ -86,41 +85,16 @@ before(async () => {
 });
 
 describe('monitor through a PgBouncer whose pool is full', () => {
-  let server: TestServer;
   let bouncer: TestPgBouncer;
-  let holder: pg.Client | undefined;
-  let waiter: pg.Client | undefined;
-  let queued: Promise<unknown> | undefined;
+  let chain: FullPoolChain | undefined;
   before(async () => {
-    server = await startServer({ version: 15 });
     // appdb's one server connection is held by the test; pooltune watches through its own entry, postgres,
     // so that its session does not queue behind the held transaction.
-    bouncer = await startPgBouncer(server, {
-      poolMode: 'transaction',
-      settings: { default_pool_size: 1 },
-      databases: { appdb: { dbname: 'postgres', pool_size: 1 }, postgres: {} },
-    });
-    holder = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('select 1');
-    waiter = new pg.Client({ connectionString: bouncer.url('postgres', 'appdb') });
-    waiter.on('error', () => undefined);
-    await waiter.connect();
-    // Queued in PgBouncer until the holder's transaction ends.
-    queued = waiter.query('select 2').catch((error: unknown) => error);
-    await waitFor('a client waiting in PgBouncer', async () => {
-      const pools = await bouncer.sql<{ database: string; cl_waiting: number }>('SHOW POOLS');
-      return pools.some((p) => p.database === 'appdb' && Number(p.cl_waiting) >= 1);
-    });
+    chain = await startFullPoolChain(15, { default_pool_size: 1 });
+    ({ bouncer } = chain);
   });
   after(async () => {
-    await holder?.query('COMMIT').catch(() => undefined);
-    await queued;
-    await holder?.end().catch(() => undefined);
-    await waiter?.end().catch(() => undefined);
-    await bouncer?.stop();
-    await server?.stop();
+    await chain?.stop();
   });
 
   it('samples the queue, its growing oldest wait and the pools, and the summary and findings name the wait', async () => {
@@ -222,27 +196,21 @@ describe("monitor when the pooler's console goes away mid-run", () => {
 
   it('goes on with the server: later samples say the pooler was lost, and the run ends as usual', async () => {
     // The server directly, the pooler named: stopping PgBouncer takes the console, not monitor's session.
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'monitor',
-        '--db',
-        server.url(),
-        '--pooler',
-        bouncer.adminUrl(),
-        '--interval',
-        '200ms',
-        '--duration',
-        '2s',
-        '--format',
-        'json',
-      ],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
-    );
+    const { child, output } = startCli([
+      'monitor',
+      '--db',
+      server.url(),
+      '--pooler',
+      bouncer.adminUrl(),
+      '--interval',
+      '200ms',
+      '--duration',
+      '2s',
+      '--format',
+      'json',
+    ]);
     let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    const output = collectOutput(child);
+    child.stdout.on('data', (chunk: Buffer | string) => (seen += chunk.toString()));
     await waitFor(
       'two samples with the pooler read',
       () => (seen.match(/"status":"read"/g) ?? []).length >= 2,

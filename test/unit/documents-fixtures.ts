@@ -37,7 +37,7 @@ import type { HealthReport } from '../../src/report/health-report.js';
 import type { MonitorReport } from '../../src/report/monitor-report.js';
 import type { PreflightReport } from '../../src/report/preflight-report.js';
 import type { RecommendReport } from '../../src/report/recommend-report.js';
-import { plan, serverFacts } from '../helpers/facts.js';
+import { MANAGED_ROLE, plan, replayFacts, serverFacts } from '../helpers/facts.js';
 import { PRIMARY_ALONE, type TopologyFacts } from '../../src/core/topology/facts.js';
 import { withApplyOrder } from '../../src/core/topology/order.js';
 import { poolerDatabase, poolerFacts, poolerPool, poolerStats } from '../helpers/pooler-facts.js';
@@ -248,16 +248,13 @@ export function checkServerReport(): CheckServerReport {
 export const PAUSED_STANDBY: TopologyFacts = {
   role: 'standby',
   systemIdentifier: '7714218979059478808',
-  replay: {
+  replay: replayFacts({
     pauseState: 'paused',
     receiveLsn: '0/3016138',
     replayLsn: '0/3016100',
     lagBytes: 56,
-    lastReplayAt: '2026-03-01T10:00:00.000Z',
     lagSeconds: 45,
-    walReceiver: { status: 'streaming', sender: '10.0.0.1:5432' },
-    conflicts: { snapshot: 0, lock: 0, bufferpin: 0, deadlock: 0, tablespace: 0 },
-  },
+  }),
   standbys: [],
   canReadReplication: true,
 };
@@ -746,14 +743,7 @@ export function pooledMonitorReport(): MonitorReport {
 export function managedCheckServerReport(): CheckServerReport {
   const facts = serverFacts({
     settings: { statement_timeout: 0, max_connections: 15, superuser_reserved_connections: 0 },
-    privileges: {
-      alterSystemAny: false,
-      alterSystemOn: [],
-      ownsDatabase: false,
-      alterOwnRole: true,
-      signalBackend: false,
-      createRole: false,
-    },
+    privileges: MANAGED_ROLE,
     provider: { id: 'rds', name: 'Amazon RDS', evidence: ['rds.* settings', 'rds_superuser role'] },
   });
   const serverPlan = plan();

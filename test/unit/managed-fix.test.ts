@@ -3,18 +3,9 @@ import { describe, it } from 'node:test';
 import { serverSettingFix } from '../../src/core/checks/fix.js';
 import { runChecks, serverChecks } from '../../src/core/checks/index.js';
 import { sessionFixWhere } from '../../src/core/sessions/who-may.js';
-import type { RolePrivileges } from '../../src/core/provider/privileges.js';
 import type { ProviderSighting } from '../../src/core/provider/detect.js';
-import { plan, serverFacts } from '../helpers/facts.js';
+import { MANAGED_ROLE, plan, serverFacts } from '../helpers/facts.js';
 
-const MONITOR_ROLE: RolePrivileges = {
-  alterSystemAny: false,
-  alterSystemOn: [],
-  ownsDatabase: false,
-  alterOwnRole: true,
-  signalBackend: false,
-  createRole: false,
-};
 const provider = (id: ProviderSighting['id'], name: string): ProviderSighting => ({ id, name, evidence: [] });
 
 describe('a server-wide fix the role can apply (issue 15 §3)', () => {
@@ -26,19 +17,19 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
   });
 
   it('keeps ALTER SYSTEM for a role granted it on the parameter (15+)', () => {
-    const facts = serverFacts({ privileges: { ...MONITOR_ROLE, alterSystemOn: ['max_connections'] } });
+    const facts = serverFacts({ privileges: { ...MANAGED_ROLE, alterSystemOn: ['max_connections'] } });
     assert.equal(serverSettingFix(facts, 'max_connections', 120).where, undefined);
   });
 
   it('says a superuser must run it on a self-hosted server, and offers the 15+ grant', () => {
-    const fix = serverSettingFix(serverFacts({ privileges: MONITOR_ROLE }), 'max_connections', 120);
+    const fix = serverSettingFix(serverFacts({ privileges: MANAGED_ROLE }), 'max_connections', 120);
     assert.deepEqual(fix.sql, ['ALTER SYSTEM SET max_connections = 120;']);
     assert.match(
       fix.where ?? '',
       /^as a superuser: role app may not ALTER SYSTEM max_connections; or a superuser first runs GRANT ALTER SYSTEM ON PARAMETER max_connections TO "app";$/,
     );
     const old = serverSettingFix(
-      serverFacts({ privileges: MONITOR_ROLE, version: 14 }),
+      serverFacts({ privileges: MANAGED_ROLE, version: 14 }),
       'max_connections',
       120,
     );
@@ -47,7 +38,7 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
 
   it("sets a user-context setting for the role's own sessions, the database marked as its owner's", () => {
     const fix = serverSettingFix(
-      serverFacts({ privileges: MONITOR_ROLE, provider: provider('rds', 'Amazon RDS') }),
+      serverFacts({ privileges: MANAGED_ROLE, provider: provider('rds', 'Amazon RDS') }),
       'work_mem',
       '16MB',
     );
@@ -61,7 +52,7 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
 
   it("gives RDS's parameter group with pending-reboot for a static setting", () => {
     const fix = serverSettingFix(
-      serverFacts({ privileges: MONITOR_ROLE, provider: provider('rds', 'Amazon RDS') }),
+      serverFacts({ privileges: MANAGED_ROLE, provider: provider('rds', 'Amazon RDS') }),
       'max_connections',
       120,
     );
@@ -77,7 +68,7 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
   it("gives Cloud SQL's flags (keeping the others), Azure's parameter, Aurora's cluster group, Supabase's CLI and Neon's compute", () => {
     const way = (id: ProviderSighting['id'], name: string) =>
       serverSettingFix(
-        serverFacts({ privileges: MONITOR_ROLE, provider: provider(id, name) }),
+        serverFacts({ privileges: MANAGED_ROLE, provider: provider(id, name) }),
         'max_connections',
         120,
       );
@@ -105,7 +96,7 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
 
   it('gives a provider the value in the setting unit', () => {
     const facts = serverFacts({
-      privileges: MONITOR_ROLE,
+      privileges: MANAGED_ROLE,
       provider: provider('azure', 'Azure'),
       settings: { shared_buffers: 16384 },
     });
@@ -129,7 +120,7 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
       roleLimits: [{ name: 'app', limit: 20 }],
       databaseLimits: [{ name: 'orders', limit: 20 }],
     };
-    const customer = limits(serverFacts({ ...limited, privileges: MONITOR_ROLE }));
+    const customer = limits(serverFacts({ ...limited, privileges: MANAGED_ROLE }));
     const role = customer.find((f) => f.id === 'role-connection-limit')?.fix;
     assert.deepEqual(role?.sql, ['ALTER ROLE "app" CONNECTION LIMIT 30;']);
     assert.match(
@@ -149,7 +140,7 @@ describe('a server-wide fix the role can apply (issue 15 §3)', () => {
 describe('who runs a session fix the role may not run whole', () => {
   const access = (signalBackend: boolean, createRole: boolean) => ({
     role: 'app',
-    privileges: { ...MONITOR_ROLE, signalBackend, createRole },
+    privileges: { ...MANAGED_ROLE, signalBackend, createRole },
   });
 
   it("needs nothing for the role's own sessions, or with unknown privileges", () => {

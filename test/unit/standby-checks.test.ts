@@ -18,24 +18,12 @@ import {
 import { compareStandbyToPrimary } from '../../src/core/topology/compare.js';
 import { applyOrderNote, mustMatchChanges, withApplyOrder } from '../../src/core/topology/order.js';
 import { verdict } from '../../src/pipeline/finish.js';
-import { serverFacts } from '../helpers/facts.js';
-
-const replay = (overrides: Partial<ReplayFacts> = {}): ReplayFacts => ({
-  pauseState: 'not paused',
-  receiveLsn: '0/3000000',
-  replayLsn: '0/3000000',
-  lagBytes: 0,
-  lastReplayAt: '2026-03-01T10:00:00.000Z',
-  lagSeconds: 0,
-  walReceiver: { status: 'streaming', sender: '10.0.0.1:5432' },
-  conflicts: { snapshot: 0, lock: 0, bufferpin: 0, deadlock: 0, tablespace: 0 },
-  ...overrides,
-});
+import { replayFacts, serverFacts } from '../helpers/facts.js';
 
 const standbyTopology = (r: Partial<ReplayFacts> = {}): TopologyFacts => ({
   role: 'standby',
   systemIdentifier: '42',
-  replay: replay(r),
+  replay: replayFacts(r),
   standbys: [],
   canReadReplication: true,
 });
