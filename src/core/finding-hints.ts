@@ -108,12 +108,14 @@ export const FINDING_HINTS: Readonly<Record<FindingId, FindingAdvice>> = {
   'pooler-transaction-mode': { cause: 'session-state', hints: ['transaction-pooling'] },
   'pooler-server-churn': { cause: 'connection-churn', hints: ['pooler-keeps-server-connections'] },
 
-  // standbys: each finding's fix and expected value say what to do, and the order to do it in.
+  // standbys: each finding's fix and expected value say what to do, and the order to do it in; a lag can have
+  // several causes, which the hint walks through.
   'standby-replay-paused': none,
-  'standby-replay-lag': none,
+  'standby-replay-lag': { cause: 'replay-lag', hints: ['standby-replay-lag'] },
   'standby-wal-receiver': none,
   'standby-feedback': none,
   'standby-streaming-delay': none,
+  // A note while the standbys keep up, where a hint about lag would be out of place.
   'standbys-attached': none,
   'standby-below-primary': none,
   // recommend. A shortfall's expected value already says how many instances would fit, when there are several.

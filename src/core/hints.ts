@@ -39,6 +39,8 @@ export const CAUSES = [
   'session-state',
   /** pooltune's own load generator. */
   'load-generator',
+  /** A standby's replay behind its primary: stale reads, a longer failover. */
+  'replay-lag',
   /** Nothing a hint adds: a check that passed, a fact worth showing, or a finding whose own fix says it all. */
   'none',
 ] as const;
@@ -140,6 +142,16 @@ export const HINTS = {
       "Set lock_timeout for the application's role (ALTER ROLE … SET lock_timeout), and before a migration, so that a statement gives up instead of holding its connection, and everyone queued behind it, for as long as the lock lasts.",
     ],
     addresses: ['lock-waits'],
+  },
+  'standby-replay-lag': {
+    title: "Find what holds a standby's replay back",
+    steps: [
+      'Check that replay is running: pg_get_wal_replay_pause_state() on the standby (pg_is_wal_replay_paused() before 14); SELECT pg_wal_replay_resume(); resumes it, as a superuser or a role granted EXECUTE on it.',
+      "Queries on the standby that conflict with replay hold it back for up to max_standby_streaming_delay (-1: for as long as they run): see pg_stat_database_conflicts, give the standby's roles a statement_timeout (set on the primary with ALTER ROLE … SET, it reaches the standby), and keep the delay to what a stale read may cost.",
+      "If nothing waits on conflicts, the standby's disk or CPU cannot keep up with the primary's WAL: compare pg_stat_wal_receiver's received position with the replayed one, and give the standby the primary's resources.",
+      'Send reads that must see the latest writes to the primary while a standby lags.',
+    ],
+    addresses: ['replay-lag'],
   },
   'idle-in-transaction': {
     title: 'Sessions sit inside an open transaction doing nothing',

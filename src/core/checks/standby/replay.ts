@@ -57,6 +57,10 @@ export function replayPausedCheck(obs: StandbyObservation): CheckOutcome {
           '-- if the log says "insufficient parameter settings": raise those settings on this standby and restart it (resuming would shut it down)',
           'SELECT pg_wal_replay_resume();',
         ],
+        // Only superusers may run it unless EXECUTE on it was granted; a managed replica's provider keeps it.
+        ...(obs.facts.isSuperuser
+          ? {}
+          : { where: 'as a superuser, or a role granted EXECUTE on pg_wal_replay_resume()' }),
       },
     },
   ]);
