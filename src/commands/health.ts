@@ -20,8 +20,6 @@ import { withSession } from '../pipeline/session.js';
 import { targetOf, type Target } from '../pipeline/target.js';
 import { onEveryTarget, severalTargetsOf } from '../pipeline/targets.js';
 import { combineTargets } from '../pipeline/combine-targets.js';
-import { PooltuneError } from '../core/errors.js';
-import { EXIT_CODE } from '../core/exit-codes.js';
 import type { TargetsReport } from '../report/targets-report.js';
 import type { SchemaSpec } from '../core/schema/types.js';
 import type { ServerFacts } from '../core/server-facts.js';
@@ -59,16 +57,12 @@ async function runHealth(options: HealthOptions, io: Io): Promise<HealthReport |
   const outcomes = await onEveryTarget(
     several,
     async ({ name, target }) => {
-      if (stoppedBy)
-        throw new PooltuneError(
-          `not probed: the run was stopped by ${stoppedBy} first`,
-          EXIT_CODE.unreachable,
-        );
       const report = await healthOf(target, options, io, schemaSpec, (facts) => seen.set(name, facts));
       stoppedBy = report.probe.stoppedBy ?? null;
       return report;
     },
     1,
+    () => stoppedBy ?? null,
   );
   return combineTargets(
     'health',

@@ -1,3 +1,4 @@
+import type { StopSignal } from '../ui/interrupt.js';
 import { EXIT_CODE, exitCodeFor } from '../core/exit-codes.js';
 import { SEVERITY_RANK, type FailOn, type Finding, type Severity } from '../core/findings.js';
 import type { ServicePlan } from '../core/plan/config.js';
@@ -15,6 +16,9 @@ function worst(findings: readonly Finding[]): Severity | null {
     null,
   );
 }
+
+/** A target the run was stopped before: a check skipped, not a server that could not be reached. */
+const notRun = (signal: StopSignal) => `the run was stopped by ${signal} before its turn`;
 
 /**
  * One report over several targets: each target's findings, skipped checks and ignores labelled with its
@@ -49,6 +53,10 @@ export function combineTargets(
   for (const outcome of outcomes) {
     if ('error' in outcome) {
       findings.push(unreachableFinding(outcome.name, outcome.target.endpoint.display, outcome.error));
+      continue;
+    }
+    if ('stopped' in outcome) {
+      skipped.push({ id: 'target-unreachable', target: outcome.name, reason: notRun(outcome.stopped) });
       continue;
     }
     findings.push(...label(outcome.name, outcome.report.findings));
@@ -95,7 +103,8 @@ export function combineTargets(
       display: outcome.target.endpoint.display,
       declaredRole: outcome.declaredRole ?? null,
       report: 'report' in outcome ? outcome.report : null,
-      error: 'error' in outcome ? outcome.error.message : null,
+      error:
+        'error' in outcome ? outcome.error.message : 'stopped' in outcome ? notRun(outcome.stopped) : null,
     })),
     fleet,
     findings,

@@ -1,3 +1,4 @@
+import type { StopSignal } from '../ui/interrupt.js';
 import type { SharedOptions } from '../cli/declaration.js';
 import type { NamedUrl } from '../cli/flags/database.js';
 import { PooltuneError, UsageError } from '../core/errors.js';
@@ -27,6 +28,13 @@ export type TargetOutcome<R> =
         readonly exitCode: number;
         readonly hints: readonly string[];
       };
+    }
+  /** Not checked: a signal stopped the run before its turn came. */
+  | {
+      readonly name: string;
+      readonly target: Target;
+      readonly declaredRole?: TargetRole;
+      readonly stopped: StopSignal;
     };
 
 /** host:port, then host:port/db where two targets share one, then a number: names a reader can tell apart. */
@@ -110,6 +118,8 @@ export async function onEveryTarget<R>(
   check: (target: NamedTarget, index: number) => Promise<R>,
   /** Fewer for runs that measure: probes on one server would colour another's latencies on this machine. */
   atOnce = TARGETS_AT_ONCE,
+  /** The signal that stopped the run, once one has: the targets whose turn had not come are left unchecked. */
+  stoppedBy: () => StopSignal | null = () => null,
 ): Promise<TargetOutcome<R>[]> {
   const outcomes: TargetOutcome<R>[] = new Array(targets.length);
   let next = 0;
@@ -122,6 +132,11 @@ export async function onEveryTarget<R>(
         target: named.target,
         ...(named.declaredRole ? { declaredRole: named.declaredRole } : {}),
       };
+      const stopped = stoppedBy();
+      if (stopped) {
+        outcomes[index] = { ...base, stopped };
+        continue;
+      }
       try {
         outcomes[index] = { ...base, report: await check(named, index) };
       } catch (error) {

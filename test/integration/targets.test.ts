@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { freePort, startServer, type TestServer } from '../helpers/postgres.js';
+import { freePort, pooltuneSessions, startServer, type TestServer } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
 
 interface Finding {
   id: string;
@@ -261,6 +262,38 @@ describe('check-server over several targets in one run', () => {
       ],
     );
     assert.ok(health.findings.some((f) => f.id === 'query-latency' && f.target === 'replica'));
+  });
+
+  it('health stopped by Ctrl-C leaves the targets after the stop unchecked, a skipped check and not an unreachable server', async () => {
+    const { child, output } = startCli([
+      'health',
+      '--db',
+      `first=${reads.url()}`,
+      '--db',
+      `second=${reads.url()}`,
+      '--duration',
+      '30s',
+      '--format',
+      'json',
+    ]);
+    // The first target's pool probe is under way once pooltune holds more than its one session.
+    await waitFor('the first target under probe', async () => (await pooltuneSessions(reads)) > 1, {
+      unless: output,
+    });
+    child.kill('SIGINT');
+    const r = await output;
+    assert.equal(r.code, 130, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.deepEqual(
+      report.findings.filter((f) => f.id === 'target-unreachable'),
+      [],
+      'a target the stop came before was not unreachable',
+    );
+    assert.deepEqual(
+      report.skipped.filter((x) => x.id === 'target-unreachable').map((x) => x.target),
+      ['second'],
+    );
   });
 
   it('a plan target whose variable is unset stops the run before anything is checked', async () => {
