@@ -204,14 +204,14 @@ function cutOff(client: pg.Client): void {
 
 async function connectClient(
   config: pg.ClientConfig,
-  stop?: AbortSignal,
+  /** Told the client before it connects, so that a stop can cut it off mid-login. */
+  created?: (client: pg.Client) => void,
 ): Promise<{ client: pg.Client; connectMs: number }> {
   const { default: pgModule } = await import('pg');
   const client = new pgModule.Client(config);
   // A late socket error after we gave up must not crash the process.
   client.on('error', () => undefined);
-  const giveUp = () => cutOff(client);
-  stop?.addEventListener('abort', giveUp, { once: true });
+  created?.(client);
   const started = performance.now();
   try {
     await client.connect();
@@ -219,8 +219,6 @@ async function connectClient(
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
-  } finally {
-    stop?.removeEventListener('abort', giveUp);
   }
 }
 
@@ -357,32 +355,38 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
   let credentials: Credentials;
   let connected: { client: pg.Client; connectMs: number };
   let look: FirstLook;
+  // One stop for the whole attempt (login, the TLS retry of "prefer", the first look): it cuts off whichever
+  // client is logging in.
+  let current: pg.Client | undefined;
+  const giveUp = () => current && cutOff(current);
+  const creating = (client: pg.Client) => {
+    current = client;
+    if (options.stop?.aborted) cutOff(client);
+  };
+  options.stop?.addEventListener('abort', giveUp, { once: true });
   try {
     options.stop?.throwIfAborted();
     const password = target.password ?? (await passwordFromPgpass(target, options.env));
     credentials = { password, ssl: await tlsOptions(target) };
     try {
-      connected = await connectClient(clientConfig(target, credentials, options, 'bare'), options.stop);
+      connected = await connectClient(clientConfig(target, credentials, options, 'bare'), creating);
     } catch (error) {
       // libpq's "prefer": try TLS first, and go on without it when the server has none.
       if (target.sslMode !== 'prefer' || !/does not support SSL/i.test((error as Error).message)) throw error;
       credentials = { password, ssl: false };
-      connected = await connectClient(clientConfig(target, credentials, options, 'bare'), options.stop);
+      connected = await connectClient(clientConfig(target, credentials, options, 'bare'), creating);
     }
-    const { client: opened } = connected;
-    const giveUp = () => cutOff(opened);
-    options.stop?.addEventListener('abort', giveUp, { once: true });
     try {
-      look = await firstLook(opened, bounds);
+      look = await firstLook(connected.client, bounds);
     } catch (error) {
-      await opened.end().catch(() => undefined);
+      await connected.client.end().catch(() => undefined);
       throw error;
-    } finally {
-      options.stop?.removeEventListener('abort', giveUp);
     }
   } catch (error) {
     if (options.stop?.aborted) throw new CancelledError('stopped while connecting');
     throw connectionErrorFrom(error, ctx);
+  } finally {
+    options.stop?.removeEventListener('abort', giveUp);
   }
   const { client } = connected;
   const { route, serverDefaults } = look;

@@ -19,6 +19,9 @@ function why(error: unknown): string {
               : (code ?? 'error');
 }
 
+/** The file a report is written to beside its target before it takes the target's place. */
+const partialPathOf = (target: string) => `${target}.pooltune-${process.pid}.tmp`;
+
 /**
  * --output, before anything is measured: a run of ten minutes must not end in a report that cannot be
  * written. The folder must exist and take a file (a file is created beside the target and removed, which
@@ -34,7 +37,7 @@ export async function checkReportFile(file: string, cwd: string): Promise<void> 
   if (!folderStat.isDirectory()) throw fail(`${dirname(file)} is not a folder`);
   const targetStat = await stat(target).catch(() => undefined);
   if (targetStat?.isDirectory()) throw fail('it is a folder');
-  const probe = `${target}.pooltune-${process.pid}.tmp`;
+  const probe = partialPathOf(target);
   try {
     await writeFile(probe, '');
   } catch (error) {
@@ -50,7 +53,7 @@ export async function checkReportFile(file: string, cwd: string): Promise<void> 
  */
 export async function writeReportFile(file: string, content: string, cwd: string): Promise<void> {
   const target = resolve(cwd, file);
-  const partial = `${target}.pooltune-${process.pid}.tmp`;
+  const partial = partialPathOf(target);
   try {
     await writeFile(partial, content);
     await rename(partial, target);
@@ -88,7 +91,7 @@ async function closeSpool(path: string): Promise<void> {
  * only once the summary completes them (completeSpooledReport).
  */
 export async function openReportSpool(file: string, cwd: string): Promise<ReportSpool> {
-  const path = `${resolve(cwd, file)}.pooltune-${process.pid}.tmp`;
+  const path = partialPathOf(resolve(cwd, file));
   const fail = (error: unknown) => new UsageError(`--output: cannot write ${file} (${why(error)})`);
   let handle: FileHandle;
   try {
