@@ -16,32 +16,31 @@ export interface SessionOptions {
   readonly longTransactionThresholdMs: number;
 }
 
+/** One threshold flag: a duration, its default from the guide shown as such. */
+const thresholdOption =
+  (flag: string, what: string, defaultMs: number) =>
+  (verb = 'report') =>
+    new Option(`${flag} <duration>`, `${verb} ${what}`)
+      .argParser(duration)
+      .default(defaultMs, formatDuration(defaultMs));
+
 /** The session thresholds' flags, one each, for the commands that judge by them (alerts takes them alone). */
 export const THRESHOLD_OPTIONS = {
-  idleInTransaction: (verb = 'report') =>
-    new Option(
-      '--idle-in-transaction-threshold <duration>',
-      `${verb} sessions idle in a transaction for longer than this`,
-    )
-      .argParser(duration)
-      .default(
-        DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
-        formatDuration(DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS),
-      ),
-  longQuery: (verb = 'report') =>
-    new Option(
-      '--long-query-threshold <duration>',
-      `${verb} queries running longer than this; 6× is critical`,
-    )
-      .argParser(duration)
-      .default(DEFAULT_LONG_QUERY_THRESHOLD_MS, formatDuration(DEFAULT_LONG_QUERY_THRESHOLD_MS)),
-  longTransaction: (verb = 'report') =>
-    new Option(
-      '--long-transaction-threshold <duration>',
-      `${verb} transactions open longer than this; 6× is critical`,
-    )
-      .argParser(duration)
-      .default(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS, formatDuration(DEFAULT_LONG_TRANSACTION_THRESHOLD_MS)),
+  idleInTransaction: thresholdOption(
+    '--idle-in-transaction-threshold',
+    'sessions idle in a transaction for longer than this',
+    DEFAULT_IDLE_IN_TRANSACTION_THRESHOLD_MS,
+  ),
+  longQuery: thresholdOption(
+    '--long-query-threshold',
+    'queries running longer than this; 6× is critical',
+    DEFAULT_LONG_QUERY_THRESHOLD_MS,
+  ),
+  longTransaction: thresholdOption(
+    '--long-transaction-threshold',
+    'transactions open longer than this; 6× is critical',
+    DEFAULT_LONG_TRANSACTION_THRESHOLD_MS,
+  ),
 };
 
 export function addSessionFlags(command: Command): Command {
