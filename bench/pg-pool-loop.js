@@ -3,27 +3,14 @@
 // bookkeeping. Prints requests per second and client CPU µs per request as JSON.
 // Usage: node bench/pg-pool-loop.js <port> <clients> <seconds>
 import pg from 'pg';
+import { closedLoop } from './closed-loop.js';
 
 const [port, clients, seconds] = process.argv.slice(2).map(Number);
 const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: clients });
-const loop = async (until, count) => {
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: count }, async () => {
-      while (performance.now() < until) {
-        const client = await pool.connect();
-        await client.query('SELECT 1');
-        client.release();
-        done += 1;
-      }
-    }),
-  );
-  return done;
-};
-await loop(performance.now() + 1000, clients);
+await closedLoop(pool, clients, performance.now() + 1000);
 const cpu = process.cpuUsage();
 const started = performance.now();
-const done = await loop(started + seconds * 1000, clients);
+const done = await closedLoop(pool, clients, started + seconds * 1000);
 const elapsed = (performance.now() - started) / 1000;
 const used = process.cpuUsage(cpu);
 await pool.end();

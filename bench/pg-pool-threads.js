@@ -1,29 +1,16 @@
 // The floor for a fleet of Node pools: N worker threads, each a bare pg.Pool of `size` connections driven
-// by `size` callers as bench/pg-pool-loop.js drives one, without any of pooltune's bookkeeping. Prints the
+// by `size` callers in the same closed loop as bench/pg-pool-loop.js, without any of pooltune's bookkeeping. Prints the
 // requests per second of all of them together as JSON.
 // Usage: node bench/pg-pool-threads.js <port> <threads> <size> <seconds>
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import { closedLoop } from './closed-loop.js';
 
 async function drive({ port, size, seconds }) {
   const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: size });
-  const loop = async (until) => {
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: size }, async () => {
-        while (performance.now() < until) {
-          const client = await pool.connect();
-          await client.query('SELECT 1');
-          client.release();
-          done += 1;
-        }
-      }),
-    );
-    return done;
-  };
-  await loop(performance.now() + 1000);
+  await closedLoop(pool, size, performance.now() + 1000);
   const started = performance.now();
-  const done = await loop(started + seconds * 1000);
+  const done = await closedLoop(pool, size, started + seconds * 1000);
   const elapsed = (performance.now() - started) / 1000;
   await pool.end();
   return done / elapsed;
