@@ -18,7 +18,8 @@ import { RunRecord } from '../core/monitor/run-record.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import type { MonitorReport, MonitorRun } from '../report/monitor-report.js';
 import type { MonitorHeading } from '../report/monitor-text.js';
-import { sleepUnlessStopped, untilStopped } from '../ui/interrupt.js';
+import { untilStopped } from '../ui/interrupt.js';
+import { sampleSlots } from '../pipeline/sample-slots.js';
 import type { Io } from '../ui/io.js';
 import { Option } from 'commander';
 import { readShared, type CommandDeclaration, type SharedOptions } from '../cli/declaration.js';
@@ -104,11 +105,8 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
       await watch?.baseline();
       const baseline = previous.at;
       const transactionsBaseline = previous.transactions;
-      for (let slot = 1; ; slot++) {
-        const offset = slot * options.intervalMs;
-        if (options.durationMs !== undefined && offset > options.durationMs) break;
-        await sleepUnlessStopped(baseline + offset - performance.now(), stop);
-        if (stop.aborted) break;
+      const slots = sampleSlots(baseline, options.intervalMs, stop, options.durationMs);
+      while (!(await slots.next()).done) {
         let current: MonitorReading;
         try {
           current = await readMonitorReading(connection.session, readingOptions);
@@ -138,8 +136,6 @@ async function runMonitor(options: MonitorOptions, io: Io): Promise<MonitorRepor
           );
         previous = current;
         await sink({ last: sample, recent: record.recent, summary });
-        // A reading that took longer than an interval skips the slots it overran instead of bunching up.
-        slot = Math.max(slot, Math.floor((performance.now() - baseline) / options.intervalMs));
       }
     }).finally(() => watch?.close());
     await finish();

@@ -12,6 +12,7 @@ import { listenSampler } from '../core/monitor/listen-sampler.js';
 import { hasSessionCounters } from '../core/server-facts.js';
 import { formatDuration } from '../core/units.js';
 import { sleepUnlessStopped, untilStopped } from '../ui/interrupt.js';
+import { sampleSlots } from './sample-slots.js';
 import type { Io } from '../ui/io.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics-registry.js';
 import { serveMetrics } from './metrics-server.js';
@@ -61,15 +62,12 @@ async function sampleTarget(
           ownTransactionEnd: facts.route.throughPooler ? 'rolledBack' : 'committed',
         });
         await onUp();
-        for (let slot = 1; ; slot++) {
-          await sleepUnlessStopped(baseline.at + slot * options.intervalMs - performance.now(), stop);
-          if (stop.aborted) return;
+        const slots = sampleSlots(baseline.at, options.intervalMs, stop);
+        while (!(await slots.next()).done) {
           const began = performance.now();
           const current = await readMonitorReading(connection.session, readingOptions);
           const { set, add } = sampler.next(current, await watch?.sample());
           registry.sampled(named.name, { set, add }, seconds(performance.now() - began));
-          // A reading that took longer than an interval skips the slots it overran instead of bunching up.
-          slot = Math.max(slot, Math.floor((performance.now() - baseline.at) / options.intervalMs));
         }
       } finally {
         await watch?.close();
