@@ -1,5 +1,5 @@
-import { withHints } from '../../core/finding-hints.js';
-import { summarize, type Finding } from '../../core/findings.js';
+import { withFindingHints } from './hints.js';
+import { summarize } from '../../core/findings.js';
 import { sightingSummary } from '../../core/pooler/sighting.js';
 import { code, dim, toned, type ReportDocument, type Section } from '../document.js';
 import type { OneTargetReport, TargetEntry, TargetsReport } from '../targets-report.js';
@@ -73,52 +73,50 @@ export function targetsDocument(report: TargetsReport, documentOf: TargetDocumen
   const reached = documents.filter((d) => d !== null).length;
   // Each finding gets the hints its own target's chain calls for: no "add a pooler" where one is there.
   const throughPooler = new Map(report.targets.map((t) => [t.name, t.report?.pooler != null]));
-  const hinted = (f: Finding) => withHints(f, { pooler: throughPooler.get(f.target ?? '') === true });
-  return {
-    envelope: {
-      ...report,
-      findings: report.findings.map(hinted),
-      ...(report.ignored === undefined
-        ? {}
-        : { ignored: report.ignored.map((i) => ({ ...i, finding: hinted(i.finding) })) }),
-    },
-    header: {
-      title: first?.header.title ?? TITLES[report.command],
-      subject: `${report.targets.length} targets`,
-      facts: [
-        report.targets.map((t) => t.name).join(', '),
-        reached === report.targets.length ? 'all reached' : `${reached} of ${report.targets.length} reached`,
+  return withFindingHints(
+    {
+      envelope: report,
+      header: {
+        title: first?.header.title ?? TITLES[report.command],
+        subject: `${report.targets.length} targets`,
+        facts: [
+          report.targets.map((t) => t.name).join(', '),
+          reached === report.targets.length
+            ? 'all reached'
+            : `${reached} of ${report.targets.length} reached`,
+        ],
+      },
+      sections: [
+        ...report.targets.flatMap((entry, i) => targetSections(entry, documents[i] ?? null)),
+        ...fleetSection(report),
       ],
-    },
-    sections: [
-      ...report.targets.flatMap((entry, i) => targetSections(entry, documents[i] ?? null)),
-      ...fleetSection(report),
-    ],
-    json: {
-      body: {
-        targets: report.targets.map((entry, i) => {
-          const inner = entry.report;
-          return {
-            name: entry.name,
-            target: entry.display,
-            declaredRole: entry.declaredRole,
-            reached: inner !== null,
-            error: entry.error,
-            serverVersion: inner?.serverVersion ?? null,
-            pooler: inner?.pooler ? sightingSummary(inner.pooler) : null,
-            // What the server says it is, beside the role the plan declared.
-            topology: inner?.topology ?? null,
-            provider: inner?.provider ?? null,
-            ...(documents[i]?.json.body ?? {}),
-            summary: summarize(
-              report.findings.filter((f) => f.target === entry.name),
-              report.skipped.filter((s) => s.target === entry.name),
-            ),
-            exitCode: inner?.exitCode ?? null,
-          };
-        }),
-        fleet: report.fleet,
+      json: {
+        body: {
+          targets: report.targets.map((entry, i) => {
+            const inner = entry.report;
+            return {
+              name: entry.name,
+              target: entry.display,
+              declaredRole: entry.declaredRole,
+              reached: inner !== null,
+              error: entry.error,
+              serverVersion: inner?.serverVersion ?? null,
+              pooler: inner?.pooler ? sightingSummary(inner.pooler) : null,
+              // What the server says it is, beside the role the plan declared.
+              topology: inner?.topology ?? null,
+              provider: inner?.provider ?? null,
+              ...(documents[i]?.json.body ?? {}),
+              summary: summarize(
+                report.findings.filter((f) => f.target === entry.name),
+                report.skipped.filter((s) => s.target === entry.name),
+              ),
+              exitCode: inner?.exitCode ?? null,
+            };
+          }),
+          fleet: report.fleet,
+        },
       },
     },
-  };
+    (f) => ({ pooler: throughPooler.get(f.target ?? '') === true }),
+  );
 }
