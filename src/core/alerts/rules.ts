@@ -97,6 +97,37 @@ function rule(
   return { alert: `${PREFIX[source]}${name}`, description: `${WHERE[source]}: ${description}`, ...rest };
 }
 
+/**
+ * A session age over the threshold (a query's, a transaction's): a warning rule at the threshold and a
+ * critical one at LONG_SESSION_CRITICAL_FACTOR times it, as the session findings judge.
+ */
+function sessionAgeRules(
+  source: AlertSource,
+  kind: {
+    readonly name: string;
+    readonly finding: FindingId;
+    readonly age: string;
+    readonly warningMs: number;
+    readonly summary: (limit: string) => string;
+    readonly description: string;
+    readonly fix: string;
+  },
+): AlertRule[] {
+  return (['warning', 'critical'] as const).map((severity) => {
+    const limitMs = severity === 'warning' ? kind.warningMs : kind.warningMs * LONG_SESSION_CRITICAL_FACTOR;
+    return rule(source, {
+      name: kind.name,
+      expr: `${kind.age} > ${seconds(limitMs)}`,
+      for: FOR_SHORT,
+      severity,
+      finding: kind.finding,
+      summary: kind.summary(`${seconds(limitMs)}s`),
+      description: kind.description,
+      fix: kind.fix,
+    });
+  });
+}
+
 const KINDS: readonly RuleKind[] = [
   {
     finding: 'target-unreachable',
@@ -193,18 +224,14 @@ const KINDS: readonly RuleKind[] = [
       if (source === 'pgbouncer-exporter') return [];
       // postgres_exporter only has the age of the active sessions' transactions, an upper bound of the query's.
       const age = source === 'pooltune' ? M.longestQuery : pgMaxTransactionAge('active');
-      return (['warning', 'critical'] as const).map((severity) => {
-        const limitMs = severity === 'warning' ? t.longQueryMs : t.longQueryMs * LONG_SESSION_CRITICAL_FACTOR;
-        return rule(source, {
-          name: 'LongQuery',
-          expr: `${age} > ${seconds(limitMs)}`,
-          for: FOR_SHORT,
-          severity,
-          finding: 'long-running-queries',
-          summary: `A query has run for over ${seconds(limitMs)}s`,
-          description: `the longest active query has run for {{ $value | humanizeDuration }}.`,
-          fix: FIX.longQuery,
-        });
+      return sessionAgeRules(source, {
+        name: 'LongQuery',
+        finding: 'long-running-queries',
+        age,
+        warningMs: t.longQueryMs,
+        summary: (limit) => `A query has run for over ${limit}`,
+        description: 'the longest active query has run for {{ $value | humanizeDuration }}.',
+        fix: FIX.longQuery,
       });
     },
   },
@@ -213,19 +240,14 @@ const KINDS: readonly RuleKind[] = [
     build: (source, t) => {
       if (source === 'pgbouncer-exporter') return [];
       const age = source === 'pooltune' ? M.longestTransaction : pgMaxTransactionAge('.*');
-      return (['warning', 'critical'] as const).map((severity) => {
-        const limitMs =
-          severity === 'warning' ? t.longTransactionMs : t.longTransactionMs * LONG_SESSION_CRITICAL_FACTOR;
-        return rule(source, {
-          name: 'LongTransaction',
-          expr: `${age} > ${seconds(limitMs)}`,
-          for: FOR_SHORT,
-          severity,
-          finding: 'long-transactions',
-          summary: `A transaction has been open for over ${seconds(limitMs)}s`,
-          description: `the oldest transaction has been open for {{ $value | humanizeDuration }}.`,
-          fix: FIX.longTransaction,
-        });
+      return sessionAgeRules(source, {
+        name: 'LongTransaction',
+        finding: 'long-transactions',
+        age,
+        warningMs: t.longTransactionMs,
+        summary: (limit) => `A transaction has been open for over ${limit}`,
+        description: 'the oldest transaction has been open for {{ $value | humanizeDuration }}.',
+        fix: FIX.longTransaction,
       });
     },
   },
