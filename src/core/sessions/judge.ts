@@ -111,26 +111,41 @@ const lets = (settingMs: number | null, limitMs: number) =>
  * `ALTER ROLE … SET` for each role seen, rather than ALTER SYSTEM: a server-wide timeout also cuts
  * migrations and administrators' sessions, which may rightly run long.
  */
-function perRole(sessions: readonly SessionRef[], setting: string, valueMs: number): string[] {
-  const roles = [...new Set(sessions.map((s) => s.role).filter((r): r is string => r !== null))].sort();
-  return roles.map((r) => alterRoleSet(r, setting, formatDuration(valueMs)));
+function perRole(roles: readonly string[], setting: string, valueMs: number): string[] {
+  return [...roles].sort().map((r) => alterRoleSet(r, setting, formatDuration(valueMs)));
 }
 
-/** The roles of the sessions `ending` names (null where the role is not visible). */
-function endedRoles(sessions: readonly SessionRef[]): (string | null)[] {
-  return sessions.slice(0, SESSIONS_NAMED_IN_FIX).map((s) => s.role);
+/** The statements that end the sessions a fix names, and their roles (null where a role is not visible). */
+interface Ending {
+  readonly sql: readonly string[];
+  readonly roles: readonly (string | null)[];
 }
 
-function ending(
-  sessions: readonly SessionRef[],
-  call: 'pg_cancel_backend' | 'pg_terminate_backend',
-): string[] {
-  return sessions.slice(0, SESSIONS_NAMED_IN_FIX).map((s) => `SELECT ${call}(${s.pid});`);
+function ending(sessions: readonly SessionRef[], call: 'pg_cancel_backend' | 'pg_terminate_backend'): Ending {
+  const named = sessions.slice(0, SESSIONS_NAMED_IN_FIX);
+  return { sql: named.map((s) => `SELECT ${call}(${s.pid});`), roles: named.map((s) => s.role) };
 }
 
-/** The roles a per-role fix sets: those of the sessions seen, as perRole names them. */
+/** The roles of the sessions seen, the ones a per-role fix sets. */
 function rolesOf(sessions: readonly SessionRef[]): string[] {
   return [...new Set(sessions.map((s) => s.role).filter((r): r is string => r !== null))];
+}
+
+/**
+ * A session finding's fix: end the sessions now, and where the server's setting would not have ended them
+ * in time (`timeout`), set it for their roles; `where` says who runs what pooltune's role may not.
+ */
+function sessionFix(
+  sessions: readonly SessionRef[],
+  access: SessionFixAccess | undefined,
+  end: Ending,
+  timeout: { readonly setting: string; readonly ms: number } | null,
+): { fix?: Fix } {
+  const roles = timeout ? rolesOf(sessions) : [];
+  return fixOf(
+    [...end.sql, ...(timeout ? perRole(roles, timeout.setting, timeout.ms) : [])],
+    sessionFixWhere(access, end.roles, roles),
+  );
 }
 
 /**
@@ -203,16 +218,11 @@ export function sessionFinding(
         observed: `${duration(worst ?? 0)} idle in transaction`,
         expected: `under ${formatDuration(limit)}`,
         // Cancelling does nothing to an idle session: only ending it rolls its transaction back.
-        ...fixOf(
-          [
-            ...ending(sessions, 'pg_terminate_backend'),
-            ...(lets(timeout, limit) ? perRole(sessions, 'idle_in_transaction_session_timeout', limit) : []),
-          ],
-          sessionFixWhere(
-            options.access,
-            endedRoles(sessions),
-            lets(timeout, limit) ? rolesOf(sessions) : [],
-          ),
+        ...sessionFix(
+          sessions,
+          options.access,
+          ending(sessions, 'pg_terminate_backend'),
+          lets(timeout, limit) ? { setting: 'idle_in_transaction_session_timeout', ms: limit } : null,
         ),
         sessions,
       };
@@ -225,18 +235,11 @@ export function sessionFinding(
         title: `${n} ${plural(n, 'query has', 'queries have')} been running for longer than ${formatDuration(limit)}, the longest for ${duration(worst ?? 0)}${seen}`,
         observed: `longest query ${duration(worst ?? 0)}`,
         expected: `under ${formatDuration(limit)} (critical above ${formatDuration(limit * LONG_SESSION_CRITICAL_FACTOR)})`,
-        ...fixOf(
-          [
-            ...ending(sessions, 'pg_cancel_backend'),
-            ...(lets(settings.statementTimeoutMs, limit)
-              ? perRole(sessions, 'statement_timeout', limit)
-              : []),
-          ],
-          sessionFixWhere(
-            options.access,
-            endedRoles(sessions),
-            lets(settings.statementTimeoutMs, limit) ? rolesOf(sessions) : [],
-          ),
+        ...sessionFix(
+          sessions,
+          options.access,
+          ending(sessions, 'pg_cancel_backend'),
+          lets(settings.statementTimeoutMs, limit) ? { setting: 'statement_timeout', ms: limit } : null,
         ),
         sessions,
       };
@@ -249,16 +252,11 @@ export function sessionFinding(
         title: `${n} ${plural(n, 'transaction has', 'transactions have')} been open for longer than ${formatDuration(limit)}, the oldest for ${duration(worst ?? 0)}${seen}: ${plural(n, 'it holds its', 'they hold their')} locks and keep${n === 1 ? 's' : ''} vacuum from removing dead rows`,
         observed: `oldest transaction ${duration(worst ?? 0)}`,
         expected: `under ${formatDuration(limit)} (critical above ${formatDuration(limit * LONG_SESSION_CRITICAL_FACTOR)})`,
-        ...fixOf(
-          [
-            ...ending(sessions, 'pg_terminate_backend'),
-            ...(settings.hasTransactionTimeout ? perRole(sessions, 'transaction_timeout', limit) : []),
-          ],
-          sessionFixWhere(
-            options.access,
-            endedRoles(sessions),
-            settings.hasTransactionTimeout ? rolesOf(sessions) : [],
-          ),
+        ...sessionFix(
+          sessions,
+          options.access,
+          ending(sessions, 'pg_terminate_backend'),
+          settings.hasTransactionTimeout ? { setting: 'transaction_timeout', ms: limit } : null,
         ),
         sessions,
       };
@@ -275,33 +273,28 @@ export function sessionFinding(
           : `, blocked by ${plural(holding.length, 'pid', 'pids')} ${holding.join(', ')}`;
       // End what the blockers run (cancel a running statement; an idle transaction must be ended whole).
       const stateOf = (pid: number) => options.roster?.sessions.find((s) => s.pid === pid)?.state ?? null;
-      const unblock = holding
-        .slice(0, SESSIONS_NAMED_IN_FIX)
-        .map((pid) =>
+      const named = holding.slice(0, SESSIONS_NAMED_IN_FIX);
+      const unblock: Ending = {
+        sql: named.map((pid) =>
           stateOf(pid) === 'active'
             ? `SELECT pg_cancel_backend(${pid});`
             : `SELECT pg_terminate_backend(${pid});`,
-        );
+        ),
+        roles: named.map((pid) => options.roster?.sessions.find((s) => s.pid === pid)?.role ?? null),
+      };
       return {
         id: 'lock-waits',
         severity: lockWaitSeverity(knownWaits ? worst : null),
         title: `${n} ${plural(n, 'session is', 'sessions are')} waiting on a lock${how}${by}${seen}, holding ${plural(n, 'its connection', 'their connections')} while ${plural(n, 'it waits', 'they wait')}`,
         ...(knownWaits ? { observed: `longest lock wait ${duration(worst ?? 0)}` } : {}),
         expected: `under ${formatDuration(LOCK_WAIT_WARNING_MS)} (critical above ${formatDuration(LOCK_WAIT_CRITICAL_MS)})`,
-        ...fixOf(
-          [
-            ...unblock,
-            ...(lets(settings.lockTimeoutMs, LOCK_WAIT_WARNING_MS)
-              ? perRole(sessions, 'lock_timeout', LOCK_WAIT_WARNING_MS)
-              : []),
-          ],
-          sessionFixWhere(
-            options.access,
-            holding
-              .slice(0, SESSIONS_NAMED_IN_FIX)
-              .map((pid) => options.roster?.sessions.find((s) => s.pid === pid)?.role ?? null),
-            lets(settings.lockTimeoutMs, LOCK_WAIT_WARNING_MS) ? rolesOf(sessions) : [],
-          ),
+        ...sessionFix(
+          sessions,
+          options.access,
+          unblock,
+          lets(settings.lockTimeoutMs, LOCK_WAIT_WARNING_MS)
+            ? { setting: 'lock_timeout', ms: LOCK_WAIT_WARNING_MS }
+            : null,
         ),
         sessions,
       };
