@@ -4,13 +4,6 @@ import { compareStandbyToPrimary } from './topology/compare.js';
 import type { ServicePlan, TargetRole } from './plan/config.js';
 import { instancesDuringDeploy, type Surge } from './plan/surge.js';
 
-/**
- * How many targets of one run are checked at the same time. Each holds one read-only session (and the
- * probes' few) on its server, so the bound is on pooltune's own connections and on the terminal's patience,
- * not on any server's.
- */
-export const TARGETS_AT_ONCE = 4;
-
 /** `[name] title`: how a finding about one of several targets is shown in every format. */
 export function titleWithTarget(finding: Pick<Finding, 'title' | 'target'>): string {
   return finding.target === undefined ? finding.title : `[${finding.target}] ${finding.title}`;

@@ -4,7 +4,6 @@ import type { NamedUrl } from '../cli/flags/database.js';
 import { PooltuneError, UsageError } from '../core/errors.js';
 import { EXIT_CODE } from '../core/exit-codes.js';
 import type { PlanConfig, ServicePlan, TargetRole } from '../core/plan/config.js';
-import { TARGETS_AT_ONCE } from '../core/targets.js';
 import type { Io } from '../ui/io.js';
 import { targetOf, type Target, type TargetSettings } from './target.js';
 
@@ -107,6 +106,13 @@ export function servicesByTarget<S extends { readonly service: ServicePlan }>(
       service.target === undefined ? name === first : service.target === name,
     );
 }
+
+/**
+ * How many targets of one run are checked at the same time. Each holds one read-only session (and the
+ * probes' few) on its server, so the bound is on pooltune's own connections and on the terminal's patience,
+ * not on any server's.
+ */
+const TARGETS_AT_ONCE = 4;
 
 /**
  * Runs `check` on every target, at most TARGETS_AT_ONCE at a time, and keeps the outcomes in the targets'

@@ -75,13 +75,13 @@ export function probeBudget(requested: number, facts: ServerFacts): ProbeBudget 
   const server = probePoolSize(requested, utilisationFrom(facts));
   const pooler = facts.route.throughPooler ? facts.pooler?.facts : null;
   if (!pooler) return { ...server, slotsOf: 'server' };
-  const idleServers = pooler.pools
+  const reusableServers = pooler.pools
     .filter((p) => p.user === facts.currentRole)
     .reduce((n, p) => n + p.serversIdle + p.serversUsed, 0);
   const free = freeClientSlots(pooler);
   const margin = spareSlots(pooler.config.maxClientConn);
   const clients = Math.max(0, Math.min(requested, free - margin));
-  const reachable = server.size + idleServers;
+  const reachable = server.size + reusableServers;
   // Whichever bound is tighter is the one the report names.
   return reachable < clients
     ? { ...server, size: reachable, slotsOf: 'server' }
